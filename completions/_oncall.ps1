@@ -1,0 +1,410 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'oncall'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'oncall' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('cheat', 'cheat', [CompletionResultType]::ParameterValue, 'Search the offline cheat sheet, explain a command line, or follow a runbook')
+            [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)')
+            [CompletionResult]::new('mem', 'mem', [CompletionResultType]::ParameterValue, 'Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)')
+            [CompletionResult]::new('disk', 'disk', [CompletionResultType]::ParameterValue, 'Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)')
+            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)')
+            [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'The first 60 seconds on this host in one report, findings ranked by severity')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;cheat' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'List every command of a category')
+            [CompletionResult]::new('--category', '--category', [CompletionResultType]::ParameterName, 'List every command of a category')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain each token of a pasted command line')
+            [CompletionResult]::new('--runbook', '--runbook', [CompletionResultType]::ParameterName, 'A symptom''s runbook; without a symptom, the list of runbooks')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--categories', '--categories', [CompletionResultType]::ParameterName, 'List the categories with their counts')
+            [CompletionResult]::new('--safe', '--safe', [CompletionResultType]::ParameterName, 'Only examples that change nothing on the host')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;ps' {
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Sampling window for CPU% and I/O rates (0 = lifetime averages, as ps)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort order')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many processes to show (default 20 in a table, all in JSON)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only processes of this user')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only processes in this state (R, S, D, Z, T, I)')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only processes whose name or command line matches')
+            [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'Only these process ids')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Show the process tree')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;mem' {
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many top consumers to show')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;disk' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed per mount before it is shown as not responding')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include pseudo filesystems (proc, sysfs, cgroup, …)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)')
+            [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'Deleted files still held open, by process, with the space they pin (lsof +L1)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;disk;usage' {
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many of the largest directories and files to list')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Stay on one filesystem')
+            [CompletionResult]::new('--one-file-system', '--one-file-system', [CompletionResultType]::ParameterName, 'Stay on one filesystem')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;disk;deleted' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;disk;help' {
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)')
+            [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'Deleted files still held open, by process, with the space they pin (lsof +L1)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;disk;help;usage' {
+            break
+        }
+        'oncall;disk;help;deleted' {
+            break
+        }
+        'oncall;disk;help;help' {
+            break
+        }
+        'oncall;net' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only sockets in this state (established, time-wait, listen, …)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Only sockets with this local or remote port')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Listening sockets only')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Listening sockets only')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Show the owning process of each socket')
+            [CompletionResult]::new('--processes', '--processes', [CompletionResultType]::ParameterName, 'Show the owning process of each socket')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'TCP sockets')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'TCP sockets')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'UDP sockets')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP sockets')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'UNIX sockets')
+            [CompletionResult]::new('--unix', '--unix', [CompletionResultType]::ParameterName, 'UNIX sockets')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only the summary counts (ss -s)')
+            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Only the summary counts (ss -s)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;net;stats' {
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Sampling window')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;net;help' {
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;net;help;stats' {
+            break
+        }
+        'oncall;net;help;help' {
+            break
+        }
+        'oncall;logs' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('grep', 'grep', [CompletionResultType]::ParameterValue, 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the last lines; -f follows across rotation and truncation (tail -F)')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Top error signatures with counts and first/last seen')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;logs;grep' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'More patterns; each is counted on its own with --count')
+            [CompletionResult]::new('--regexp', '--regexp', [CompletionResultType]::ParameterName, 'More patterns; each is counted on its own with --count')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Lines of context around each match')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Lines of context around each match')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Lines of context after each match')
+            [CompletionResult]::new('--after-context', '--after-context', [CompletionResultType]::ParameterName, 'Lines of context after each match')
+            [CompletionResult]::new('-B', '-B ', [CompletionResultType]::ParameterName, 'Lines of context before each match')
+            [CompletionResult]::new('--before-context', '--before-context', [CompletionResultType]::ParameterName, 'Lines of context before each match')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Stop after N matches per file')
+            [CompletionResult]::new('--max-count', '--max-count', [CompletionResultType]::ParameterName, 'Stop after N matches per file')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines at or after this time (RFC 3339, ''2026-11-27 14:00'', 30m, 2h, yesterday)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only lines before this time')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Only lines at this level or worse')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'For JSON lines: only lines whose field equals the value')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Patterns are literal strings')
+            [CompletionResult]::new('--fixed-strings', '--fixed-strings', [CompletionResultType]::ParameterName, 'Patterns are literal strings')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Case-insensitive')
+            [CompletionResult]::new('--ignore-case', '--ignore-case', [CompletionResultType]::ParameterName, 'Case-insensitive')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Whole words only')
+            [CompletionResult]::new('--word-regexp', '--word-regexp', [CompletionResultType]::ParameterName, 'Whole words only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Lines that do not match')
+            [CompletionResult]::new('--invert-match', '--invert-match', [CompletionResultType]::ParameterName, 'Lines that do not match')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print counts of matching lines')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Print counts of matching lines')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Print only the names of files with a match')
+            [CompletionResult]::new('--files-with-matches', '--files-with-matches', [CompletionResultType]::ParameterName, 'Print only the names of files with a match')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;logs;tail' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Number of lines')
+            [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'Number of lines')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only lines matching this pattern')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow by name across rotation and truncation')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow by name across rotation and truncation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;logs;top' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines at or after this time')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many signatures')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;logs;help' {
+            [CompletionResult]::new('grep', 'grep', [CompletionResultType]::ParameterValue, 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the last lines; -f follows across rotation and truncation (tail -F)')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Top error signatures with counts and first/last seen')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;logs;help;grep' {
+            break
+        }
+        'oncall;logs;help;tail' {
+            break
+        }
+        'oncall;logs;help;top' {
+            break
+        }
+        'oncall;logs;help;help' {
+            break
+        }
+        'oncall;probe' {
+            [CompletionResult]::new('--targets-file', '--targets-file', [CompletionResultType]::ParameterName, 'Read targets from a file, one per line')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Targets probed at once')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA bundle')
+            [CompletionResult]::new('--max-redirects', '--max-redirects', [CompletionResultType]::ParameterName, 'Redirects to follow')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Time allowed to connect')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for the whole probe')
+            [CompletionResult]::new('--expect-status', '--expect-status', [CompletionResultType]::ParameterName, 'Accepted status codes (default 200-399)')
+            [CompletionResult]::new('--expect-body', '--expect-body', [CompletionResultType]::ParameterName, 'The body must match this regex')
+            [CompletionResult]::new('--expect-json', '--expect-json', [CompletionResultType]::ParameterName, 'A JSON pointer must equal a value, e.g. /status=UP')
+            [CompletionResult]::new('--expect-header', '--expect-header', [CompletionResultType]::ParameterName, 'A header must match, e.g. ''Content-Type: json''')
+            [CompletionResult]::new('--max-latency', '--max-latency', [CompletionResultType]::ParameterName, 'Fail when slower than this')
+            [CompletionResult]::new('--min-cert-days', '--min-cert-days', [CompletionResultType]::ParameterName, 'Fail when a certificate expires in fewer days')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries before a target counts as failed')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause between retries')
+            [CompletionResult]::new('--failure-threshold', '--failure-threshold', [CompletionResultType]::ParameterName, 'Consecutive failures before unhealthy (as Kubernetes)')
+            [CompletionResult]::new('--success-threshold', '--success-threshold', [CompletionResultType]::ParameterName, 'Consecutive successes before healthy (as Kubernetes)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Repeat every SECONDS until Ctrl-C, printing state changes')
+            [CompletionResult]::new('--balancer', '--balancer', [CompletionResultType]::ParameterName, 'Send N requests and report which backend answered each')
+            [CompletionResult]::new('--backend-header', '--backend-header', [CompletionResultType]::ParameterName, 'Header that names the backend')
+            [CompletionResult]::new('--backend-field', '--backend-field', [CompletionResultType]::ParameterName, 'JSON body field that names the backend')
+            [CompletionResult]::new('--backend-cookie', '--backend-cookie', [CompletionResultType]::ParameterName, 'Cookie that names the backend')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header (values are never printed)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header (values are never printed)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Bearer token (never printed; a JWT is decoded, not verified)')
+            [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'Origin for a CORS preflight')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
+            [CompletionResult]::new('--each-ip', '--each-ip', [CompletionResultType]::ParameterName, 'Probe every address the name resolves to')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (the output says so)')
+            [CompletionResult]::new('--nagios', '--nagios', [CompletionResultType]::ParameterName, 'Nagios plugin output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
+            [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'Keep connections alive between balancer requests')
+            [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Check gateway behaviour: auth challenge, rate limits, CORS')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;triage' {
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'One sampling window over all collectors')
+            [CompletionResult]::new('--logs', '--logs', [CompletionResultType]::ParameterName, 'Logs to scan for error bursts (default /var/log)')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Health probes to add')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at this level or above exists')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;completions' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;help' {
+            [CompletionResult]::new('cheat', 'cheat', [CompletionResultType]::ParameterValue, 'Search the offline cheat sheet, explain a command line, or follow a runbook')
+            [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)')
+            [CompletionResult]::new('mem', 'mem', [CompletionResultType]::ParameterValue, 'Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)')
+            [CompletionResult]::new('disk', 'disk', [CompletionResultType]::ParameterValue, 'Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)')
+            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)')
+            [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'The first 60 seconds on this host in one report, findings ranked by severity')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;help;cheat' {
+            break
+        }
+        'oncall;help;ps' {
+            break
+        }
+        'oncall;help;mem' {
+            break
+        }
+        'oncall;help;disk' {
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)')
+            [CompletionResult]::new('deleted', 'deleted', [CompletionResultType]::ParameterValue, 'Deleted files still held open, by process, with the space they pin (lsof +L1)')
+            break
+        }
+        'oncall;help;disk;usage' {
+            break
+        }
+        'oncall;help;disk;deleted' {
+            break
+        }
+        'oncall;help;net' {
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)')
+            break
+        }
+        'oncall;help;net;stats' {
+            break
+        }
+        'oncall;help;logs' {
+            [CompletionResult]::new('grep', 'grep', [CompletionResultType]::ParameterValue, 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the last lines; -f follows across rotation and truncation (tail -F)')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Top error signatures with counts and first/last seen')
+            break
+        }
+        'oncall;help;logs;grep' {
+            break
+        }
+        'oncall;help;logs;tail' {
+            break
+        }
+        'oncall;help;logs;top' {
+            break
+        }
+        'oncall;help;probe' {
+            break
+        }
+        'oncall;help;triage' {
+            break
+        }
+        'oncall;help;completions' {
+            break
+        }
+        'oncall;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,360 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[oncall] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'oncall'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'oncall'= {
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand cheat 'Search the offline cheat sheet, explain a command line, or follow a runbook'
+            cand ps 'Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)'
+            cand mem 'Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)'
+            cand disk 'Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)'
+            cand net 'Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)'
+            cand logs 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)'
+            cand probe 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
+            cand triage 'The first 60 seconds on this host in one report, findings ranked by severity'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;cheat'= {
+            cand -c 'List every command of a category'
+            cand --category 'List every command of a category'
+            cand --explain 'Explain each token of a pasted command line'
+            cand --runbook 'A symptom''s runbook; without a symptom, the list of runbooks'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --categories 'List the categories with their counts'
+            cand --safe 'Only examples that change nothing on the host'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;ps'= {
+            cand --window 'Sampling window for CPU% and I/O rates (0 = lifetime averages, as ps)'
+            cand --sort 'Sort order'
+            cand --top 'How many processes to show (default 20 in a table, all in JSON)'
+            cand --user 'Only processes of this user'
+            cand --state 'Only processes in this state (R, S, D, Z, T, I)'
+            cand --grep 'Only processes whose name or command line matches'
+            cand --pid 'Only these process ids'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --tree 'Show the process tree'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;mem'= {
+            cand --top 'How many top consumers to show'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;disk'= {
+            cand --timeout 'Time allowed per mount before it is shown as not responding'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --all 'Include pseudo filesystems (proc, sysfs, cgroup, …)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand usage 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)'
+            cand deleted 'Deleted files still held open, by process, with the space they pin (lsof +L1)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;disk;usage'= {
+            cand --top 'How many of the largest directories and files to list'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand -x 'Stay on one filesystem'
+            cand --one-file-system 'Stay on one filesystem'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;disk;deleted'= {
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;disk;help'= {
+            cand usage 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)'
+            cand deleted 'Deleted files still held open, by process, with the space they pin (lsof +L1)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;disk;help;usage'= {
+        }
+        &'oncall;disk;help;deleted'= {
+        }
+        &'oncall;disk;help;help'= {
+        }
+        &'oncall;net'= {
+            cand --state 'Only sockets in this state (established, time-wait, listen, …)'
+            cand --port 'Only sockets with this local or remote port'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand -l 'Listening sockets only'
+            cand --listen 'Listening sockets only'
+            cand -p 'Show the owning process of each socket'
+            cand --processes 'Show the owning process of each socket'
+            cand -4 'IPv4 only'
+            cand -6 'IPv6 only'
+            cand -t 'TCP sockets'
+            cand --tcp 'TCP sockets'
+            cand -u 'UDP sockets'
+            cand --udp 'UDP sockets'
+            cand -x 'UNIX sockets'
+            cand --unix 'UNIX sockets'
+            cand -s 'Only the summary counts (ss -s)'
+            cand --summary 'Only the summary counts (ss -s)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand stats 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;net;stats'= {
+            cand --window 'Sampling window'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;net;help'= {
+            cand stats 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;net;help;stats'= {
+        }
+        &'oncall;net;help;help'= {
+        }
+        &'oncall;logs'= {
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand grep 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)'
+            cand tail 'Print the last lines; -f follows across rotation and truncation (tail -F)'
+            cand top 'Top error signatures with counts and first/last seen'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;logs;grep'= {
+            cand -e 'More patterns; each is counted on its own with --count'
+            cand --regexp 'More patterns; each is counted on its own with --count'
+            cand -C 'Lines of context around each match'
+            cand --context 'Lines of context around each match'
+            cand -A 'Lines of context after each match'
+            cand --after-context 'Lines of context after each match'
+            cand -B 'Lines of context before each match'
+            cand --before-context 'Lines of context before each match'
+            cand -m 'Stop after N matches per file'
+            cand --max-count 'Stop after N matches per file'
+            cand --since 'Only lines at or after this time (RFC 3339, ''2026-11-27 14:00'', 30m, 2h, yesterday)'
+            cand --until 'Only lines before this time'
+            cand --level 'Only lines at this level or worse'
+            cand --field 'For JSON lines: only lines whose field equals the value'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand -F 'Patterns are literal strings'
+            cand --fixed-strings 'Patterns are literal strings'
+            cand -i 'Case-insensitive'
+            cand --ignore-case 'Case-insensitive'
+            cand -w 'Whole words only'
+            cand --word-regexp 'Whole words only'
+            cand -v 'Lines that do not match'
+            cand --invert-match 'Lines that do not match'
+            cand -c 'Print counts of matching lines'
+            cand --count 'Print counts of matching lines'
+            cand -l 'Print only the names of files with a match'
+            cand --files-with-matches 'Print only the names of files with a match'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;logs;tail'= {
+            cand -n 'Number of lines'
+            cand --lines 'Number of lines'
+            cand --grep 'Only lines matching this pattern'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand -f 'Follow by name across rotation and truncation'
+            cand --follow 'Follow by name across rotation and truncation'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;logs;top'= {
+            cand --since 'Only lines at or after this time'
+            cand --top 'How many signatures'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;logs;help'= {
+            cand grep 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)'
+            cand tail 'Print the last lines; -f follows across rotation and truncation (tail -F)'
+            cand top 'Top error signatures with counts and first/last seen'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;logs;help;grep'= {
+        }
+        &'oncall;logs;help;tail'= {
+        }
+        &'oncall;logs;help;top'= {
+        }
+        &'oncall;logs;help;help'= {
+        }
+        &'oncall;probe'= {
+            cand --targets-file 'Read targets from a file, one per line'
+            cand --concurrency 'Targets probed at once'
+            cand --cacert 'Trust this CA bundle'
+            cand --max-redirects 'Redirects to follow'
+            cand --connect-timeout 'Time allowed to connect'
+            cand --timeout 'Time allowed for the whole probe'
+            cand --expect-status 'Accepted status codes (default 200-399)'
+            cand --expect-body 'The body must match this regex'
+            cand --expect-json 'A JSON pointer must equal a value, e.g. /status=UP'
+            cand --expect-header 'A header must match, e.g. ''Content-Type: json'''
+            cand --max-latency 'Fail when slower than this'
+            cand --min-cert-days 'Fail when a certificate expires in fewer days'
+            cand --retries 'Retries before a target counts as failed'
+            cand --interval 'Pause between retries'
+            cand --failure-threshold 'Consecutive failures before unhealthy (as Kubernetes)'
+            cand --success-threshold 'Consecutive successes before healthy (as Kubernetes)'
+            cand --watch 'Repeat every SECONDS until Ctrl-C, printing state changes'
+            cand --balancer 'Send N requests and report which backend answered each'
+            cand --backend-header 'Header that names the backend'
+            cand --backend-field 'JSON body field that names the backend'
+            cand --backend-cookie 'Cookie that names the backend'
+            cand -H 'Extra request header (values are never printed)'
+            cand --header 'Extra request header (values are never printed)'
+            cand --bearer 'Bearer token (never printed; a JWT is decoded, not verified)'
+            cand --origin 'Origin for a CORS preflight'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand -4 'IPv4 only'
+            cand -6 'IPv6 only'
+            cand --each-ip 'Probe every address the name resolves to'
+            cand --insecure 'Do not verify TLS certificates (the output says so)'
+            cand --nagios 'Nagios plugin output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+            cand --reuse 'Keep connections alive between balancer requests'
+            cand --gateway 'Check gateway behaviour: auth challenge, rate limits, CORS'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;triage'= {
+            cand --window 'One sampling window over all collectors'
+            cand --logs 'Logs to scan for error bursts (default /var/log)'
+            cand --probe 'Health probes to add'
+            cand --fail-on 'Exit 1 when a finding at this level or above exists'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;completions'= {
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;help'= {
+            cand cheat 'Search the offline cheat sheet, explain a command line, or follow a runbook'
+            cand ps 'Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)'
+            cand mem 'Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)'
+            cand disk 'Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)'
+            cand net 'Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)'
+            cand logs 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)'
+            cand probe 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
+            cand triage 'The first 60 seconds on this host in one report, findings ranked by severity'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;help;cheat'= {
+        }
+        &'oncall;help;ps'= {
+        }
+        &'oncall;help;mem'= {
+        }
+        &'oncall;help;disk'= {
+            cand usage 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)'
+            cand deleted 'Deleted files still held open, by process, with the space they pin (lsof +L1)'
+        }
+        &'oncall;help;disk;usage'= {
+        }
+        &'oncall;help;disk;deleted'= {
+        }
+        &'oncall;help;net'= {
+            cand stats 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)'
+        }
+        &'oncall;help;net;stats'= {
+        }
+        &'oncall;help;logs'= {
+            cand grep 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)'
+            cand tail 'Print the last lines; -f follows across rotation and truncation (tail -F)'
+            cand top 'Top error signatures with counts and first/last seen'
+        }
+        &'oncall;help;logs;grep'= {
+        }
+        &'oncall;help;logs;tail'= {
+        }
+        &'oncall;help;logs;top'= {
+        }
+        &'oncall;help;probe'= {
+        }
+        &'oncall;help;triage'= {
+        }
+        &'oncall;help;completions'= {
+        }
+        &'oncall;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,324 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_oncall_global_optspecs
+    string join \n json format= color= no-hints h/help V/version
+end
+
+function __fish_oncall_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_oncall_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_oncall_using_subcommand
+    set -l cmd (__fish_oncall_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c oncall -n "__fish_oncall_needs_command" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_needs_command" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_needs_command" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_needs_command" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_needs_command" -s V -l version -d 'Print version'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "cheat" -d 'Search the offline cheat sheet, explain a command line, or follow a runbook'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "ps" -d 'Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "mem" -d 'Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "disk" -d 'Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "net" -d 'Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "logs" -d 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "probe" -d 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "triage" -d 'The first 60 seconds on this host in one report, findings ranked by severity'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -s c -l category -d 'List every command of a category' -r
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l explain -d 'Explain each token of a pasted command line' -r
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l runbook -d 'A symptom\'s runbook; without a symptom, the list of runbooks' -r
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l categories -d 'List the categories with their counts'
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l safe -d 'Only examples that change nothing on the host'
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l window -d 'Sampling window for CPU% and I/O rates (0 = lifetime averages, as ps)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l sort -d 'Sort order' -r -f -a "cpu\t''
+mem\t''
+io\t''
+fds\t''
+pid\t''
+start\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l top -d 'How many processes to show (default 20 in a table, all in JSON)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l user -d 'Only processes of this user' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l state -d 'Only processes in this state (R, S, D, Z, T, I)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l grep -d 'Only processes whose name or command line matches' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l pid -d 'Only these process ids' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l tree -d 'Show the process tree'
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand mem" -l top -d 'How many top consumers to show' -r
+complete -c oncall -n "__fish_oncall_using_subcommand mem" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand mem" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand mem" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand mem" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand mem" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l timeout -d 'Time allowed per mount before it is shown as not responding' -r
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l all -d 'Include pseudo filesystems (proc, sysfs, cgroup, …)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -f -a "usage" -d 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -f -a "deleted" -d 'Deleted files still held open, by process, with the space they pin (lsof +L1)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from usage" -l top -d 'How many of the largest directories and files to list' -r
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from usage" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from usage" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from usage" -s x -l one-file-system -d 'Stay on one filesystem'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from usage" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from usage" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from usage" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from deleted" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from deleted" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from deleted" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from deleted" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from deleted" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from help" -f -a "usage" -d 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from help" -f -a "deleted" -d 'Deleted files still held open, by process, with the space they pin (lsof +L1)'
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -l state -d 'Only sockets in this state (established, time-wait, listen, …)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -l port -d 'Only sockets with this local or remote port' -r
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s l -l listen -d 'Listening sockets only'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s p -l processes -d 'Show the owning process of each socket'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s 4 -d 'IPv4 only'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s 6 -d 'IPv6 only'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s t -l tcp -d 'TCP sockets'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s u -l udp -d 'UDP sockets'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s x -l unix -d 'UNIX sockets'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s s -l summary -d 'Only the summary counts (ss -s)'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -f -a "stats" -d 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and __fish_seen_subcommand_from stats" -l window -d 'Sampling window' -r
+complete -c oncall -n "__fish_oncall_using_subcommand net; and __fish_seen_subcommand_from stats" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand net; and __fish_seen_subcommand_from stats" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand net; and __fish_seen_subcommand_from stats" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and __fish_seen_subcommand_from stats" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -f -a "grep" -d 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -f -a "tail" -d 'Print the last lines; -f follows across rotation and truncation (tail -F)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -f -a "top" -d 'Top error signatures with counts and first/last seen'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s e -l regexp -d 'More patterns; each is counted on its own with --count' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s C -l context -d 'Lines of context around each match' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s A -l after-context -d 'Lines of context after each match' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s B -l before-context -d 'Lines of context before each match' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s m -l max-count -d 'Stop after N matches per file' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l since -d 'Only lines at or after this time (RFC 3339, \'2026-11-27 14:00\', 30m, 2h, yesterday)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l until -d 'Only lines before this time' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l level -d 'Only lines at this level or worse' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l field -d 'For JSON lines: only lines whose field equals the value' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s F -l fixed-strings -d 'Patterns are literal strings'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s i -l ignore-case -d 'Case-insensitive'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s w -l word-regexp -d 'Whole words only'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s v -l invert-match -d 'Lines that do not match'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s c -l count -d 'Print counts of matching lines'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s l -l files-with-matches -d 'Print only the names of files with a match'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s n -l lines -d 'Number of lines' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l grep -d 'Only lines matching this pattern' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Follow by name across rotation and truncation'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l since -d 'Only lines at or after this time' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l top -d 'How many signatures' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "grep" -d 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "tail" -d 'Print the last lines; -f follows across rotation and truncation (tail -F)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "top" -d 'Top error signatures with counts and first/last seen'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l targets-file -d 'Read targets from a file, one per line' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l concurrency -d 'Targets probed at once' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l cacert -d 'Trust this CA bundle' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l max-redirects -d 'Redirects to follow' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l connect-timeout -d 'Time allowed to connect' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l timeout -d 'Time allowed for the whole probe' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l expect-status -d 'Accepted status codes (default 200-399)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l expect-body -d 'The body must match this regex' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l expect-json -d 'A JSON pointer must equal a value, e.g. /status=UP' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l expect-header -d 'A header must match, e.g. \'Content-Type: json\'' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l max-latency -d 'Fail when slower than this' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l min-cert-days -d 'Fail when a certificate expires in fewer days' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l retries -d 'Retries before a target counts as failed' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l interval -d 'Pause between retries' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l failure-threshold -d 'Consecutive failures before unhealthy (as Kubernetes)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l success-threshold -d 'Consecutive successes before healthy (as Kubernetes)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l watch -d 'Repeat every SECONDS until Ctrl-C, printing state changes' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l balancer -d 'Send N requests and report which backend answered each' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-header -d 'Header that names the backend' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-field -d 'JSON body field that names the backend' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-cookie -d 'Cookie that names the backend' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -s H -l header -d 'Extra request header (values are never printed)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l bearer -d 'Bearer token (never printed; a JWT is decoded, not verified)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l origin -d 'Origin for a CORS preflight' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -s 4 -d 'IPv4 only'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -s 6 -d 'IPv6 only'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l each-ip -d 'Probe every address the name resolves to'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l insecure -d 'Do not verify TLS certificates (the output says so)'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l nagios -d 'Nagios plugin output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l reuse -d 'Keep connections alive between balancer requests'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l gateway -d 'Check gateway behaviour: auth challenge, rate limits, CORS'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l window -d 'One sampling window over all collectors' -r
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l logs -d 'Logs to scan for error bursts (default /var/log)' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l probe -d 'Health probes to add' -r
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l fail-on -d 'Exit 1 when a finding at this level or above exists' -r -f -a "warning\t''
+critical\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand completions" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand completions" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "cheat" -d 'Search the offline cheat sheet, explain a command line, or follow a runbook'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "ps" -d 'Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "mem" -d 'Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "disk" -d 'Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "net" -d 'Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "logs" -d 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "probe" -d 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "triage" -d 'The first 60 seconds on this host in one report, findings ranked by severity'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "completions" -d 'Print shell completions'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from disk" -f -a "usage" -d 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from disk" -f -a "deleted" -d 'Deleted files still held open, by process, with the space they pin (lsof +L1)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from net" -f -a "stats" -d 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "grep" -d 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "tail" -d 'Print the last lines; -f follows across rotation and truncation (tail -F)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "top" -d 'Top error signatures with counts and first/last seen'

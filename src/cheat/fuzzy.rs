@@ -1,0 +1,58 @@
+//! Edit distance for typo-tolerant name matching (`jounralctl` finds `journalctl`).
+
+/// Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of
+/// two neighbouring characters each cost 1. Typed command names are short and ASCII, so
+/// this works on bytes.
+pub fn distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len());
+    }
+    let width = b.len() + 1;
+    // Three rows: two back (for swaps), previous, current.
+    let mut rows = vec![0usize; width * 3];
+    for (j, cell) in rows[width..2 * width].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let (older, rest) = rows.split_at_mut(width);
+        let (prev, cur) = rest.split_at_mut(width);
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(older[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        rows.rotate_left(width);
+    }
+    // After the last rotation the final row sits in the middle slot.
+    rows[2 * width - 1]
+}
+
+/// How many edits a typed word of this length may carry and still count as the name.
+pub fn tolerance(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=6 => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distance;
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance("journalctl", "journalctl"), 0);
+        assert_eq!(distance("jounralctl", "journalctl"), 1);
+        assert_eq!(distance("systemclt", "systemctl"), 1);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("tar", "tra"), 1);
+        assert_eq!(distance("ab", "ba"), 1);
+    }
+}

@@ -1,0 +1,5 @@
+//! The built-in cheat sheet: static data compiled in by `build.rs` from `data/`.
+
+use super::model::{Category, Command, Example, Flag, Runbook, Safety, Step, Subcommand};
+
+include!(concat!(env!("OUT_DIR"), "/cheat_index.rs"));

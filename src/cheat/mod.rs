@@ -1,0 +1,199 @@
+//! The cheat sheet: model, embedded index, search, explain, runbooks, user sheets.
+//! `query` turns the options of `oncall cheat` into a [`CheatReport`] (plain data);
+//! `render::cheat` prints it.
+
+pub mod explain;
+pub mod fuzzy;
+mod index;
+pub mod model;
+pub mod schema;
+pub mod search;
+pub mod sheet;
+pub mod shell_words;
+pub mod user_sheets;
+
+use crate::error::Error;
+use model::{Category, Command, Runbook, Safety};
+use serde::Serialize;
+use sheet::Sheet;
+use std::borrow::Cow;
+
+#[derive(Debug, Default, Clone)]
+pub struct CheatOptions {
+    pub query: Vec<String>,
+    pub category: Option<String>,
+    pub categories: bool,
+    pub explain: Option<String>,
+    /// `Some("")` lists the runbooks; `Some(symptom)` finds one.
+    pub runbook: Option<String>,
+    pub safe: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryCount {
+    pub id: String,
+    pub title: String,
+    pub count: usize,
+    pub examples: usize,
+    pub flags: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum CheatReport {
+    /// A query that is exactly a command's name: that entry in full, then related hits.
+    Entry {
+        command: Command,
+        related: Vec<Command>,
+        runbooks: Vec<Runbook>,
+    },
+    Results {
+        query: String,
+        commands: Vec<Command>,
+        runbooks: Vec<Runbook>,
+    },
+    Category {
+        category: Category,
+        commands: Vec<Command>,
+    },
+    Categories(Vec<CategoryCount>),
+    Explain(explain::Explanation),
+    Runbook(Runbook),
+    Runbooks(Vec<Runbook>),
+    /// Nothing matched: the caller exits 1.
+    NoMatch {
+        what: &'static str,
+        query: String,
+        nearest: Vec<String>,
+    },
+}
+
+impl CheatReport {
+    pub fn found(&self) -> bool {
+        !matches!(self, CheatReport::NoMatch { .. })
+    }
+}
+
+/// With `--safe`, a command keeps only its read-only examples (and is dropped if none is).
+fn safe_only(cmd: &Command) -> Option<Command> {
+    let examples: Vec<_> = cmd
+        .examples
+        .iter()
+        .filter(|e| e.safety == Safety::ReadOnly)
+        .cloned()
+        .collect();
+    if examples.is_empty() {
+        return None;
+    }
+    let mut c = cmd.clone();
+    c.examples = Cow::Owned(examples);
+    Some(c)
+}
+
+fn filtered<'a>(cmds: impl Iterator<Item = &'a Command>, safe: bool) -> Vec<Command> {
+    cmds.filter_map(|c| if safe { safe_only(c) } else { Some(c.clone()) })
+        .collect()
+}
+
+pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
+    let text = opts.query.join(" ");
+    if let Some(line) = &opts.explain {
+        let line = if text.is_empty() {
+            line.clone()
+        } else {
+            format!("{line} {text}")
+        };
+        return explain::explain(sheet, &line)
+            .map(CheatReport::Explain)
+            .map_err(|e| Error::usage("--explain", e.0));
+    }
+    if let Some(symptom) = &opts.runbook {
+        let symptom = format!("{symptom} {text}").trim().to_string();
+        if symptom.is_empty() {
+            return Ok(CheatReport::Runbooks(sheet.runbooks.to_vec()));
+        }
+        let hits = search::runbooks(sheet, &symptom);
+        return Ok(match hits.first() {
+            Some(h) => CheatReport::Runbook(h.runbook.clone()),
+            None => CheatReport::NoMatch {
+                what: "runbook",
+                query: symptom,
+                nearest: sheet.runbooks.iter().map(|r| r.id.to_string()).collect(),
+            },
+        });
+    }
+    if opts.categories {
+        return Ok(CheatReport::Categories(
+            sheet
+                .categories
+                .iter()
+                .map(|c| {
+                    let cmds: Vec<&Command> = sheet.commands_in(&c.id).collect();
+                    CategoryCount {
+                        id: c.id.to_string(),
+                        title: c.title.to_string(),
+                        count: cmds.len(),
+                        examples: cmds.iter().map(|c| c.examples.len()).sum(),
+                        flags: cmds.iter().map(|c| c.flags.len()).sum(),
+                    }
+                })
+                .collect(),
+        ));
+    }
+    if let Some(cat) = &opts.category {
+        let Some(category) = sheet.category(cat) else {
+            let known: Vec<&str> = sheet.categories.iter().map(|c| c.id.as_ref()).collect();
+            return Err(Error::usage(
+                format!("unknown category '{cat}'"),
+                format!("choose one of {}", known.join(", ")),
+            ));
+        };
+        let mut commands = filtered(sheet.commands_in(&category.id), opts.safe);
+        if !text.is_empty() {
+            let hits = search::commands(sheet, &text);
+            commands.retain(|c| hits.iter().any(|h| h.command.name == c.name));
+        }
+        return Ok(CheatReport::Category {
+            category: category.clone(),
+            commands,
+        });
+    }
+    if text.is_empty() {
+        // `oncall cheat` alone (or `--safe` alone): the whole sheet.
+        return Ok(CheatReport::Results {
+            query: String::new(),
+            commands: filtered(sheet.commands.iter(), opts.safe),
+            runbooks: Vec::new(),
+        });
+    }
+    let hits = search::commands(sheet, &text);
+    let runbooks: Vec<Runbook> = search::runbooks(sheet, &text)
+        .into_iter()
+        .take(3)
+        .map(|h| h.runbook.clone())
+        .collect();
+    let commands = filtered(hits.iter().map(|h| h.command), opts.safe);
+    if commands.is_empty() && runbooks.is_empty() {
+        return Ok(CheatReport::NoMatch {
+            what: "command",
+            query: text.clone(),
+            nearest: search::nearest_names(sheet, &text, 3),
+        });
+    }
+    let exact = hits.first().filter(|h| h.score >= search::EXACT);
+    match exact {
+        Some(h) if commands.first().is_some_and(|c| c.name == h.command.name) => {
+            let mut commands = commands.into_iter();
+            let command = commands.next().expect("checked non-empty");
+            Ok(CheatReport::Entry {
+                command,
+                related: commands.take(8).collect(),
+                runbooks,
+            })
+        }
+        _ => Ok(CheatReport::Results {
+            query: text,
+            commands,
+            runbooks,
+        }),
+    }
+}

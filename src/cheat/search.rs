@@ -1,0 +1,234 @@
+//! Ranked search over the sheet: fuzzy name match, tags, full text and category names in
+//! one score, so that `oncall cheat port in use`, `oncall cheat jounralctl` and
+//! `oncall cheat tar` all put the right entry first.
+
+use super::fuzzy;
+use super::model::{Command, Runbook};
+use super::sheet::Sheet;
+
+/// Score of a query that is exactly a command's name: always ranks first.
+pub const EXACT: u32 = 10_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    pub command: &'a Command,
+    pub score: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RunbookHit<'a> {
+    pub runbook: &'a Runbook,
+    pub score: u32,
+}
+
+/// Lower-case words of a query; punctuation other than `-`, `_`, `.` and `+` separates.
+pub fn tokens(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+')))
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `text` holds `token` as a word, or as the start of a word for tokens of four
+/// letters or more ("connect" finds "connections").
+fn has_word(text: &str, token: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        .any(|w| {
+            let w = w.trim_matches('-');
+            w.eq_ignore_ascii_case(token)
+                || (token.len() >= 4
+                    && w.len() >= token.len()
+                    && w.is_char_boundary(token.len())
+                    && w[..token.len()].eq_ignore_ascii_case(token))
+        })
+}
+
+fn name_score(name: &str, token: &str) -> u32 {
+    if name == token {
+        return 120;
+    }
+    if token.len() >= 2 && name.starts_with(token) {
+        return 60;
+    }
+    if token.len() >= 3 && name.contains(token) {
+        return 35;
+    }
+    let d = fuzzy::distance(name, token);
+    let allowed = fuzzy::tolerance(token.len().min(name.len()));
+    if d <= allowed {
+        return 55 - 15 * d as u32;
+    }
+    0
+}
+
+fn command_score(cmd: &Command, category_title: &str, tokens: &[String], phrase: &str) -> u32 {
+    let name = cmd.name.to_lowercase();
+    if name == phrase {
+        return EXACT;
+    }
+    let mut total = 0;
+    let mut matched = 0;
+    for t in tokens {
+        let mut s = name_score(&name, t);
+        for tag in cmd.tags.iter() {
+            if tag.eq_ignore_ascii_case(t) {
+                s += 30;
+            } else if has_word(tag, t) {
+                s += 15;
+            }
+        }
+        if has_word(&cmd.summary, t) {
+            s += 12;
+        }
+        if has_word(&cmd.category, t) || has_word(category_title, t) {
+            s += 10;
+        }
+        let in_examples = cmd
+            .examples
+            .iter()
+            .filter(|e| has_word(&e.description, t) || has_word(&e.command, t))
+            .count() as u32;
+        s += (in_examples * 4).min(12);
+        let in_flags = cmd.flags.iter().filter(|f| has_word(&f.meaning, t)).count() as u32;
+        s += (in_flags * 2).min(6);
+        if s > 0 {
+            matched += 1;
+        }
+        total += s;
+    }
+    if tokens.len() > 1 && cmd.tags.iter().any(|tag| tag.eq_ignore_ascii_case(phrase)) {
+        total += 80;
+    }
+    // A query's words should all be found: each missing word cuts the score sharply.
+    let n = tokens.len() as u32;
+    total * matched * matched / (n * n).max(1)
+}
+
+/// Every command that matches, best first. A query equal to a command's name puts that
+/// command first with [`EXACT`].
+pub fn commands<'a>(sheet: &'a Sheet, query: &str) -> Vec<Hit<'a>> {
+    let tokens = tokens(query);
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    let phrase = tokens.join(" ");
+    let mut hits: Vec<Hit> = sheet
+        .commands
+        .iter()
+        .filter_map(|cmd| {
+            let title = sheet
+                .categories
+                .iter()
+                .find(|c| c.id == cmd.category)
+                .map_or("", |c| &c.title);
+            let score = command_score(cmd, title, &tokens, &phrase);
+            (score > 0).then_some(Hit {
+                command: cmd,
+                score,
+            })
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(a.command.name.cmp(&b.command.name))
+    });
+    // Long tails of one-word text matches help nobody: keep what is within reach of the best.
+    if let Some(best) = hits.first().map(|h| h.score) {
+        let floor = (best.min(EXACT - 1) / 5).max(1);
+        hits.retain(|h| h.score >= floor);
+    }
+    hits
+}
+
+/// Runbooks whose id, title, aliases, tags or summary match the symptom, best first.
+pub fn runbooks<'a>(sheet: &'a Sheet, symptom: &str) -> Vec<RunbookHit<'a>> {
+    let tokens = tokens(symptom);
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    let phrase = tokens.join(" ");
+    let mut hits: Vec<RunbookHit> = sheet
+        .runbooks
+        .iter()
+        .filter_map(|rb| {
+            let mut total = 0;
+            let mut matched = 0;
+            if rb.id == phrase.replace(' ', "-") || rb.title.eq_ignore_ascii_case(&phrase) {
+                total += 1000;
+            }
+            // An alias equal to the symptom beats one that merely contains it
+            // ("No space left on device" vs "… but df shows free space").
+            if rb.aliases.iter().any(|a| a.to_lowercase() == phrase) {
+                total += 400;
+            } else if rb
+                .aliases
+                .iter()
+                .any(|a| a.to_lowercase().contains(&phrase))
+            {
+                total += 200;
+            }
+            for t in &tokens {
+                let mut s = 0;
+                if has_word(&rb.id, t) || has_word(&rb.title, t) {
+                    s += 40;
+                }
+                s += 15 * rb.aliases.iter().filter(|a| has_word(a, t)).count().min(3) as u32;
+                s += 10 * rb.tags.iter().filter(|g| has_word(g, t)).count().min(2) as u32;
+                if has_word(&rb.summary, t) {
+                    s += 8;
+                }
+                if s > 0 {
+                    matched += 1;
+                }
+                total += s;
+            }
+            let n = tokens.len() as u32;
+            let score = total * matched * matched / (n * n);
+            (score >= 30).then_some(RunbookHit { runbook: rb, score })
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.runbook.id.cmp(&b.runbook.id)));
+    hits
+}
+
+/// The command names closest to what was typed, for "did you mean".
+pub fn nearest_names(sheet: &Sheet, query: &str, n: usize) -> Vec<String> {
+    let q = query.trim().to_lowercase();
+    let mut scored: Vec<(usize, &str)> = sheet
+        .commands
+        .iter()
+        .map(|c| {
+            let d = fuzzy::distance(&c.name, &q);
+            // A shared prefix makes a name feel closer than its raw distance.
+            let bonus = usize::from(!q.is_empty() && c.name.starts_with(&q[..1]));
+            (d.saturating_sub(bonus), c.name.as_ref())
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(n)
+        .map(|(_, s)| s.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_match_whole_or_as_prefix_of_four_plus() {
+        assert!(has_word("Show listening sockets", "listening"));
+        assert!(has_word("open connections", "connect"));
+        assert!(!has_word("stars", "tar"));
+        assert!(has_word("tar -xzvf", "tar"));
+    }
+
+    #[test]
+    fn tokens_are_lowercase_words() {
+        assert_eq!(tokens("Disk  FULL!"), vec!["disk", "full"]);
+        assert_eq!(tokens("ssh-keygen"), vec!["ssh-keygen"]);
+    }
+}

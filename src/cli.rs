@@ -1,0 +1,491 @@
+//! Every command and flag of `oncall` (DESIGN.md's public interface), and the wiring from
+//! parsed arguments to the command that runs them.
+
+use crate::commands;
+use crate::duration;
+use crate::error::Error;
+use crate::render::{ColorChoice, Format, Ui};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const ABOUT: &str = "The on-call engineer's toolkit: an offline Linux cheat sheet and native, read-only diagnostics";
+
+const EXAMPLES: &str = "\
+Examples:
+  oncall cheat tar                      one entry: examples, flags, see also
+  oncall cheat port already in use      ranked search; runbooks that match
+  oncall cheat --explain 'tar -xzvf a.tgz -C /tmp'
+  oncall cheat --runbook disk full      ordered steps for a symptom
+  oncall triage                         the first 60 seconds on this host
+
+Exit codes: 0 ok, 1 ran and found a failure (or no match), 2 usage or input error, 130 interrupted.";
+
+#[derive(Debug, Parser)]
+#[command(name = "oncall", version, about = ABOUT, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output JSON (same as --format json)
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Output format
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Do not print the "classic equivalent" and next-step hints
+    #[arg(long, global = true)]
+    pub no_hints: bool,
+}
+
+impl GlobalArgs {
+    pub fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format.unwrap_or(Format::Table)
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search the offline cheat sheet, explain a command line, or follow a runbook
+    #[command(after_help = "Examples:
+  oncall cheat tar
+  oncall cheat jounralctl            (typos are forgiven)
+  oncall cheat -c networking
+  oncall cheat --safe ss
+  oncall cheat --explain 'ss -tlnp | grep 8080'
+  oncall cheat --runbook 'too many open files'")]
+    Cheat(CheatArgs),
+    /// Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)
+    Ps(PsArgs),
+    /// Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)
+    Mem(MemArgs),
+    /// Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)
+    Disk(DiskArgs),
+    /// Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)
+    Net(NetArgs),
+    /// Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)
+    Logs(LogsArgs),
+    /// Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)
+    Probe(Box<ProbeArgs>),
+    /// The first 60 seconds on this host in one report, findings ranked by severity
+    Triage(TriageArgs),
+    /// Print shell completions
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CheatArgs {
+    /// Command name or words to search for
+    pub query: Vec<String>,
+    /// List every command of a category
+    #[arg(short = 'c', long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// List the categories with their counts
+    #[arg(long)]
+    pub categories: bool,
+    /// Explain each token of a pasted command line
+    #[arg(long, value_name = "CMDLINE", allow_hyphen_values = true)]
+    pub explain: Option<String>,
+    /// A symptom's runbook; without a symptom, the list of runbooks
+    #[arg(long, value_name = "SYMPTOM", num_args = 0..=1, default_missing_value = "")]
+    pub runbook: Option<String>,
+    /// Only examples that change nothing on the host
+    #[arg(long)]
+    pub safe: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PsSort {
+    Cpu,
+    Mem,
+    Io,
+    Fds,
+    Pid,
+    Start,
+}
+
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Sampling window for CPU% and I/O rates (0 = lifetime averages, as ps)
+    #[arg(long, default_value = "500ms", value_parser = duration::parse, value_name = "DURATION")]
+    pub window: Duration,
+    /// Sort order
+    #[arg(long, value_enum, default_value_t = PsSort::Cpu)]
+    pub sort: PsSort,
+    /// How many processes to show (default 20 in a table, all in JSON)
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Only processes of this user
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Only processes in this state (R, S, D, Z, T, I)
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<String>,
+    /// Only processes whose name or command line matches
+    #[arg(long, value_name = "REGEX")]
+    pub grep: Option<String>,
+    /// Show the process tree
+    #[arg(long)]
+    pub tree: bool,
+    /// Only these process ids
+    #[arg(long, value_name = "PID", value_delimiter = ',')]
+    pub pid: Vec<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct MemArgs {
+    /// How many top consumers to show
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DiskArgs {
+    #[command(subcommand)]
+    pub action: Option<DiskAction>,
+    /// Include pseudo filesystems (proc, sysfs, cgroup, …)
+    #[arg(long)]
+    pub all: bool,
+    /// Time allowed per mount before it is shown as not responding
+    #[arg(long, default_value = "2s", value_parser = duration::parse, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiskAction {
+    /// What fills PATH: totals, largest directories and files (du -xsh, ncdu)
+    Usage {
+        /// Directory to measure
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Stay on one filesystem
+        #[arg(short = 'x', long = "one-file-system")]
+        one_file_system: bool,
+        /// How many of the largest directories and files to list
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        top: usize,
+    },
+    /// Deleted files still held open, by process, with the space they pin (lsof +L1)
+    Deleted,
+}
+
+#[derive(Debug, Args)]
+pub struct NetArgs {
+    #[command(subcommand)]
+    pub action: Option<NetAction>,
+    /// Listening sockets only
+    #[arg(short = 'l', long)]
+    pub listen: bool,
+    /// Only sockets in this state (established, time-wait, listen, …)
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<String>,
+    /// Only sockets with this local or remote port
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Show the owning process of each socket
+    #[arg(short = 'p', long)]
+    pub processes: bool,
+    /// IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// IPv6 only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// TCP sockets
+    #[arg(short = 't', long)]
+    pub tcp: bool,
+    /// UDP sockets
+    #[arg(short = 'u', long)]
+    pub udp: bool,
+    /// UNIX sockets
+    #[arg(short = 'x', long)]
+    pub unix: bool,
+    /// Only the summary counts (ss -s)
+    #[arg(short = 's', long)]
+    pub summary: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetAction {
+    /// Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)
+    Stats {
+        /// Sampling window
+        #[arg(long, default_value = "1s", value_parser = duration::parse, value_name = "DURATION")]
+        window: Duration,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    #[command(subcommand)]
+    pub action: LogsAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogsAction {
+    /// Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)
+    Grep(LogsGrepArgs),
+    /// Print the last lines; -f follows across rotation and truncation (tail -F)
+    Tail(LogsTailArgs),
+    /// Top error signatures with counts and first/last seen
+    Top(LogsTopArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogsGrepArgs {
+    /// Pattern (a regex unless -F)
+    #[arg(required_unless_present = "regexp")]
+    pub pattern: Option<String>,
+    /// Files or directories (default /var/log)
+    pub paths: Vec<PathBuf>,
+    /// More patterns; each is counted on its own with --count
+    #[arg(short = 'e', long = "regexp", value_name = "PATTERN")]
+    pub regexp: Vec<String>,
+    /// Patterns are literal strings
+    #[arg(short = 'F', long)]
+    pub fixed_strings: bool,
+    /// Case-insensitive
+    #[arg(short = 'i', long)]
+    pub ignore_case: bool,
+    /// Whole words only
+    #[arg(short = 'w', long)]
+    pub word_regexp: bool,
+    /// Lines that do not match
+    #[arg(short = 'v', long)]
+    pub invert_match: bool,
+    /// Lines of context around each match
+    #[arg(short = 'C', long, value_name = "N")]
+    pub context: Option<usize>,
+    /// Lines of context after each match
+    #[arg(short = 'A', long, value_name = "N")]
+    pub after_context: Option<usize>,
+    /// Lines of context before each match
+    #[arg(short = 'B', long, value_name = "N")]
+    pub before_context: Option<usize>,
+    /// Print counts of matching lines
+    #[arg(short = 'c', long)]
+    pub count: bool,
+    /// Print only the names of files with a match
+    #[arg(short = 'l', long)]
+    pub files_with_matches: bool,
+    /// Stop after N matches per file
+    #[arg(short = 'm', long, value_name = "N")]
+    pub max_count: Option<u64>,
+    /// Only lines at or after this time (RFC 3339, '2026-11-27 14:00', 30m, 2h, yesterday)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only lines before this time
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only lines at this level or worse
+    #[arg(long, value_enum)]
+    pub level: Option<LogLevel>,
+    /// For JSON lines: only lines whose field equals the value
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub field: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsTailArgs {
+    /// Files to read (default /var/log/syslog or /var/log/messages)
+    pub paths: Vec<PathBuf>,
+    /// Number of lines
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub lines: usize,
+    /// Follow by name across rotation and truncation
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+    /// Only lines matching this pattern
+    #[arg(long, value_name = "PATTERN")]
+    pub grep: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsTopArgs {
+    /// Files or directories (default /var/log)
+    pub paths: Vec<PathBuf>,
+    /// Only lines at or after this time
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// How many signatures
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// http(s)://…, tcp://host:port or grpc(s)://host:port[/service]
+    pub targets: Vec<String>,
+    /// Read targets from a file, one per line
+    #[arg(long, value_name = "FILE")]
+    pub targets_file: Option<PathBuf>,
+    /// Targets probed at once
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    pub concurrency: usize,
+    /// IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// IPv6 only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Probe every address the name resolves to
+    #[arg(long)]
+    pub each_ip: bool,
+    /// Do not verify TLS certificates (the output says so)
+    #[arg(long)]
+    pub insecure: bool,
+    /// Trust this CA bundle
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Redirects to follow
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max_redirects: usize,
+    /// Time allowed to connect
+    #[arg(long, default_value = "5s", value_parser = duration::parse, value_name = "DURATION")]
+    pub connect_timeout: Duration,
+    /// Time allowed for the whole probe
+    #[arg(long, default_value = "10s", value_parser = duration::parse, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Accepted status codes (default 200-399)
+    #[arg(long, value_name = "CODES")]
+    pub expect_status: Option<String>,
+    /// The body must match this regex
+    #[arg(long, value_name = "REGEX")]
+    pub expect_body: Option<String>,
+    /// A JSON pointer must equal a value, e.g. /status=UP
+    #[arg(long, value_name = "POINTER=VALUE")]
+    pub expect_json: Vec<String>,
+    /// A header must match, e.g. 'Content-Type: json'
+    #[arg(long, value_name = "NAME: REGEX")]
+    pub expect_header: Vec<String>,
+    /// Fail when slower than this
+    #[arg(long, value_parser = duration::parse, value_name = "DURATION")]
+    pub max_latency: Option<Duration>,
+    /// Fail when a certificate expires in fewer days
+    #[arg(long, value_name = "DAYS")]
+    pub min_cert_days: Option<i64>,
+    /// Retries before a target counts as failed
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retries: u32,
+    /// Pause between retries
+    #[arg(long, default_value = "1s", value_parser = duration::parse, value_name = "DURATION")]
+    pub interval: Duration,
+    /// Consecutive failures before unhealthy (as Kubernetes)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub failure_threshold: u32,
+    /// Consecutive successes before healthy (as Kubernetes)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub success_threshold: u32,
+    /// Repeat every SECONDS until Ctrl-C, printing state changes
+    #[arg(long, value_parser = duration::parse, value_name = "SECONDS")]
+    pub watch: Option<Duration>,
+    /// Nagios plugin output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
+    #[arg(long)]
+    pub nagios: bool,
+    /// Send N requests and report which backend answered each
+    #[arg(long, value_name = "N")]
+    pub balancer: Option<usize>,
+    /// Keep connections alive between balancer requests
+    #[arg(long)]
+    pub reuse: bool,
+    /// Header that names the backend
+    #[arg(long, value_name = "NAME")]
+    pub backend_header: Option<String>,
+    /// JSON body field that names the backend
+    #[arg(long, value_name = "POINTER")]
+    pub backend_field: Option<String>,
+    /// Cookie that names the backend
+    #[arg(long, value_name = "NAME")]
+    pub backend_cookie: Option<String>,
+    /// Check gateway behaviour: auth challenge, rate limits, CORS
+    #[arg(long)]
+    pub gateway: bool,
+    /// Extra request header (values are never printed)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Bearer token (never printed; a JWT is decoded, not verified)
+    #[arg(long, value_name = "TOKEN")]
+    pub bearer: Option<String>,
+    /// Origin for a CORS preflight
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Severity {
+    Warning,
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// One sampling window over all collectors
+    #[arg(long, default_value = "1s", value_parser = duration::parse, value_name = "DURATION")]
+    pub window: Duration,
+    /// Logs to scan for error bursts (default /var/log)
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub logs: Vec<PathBuf>,
+    /// Health probes to add
+    #[arg(long, value_name = "TARGET", num_args = 1..)]
+    pub probe: Vec<String>,
+    /// Exit 1 when a finding at this level or above exists
+    #[arg(long, value_enum)]
+    pub fail_on: Option<Severity>,
+}
+
+/// Runs the parsed command; returns the exit code (0 or 1) or an error for `main` to report.
+pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    if ui.format == Format::Prometheus && !matches!(cli.command, Command::Probe(_)) {
+        return Err(Error::usage(
+            "--format prometheus",
+            "only `oncall probe` speaks it",
+        ));
+    }
+    match cli.command {
+        Command::Cheat(args) => commands::cheat::run(args, ui, out),
+        Command::Completions { shell } => commands::completions::run(shell, out),
+        Command::Ps(_) => Err(Error::NotBuilt("ps")),
+        Command::Mem(_) => Err(Error::NotBuilt("mem")),
+        Command::Disk(args) => match args.action {
+            None => Err(Error::NotBuilt("disk")),
+            Some(DiskAction::Usage { .. }) => Err(Error::NotBuilt("disk usage")),
+            Some(DiskAction::Deleted) => Err(Error::NotBuilt("disk deleted")),
+        },
+        Command::Net(args) => match args.action {
+            None => Err(Error::NotBuilt("net")),
+            Some(NetAction::Stats { .. }) => Err(Error::NotBuilt("net stats")),
+        },
+        Command::Logs(args) => match args.action {
+            LogsAction::Grep(_) => Err(Error::NotBuilt("logs grep")),
+            LogsAction::Tail(_) => Err(Error::NotBuilt("logs tail")),
+            LogsAction::Top(_) => Err(Error::NotBuilt("logs top")),
+        },
+        Command::Probe(_) => Err(Error::NotBuilt("probe")),
+        Command::Triage(_) => Err(Error::NotBuilt("triage")),
+    }
+}

@@ -1,0 +1,12 @@
+//! `oncall`: the library behind the binary, its tests and its benchmarks.
+//!
+//! Data flows one way: arguments (`cli`) → options → collector (`cheat`, later `system`,
+//! `logs`, `probe`, `triage`) → report (plain data) → renderer (`render`) → stdout.
+
+pub mod cheat;
+pub mod cli;
+pub mod commands;
+pub mod duration;
+pub mod error;
+pub mod exit_codes;
+pub mod render;

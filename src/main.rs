@@ -1,0 +1,64 @@
+//! Parses arguments, builds the output context, dispatches, and maps errors to exit codes.
+
+use clap::Parser;
+use oncall::cli::{self, Cli};
+use oncall::exit_codes;
+use oncall::render::Ui;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(clap_error(e)),
+    };
+    let ui = Ui::new(cli.global.format(), cli.global.color, !cli.global.no_hints);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = cli::run(cli, &ui, &mut out).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        // `oncall cheat tar | head -1`: the reader left; end quietly.
+        Err(e) if e.is_broken_pipe() => ExitCode::from(exit_codes::SUCCESS),
+        Err(e) => {
+            // Drop what is buffered: after an error, half a report helps nobody.
+            let _ = writeln!(io::stderr(), "oncall: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Help and version go to stdout with exit 0; a usage error is one line on stderr, exit 2.
+fn clap_error(e: clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                exit_codes::USAGE
+            } else {
+                exit_codes::SUCCESS
+            }
+        }
+        _ => {
+            let text = e.render().to_string();
+            let first = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            let tip = text
+                .lines()
+                .find(|l| l.trim_start().starts_with("tip:"))
+                .map(|t| format!(" ({})", t.trim()))
+                .unwrap_or_default();
+            let _ = writeln!(io::stderr(), "oncall: {first}{tip}");
+            exit_codes::USAGE
+        }
+    }
+}

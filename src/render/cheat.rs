@@ -1,0 +1,413 @@
+//! Prints a [`CheatReport`] as a terminal view, JSON or Markdown.
+
+use super::{json, markdown, table, Format, Ui};
+use crate::cheat::explain::{Explanation, PartKind};
+use crate::cheat::model::{Command, Example, Runbook, Safety};
+use crate::cheat::{CategoryCount, CheatReport};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Rows shown in a terminal list before "… and N more".
+const LIST_LIMIT: usize = 25;
+
+pub fn render(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
+    match ui.format {
+        Format::Json | Format::Prometheus => render_json(out, report),
+        Format::Markdown => render_markdown(out, report),
+        Format::Table => render_terminal(ui, out, report),
+    }
+}
+
+/// The JSON shape DESIGN.md fixes: commands as `[{name, category, summary, tags, examples}]`.
+fn render_json(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Categories<'a> {
+        id: &'a str,
+        title: &'a str,
+        count: usize,
+        examples: usize,
+        flags: usize,
+    }
+    match report {
+        CheatReport::Entry {
+            command, related, ..
+        } => {
+            let all: Vec<&Command> = std::iter::once(command).chain(related).collect();
+            json::write(out, &all)
+        }
+        CheatReport::Results { commands, .. } | CheatReport::Category { commands, .. } => {
+            json::write(out, commands)
+        }
+        CheatReport::Categories(cats) => {
+            let v: Vec<Categories> = cats
+                .iter()
+                .map(|c: &CategoryCount| Categories {
+                    id: &c.id,
+                    title: &c.title,
+                    count: c.count,
+                    examples: c.examples,
+                    flags: c.flags,
+                })
+                .collect();
+            json::write(out, &v)
+        }
+        CheatReport::Explain(e) => json::write(out, e),
+        CheatReport::Runbook(r) => json::write(out, r),
+        CheatReport::Runbooks(r) => json::write(out, r),
+        CheatReport::NoMatch { .. } => json::write(out, &Vec::<Command>::new()),
+    }
+}
+
+fn safety_tag(ui: &Ui, safety: Safety) -> String {
+    match safety {
+        Safety::ReadOnly => ui.style.dim("read-only"),
+        Safety::ChangesState => ui.style.warn("changes state"),
+        Safety::Destructive => ui.style.bad("DESTRUCTIVE"),
+        Safety::Unclassified => ui.style.dim("unclassified"),
+    }
+}
+
+fn write_example(ui: &Ui, out: &mut dyn Write, e: &Example) -> io::Result<()> {
+    let description = ui.wrap(&format!("  {}", e.description), 2);
+    writeln!(out, "{description}  [{}]", safety_tag(ui, e.safety))?;
+    writeln!(out, "    {}", ui.style.command(&e.command))
+}
+
+fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
+    let summary = ui.wrap(&format!("{} — {}", c.name, c.summary), 2);
+    let summary = summary.replacen(c.name.as_ref(), &ui.style.bold(&c.name), 1);
+    writeln!(
+        out,
+        "{summary}  {}",
+        ui.style.dim(&format!("[{}]", c.category))
+    )?;
+    if let Some(src) = &c.source {
+        writeln!(out, "{}", ui.style.dim(&format!("from your sheet {src}")))?;
+    }
+    writeln!(out)?;
+    for e in c.examples.iter() {
+        write_example(ui, out, e)?;
+    }
+    if !c.subcommands.is_empty() {
+        writeln!(out, "\n{}", ui.style.bold("Subcommands"))?;
+        let mut t = table::plain(ui);
+        for s in c.subcommands.iter() {
+            t.add_row(vec![format!("  {}", s.name), s.meaning.to_string()]);
+        }
+        table::write(out, &t)?;
+    }
+    if !c.flags.is_empty() {
+        writeln!(out, "\n{}", ui.style.bold("Flags"))?;
+        let mut t = table::plain(ui);
+        for f in c.flags.iter() {
+            let mut forms: Vec<&str> = Vec::new();
+            forms.extend(f.flag.as_deref());
+            forms.extend(f.long.as_deref());
+            let mut spelled = forms.join(", ");
+            if let Some(arg) = &f.arg {
+                spelled.push(' ');
+                spelled.push_str(arg);
+            }
+            t.add_row(vec![format!("  {spelled}"), f.meaning.to_string()]);
+        }
+        table::write(out, &t)?;
+    }
+    writeln!(out)?;
+    if !c.see_also.is_empty() {
+        writeln!(out, "See also: {}", c.see_also.join(", "))?;
+    }
+    if let Some(native) = &c.oncall {
+        writeln!(out, "oncall shows the same: {}", ui.style.command(native))?;
+    }
+    Ok(())
+}
+
+fn command_table(ui: &Ui, out: &mut dyn Write, commands: &[Command]) -> io::Result<()> {
+    let mut t = table::new(ui, &["COMMAND", "CATEGORY", "SUMMARY", "TRY"]);
+    for c in commands.iter().take(LIST_LIMIT) {
+        let first = c
+            .examples
+            .first()
+            .map_or(String::new(), |e| e.command.to_string());
+        t.add_row(vec![
+            ui.style.bold(&c.name),
+            c.category.to_string(),
+            c.summary.to_string(),
+            ui.style.command(&first),
+        ]);
+    }
+    table::write(out, &t)?;
+    if commands.len() > LIST_LIMIT {
+        writeln!(
+            out,
+            "{}",
+            ui.style.dim(&format!(
+                "… and {} more (--json lists all)",
+                commands.len() - LIST_LIMIT
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+fn runbook_line(ui: &Ui, out: &mut dyn Write, runbooks: &[Runbook]) -> io::Result<()> {
+    for r in runbooks {
+        writeln!(
+            out,
+            "Runbook: {} — {}",
+            ui.style.bold(&r.title),
+            ui.style
+                .command(&format!("oncall cheat --runbook {}", r.id))
+        )?;
+    }
+    Ok(())
+}
+
+fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
+    match report {
+        CheatReport::Entry {
+            command,
+            related,
+            runbooks,
+        } => {
+            write_entry(ui, out, command)?;
+            if !related.is_empty() {
+                let names: Vec<&str> = related.iter().map(|c| c.name.as_ref()).collect();
+                writeln!(out, "Related: {}", names.join(", "))?;
+            }
+            runbook_line(ui, out, runbooks)?;
+            ui.hint(
+                out,
+                &format!(
+                    "oncall cheat --explain '{}' decodes a command line flag by flag",
+                    command
+                        .examples
+                        .first()
+                        .map_or(command.name.as_ref(), |e| &e.command)
+                ),
+            )
+        }
+        CheatReport::Results {
+            query,
+            commands,
+            runbooks,
+        } => {
+            runbook_line(ui, out, runbooks)?;
+            if !runbooks.is_empty() && !commands.is_empty() {
+                writeln!(out)?;
+            }
+            command_table(ui, out, commands)?;
+            if !query.is_empty() {
+                if let Some(best) = commands.first() {
+                    ui.hint(
+                        out,
+                        &format!("oncall cheat {} shows one entry in full", best.name),
+                    )?;
+                }
+            }
+            Ok(())
+        }
+        CheatReport::Category { category, commands } => {
+            writeln!(
+                out,
+                "{} ({} commands)\n{}\n",
+                ui.style.bold(&category.title),
+                commands.len(),
+                ui.wrap(&category.description, 0)
+            )?;
+            let mut t = table::new(ui, &["COMMAND", "SUMMARY", "TRY"]);
+            for c in commands {
+                let first = c
+                    .examples
+                    .first()
+                    .map_or(String::new(), |e| e.command.to_string());
+                t.add_row(vec![
+                    ui.style.bold(&c.name),
+                    c.summary.to_string(),
+                    ui.style.command(&first),
+                ]);
+            }
+            table::write(out, &t)
+        }
+        CheatReport::Categories(cats) => {
+            let mut t = table::new(ui, &["CATEGORY", "TITLE", "COMMANDS", "EXAMPLES", "FLAGS"]);
+            for c in cats {
+                t.add_row(vec![
+                    ui.style.bold(&c.id),
+                    c.title.clone(),
+                    c.count.to_string(),
+                    c.examples.to_string(),
+                    c.flags.to_string(),
+                ]);
+            }
+            table::write(out, &t)?;
+            ui.hint(out, "oncall cheat -c CATEGORY lists one category")
+        }
+        CheatReport::Explain(e) => write_explanation(ui, out, e),
+        CheatReport::Runbook(r) => write_runbook(ui, out, r),
+        CheatReport::Runbooks(rs) => {
+            let mut t = table::new(ui, &["RUNBOOK", "SYMPTOM", "SUMMARY"]);
+            for r in rs {
+                t.add_row(vec![
+                    ui.style.bold(&r.id),
+                    r.title.to_string(),
+                    r.summary.to_string(),
+                ]);
+            }
+            table::write(out, &t)?;
+            ui.hint(
+                out,
+                "oncall cheat --runbook SYMPTOM shows the steps, e.g. --runbook disk full",
+            )
+        }
+        CheatReport::NoMatch { .. } => Ok(()),
+    }
+}
+
+fn write_explanation(ui: &Ui, out: &mut dyn Write, e: &Explanation) -> io::Result<()> {
+    writeln!(out, "{}\n", ui.style.command(&e.command))?;
+    let mut t = table::new(ui, &["TOKEN", "MEANING"]);
+    for p in &e.parts {
+        let token = match (&p.from, p.kind) {
+            (Some(from), _) => format!("  {} {}", p.token, ui.style.dim(&format!("(of {from})"))),
+            (None, PartKind::Command) => ui.style.bold(&p.token),
+            (None, PartKind::Operator | PartKind::Redirect) => ui.style.warn(&p.token),
+            (None, _) => format!("  {}", p.token),
+        };
+        let meaning = if p.kind == PartKind::Unknown {
+            ui.style.bad(&p.meaning)
+        } else {
+            p.meaning.clone()
+        };
+        t.add_row(vec![token, meaning]);
+    }
+    table::write(out, &t)
+}
+
+fn write_runbook(ui: &Ui, out: &mut dyn Write, r: &Runbook) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}\n{}\n",
+        ui.style.bold(&r.title),
+        ui.wrap(&r.summary, 0)
+    )?;
+    for (i, s) in r.steps.iter().enumerate() {
+        writeln!(
+            out,
+            "{}. {}  [{}]",
+            i + 1,
+            ui.style.bold(&s.title),
+            safety_tag(ui, s.safety)
+        )?;
+        if let Some(c) = &s.classic {
+            writeln!(out, "   $ {}", ui.style.command(c))?;
+        }
+        if let Some(c) = &s.oncall {
+            writeln!(out, "   $ {}", ui.style.command(c))?;
+        }
+        let normal = ui.wrap(&format!("   normal:   {}", s.normal), 13);
+        let look_for = ui.wrap(&format!("   look for: {}", s.look_for), 13);
+        writeln!(
+            out,
+            "{}",
+            normal.replacen("normal:", &ui.style.good("normal:"), 1)
+        )?;
+        writeln!(
+            out,
+            "{}\n",
+            look_for.replacen("look for:", &ui.style.warn("look for:"), 1)
+        )?;
+    }
+    if !r.see_also.is_empty() {
+        writeln!(out, "See also: {}", r.see_also.join(", "))?;
+    }
+    Ok(())
+}
+
+fn render_markdown(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
+    let entry = |out: &mut dyn Write, c: &Command| -> io::Result<()> {
+        writeln!(out, "## {}\n\n{} _({})_\n", c.name, c.summary, c.category)?;
+        for e in c.examples.iter() {
+            writeln!(
+                out,
+                "- {} ({}):\n\n  ```sh\n  {}\n  ```\n",
+                e.description,
+                e.safety.label(),
+                e.command
+            )?;
+        }
+        if let Some(native) = &c.oncall {
+            writeln!(out, "oncall shows the same: {}\n", markdown::code(native))?;
+        }
+        Ok(())
+    };
+    let list = |out: &mut dyn Write, cmds: &[Command]| -> io::Result<()> {
+        let rows: Vec<Vec<String>> = cmds
+            .iter()
+            .map(|c| {
+                vec![
+                    markdown::code(&c.name),
+                    c.category.to_string(),
+                    c.summary.to_string(),
+                ]
+            })
+            .collect();
+        markdown::table(out, &["command", "category", "summary"], &rows)
+    };
+    match report {
+        CheatReport::Entry {
+            command, related, ..
+        } => {
+            entry(out, command)?;
+            if !related.is_empty() {
+                writeln!(out, "### Related\n")?;
+                list(out, related)?;
+            }
+            Ok(())
+        }
+        CheatReport::Results { commands, .. } => list(out, commands),
+        CheatReport::Category { category, commands } => {
+            writeln!(out, "## {}\n", category.title)?;
+            list(out, commands)
+        }
+        CheatReport::Categories(cats) => {
+            let rows: Vec<Vec<String>> = cats
+                .iter()
+                .map(|c| vec![c.id.clone(), c.title.clone(), c.count.to_string()])
+                .collect();
+            markdown::table(out, &["id", "title", "commands"], &rows)
+        }
+        CheatReport::Explain(e) => {
+            writeln!(out, "{}\n", markdown::code(&e.command))?;
+            let rows: Vec<Vec<String>> = e
+                .parts
+                .iter()
+                .map(|p| vec![markdown::code(&p.token), p.meaning.clone()])
+                .collect();
+            markdown::table(out, &["token", "meaning"], &rows)
+        }
+        CheatReport::Runbook(r) => {
+            writeln!(out, "## Runbook: {}\n\n{}\n", r.title, r.summary)?;
+            for (i, s) in r.steps.iter().enumerate() {
+                writeln!(out, "{}. **{}** ({})", i + 1, s.title, s.safety.label())?;
+                for c in s.classic.iter().chain(s.oncall.iter()) {
+                    writeln!(out, "   - {}", markdown::code(c))?;
+                }
+                writeln!(
+                    out,
+                    "   - normal: {}\n   - look for: {}",
+                    s.normal, s.look_for
+                )?;
+            }
+            Ok(())
+        }
+        CheatReport::Runbooks(rs) => {
+            let rows: Vec<Vec<String>> = rs
+                .iter()
+                .map(|r| vec![r.id.to_string(), r.title.to_string(), r.summary.to_string()])
+                .collect();
+            markdown::table(out, &["runbook", "symptom", "summary"], &rows)
+        }
+        CheatReport::NoMatch { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,98 @@
+//! Everything that turns a report (plain data) into bytes on stdout. Nothing here reads
+//! the system; nothing outside here formats for a terminal.
+
+pub mod cheat;
+pub mod json;
+pub mod markdown;
+pub mod style;
+pub mod table;
+
+use std::io::{self, IsTerminal, Write};
+pub use style::{ColorChoice, Style};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    /// Prometheus text exposition (blackbox_exporter's names); `probe` only.
+    Prometheus,
+}
+
+/// How this run prints: decided once in `main` from the global flags and the terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub format: Format,
+    pub style: Style,
+    pub hints: bool,
+    /// Terminal width to fit tables into; `None` when stdout is not a terminal and
+    /// `COLUMNS` is unset (tables then take the width they need).
+    pub width: Option<u16>,
+}
+
+impl Ui {
+    pub fn new(format: Format, color: ColorChoice, hints: bool) -> Ui {
+        let stdout = io::stdout();
+        let is_tty = stdout.is_terminal();
+        let enabled = style::decide(color, is_tty, |k| std::env::var(k).ok());
+        let width = if is_tty {
+            terminal_size::terminal_size().map(|(w, _)| w.0)
+        } else {
+            None
+        }
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok());
+        Ui {
+            format,
+            style: Style { enabled },
+            hints: hints && format == Format::Table,
+            width,
+        }
+    }
+
+    /// A plain Ui for tests and library users: table, no colour, no width limit.
+    pub fn plain(format: Format) -> Ui {
+        Ui {
+            format,
+            style: Style { enabled: false },
+            hints: true,
+            width: None,
+        }
+    }
+
+    /// Word-wraps prose to the terminal width; continuation lines get `indent` spaces.
+    /// Commands are never passed through here: they must stay copy-pasteable.
+    pub fn wrap(&self, text: &str, indent: usize) -> String {
+        let Some(width) = self.width.map(usize::from).filter(|w| *w > indent + 20) else {
+            return text.to_string();
+        };
+        // Keep the text's own leading indent on its first line.
+        let lead = text.len() - text.trim_start().len();
+        let mut out = text[..lead].to_string();
+        let mut line_len = lead;
+        let mut at_line_start = true;
+        for word in text.split_whitespace() {
+            let len = word.chars().count();
+            if !at_line_start && line_len + 1 + len > width {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                line_len = indent;
+            } else if !at_line_start {
+                out.push(' ');
+                line_len += 1;
+            }
+            out.push_str(word);
+            line_len += len;
+            at_line_start = false;
+        }
+        out
+    }
+
+    /// Prints a "classic equivalent" or next-step hint, unless `--no-hints`.
+    pub fn hint(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
+        if self.hints {
+            let text = self.wrap(&format!("hint: {text}"), 6);
+            writeln!(out, "{}", self.style.dim(&text))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,172 @@
+//! The conventions every command shares: formats, colour, width, hints, exit codes, errors,
+//! and a quiet end when the reader closes the pipe.
+
+mod support;
+
+use predicates::prelude::*;
+use std::process::{Command, Stdio};
+use support::oncall;
+
+fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
+    String::from_utf8(cmd.assert().get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn help_shows_the_whole_tool() {
+    let text = stdout_of(oncall().arg("--help"));
+    for cmd in [
+        "cheat",
+        "ps",
+        "mem",
+        "disk",
+        "net",
+        "logs",
+        "probe",
+        "triage",
+        "completions",
+    ] {
+        assert!(
+            text.contains(&format!("  {cmd} ")),
+            "--help lacks {cmd}:\n{text}"
+        );
+    }
+    for flag in ["--json", "--format", "--color", "--no-hints"] {
+        assert!(text.contains(flag), "--help lacks {flag}");
+    }
+}
+
+#[test]
+fn commands_not_built_yet_say_so_and_exit_2() {
+    for args in [
+        vec!["ps"],
+        vec!["mem"],
+        vec!["disk"],
+        vec!["disk", "usage", "/tmp"],
+        vec!["disk", "deleted"],
+        vec!["net"],
+        vec!["net", "stats"],
+        vec!["logs", "grep", "x"],
+        vec!["logs", "tail"],
+        vec!["logs", "top"],
+        vec!["probe", "http://127.0.0.1:1/"],
+        vec!["triage"],
+    ] {
+        let out = oncall().args(&args).assert().code(2).stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains("not built yet"), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn usage_errors_are_one_line_and_exit_2() {
+    for args in [
+        vec!["nosuchcommand"],
+        vec!["ps", "--window", "abc"],
+        vec!["cheat", "--format", "yaml"],
+        vec!["cheat", "--format", "prometheus", "tar"],
+    ] {
+        let out = oncall().args(&args).assert().code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.starts_with("oncall: "), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn json_and_format_json_agree() {
+    let a = stdout_of(oncall().args(["cheat", "ss", "--json"]));
+    let b = stdout_of(oncall().args(["cheat", "ss", "--format", "json"]));
+    assert_eq!(a, b);
+    serde_json::from_str::<serde_json::Value>(&a).unwrap();
+}
+
+#[test]
+fn colour_follows_flag_then_env_then_tty() {
+    let esc = "\x1b[";
+    assert!(stdout_of(oncall().args(["cheat", "ss", "--color", "always"])).contains(esc));
+    assert!(
+        !stdout_of(oncall().args(["cheat", "ss"])).contains(esc),
+        "not a tty: no colour"
+    );
+    assert!(stdout_of(oncall().args(["cheat", "ss"]).env("CLICOLOR_FORCE", "1")).contains(esc));
+    let forced_off = stdout_of(
+        oncall()
+            .args(["cheat", "ss"])
+            .env("CLICOLOR_FORCE", "1")
+            .env("NO_COLOR", "1"),
+    );
+    assert!(
+        !forced_off.contains(esc),
+        "NO_COLOR wins over CLICOLOR_FORCE under auto"
+    );
+    assert!(!stdout_of(
+        oncall()
+            .args(["cheat", "ss", "--color", "never"])
+            .env("CLICOLOR_FORCE", "1")
+    )
+    .contains(esc));
+    assert!(
+        !stdout_of(oncall().args(["cheat", "ss", "--json", "--color", "always"])).contains(esc)
+    );
+}
+
+#[test]
+fn tables_fit_the_width() {
+    let text = stdout_of(
+        oncall()
+            .args(["cheat", "-c", "networking"])
+            .env("COLUMNS", "70"),
+    );
+    assert!(text.lines().count() > 10);
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 70,
+            "{} chars: {line}",
+            line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn no_hints_removes_hints() {
+    let with = stdout_of(oncall().args(["cheat", "tar"]));
+    let without = stdout_of(oncall().args(["cheat", "tar", "--no-hints"]));
+    assert!(with.contains("hint: "));
+    assert!(!without.contains("hint: "));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let mut child = Command::new(bin)
+        .args(["cheat", "--safe"])
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close our end as `head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn version_and_help_exit_0() {
+    oncall()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("oncall "));
+    oncall()
+        .args(["cheat", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--explain"));
+}
