@@ -335,7 +335,7 @@ fn explain_flag_letters(
     parts: &mut Vec<Part>,
 ) -> usize {
     let raw = &words[i].0;
-    let mut pending_value: Option<&Flag> = None;
+    let mut pending_value: Option<(&Flag, String)> = None;
     for (pos, c) in letters.char_indices() {
         let flag = format!("-{c}");
         match find_short(cmd, &flag) {
@@ -360,7 +360,7 @@ fn explain_flag_letters(
                 let mut p = part(&flag, meaning_of(f), PartKind::Flag);
                 p.from = Some(raw.clone());
                 parts.push(p);
-                pending_value = Some(f);
+                pending_value = Some((f, flag));
             }
             Some(f) => {
                 let mut p = part(&flag, meaning_of(f), PartKind::Flag);
@@ -370,7 +370,7 @@ fn explain_flag_letters(
         }
     }
     match pending_value {
-        Some(f) => take_value(f, words, i + 1, parts),
+        Some((f, typed)) => take_value(f, &typed, words, i + 1, parts),
         None => i + 1,
     }
 }
@@ -384,16 +384,23 @@ fn flag_with_value(
 ) -> usize {
     parts.push(part(raw, meaning_of(f), PartKind::Flag));
     if f.arg.is_some() {
-        take_value(f, words, i + 1, parts)
+        take_value(f, raw, words, i + 1, parts)
     } else {
         i + 1
     }
 }
 
-fn take_value(f: &Flag, words: &[(String, String)], i: usize, parts: &mut Vec<Part>) -> usize {
+/// The word after a flag that takes a value; `typed` is the flag as the user wrote it.
+fn take_value(
+    f: &Flag,
+    typed: &str,
+    words: &[(String, String)],
+    i: usize,
+    parts: &mut Vec<Part>,
+) -> usize {
     match words.get(i) {
         Some((raw, _)) => {
-            let name = f.flag.as_deref().or(f.long.as_deref()).unwrap_or("flag");
+            let name = typed;
             let arg = f.arg.as_deref().unwrap_or("value");
             parts.push(part(raw, format!("{arg} for {name}"), PartKind::Value));
             i + 1
