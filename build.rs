@@ -5,8 +5,12 @@
 #[path = "src/cheat/schema.rs"]
 #[allow(dead_code)]
 mod schema;
+#[path = "src/cheat/words.rs"]
+#[allow(dead_code)]
+mod words;
 
 use schema::{CheatFile, CommandDef, RunbookFile};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,6 +35,7 @@ const CATEGORIES: [&str; 13] = [
 fn main() {
     println!("cargo:rerun-if-changed=data");
     println!("cargo:rerun-if-changed=src/cheat/schema.rs");
+    println!("cargo:rerun-if-changed=src/cheat/words.rs");
     let cheats: Vec<(String, CheatFile)> = load("data/cheats");
     let runbooks: Vec<(String, RunbookFile)> = load("data/runbooks");
 
@@ -225,6 +230,92 @@ fn generate(cheats: &[(String, CheatFile)], runbooks: &[(String, RunbookFile)]) 
             steps.join(",")
         )
         .unwrap();
+    }
+    out.push_str("];\n");
+    out.push_str(&word_index(cheats));
+    out
+}
+
+/// What one word says about one command: which fields hold it. Bit sets are indexed by the
+/// position of the tag, example or flag in the command, so that matches of several words
+/// (a token and the longer words it prefixes) merge without counting anything twice.
+#[derive(Default)]
+struct Posting {
+    fields: u8,
+    tags_whole: u32,
+    tags_any: u32,
+    examples: u64,
+    flags: u64,
+}
+
+const SUMMARY: u8 = 1;
+const CATEGORY: u8 = 2;
+
+/// The inverted index: every word of every built-in command, sorted, with its postings.
+fn word_index(cheats: &[(String, CheatFile)]) -> String {
+    let mut index: BTreeMap<String, BTreeMap<u16, Posting>> = BTreeMap::new();
+    fn at<'a>(
+        index: &'a mut BTreeMap<String, BTreeMap<u16, Posting>>,
+        word: &str,
+        cmd: u16,
+    ) -> &'a mut Posting {
+        index
+            .entry(word.to_lowercase())
+            .or_default()
+            .entry(cmd)
+            .or_default()
+    }
+    let mut n: usize = 0;
+    for (file, sheet) in cheats {
+        let cat = sheet.category.as_ref().expect("validated");
+        for c in &sheet.command {
+            let id = u16::try_from(n).expect("fewer than 65536 commands");
+            if c.tags.len() > 32 || c.example.len() > 64 || c.flag.len() > 64 {
+                fail(&[format!(
+                    "{file}: command '{}': at most 32 tags, 64 examples and 64 flags",
+                    c.name
+                )]);
+            }
+            for (k, tag) in c.tags.iter().enumerate() {
+                for w in words::split(tag) {
+                    let p = at(&mut index, w, id);
+                    p.tags_any |= 1 << k;
+                    if tag.eq_ignore_ascii_case(w) {
+                        p.tags_whole |= 1 << k;
+                    }
+                }
+            }
+            for w in words::split(&c.summary) {
+                at(&mut index, w, id).fields |= SUMMARY;
+            }
+            for w in words::split(&cat.id).chain(words::split(&cat.title)) {
+                at(&mut index, w, id).fields |= CATEGORY;
+            }
+            for (k, e) in c.example.iter().enumerate() {
+                for w in words::split(&e.description).chain(words::split(&e.command)) {
+                    at(&mut index, w, id).examples |= 1 << k;
+                }
+            }
+            for (k, f) in c.flag.iter().enumerate() {
+                for w in words::split(&f.meaning) {
+                    at(&mut index, w, id).flags |= 1 << k;
+                }
+            }
+            n += 1;
+        }
+    }
+    let mut out = String::from("pub static WORDS: &[(&str, &[Posting])] = &[\n");
+    for (word, postings) in &index {
+        let list: Vec<String> = postings
+            .iter()
+            .map(|(cmd, p)| {
+                format!(
+                    "Posting{{command:{cmd},fields:{},tags_whole:{},tags_any:{},examples:{},flags:{}}}",
+                    p.fields, p.tags_whole, p.tags_any, p.examples, p.flags
+                )
+            })
+            .collect();
+        writeln!(out, "({word:?},&[{}]),", list.join(",")).unwrap();
     }
     out.push_str("];\n");
     out

@@ -416,3 +416,66 @@ fn unknown_flag(cmd: &Command, token: &str) -> Part {
         PartKind::Unknown,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Property: whatever is pasted, explain returns a result or a lex error, never panics,
+    /// and every word of a successful split appears as a part.
+    #[test]
+    fn arbitrary_input_never_panics() {
+        let sheet = Sheet::builtin();
+        let alphabet: Vec<char> = "tar -xzvf ps aux grep -e --max-count=3 sudo env A=1 | || && ; & > >> 2>&1 < ' \" \\ $( ) é 🦀 -n10 -- find -name *.log"
+            .chars()
+            .collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..5000 {
+            let mut line = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                line.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            if let Ok(e) = explain(&sheet, &line) {
+                let words = shell_words::split(&line).unwrap();
+                let word_count = words
+                    .iter()
+                    .filter(|l| matches!(l, Lexeme::Word { .. }))
+                    .count();
+                assert!(word_count == 0 || !e.parts.is_empty(), "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn dashless_tar_and_ps() {
+        let sheet = Sheet::builtin();
+        let e = explain(&sheet, "tar xzf a.tgz").unwrap();
+        let kinds: Vec<PartKind> = e.parts.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                PartKind::Command,
+                PartKind::Flag,
+                PartKind::Flag,
+                PartKind::Flag,
+                PartKind::Value
+            ]
+        );
+    }
+
+    #[test]
+    fn attached_value_of_a_short_flag() {
+        let sheet = Sheet::builtin();
+        let e = explain(&sheet, "head -n20 file").unwrap();
+        assert_eq!(e.parts[1].token, "-n");
+        assert!(e.parts[1].meaning.ends_with("= 20"), "{:?}", e.parts[1]);
+        assert_eq!(e.parts[2].kind, PartKind::Argument);
+    }
+}

@@ -11,6 +11,8 @@ pub mod search;
 pub mod sheet;
 pub mod shell_words;
 pub mod user_sheets;
+mod word_index;
+pub mod words;
 
 use crate::error::Error;
 use model::{Category, Command, Runbook, Safety};

@@ -5,6 +5,8 @@
 use super::fuzzy;
 use super::model::{Command, Runbook};
 use super::sheet::Sheet;
+use super::word_index::{self, TokenMatch};
+use super::words;
 
 /// Score of a query that is exactly a command's name: always ranks first.
 pub const EXACT: u32 = 10_000;
@@ -33,15 +35,7 @@ pub fn tokens(query: &str) -> Vec<String> {
 /// Whether `text` holds `token` as a word, or as the start of a word for tokens of four
 /// letters or more ("connect" finds "connections").
 fn has_word(text: &str, token: &str) -> bool {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
-        .any(|w| {
-            let w = w.trim_matches('-');
-            w.eq_ignore_ascii_case(token)
-                || (token.len() >= 4
-                    && w.len() >= token.len()
-                    && w.is_char_boundary(token.len())
-                    && w[..token.len()].eq_ignore_ascii_case(token))
-        })
+    words::split(text).any(|w| words::matches(w, token))
 }
 
 fn name_score(name: &str, token: &str) -> u32 {
@@ -62,47 +56,32 @@ fn name_score(name: &str, token: &str) -> u32 {
     0
 }
 
-fn command_score(cmd: &Command, category_title: &str, tokens: &[String], phrase: &str) -> u32 {
-    let name = cmd.name.to_lowercase();
-    if name == phrase {
-        return EXACT;
+/// What a token matches in one command's text, found by scanning it: the path for user
+/// commands, which the compiled-in index does not cover. Gives what `word_index::lookup`
+/// gives for built-in commands (a test holds the two equal).
+fn scan(cmd: &Command, category_title: &str, token: &str) -> TokenMatch {
+    fn bits(hits: impl Iterator<Item = bool>) -> u64 {
+        hits.take(64)
+            .enumerate()
+            .fold(0, |acc, (k, hit)| acc | (u64::from(hit) << k))
     }
-    let mut total = 0;
-    let mut matched = 0;
-    for t in tokens {
-        let mut s = name_score(&name, t);
-        for tag in cmd.tags.iter() {
-            if tag.eq_ignore_ascii_case(t) {
-                s += 30;
-            } else if has_word(tag, t) {
-                s += 15;
-            }
-        }
-        if has_word(&cmd.summary, t) {
-            s += 12;
-        }
-        if has_word(&cmd.category, t) || has_word(category_title, t) {
-            s += 10;
-        }
-        let in_examples = cmd
-            .examples
-            .iter()
-            .filter(|e| has_word(&e.description, t) || has_word(&e.command, t))
-            .count() as u32;
-        s += (in_examples * 4).min(12);
-        let in_flags = cmd.flags.iter().filter(|f| has_word(&f.meaning, t)).count() as u32;
-        s += (in_flags * 2).min(6);
-        if s > 0 {
-            matched += 1;
-        }
-        total += s;
+    TokenMatch {
+        summary: has_word(&cmd.summary, token),
+        category: has_word(&cmd.category, token) || has_word(category_title, token),
+        tags_whole: bits(
+            cmd.tags
+                .iter()
+                .take(32)
+                .map(|t| t.eq_ignore_ascii_case(token)),
+        ) as u32,
+        tags_any: bits(cmd.tags.iter().take(32).map(|t| has_word(t, token))) as u32,
+        examples: bits(
+            cmd.examples
+                .iter()
+                .map(|e| has_word(&e.description, token) || has_word(&e.command, token)),
+        ),
+        flags: bits(cmd.flags.iter().map(|f| has_word(&f.meaning, token))),
     }
-    if tokens.len() > 1 && cmd.tags.iter().any(|tag| tag.eq_ignore_ascii_case(phrase)) {
-        total += 80;
-    }
-    // A query's words should all be found: each missing word cuts the score sharply.
-    let n = tokens.len() as u32;
-    total * matched * matched / (n * n).max(1)
 }
 
 /// Every command that matches, best first. A query equal to a command's name puts that
@@ -113,16 +92,47 @@ pub fn commands<'a>(sheet: &'a Sheet, query: &str) -> Vec<Hit<'a>> {
         return Vec::new();
     }
     let phrase = tokens.join(" ");
+    let n = sheet.commands.len();
+    let mut totals = vec![0u32; n];
+    let mut matched = vec![0u32; n];
+    let mut text = vec![TokenMatch::default(); n];
+    for token in &tokens {
+        text.fill(TokenMatch::default());
+        word_index::lookup(token, &mut text);
+        for (i, cmd) in sheet.commands.iter().enumerate() {
+            let text_score = if cmd.source.is_some() {
+                let title = sheet
+                    .categories
+                    .iter()
+                    .find(|c| c.id == cmd.category)
+                    .map_or("", |c| &c.title);
+                scan(cmd, title, token).score()
+            } else {
+                text[i].score()
+            };
+            let s = name_score(&cmd.name.to_lowercase(), token) + text_score;
+            if s > 0 {
+                matched[i] += 1;
+                totals[i] += s;
+            }
+        }
+    }
+    let count = tokens.len() as u32;
     let mut hits: Vec<Hit> = sheet
         .commands
         .iter()
-        .filter_map(|cmd| {
-            let title = sheet
-                .categories
-                .iter()
-                .find(|c| c.id == cmd.category)
-                .map_or("", |c| &c.title);
-            let score = command_score(cmd, title, &tokens, &phrase);
+        .enumerate()
+        .filter_map(|(i, cmd)| {
+            let score = if cmd.name.eq_ignore_ascii_case(&phrase) {
+                EXACT
+            } else {
+                let mut total = totals[i];
+                if count > 1 && cmd.tags.iter().any(|tag| tag.eq_ignore_ascii_case(&phrase)) {
+                    total += 80;
+                }
+                // A query's words should all be found: each missing word cuts the score sharply.
+                total * matched[i] * matched[i] / (count * count)
+            };
             (score > 0).then_some(Hit {
                 command: cmd,
                 score,
@@ -224,6 +234,44 @@ mod tests {
         assert!(has_word("open connections", "connect"));
         assert!(!has_word("stars", "tar"));
         assert!(has_word("tar -xzvf", "tar"));
+    }
+
+    /// The compiled-in index and a scan of the text must agree for every built-in command,
+    /// for whole words and for prefixes of them.
+    #[test]
+    fn index_agrees_with_a_scan() {
+        let sheet = Sheet::builtin();
+        let mut probes: Vec<String> = Vec::new();
+        for cmd in sheet.commands.iter().step_by(7) {
+            for w in words::split(&cmd.summary).chain(cmd.tags.iter().flat_map(|t| words::split(t)))
+            {
+                let w = w.to_lowercase();
+                probes.push(w.chars().take(4).collect());
+                probes.push(w);
+            }
+        }
+        probes.extend(["disk", "full", "port", "listen", "x", "-", "zzz"].map(String::from));
+        probes.sort();
+        probes.dedup();
+        let mut via_index = vec![TokenMatch::default(); sheet.commands.len()];
+        for token in &probes {
+            via_index.fill(TokenMatch::default());
+            word_index::lookup(token, &mut via_index);
+            for (i, cmd) in sheet.commands.iter().enumerate() {
+                let title = &sheet
+                    .categories
+                    .iter()
+                    .find(|c| c.id == cmd.category)
+                    .unwrap()
+                    .title;
+                assert_eq!(
+                    via_index[i],
+                    scan(cmd, title, token),
+                    "{token} in {}",
+                    cmd.name
+                );
+            }
+        }
     }
 
     #[test]
