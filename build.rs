@@ -304,19 +304,51 @@ fn word_index(cheats: &[(String, CheatFile)]) -> String {
             n += 1;
         }
     }
-    let mut out = String::from("pub static WORDS: &[(&str, &[Posting])] = &[\n");
-    for (word, postings) in &index {
-        let list: Vec<String> = postings
-            .iter()
-            .map(|(cmd, p)| {
-                format!(
-                    "Posting{{command:{cmd},fields:{},tags_whole:{},tags_any:{},examples:{},flags:{}}}",
-                    p.fields, p.tags_whole, p.tags_any, p.examples, p.flags
-                )
-            })
-            .collect();
-        writeln!(out, "({word:?},&[{}]),", list.join(",")).unwrap();
+    // Pointer-free on purpose: a table of `&str`s would cost one load-time relocation (and
+    // a dirtied page) per word in a position-independent binary, on every start-up.
+    let mut text = String::new();
+    let mut ends = Vec::new();
+    let mut posting_ends = Vec::new();
+    let mut postings = Vec::new();
+    for (word, list) in &index {
+        text.push_str(word);
+        ends.push(text.len());
+        for (cmd, p) in list {
+            postings.push(format!(
+                "Posting{{command:{cmd},fields:{},tags_whole:{},tags_any:{},examples:{},flags:{}}}",
+                p.fields, p.tags_whole, p.tags_any, p.examples, p.flags
+            ));
+        }
+        posting_ends.push(postings.len());
     }
-    out.push_str("];\n");
+    let join = |v: &[usize]| {
+        v.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut out = String::new();
+    writeln!(out, "pub static WORD_TEXT: &str = {text:?};").unwrap();
+    writeln!(
+        out,
+        "pub static WORD_ENDS: [u32; {}] = [{}];",
+        ends.len(),
+        join(&ends)
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub static WORD_POSTING_ENDS: [u32; {}] = [{}];",
+        posting_ends.len(),
+        join(&posting_ends)
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub static POSTINGS: [Posting; {}] = [{}];",
+        postings.len(),
+        postings.join(",\n")
+    )
+    .unwrap();
     out
 }

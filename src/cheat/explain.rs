@@ -218,6 +218,15 @@ fn explain_arguments(
             i = explain_flag(cmd, words, i, parts);
             continue;
         }
+        // `+` options as whole words: dig's `+short`, chattr's `+i`.
+        if let Some(f) = value
+            .starts_with('+')
+            .then(|| find_short(cmd, value))
+            .flatten()
+        {
+            i = flag_with_value(f, raw, words, i, parts);
+            continue;
+        }
         if i == start && DASHLESS_FLAGS.contains(&cmd.name.as_ref()) && dashless(cmd, value) {
             i = explain_flag_letters(cmd, words, i, value, parts);
             continue;
@@ -468,6 +477,14 @@ mod tests {
                 PartKind::Value
             ]
         );
+    }
+
+    #[test]
+    fn plus_options_are_flags() {
+        let sheet = Sheet::builtin();
+        let e = explain(&sheet, "dig +short example.com").unwrap();
+        assert_eq!(e.parts[1].kind, PartKind::Flag);
+        assert_eq!(e.parts[2].kind, PartKind::Argument);
     }
 
     #[test]

@@ -9,8 +9,16 @@ pub fn distance(a: &str, b: &str) -> usize {
         return a.len().max(b.len());
     }
     let width = b.len() + 1;
-    // Three rows: two back (for swaps), previous, current.
-    let mut rows = vec![0usize; width * 3];
+    // Three rows: two back (for swaps), previous, current. Typed names are short: keep
+    // them on the stack and allocate only for long input.
+    let mut stack = [0usize; 3 * 33];
+    let mut heap = Vec::new();
+    let rows: &mut [usize] = if width <= 33 {
+        &mut stack[..width * 3]
+    } else {
+        heap.resize(width * 3, 0);
+        &mut heap
+    };
     for (j, cell) in rows[width..2 * width].iter_mut().enumerate() {
         *cell = j;
     }

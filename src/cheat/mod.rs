@@ -168,11 +168,17 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         });
     }
     let hits = search::commands(sheet, &text);
-    let runbooks: Vec<Runbook> = search::runbooks(sheet, &text)
-        .into_iter()
-        .take(3)
-        .map(|h| h.runbook.clone())
-        .collect();
+    let exact = hits.first().filter(|h| h.score >= search::EXACT);
+    // A command's name asks for that command; words may describe a symptom with a runbook.
+    let runbooks: Vec<Runbook> = if exact.is_some() {
+        Vec::new()
+    } else {
+        search::runbooks(sheet, &text)
+            .into_iter()
+            .take(3)
+            .map(|h| h.runbook.clone())
+            .collect()
+    };
     let commands = filtered(hits.iter().map(|h| h.command), opts.safe);
     if commands.is_empty() && runbooks.is_empty() {
         return Ok(CheatReport::NoMatch {
@@ -181,7 +187,6 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
             nearest: search::nearest_names(sheet, &text, 3),
         });
     }
-    let exact = hits.first().filter(|h| h.score >= search::EXACT);
     match exact {
         Some(h) if commands.first().is_some_and(|c| c.name == h.command.name) => {
             let mut commands = commands.into_iter();

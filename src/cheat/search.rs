@@ -38,6 +38,15 @@ fn has_word(text: &str, token: &str) -> bool {
     words::split(text).any(|w| words::matches(w, token))
 }
 
+/// Names are nearly always lower case already: allocate only when one is not.
+fn lowercase(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) || !name.is_ascii() {
+        std::borrow::Cow::Owned(name.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
 fn name_score(name: &str, token: &str) -> u32 {
     if name == token {
         return 120;
@@ -48,8 +57,12 @@ fn name_score(name: &str, token: &str) -> u32 {
     if token.len() >= 3 && name.contains(token) {
         return 35;
     }
-    let d = fuzzy::distance(name, token);
     let allowed = fuzzy::tolerance(token.len().min(name.len()));
+    // The distance is at least the difference in length: skip the work when that is too far.
+    if name.len().abs_diff(token.len()) > allowed {
+        return 0;
+    }
+    let d = fuzzy::distance(name, token);
     if d <= allowed {
         return 55 - 15 * d as u32;
     }
@@ -110,7 +123,7 @@ pub fn commands<'a>(sheet: &'a Sheet, query: &str) -> Vec<Hit<'a>> {
             } else {
                 text[i].score()
             };
-            let s = name_score(&cmd.name.to_lowercase(), token) + text_score;
+            let s = name_score(&lowercase(&cmd.name), token) + text_score;
             if s > 0 {
                 matched[i] += 1;
                 totals[i] += s;

@@ -271,6 +271,51 @@ mod tests {
         assert_eq!(c.examples[1].command, "foo -r x");
     }
 
+    /// Property: user files are untrusted text; no input makes a parser panic.
+    #[test]
+    fn arbitrary_files_never_panic() {
+        let pieces = [
+            "# ",
+            "> ",
+            "- ",
+            "`",
+            "{{",
+            "}}",
+            "---\n",
+            "\n",
+            "[[command]]\n",
+            "name = 'x'\n",
+            "[category]\n",
+            "id=",
+            "\"",
+            "'",
+            "é",
+            "🦀",
+            ":",
+            "\0",
+            "safety='read-only'\n",
+            "[[command.example]]\n",
+            "description='d'\ncommand='c'\n",
+            "summary='s'\n",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for _ in 0..(state % 30) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let _ = parse_tldr(&text, "f.md");
+            let _ = parse_plain("f", &text, "f");
+            let _ = parse_toml(&text, "f.toml");
+        }
+    }
+
     #[test]
     fn toml_without_safety_is_rejected_with_the_entry() {
         let t = "[[command]]\nname='x'\nsummary='s'\n[[command.example]]\ndescription='d'\ncommand='x'\n";

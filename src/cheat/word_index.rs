@@ -2,7 +2,7 @@
 //! commands and fields that hold it. A search looks tokens up here (binary search, then the
 //! run of words a token prefixes) instead of scanning every example's text.
 
-use super::index::WORDS;
+use super::index::{POSTINGS, WORD_ENDS, WORD_POSTING_ENDS, WORD_TEXT};
 use super::words;
 
 /// One word's occurrences in one built-in command (bit sets by position in the command).
@@ -46,15 +46,41 @@ impl TokenMatch {
     }
 }
 
+/// The `i`th word of the sorted index.
+fn word(i: usize) -> &'static str {
+    let start = if i == 0 { 0 } else { WORD_ENDS[i - 1] as usize };
+    &WORD_TEXT[start..WORD_ENDS[i] as usize]
+}
+
+/// The postings of the `i`th word.
+fn postings(i: usize) -> &'static [Posting] {
+    let start = if i == 0 {
+        0
+    } else {
+        WORD_POSTING_ENDS[i - 1] as usize
+    };
+    &POSTINGS[start..WORD_POSTING_ENDS[i] as usize]
+}
+
 /// Adds what `token` matches to `into[command]` for every built-in command.
 pub fn lookup(token: &str, into: &mut [TokenMatch]) {
-    let start = WORDS.partition_point(|(w, _)| *w < token);
-    for (word, postings) in &WORDS[start..] {
+    // Binary search for the first word not below the token.
+    let (mut lo, mut hi) = (0, WORD_ENDS.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if word(mid) < token {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for i in lo..WORD_ENDS.len() {
+        let word = word(i);
         if !words::matches(word, token) {
             break; // sorted: the words `token` prefixes are one run
         }
         let exact = word.eq_ignore_ascii_case(token);
-        for p in postings.iter() {
+        for p in postings(i) {
             let Some(m) = into.get_mut(usize::from(p.command)) else {
                 continue;
             };

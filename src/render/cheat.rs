@@ -90,27 +90,31 @@ fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
     }
     if !c.subcommands.is_empty() {
         writeln!(out, "\n{}", ui.style.bold("Subcommands"))?;
-        let mut t = table::plain(ui);
-        for s in c.subcommands.iter() {
-            t.add_row(vec![format!("  {}", s.name), s.meaning.to_string()]);
-        }
-        table::write(out, &t)?;
+        let rows: Vec<(String, &str)> = c
+            .subcommands
+            .iter()
+            .map(|s| (s.name.to_string(), s.meaning.as_ref()))
+            .collect();
+        write_pairs(ui, out, &rows)?;
     }
     if !c.flags.is_empty() {
         writeln!(out, "\n{}", ui.style.bold("Flags"))?;
-        let mut t = table::plain(ui);
-        for f in c.flags.iter() {
-            let mut forms: Vec<&str> = Vec::new();
-            forms.extend(f.flag.as_deref());
-            forms.extend(f.long.as_deref());
-            let mut spelled = forms.join(", ");
-            if let Some(arg) = &f.arg {
-                spelled.push(' ');
-                spelled.push_str(arg);
-            }
-            t.add_row(vec![format!("  {spelled}"), f.meaning.to_string()]);
-        }
-        table::write(out, &t)?;
+        let rows: Vec<(String, &str)> = c
+            .flags
+            .iter()
+            .map(|f| {
+                let mut forms: Vec<&str> = Vec::new();
+                forms.extend(f.flag.as_deref());
+                forms.extend(f.long.as_deref());
+                let mut spelled = forms.join(", ");
+                if let Some(arg) = &f.arg {
+                    spelled.push(' ');
+                    spelled.push_str(arg);
+                }
+                (spelled, f.meaning.as_ref())
+            })
+            .collect();
+        write_pairs(ui, out, &rows)?;
     }
     writeln!(out)?;
     if !c.see_also.is_empty() {
@@ -118,6 +122,23 @@ fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
     }
     if let Some(native) = &c.oncall {
         writeln!(out, "oncall shows the same: {}", ui.style.command(native))?;
+    }
+    Ok(())
+}
+
+/// A two-column list (flag, meaning) aligned on the widest left cell, the right side
+/// wrapped to the terminal. Lighter than a table for the one view that must be fast.
+fn write_pairs(ui: &Ui, out: &mut dyn Write, rows: &[(String, &str)]) -> io::Result<()> {
+    let left = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    for (l, r) in rows {
+        let pad = left.saturating_sub(l.chars().count());
+        let prefix = format!("  {l}{}  ", " ".repeat(pad));
+        writeln!(out, "{}", ui.wrap_after(&prefix, r))?;
     }
     Ok(())
 }

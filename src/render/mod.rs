@@ -62,17 +62,25 @@ impl Ui {
     /// Word-wraps prose to the terminal width; continuation lines get `indent` spaces.
     /// Commands are never passed through here: they must stay copy-pasteable.
     pub fn wrap(&self, text: &str, indent: usize) -> String {
-        let Some(width) = self.width.map(usize::from).filter(|w| *w > indent + 20) else {
-            return text.to_string();
-        };
         // Keep the text's own leading indent on its first line.
         let lead = text.len() - text.trim_start().len();
-        let mut out = text[..lead].to_string();
-        let mut line_len = lead;
+        self.wrap_words(&text[..lead], text, indent)
+    }
+
+    /// `prefix` as it is (aligned columns), then `text` wrapped so that continuation lines
+    /// start under the text.
+    pub fn wrap_after(&self, prefix: &str, text: &str) -> String {
+        self.wrap_words(prefix, text, prefix.chars().count())
+    }
+
+    fn wrap_words(&self, prefix: &str, text: &str, indent: usize) -> String {
+        let width = self.width.map(usize::from).filter(|w| *w > indent + 20);
+        let mut out = prefix.to_string();
+        let mut line_len = prefix.chars().count();
         let mut at_line_start = true;
         for word in text.split_whitespace() {
             let len = word.chars().count();
-            if !at_line_start && line_len + 1 + len > width {
+            if !at_line_start && width.is_some_and(|w| line_len + 1 + len > w) {
                 out.push('\n');
                 out.push_str(&" ".repeat(indent));
                 line_len = indent;
