@@ -122,59 +122,122 @@ fn safety(s: &Option<String>) -> &'static str {
     }
 }
 
-fn command(cat: &str, c: &CommandDef) -> String {
-    let mut s = String::new();
-    let examples: Vec<String> = c
-        .example
-        .iter()
-        .map(|e| {
-            format!(
-                "Example{{description:{},command:{},safety:{}}}",
-                text(&e.description),
-                text(&e.command),
+/// The built-in commands as pointer-free tables: every string lives in one text blob and is
+/// named by a `Span` (offset, length), every list by a `Range` into a flat table. Tables of
+/// `&str` would cost one load-time relocation (and a dirtied page) per string in a
+/// position-independent binary, on every start-up; these sit in read-only memory and are
+/// paged in only where a query touches them.
+#[derive(Default)]
+struct Tables {
+    text: String,
+    seen: std::collections::HashMap<String, (usize, usize)>,
+    commands: Vec<String>,
+    tags: Vec<String>,
+    examples: Vec<String>,
+    flags: Vec<String>,
+    subcommands: Vec<String>,
+    see_also: Vec<String>,
+}
+
+impl Tables {
+    fn span(&mut self, s: &str) -> String {
+        let (start, len) = match self.seen.get(s) {
+            Some(&v) => v,
+            None => {
+                let v = (self.text.len(), s.len());
+                self.text.push_str(s);
+                self.seen.insert(s.to_string(), v);
+                v
+            }
+        };
+        format!("Span{{start:{start},len:{len}}}")
+    }
+
+    fn opt(&mut self, s: &Option<String>) -> String {
+        match s {
+            Some(s) => self.span(s),
+            None => "Span::NONE".into(),
+        }
+    }
+
+    fn range(start: usize, end: usize) -> String {
+        format!("Range{{start:{start},end:{end}}}")
+    }
+
+    fn add(&mut self, category: usize, c: &CommandDef) {
+        let tags_start = self.tags.len();
+        for t in &c.tags {
+            let t = self.span(t);
+            self.tags.push(t);
+        }
+        let ex_start = self.examples.len();
+        for e in &c.example {
+            let v = format!(
+                "RawExample{{description:{},command:{},safety:{}}}",
+                self.span(&e.description),
+                self.span(&e.command),
                 safety(&e.safety)
+            );
+            self.examples.push(v);
+        }
+        let fl_start = self.flags.len();
+        for f in &c.flag {
+            let v = format!(
+                "RawFlag{{flag:{},long:{},meaning:{},arg:{}}}",
+                self.opt(&f.flag),
+                self.opt(&f.long),
+                self.span(&f.meaning),
+                self.opt(&f.arg)
+            );
+            self.flags.push(v);
+        }
+        let sub_start = self.subcommands.len();
+        for sc in &c.subcommand {
+            let v = format!(
+                "RawSubcommand{{name:{},meaning:{}}}",
+                self.span(&sc.name),
+                self.span(&sc.meaning)
+            );
+            self.subcommands.push(v);
+        }
+        let see_start = self.see_also.len();
+        for x in &c.see_also {
+            let v = self.span(x);
+            self.see_also.push(v);
+        }
+        let v = format!(
+            "RawCommand{{name:{},category:{category},summary:{},oncall:{},tags:{},examples:{},flags:{},subcommands:{},see_also:{}}}",
+            self.span(&c.name),
+            self.span(&c.summary),
+            self.opt(&c.oncall),
+            Self::range(tags_start, self.tags.len()),
+            Self::range(ex_start, self.examples.len()),
+            Self::range(fl_start, self.flags.len()),
+            Self::range(sub_start, self.subcommands.len()),
+            Self::range(see_start, self.see_also.len()),
+        );
+        self.commands.push(v);
+    }
+
+    fn emit(&self, out: &mut String) {
+        writeln!(out, "pub static TEXT: &str = {:?};", self.text).unwrap();
+        for (name, ty, rows) in [
+            ("COMMANDS", "RawCommand", &self.commands),
+            ("TAGS", "Span", &self.tags),
+            ("EXAMPLES", "RawExample", &self.examples),
+            ("FLAGS", "RawFlag", &self.flags),
+            ("SUBCOMMANDS", "RawSubcommand", &self.subcommands),
+            ("SEE_ALSO", "Span", &self.see_also),
+        ] {
+            writeln!(
+                out,
+                "pub static {name}: [{ty}; {}] = [{}];",
+                rows.len(),
+                rows.join(",\n")
             )
-        })
-        .collect();
-    let flags: Vec<String> = c
-        .flag
-        .iter()
-        .map(|f| {
-            format!(
-                "Flag{{flag:{},long:{},meaning:{},arg:{}}}",
-                opt(&f.flag),
-                opt(&f.long),
-                text(&f.meaning),
-                opt(&f.arg)
-            )
-        })
-        .collect();
-    let subs: Vec<String> = c
-        .subcommand
-        .iter()
-        .map(|s| {
-            format!(
-                "Subcommand{{name:{},meaning:{}}}",
-                text(&s.name),
-                text(&s.meaning)
-            )
-        })
-        .collect();
-    write!(
-        s,
-        "Command{{name:{},category:{},summary:{},tags:{},examples:B(&[{}]),flags:B(&[{}]),subcommands:B(&[{}]),see_also:{},oncall:{},source:None}}",
-        text(&c.name),
-        text(cat),
-        text(&c.summary),
-        list(&c.tags),
-        examples.join(","),
-        flags.join(","),
-        subs.join(","),
-        list(&c.see_also),
-        opt(&c.oncall)
-    )
-    .unwrap();
-    s
+            .unwrap();
+        }
+    }
 }
 
 fn generate(cheats: &[(String, CheatFile)], runbooks: &[(String, RunbookFile)]) -> String {
@@ -192,15 +255,15 @@ fn generate(cheats: &[(String, CheatFile)], runbooks: &[(String, RunbookFile)]) 
         )
         .unwrap();
     }
-    out.push_str("];\npub static COMMANDS: &[Command] = &[\n");
-    for (_, sheet) in cheats {
-        let cat = &sheet.category.as_ref().expect("validated").id;
+    out.push_str("];\n");
+    let mut tables = Tables::default();
+    for (category, (_, sheet)) in cheats.iter().enumerate() {
         for c in &sheet.command {
-            out.push_str(&command(cat, c));
-            out.push_str(",\n");
+            tables.add(category, c);
         }
     }
-    out.push_str("];\npub static RUNBOOKS: &[Runbook] = &[\n");
+    tables.emit(&mut out);
+    out.push_str("pub static RUNBOOKS: &[Runbook] = &[\n");
     for (_, book) in runbooks {
         let r = &book.runbook;
         let steps: Vec<String> = book

@@ -176,7 +176,7 @@ fn explain_segment(sheet: &Sheet, words: &[(String, String)], parts: &mut Vec<Pa
         };
         parts.push(part(raw, cmd.summary.to_string(), PartKind::Command));
         let wrapper = WRAPPERS.iter().find(|(w, _)| *w == cmd.name);
-        i = explain_arguments(cmd, words, i + 1, wrapper.map(|w| w.1), parts);
+        i = explain_arguments(&cmd, words, i + 1, wrapper.map(|w| w.1), parts);
         if wrapper.is_none() {
             return;
         }

@@ -76,7 +76,7 @@ impl CheatReport {
 }
 
 /// With `--safe`, a command keeps only its read-only examples (and is dropped if none is).
-fn safe_only(cmd: &Command) -> Option<Command> {
+fn safe_only(mut cmd: Command) -> Option<Command> {
     let examples: Vec<_> = cmd
         .examples
         .iter()
@@ -86,13 +86,12 @@ fn safe_only(cmd: &Command) -> Option<Command> {
     if examples.is_empty() {
         return None;
     }
-    let mut c = cmd.clone();
-    c.examples = Cow::Owned(examples);
-    Some(c)
+    cmd.examples = Cow::Owned(examples);
+    Some(cmd)
 }
 
-fn filtered<'a>(cmds: impl Iterator<Item = &'a Command>, safe: bool) -> Vec<Command> {
-    cmds.filter_map(|c| if safe { safe_only(c) } else { Some(c.clone()) })
+fn filtered(cmds: impl Iterator<Item = Command>, safe: bool) -> Vec<Command> {
+    cmds.filter_map(|c| if safe { safe_only(c) } else { Some(c) })
         .collect()
 }
 
@@ -129,7 +128,7 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
                 .categories
                 .iter()
                 .map(|c| {
-                    let cmds: Vec<&Command> = sheet.commands_in(&c.id).collect();
+                    let cmds: Vec<Command> = sheet.commands_in(&c.id).collect();
                     CategoryCount {
                         id: c.id.to_string(),
                         title: c.title.to_string(),
@@ -152,7 +151,7 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         let mut commands = filtered(sheet.commands_in(&category.id), opts.safe);
         if !text.is_empty() {
             let hits = search::commands(sheet, &text);
-            commands.retain(|c| hits.iter().any(|h| h.command.name == c.name));
+            commands.retain(|c| hits.iter().any(|h| sheet.name(h.index) == c.name));
         }
         return Ok(CheatReport::Category {
             category: category.clone(),
@@ -163,7 +162,7 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         // `oncall cheat` alone (or `--safe` alone): the whole sheet.
         return Ok(CheatReport::Results {
             query: String::new(),
-            commands: filtered(sheet.commands.iter(), opts.safe),
+            commands: filtered(sheet.all(), opts.safe),
             runbooks: Vec::new(),
         });
     }
@@ -179,7 +178,12 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
             .map(|h| h.runbook.clone())
             .collect()
     };
-    let commands = filtered(hits.iter().map(|h| h.command), opts.safe);
+    // An exact name shows one entry and a few related ones: build only those.
+    let wanted = if exact.is_some() { 9 } else { hits.len() };
+    let commands = filtered(
+        hits.iter().take(wanted).map(|h| sheet.get(h.index)),
+        opts.safe,
+    );
     if commands.is_empty() && runbooks.is_empty() {
         return Ok(CheatReport::NoMatch {
             what: "command",
@@ -188,7 +192,11 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         });
     }
     match exact {
-        Some(h) if commands.first().is_some_and(|c| c.name == h.command.name) => {
+        Some(h)
+            if commands
+                .first()
+                .is_some_and(|c| c.name == sheet.name(h.index)) =>
+        {
             let mut commands = commands.into_iter();
             let command = commands.next().expect("checked non-empty");
             Ok(CheatReport::Entry {

@@ -11,9 +11,10 @@ use super::words;
 /// Score of a query that is exactly a command's name: always ranks first.
 pub const EXACT: u32 = 10_000;
 
+/// A matching command, by its position in the sheet.
 #[derive(Debug, Clone, Copy)]
-pub struct Hit<'a> {
-    pub command: &'a Command,
+pub struct Hit {
+    pub index: usize,
     pub score: u32,
 }
 
@@ -99,31 +100,25 @@ fn scan(cmd: &Command, category_title: &str, token: &str) -> TokenMatch {
 
 /// Every command that matches, best first. A query equal to a command's name puts that
 /// command first with [`EXACT`].
-pub fn commands<'a>(sheet: &'a Sheet, query: &str) -> Vec<Hit<'a>> {
+pub fn commands(sheet: &Sheet, query: &str) -> Vec<Hit> {
     let tokens = tokens(query);
     if tokens.is_empty() {
         return Vec::new();
     }
     let phrase = tokens.join(" ");
-    let n = sheet.commands.len();
+    let n = sheet.len();
     let mut totals = vec![0u32; n];
     let mut matched = vec![0u32; n];
     let mut text = vec![TokenMatch::default(); n];
     for token in &tokens {
         text.fill(TokenMatch::default());
         word_index::lookup(token, &mut text);
-        for (i, cmd) in sheet.commands.iter().enumerate() {
-            let text_score = if cmd.source.is_some() {
-                let title = sheet
-                    .categories
-                    .iter()
-                    .find(|c| c.id == cmd.category)
-                    .map_or("", |c| &c.title);
-                scan(cmd, title, token).score()
-            } else {
-                text[i].score()
+        for (i, found) in text.iter().enumerate() {
+            let text_score = match sheet.user_command(i) {
+                Some(cmd) => scan(cmd, sheet.title_of(&cmd.category), token).score(),
+                None => found.score(),
             };
-            let s = name_score(&lowercase(&cmd.name), token) + text_score;
+            let s = name_score(&lowercase(sheet.name(i)), token) + text_score;
             if s > 0 {
                 matched[i] += 1;
                 totals[i] += s;
@@ -131,31 +126,25 @@ pub fn commands<'a>(sheet: &'a Sheet, query: &str) -> Vec<Hit<'a>> {
         }
     }
     let count = tokens.len() as u32;
-    let mut hits: Vec<Hit> = sheet
-        .commands
-        .iter()
-        .enumerate()
-        .filter_map(|(i, cmd)| {
-            let score = if cmd.name.eq_ignore_ascii_case(&phrase) {
+    let mut hits: Vec<Hit> = (0..n)
+        .filter_map(|i| {
+            let score = if sheet.name(i).eq_ignore_ascii_case(&phrase) {
                 EXACT
             } else {
                 let mut total = totals[i];
-                if count > 1 && cmd.tags.iter().any(|tag| tag.eq_ignore_ascii_case(&phrase)) {
+                if count > 1 && sheet.has_tag(i, &phrase) {
                     total += 80;
                 }
                 // A query's words should all be found: each missing word cuts the score sharply.
                 total * matched[i] * matched[i] / (count * count)
             };
-            (score > 0).then_some(Hit {
-                command: cmd,
-                score,
-            })
+            (score > 0).then_some(Hit { index: i, score })
         })
         .collect();
     hits.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
-            .then(a.command.name.cmp(&b.command.name))
+            .then_with(|| sheet.name(a.index).cmp(sheet.name(b.index)))
     });
     // Long tails of one-word text matches help nobody: keep what is within reach of the best.
     if let Some(best) = hits.first().map(|h| h.score) {
@@ -219,14 +208,13 @@ pub fn runbooks<'a>(sheet: &'a Sheet, symptom: &str) -> Vec<RunbookHit<'a>> {
 /// The command names closest to what was typed, for "did you mean".
 pub fn nearest_names(sheet: &Sheet, query: &str, n: usize) -> Vec<String> {
     let q = query.trim().to_lowercase();
-    let mut scored: Vec<(usize, &str)> = sheet
-        .commands
-        .iter()
-        .map(|c| {
-            let d = fuzzy::distance(&c.name, &q);
-            // A shared prefix makes a name feel closer than its raw distance.
-            let bonus = usize::from(!q.is_empty() && c.name.starts_with(&q[..1]));
-            (d.saturating_sub(bonus), c.name.as_ref())
+    let mut scored: Vec<(usize, &str)> = (0..sheet.len())
+        .map(|i| {
+            let name = sheet.name(i);
+            let d = fuzzy::distance(name, &q);
+            // A shared first letter makes a name feel closer than its raw distance.
+            let bonus = usize::from(q.chars().next().is_some_and(|c| name.starts_with(c)));
+            (d.saturating_sub(bonus), name)
         })
         .collect();
     scored.sort();
@@ -255,7 +243,7 @@ mod tests {
     fn index_agrees_with_a_scan() {
         let sheet = Sheet::builtin();
         let mut probes: Vec<String> = Vec::new();
-        for cmd in sheet.commands.iter().step_by(7) {
+        for cmd in sheet.all().step_by(7) {
             for w in words::split(&cmd.summary).chain(cmd.tags.iter().flat_map(|t| words::split(t)))
             {
                 let w = w.to_lowercase();
@@ -266,17 +254,13 @@ mod tests {
         probes.extend(["disk", "full", "port", "listen", "x", "-", "zzz"].map(String::from));
         probes.sort();
         probes.dedup();
-        let mut via_index = vec![TokenMatch::default(); sheet.commands.len()];
+        let mut via_index = vec![TokenMatch::default(); sheet.len()];
+        let all: Vec<Command> = sheet.all().collect();
         for token in &probes {
             via_index.fill(TokenMatch::default());
             word_index::lookup(token, &mut via_index);
-            for (i, cmd) in sheet.commands.iter().enumerate() {
-                let title = &sheet
-                    .categories
-                    .iter()
-                    .find(|c| c.id == cmd.category)
-                    .unwrap()
-                    .title;
+            for (i, cmd) in all.iter().enumerate() {
+                let title = sheet.title_of(&cmd.category);
                 assert_eq!(
                     via_index[i],
                     scan(cmd, title, token),

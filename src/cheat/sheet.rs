@@ -1,25 +1,34 @@
 //! The sheet a query runs against: the built-in data, merged with the user's sheets.
+//!
+//! Entries are addressed by position: built-in commands first (in the index's order), user
+//! commands that add new names after them; a user command with a built-in name takes that
+//! built-in's place.
 
 use super::index;
-use super::model::{Category, Command, Runbook, Text};
+use super::model::{Category, Command, Runbook};
 use super::user_sheets::{self, UserSheets};
 use std::borrow::Cow;
 use std::path::PathBuf;
 
+enum Entry {
+    Builtin(usize),
+    User(Box<Command>),
+}
+
 pub struct Sheet {
     pub categories: Cow<'static, [Category]>,
-    pub commands: Cow<'static, [Command]>,
+    entries: Vec<Entry>,
     pub runbooks: &'static [Runbook],
     /// User files that could not be read, as `path: why`; reported, never fatal.
     pub warnings: Vec<String>,
 }
 
 impl Sheet {
-    /// The built-in sheet alone: no file is touched.
+    /// The built-in sheet alone: no file is touched, nothing is parsed.
     pub fn builtin() -> Sheet {
         Sheet {
             categories: Cow::Borrowed(index::CATEGORIES),
-            commands: Cow::Borrowed(index::COMMANDS),
+            entries: (0..index::len()).map(Entry::Builtin).collect(),
             runbooks: index::RUNBOOKS,
             warnings: Vec::new(),
         }
@@ -36,27 +45,71 @@ impl Sheet {
             warnings,
         } = user_sheets::load_dir(&dir);
         sheet.warnings = warnings;
-        if commands.is_empty() && categories.is_empty() {
-            return sheet;
-        }
-        let cats = sheet.categories.to_mut();
         for c in categories {
-            if !cats.iter().any(|k| k.id == c.id) {
-                cats.push(c);
+            if !sheet.categories.iter().any(|k| k.id == c.id) {
+                sheet.categories.to_mut().push(c);
             }
         }
-        let cmds = sheet.commands.to_mut();
         for user in commands {
-            match cmds.iter_mut().find(|c| c.name == user.name) {
-                Some(slot) => *slot = user,
-                None => cmds.push(user),
+            match sheet.position(&user.name) {
+                Some(i) => sheet.entries[i] = Entry::User(Box::new(user)),
+                None => sheet.entries.push(Entry::User(Box::new(user))),
             }
         }
         sheet
     }
 
-    pub fn command(&self, name: &str) -> Option<&Command> {
-        self.commands.iter().find(|c| c.name == name)
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn name(&self, i: usize) -> &str {
+        match &self.entries[i] {
+            Entry::Builtin(b) => index::name(*b),
+            Entry::User(c) => &c.name,
+        }
+    }
+
+    pub fn category_of(&self, i: usize) -> &str {
+        match &self.entries[i] {
+            Entry::Builtin(b) => index::category(*b),
+            Entry::User(c) => &c.category,
+        }
+    }
+
+    /// The user's command at `i`, if the entry is one (the compiled-in index covers the rest).
+    pub fn user_command(&self, i: usize) -> Option<&Command> {
+        match &self.entries[i] {
+            Entry::Builtin(_) => None,
+            Entry::User(c) => Some(c),
+        }
+    }
+
+    pub fn has_tag(&self, i: usize, tag: &str) -> bool {
+        match &self.entries[i] {
+            Entry::Builtin(b) => index::tags(*b).any(|t| t.eq_ignore_ascii_case(tag)),
+            Entry::User(c) => c.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)),
+        }
+    }
+
+    /// The entry at `i` as a full command.
+    pub fn get(&self, i: usize) -> Command {
+        match &self.entries[i] {
+            Entry::Builtin(b) => index::command(*b),
+            Entry::User(c) => (**c).clone(),
+        }
+    }
+
+    pub fn position(&self, name: &str) -> Option<usize> {
+        (0..self.len()).find(|&i| self.name(i) == name)
+    }
+
+    pub fn command(&self, name: &str) -> Option<Command> {
+        self.position(name).map(|i| self.get(i))
     }
 
     pub fn category(&self, id_or_title: &str) -> Option<&Category> {
@@ -75,10 +128,22 @@ impl Sheet {
             })
     }
 
-    pub fn commands_in<'a>(&'a self, category: &'a Text) -> impl Iterator<Item = &'a Command> + 'a {
-        self.commands
+    pub fn title_of(&self, category: &str) -> &str {
+        self.categories
             .iter()
-            .filter(move |c| &c.category == category)
+            .find(|c| c.id == category)
+            .map_or("", |c| &c.title)
+    }
+
+    /// Every command, materialised (for whole-sheet listings, not for lookups).
+    pub fn all(&self) -> impl Iterator<Item = Command> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    pub fn commands_in<'a>(&'a self, category: &'a str) -> impl Iterator<Item = Command> + 'a {
+        (0..self.len())
+            .filter(move |&i| self.category_of(i) == category)
+            .map(|i| self.get(i))
     }
 }
 
