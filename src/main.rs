@@ -1,21 +1,14 @@
 //! Parses arguments, builds the output context, dispatches, and maps errors to exit codes.
 
 use clap::{CommandFactory, FromArgMatches};
-use oncall::cli::{self, Cli};
+use oncall::cli::{self, CheatCli, Cli};
 use oncall::exit_codes;
 use oncall::render::Ui;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let mut command = Cli::command();
-    let parsed = command
-        .try_get_matches_from_mut(std::env::args_os())
-        .and_then(|m| Cli::from_arg_matches(&m));
-    // The command tree of every subcommand and flag is large; the process is about to end
-    // anyway, so skip tearing it down (a measurable part of a cheat lookup's time).
-    std::mem::forget(command);
-    let cli = match parsed {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(clap_error(e)),
     };
@@ -36,6 +29,28 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Parses the command line. `oncall cheat …` takes a fast path that builds only the cheat
+/// command's parser: the cheat sheet must answer in a couple of milliseconds.
+fn parse() -> Result<Cli, clap::Error> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "cheat") {
+        return parse_with::<CheatCli>(&args).map(Cli::from);
+    }
+    parse_with::<Cli>(&args)
+}
+
+fn parse_with<T: CommandFactory + FromArgMatches>(
+    args: &[std::ffi::OsString],
+) -> Result<T, clap::Error> {
+    let mut command = T::command();
+    let parsed = command
+        .try_get_matches_from_mut(args)
+        .and_then(|m| T::from_arg_matches(&m));
+    // The process is about to end anyway: skip tearing the parser down.
+    std::mem::forget(command);
+    parsed
 }
 
 /// Help and version go to stdout with exit 0; a usage error is one line on stderr, exit 2.

@@ -75,6 +75,9 @@ impl Ui {
 
     fn wrap_words(&self, prefix: &str, text: &str, indent: usize) -> String {
         let width = self.width.map(usize::from).filter(|w| *w > indent + 20);
+        if width.is_none_or(|w| prefix.chars().count() + text.chars().count() <= w) {
+            return format!("{prefix}{}", text.trim_start());
+        }
         let mut out = prefix.to_string();
         let mut line_len = prefix.chars().count();
         let mut at_line_start = true;
