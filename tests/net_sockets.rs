@@ -666,3 +666,44 @@ fn ss_state_spellings_are_accepted() {
     ]);
     assert_eq!(sockets(&v).len(), 3);
 }
+
+#[test]
+fn without_root_other_users_sockets_are_listed_unowned_and_counted() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipping: needs root to run oncall as another user (setpriv)");
+        return;
+    }
+    let lo = loopback(2);
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let port = lo.port.to_string();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(["net", "--tcp", "--port", &port, "--processes", "--json"])
+        .output()
+        .expect("setpriv (util-linux) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sockets(&v).len(), 5, "all listed: {v:#}");
+    assert!(sockets(&v)
+        .iter()
+        .all(|s| s["pid"].is_null() && s["process"].is_null()));
+    assert_eq!(v["owners"]["unmapped"], 5);
+    assert!(v["owners"]["unreadable_processes"].as_u64().unwrap() >= 1);
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(["net", "--tcp", "--port", &port, "--processes"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("5 not mapped") && text.contains("run as root"),
+        "{text}"
+    );
+}
