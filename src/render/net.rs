@@ -40,7 +40,7 @@ pub fn sockets(
             markdown::table(out, &header, &rows().collect::<Vec<_>>())?;
             writeln!(out)?;
             for line in summary_lines(r) {
-                writeln!(out, "- {}", markdown::cell(&line))?;
+                writeln!(out, "- {}", markdown::cell(line.trim_start()))?;
             }
             Ok(())
         }
@@ -78,7 +78,7 @@ pub fn summary_only(ui: &Ui, out: &mut dyn Write, r: &SocketReport, hint: &str) 
         ),
         Format::Markdown => {
             for line in summary_lines(r) {
-                writeln!(out, "- {}", markdown::cell(&line))?;
+                writeln!(out, "- {}", markdown::cell(line.trim_start()))?;
             }
             Ok(())
         }

@@ -8,6 +8,9 @@
 //!        ─▶ owners (only with --processes: /proc/PID/fd until every socket is mapped)
 //!        ─▶ summary (counts, accept-queue pressure) ─▶ SocketReport
 //! ```
+//!
+//! For `triage`: `collect(&Query::default())?.summary` holds the counts by state and the
+//! listeners whose accept queue is filling; `Query::tcp_listeners()` asks for those alone.
 
 pub mod bytecode;
 pub mod inet_diag;
@@ -119,8 +122,13 @@ pub fn collect_from(q: &Query, force_proc: bool) -> Result<SocketReport, Collect
                 let path = proc_net::path(proto, family);
                 if let Some(Err(e)) = other {
                     notes.push(format!(
-                        "sock_diag netlink failed for {} over {family:?} ({e}): read {path} instead",
-                        proto.name()
+                        "sock_diag netlink failed for {} over {} ({e}): read {path} instead",
+                        proto.name(),
+                        if family == Family::Ipv6 {
+                            "IPv6"
+                        } else {
+                            "IPv4"
+                        }
                     ));
                     source = Source::Proc;
                 }
