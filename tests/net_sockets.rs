@@ -284,7 +284,12 @@ fn owners_agree_with_ss_tlnp() {
     }
     assert!(compared >= 1);
     let mine = format!("127.0.0.1:{}", lo.port);
-    assert_eq!(ss_owners[&mine], vec![std::process::id()]);
+    // Contains, not equals: a child this test binary is spawning right then shares the fd.
+    assert!(
+        ss_owners[&mine].contains(&std::process::id()),
+        "{:?}",
+        ss_owners[&mine]
+    );
 }
 
 /// Sockets of every kind the filters select on: TCP over IPv4 (and IPv6 where there is
