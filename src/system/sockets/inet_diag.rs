@@ -24,6 +24,13 @@ pub fn request(family: Family, proto: Proto, states: StateSet, port: Option<u16>
         Proto::Udp => libc::IPPROTO_UDP as u8,
         _ => libc::IPPROTO_TCP as u8,
     };
+    // A TCP socket in CLOSE is in no table sock_diag walks; asking for it anyway (as
+    // `--listen`'s listen+unconn does) would make the kernel walk every established and
+    // time-wait socket for nothing, where listen alone reads the listening table only.
+    let states = match proto {
+        Proto::Tcp => StateSet(states.0 & !State::Unconn.bit()),
+        _ => states,
+    };
     r[4..8].copy_from_slice(&states.kernel_mask().to_ne_bytes());
     if let Some(port) = port {
         let bc = bytecode::local_or_remote_port(port);
