@@ -269,6 +269,26 @@ TcpExt: 0 8 9
     }
 
     #[test]
+    fn cut_or_corrupted_counters_never_panic() {
+        for text in [DEV, SNMP, NETSTAT] {
+            for cut in 0..=text.len() {
+                parse_dev(&text[..cut]);
+                parse_table(&text[..cut]);
+            }
+            let mut seed = 11u32;
+            for _ in 0..2000 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                let mut b = text.as_bytes().to_vec();
+                let at = seed as usize % b.len();
+                b[at] = (seed >> 16) as u8;
+                let t = String::from_utf8_lossy(&b);
+                parse_dev(&t);
+                tcp_counters(&parse_table(&t), &parse_table(&t));
+            }
+        }
+    }
+
+    #[test]
     fn rates_are_differences_over_the_window() {
         let t0 = Instant::now();
         let first = NetSnapshot {

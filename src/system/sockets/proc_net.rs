@@ -174,6 +174,28 @@ mod tests {
     }
 
     #[test]
+    fn any_cut_or_corruption_of_the_text_is_skipped_not_a_panic() {
+        for text in [TCP, TCP6] {
+            for cut in 0..=text.len() {
+                if let Some(t) = text.get(..cut) {
+                    parse_inet(t, Proto::Tcp);
+                    parse_unix(t);
+                }
+            }
+            let mut seed = 7u32;
+            for _ in 0..2000 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                let mut b = text.as_bytes().to_vec();
+                let at = seed as usize % b.len();
+                b[at] = (seed >> 16) as u8;
+                let t = String::from_utf8_lossy(&b);
+                parse_inet(&t, Proto::Udp);
+                parse_unix(&t);
+            }
+        }
+    }
+
+    #[test]
     fn parses_unix_lines() {
         let text = "Num       RefCount Protocol Flags    Type St Inode Path
 0000000000000000: 00000002 00000000 00010000 0001 01 123 /run/a.sock

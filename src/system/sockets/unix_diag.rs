@@ -137,6 +137,9 @@ mod tests {
         m.extend_from_slice(&UNIX_DIAG_RQLEN.to_ne_bytes());
         m.extend_from_slice(&2u32.to_ne_bytes());
         m.extend_from_slice(&16u32.to_ne_bytes());
+        for cut in 0..m.len() {
+            let _ = decode(&m[..cut]); // a truncated message is refused or read in part
+        }
         let d = decode(&m).unwrap();
         assert_eq!(d.socket.proto, Proto::UnixStream);
         assert_eq!(d.socket.state, State::Listen);
