@@ -45,11 +45,14 @@ pub fn sockets(
             Ok(())
         }
         _ => {
-            let mut t = table::new(ui, &header);
-            for row in rows() {
-                t.add_row(row);
+            let rows: Vec<Vec<String>> = rows().collect();
+            if !aligned(ui, out, &header, &rows)? {
+                let mut t = table::new(ui, &header);
+                for row in rows {
+                    t.add_row(row);
+                }
+                table::write(out, &t)?;
             }
-            table::write(out, &t)?;
             writeln!(out)?;
             for line in summary_lines(r) {
                 writeln!(out, "{line}")?;
@@ -57,6 +60,54 @@ pub fn sockets(
             ui.hint(out, hint)
         }
     }
+}
+
+/// Writes the rows as comfy-table's borderless preset lays them out (a space either side
+/// of each cell), straight to `out`: a busy host has tens of thousands of sockets, and
+/// comfy-table's per-cell work would take several times longer than `ss`. Returns false,
+/// writing nothing, when the rows are wider than the terminal: comfy-table then wraps them.
+fn aligned(
+    ui: &Ui,
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> io::Result<bool> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let total: usize = widths.iter().map(|w| w + 2).sum();
+    if ui.width.is_some_and(|w| total > usize::from(w)) {
+        return Ok(false);
+    }
+    let last = widths.len() - 1;
+    let mut line = String::with_capacity(total + 16);
+    for (i, h) in header.iter().enumerate() {
+        line.push(' ');
+        line.push_str(&ui.style.bold(h));
+        if i < last {
+            pad(&mut line, widths[i] + 1 - h.chars().count());
+        }
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    for row in rows {
+        line.clear();
+        for (i, cell) in row.iter().enumerate() {
+            line.push(' ');
+            line.push_str(cell);
+            if i < last {
+                pad(&mut line, widths[i] + 1 - cell.chars().count());
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(true)
+}
+
+fn pad(line: &mut String, n: usize) {
+    line.extend(std::iter::repeat_n(' ', n));
 }
 
 /// `--summary`: the counts alone, as `ss -s`.
