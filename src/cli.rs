@@ -507,10 +507,7 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
             Some(DiskAction::Usage { .. }) => Err(Error::NotBuilt("disk usage")),
             Some(DiskAction::Deleted) => Err(Error::NotBuilt("disk deleted")),
         },
-        Command::Net(args) => match args.action {
-            None => Err(Error::NotBuilt("net")),
-            Some(NetAction::Stats { .. }) => Err(Error::NotBuilt("net stats")),
-        },
+        Command::Net(args) => commands::net::run(args, ui, out),
         Command::Logs(args) => match args.action {
             LogsAction::Grep(_) => Err(Error::NotBuilt("logs grep")),
             LogsAction::Tail(_) => Err(Error::NotBuilt("logs tail")),

@@ -43,8 +43,6 @@ fn commands_not_built_yet_say_so_and_exit_2() {
         vec!["disk"],
         vec!["disk", "usage", "/tmp"],
         vec!["disk", "deleted"],
-        vec!["net"],
-        vec!["net", "stats"],
         vec!["logs", "grep", "x"],
         vec!["logs", "tail"],
         vec!["logs", "top"],

@@ -1,0 +1,2 @@
+pub mod net_stats;
+pub mod sockets;
