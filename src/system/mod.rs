@@ -1,2 +1,3 @@
 pub mod net_stats;
 pub mod sockets;
+pub mod host_counters;

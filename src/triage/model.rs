@@ -1,0 +1,192 @@
+//! What triage reports: the numbers it observed (plain data, one struct per subsystem, in
+//! the units the rules think in) and the findings the rules draw from them.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// One line that carries the numbers.
+    pub title: String,
+    pub detail: String,
+    /// The figures the finding rests on, as `name: value` lines.
+    pub evidence: Vec<String>,
+    /// What to run next: classic and `oncall` commands.
+    pub next: Vec<String>,
+    /// The cheat sheet's runbook for this symptom (`oncall cheat --runbook ID`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<&'static str>,
+}
+
+/// Everything the rules look at. A subsystem that could not be read is `None` (and the
+/// report says why in its section), so a rule never mistakes "unknown" for "fine".
+#[derive(Debug, Clone, Default)]
+pub struct Observations {
+    pub cpus: usize,
+    pub load: Option<Load>,
+    pub cpu: Option<Cpu>,
+    pub memory: Option<Memory>,
+    pub pressure: Option<PressureNow>,
+    pub top_cpu: Vec<ProcessUse>,
+    pub top_mem: Vec<ProcessUse>,
+    pub disks_io: Vec<DiskIo>,
+    pub filesystems: Vec<FilesystemUse>,
+    pub deleted: Option<DeletedSpace>,
+    pub network: Option<Network>,
+    pub sockets: Option<Sockets>,
+    pub cgroup: Option<Cgroup>,
+    pub kernel: Option<Kernel>,
+    pub log_bursts: Vec<LogBurst>,
+    pub probes: Vec<ProbeOutcome>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Load {
+    pub one: f64,
+    pub five: f64,
+    pub fifteen: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Cpu {
+    pub user_percent: f64,
+    pub system_percent: f64,
+    pub iowait_percent: f64,
+    pub steal_percent: f64,
+    pub idle_percent: f64,
+    pub run_queue: u64,
+    pub blocked: u64,
+    /// Busy share of each CPU, for imbalance (mpstat -P ALL).
+    pub per_cpu_busy_percent: Vec<f64>,
+    pub swap_in_pages_per_second: f64,
+    pub swap_out_pages_per_second: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Memory {
+    pub total_bytes: u64,
+    pub available_bytes: u64,
+    pub swap_total_bytes: u64,
+    pub swap_used_bytes: u64,
+    pub oom_kills_total: u64,
+    pub oom_kills_in_window: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PressureNow {
+    pub cpu_some_avg10: Option<f64>,
+    pub memory_some_avg10: Option<f64>,
+    pub memory_full_avg10: Option<f64>,
+    pub io_some_avg10: Option<f64>,
+    pub io_full_avg10: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProcessUse {
+    pub pid: u32,
+    pub name: String,
+    pub user: Option<String>,
+    pub cpu_percent: Option<f64>,
+    pub rss_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DiskIo {
+    pub device: String,
+    pub util_percent: f64,
+    pub await_ms: f64,
+    pub reads_per_second: f64,
+    pub writes_per_second: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FilesystemUse {
+    pub mount: String,
+    pub source: String,
+    pub size_bytes: u64,
+    pub avail_bytes: u64,
+    pub used_percent: f64,
+    pub inodes_used_percent: Option<f64>,
+    pub read_only: bool,
+    /// statvfs did not answer within its budget (a dead network mount).
+    pub not_responding: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeletedSpace {
+    pub total_bytes: u64,
+    /// Largest holders: (pid, process name, bytes, mount the files were on, if known).
+    pub holders: Vec<(u32, String, u64)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Network {
+    /// Interfaces with errors or drops during the window: (name, errors+drops per second).
+    pub interface_errors: Vec<(String, f64)>,
+    pub retransmit_percent: f64,
+    pub out_segments_per_second: f64,
+    pub resets_sent_per_second: f64,
+    pub listen_overflows_in_window: u64,
+    pub listen_drops_in_window: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Sockets {
+    pub established: u64,
+    pub time_wait: u64,
+    pub close_wait: u64,
+    pub syn_recv: u64,
+    /// Listeners whose accept queue is filling: (local address, queued, backlog, owner).
+    pub filling_listeners: Vec<(String, u64, u64, Option<String>)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Cgroup {
+    pub path: String,
+    pub memory_limit_bytes: Option<u64>,
+    pub memory_current_bytes: Option<u64>,
+    pub memory_oom_kills: Option<u64>,
+    /// Share of CPU periods in the window in which the group was throttled.
+    pub throttled_percent: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Kernel {
+    /// Kernel log lines at error level or worse in the last 15 minutes.
+    pub recent_errors: Vec<String>,
+    /// OOM kills the kernel log names: (when, victim pid, victim name).
+    pub oom_victims: Vec<(String, u32, String)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LogBurst {
+    pub path: String,
+    pub errors_last_15m: u64,
+    pub errors_before: u64,
+    pub top_signature: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProbeOutcome {
+    pub target: String,
+    pub ok: bool,
+    pub detail: String,
+}
