@@ -10,3 +10,4 @@ pub mod duration;
 pub mod error;
 pub mod exit_codes;
 pub mod render;
+pub mod system;

@@ -2,3 +2,6 @@
 
 pub mod cheat;
 pub mod completions;
+pub mod disk;
+pub mod mem;
+pub mod ps;
