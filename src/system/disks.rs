@@ -144,6 +144,18 @@ pub fn select(mounts: Vec<Mount>, all: bool) -> Vec<Mount> {
 pub fn collect(all: bool, timeout: Duration) -> std::io::Result<DiskReport> {
     let text = std::fs::read_to_string("/proc/self/mountinfo")?;
     let mounts = select(parse_mountinfo(&text), all);
+    Ok(size_all(mounts, all, timeout, |p| rustix::fs::statvfs(p)))
+}
+
+type StatvfsResult = Result<rustix::fs::StatVfs, rustix::io::Errno>;
+
+/// Sizes `mounts` with `statvfs` (a parameter so tests can play a dead server).
+pub fn size_all(
+    mounts: Vec<Mount>,
+    all: bool,
+    timeout: Duration,
+    statvfs: fn(&std::path::Path) -> StatvfsResult,
+) -> DiskReport {
     let (tx, rx) = mpsc::channel();
     for (i, m) in mounts.iter().enumerate() {
         let thread_tx = tx.clone();
@@ -153,7 +165,7 @@ pub fn collect(all: bool, timeout: Duration) -> std::io::Result<DiskReport> {
         let spawned = std::thread::Builder::new()
             .stack_size(64 * 1024)
             .spawn(move || {
-                let _ = thread_tx.send((i, rustix::fs::statvfs(&path)));
+                let _ = thread_tx.send((i, statvfs(&path)));
             });
         if spawned.is_err() {
             let _ = tx.send((i, Err(rustix::io::Errno::AGAIN)));
@@ -161,8 +173,7 @@ pub fn collect(all: bool, timeout: Duration) -> std::io::Result<DiskReport> {
     }
     drop(tx);
     let deadline = Instant::now() + timeout;
-    let mut answers: Vec<Option<Result<rustix::fs::StatVfs, rustix::io::Errno>>> =
-        (0..mounts.len()).map(|_| None).collect();
+    let mut answers: Vec<Option<StatvfsResult>> = (0..mounts.len()).map(|_| None).collect();
     let mut pending = mounts.len();
     while pending > 0 {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -189,7 +200,7 @@ pub fn collect(all: bool, timeout: Duration) -> std::io::Result<DiskReport> {
         }
         filesystems.push(fs);
     }
-    Ok(DiskReport { filesystems })
+    DiskReport { filesystems }
 }
 
 fn unanswered(m: Mount) -> Filesystem {
@@ -293,6 +304,26 @@ garbage line
         assert_eq!(percent_up(991, 1000), Some(100));
         assert_eq!(percent_up(0, 1000), Some(0));
         assert_eq!(percent_up(1, 0), None);
+    }
+
+    /// A dead NFS server: statvfs never returns. The mount is reported, the others sized.
+    #[test]
+    fn a_hung_mount_is_shown_as_not_responding() {
+        fn hangs_on_nfs(p: &std::path::Path) -> StatvfsResult {
+            if p == std::path::Path::new("/mnt/with space") {
+                loop {
+                    std::thread::park();
+                }
+            }
+            rustix::fs::statvfs("/")
+        }
+        let mounts = select(parse_mountinfo(SAMPLE), false);
+        let r = size_all(mounts, false, Duration::from_millis(300), hangs_on_nfs);
+        let dead: Vec<&Filesystem> = r.filesystems.iter().filter(|f| !f.responding).collect();
+        assert_eq!(dead.len(), 1);
+        assert_eq!(dead[0].mount, "/mnt/with space");
+        assert_eq!(dead[0].size_bytes, None, "unknown, never 0");
+        assert!(r.filesystems.iter().any(|f| f.mount == "/" && f.responding));
     }
 
     #[test]

@@ -183,6 +183,13 @@ fn read_one(pid: i32, page: u64, opts: SnapshotOptions) -> Result<Option<ProcSam
         Err(e) => return Err(e),
     };
     let uid = handle.uid().ok();
+    // stat's rss comes from per-CPU counters the kernel syncs lazily (it lags by pages);
+    // statm sums them, and is what ps and top print.
+    let rss_pages = match handle.statm() {
+        Ok(m) => m.resident,
+        Err(ProcError::NotFound(_)) => return Ok(None),
+        Err(_) => stat.rss,
+    };
     let cmdline = if opts.cmdline {
         read_cmdline(&handle)
     } else {
@@ -220,7 +227,7 @@ fn read_one(pid: i32, page: u64, opts: SnapshotOptions) -> Result<Option<ProcSam
         uid,
         cpu_ticks: stat.utime + stat.stime,
         start_ticks: stat.starttime,
-        rss_bytes: stat.rss * page,
+        rss_bytes: rss_pages * page,
         vsize_bytes: stat.vsize,
         threads: stat.num_threads.max(0) as u64,
         fds,
