@@ -25,17 +25,30 @@ pub struct PsReport {
 const COMMAND_LIMIT: usize = 160;
 
 pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsReport) -> io::Result<()> {
+    // A container column only on hosts that run containers.
+    let containers = r.processes.iter().any(|p| p.container_id.is_some());
+    let mut header = HEADER.to_vec();
+    if containers {
+        header.insert(header.len() - 1, "CONTAINER");
+    }
+    let rows = r.processes.iter().map(|p| {
+        let mut row = cells(p, r.tree);
+        if containers {
+            let id = p.container_id.clone().unwrap_or_default();
+            row.insert(row.len() - 1, id);
+        }
+        row
+    });
     match ui.format {
         Format::Json | Format::Prometheus => json::write(out, r),
         Format::Markdown => {
-            let rows: Vec<Vec<String>> = r.processes.iter().map(|p| cells(p, r.tree)).collect();
-            markdown::table(out, &HEADER, &rows)?;
+            markdown::table(out, &header, &rows.collect::<Vec<_>>())?;
             writeln!(out, "\n{}", footer(r))
         }
         Format::Table => {
-            let mut t = table::new(ui, &HEADER);
-            for p in &r.processes {
-                t.add_row(cells(p, r.tree));
+            let mut t = table::new(ui, &header);
+            for row in rows {
+                t.add_row(row);
             }
             table::write(out, &t)?;
             writeln!(out, "{}", footer(r))?;
