@@ -188,7 +188,7 @@ fn a_missing_path_is_a_usage_error() {
 
 #[test]
 fn ctrl_c_ends_a_walk_with_130() {
-    // The whole filesystem tree (with /proc and /sys) takes far longer than the pause below.
+    // The whole filesystem tree (with /proc and /sys) takes seconds to walk: time to interrupt it.
     let bin = assert_cmd::cargo::cargo_bin("oncall");
     let child = Command::new(bin)
         .args(["disk", "usage", "/", "--json"])
@@ -196,8 +196,25 @@ fn ctrl_c_ends_a_walk_with_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Let it install its handler and start walking; this pause is no assertion.
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Wait until its SIGINT handler is installed (SigCgt bit 2 in /proc/PID/status), so the
+    // signal tests the handler, not the default action. Polling, not a timed pause.
+    let status = format!("/proc/{}/status", child.id());
+    loop {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let caught = text
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & 0x2 != 0 {
+            break;
+        }
+        assert!(
+            !text.is_empty(),
+            "the walk ended before its handler was seen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     rustix::process::kill_process(
         rustix::process::Pid::from_raw(child.id() as i32).unwrap(),
         rustix::process::Signal::INT,
