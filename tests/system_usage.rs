@@ -228,3 +228,33 @@ fn ctrl_c_ends_a_walk_with_130() {
         "oncall: interrupted"
     );
 }
+
+#[test]
+fn one_file_system_stops_at_a_mount_as_du_x_does() {
+    if !is_root() {
+        eprintln!("not root: cannot mount a tmpfs to test -x; skipped");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let sub = tmp.path().join("other-fs");
+    fs::create_dir(&sub).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8m", "oncall-test"])
+        .arg(&sub)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("mount -t tmpfs refused here (a restricted container?): -x not tested");
+        return;
+    }
+    write(&sub.join("on-tmpfs.bin"), 2 << 20);
+    let dir = tmp.path().to_str().unwrap();
+    let x = stdout_json(&["disk", "usage", "-x", dir, "--json"]);
+    let all = stdout_json(&["disk", "usage", dir, "--json"]);
+    let du_x = du("-sxB1", tmp.path());
+    let du_all = du("-sB1", tmp.path());
+    let _ = Command::new("umount").arg(&sub).status();
+    assert_eq!(x["allocated_bytes"].as_u64(), Some(du_x), "{x}");
+    assert_eq!(all["allocated_bytes"].as_u64(), Some(du_all), "{all}");
+    assert!(du_all > du_x + (1 << 20));
+}

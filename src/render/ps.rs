@@ -130,9 +130,14 @@ fn hidden_note(r: &PsReport) -> String {
     let mut parts = Vec::new();
     if r.partly_hidden > 0 {
         parts.push(format!(
-            "{} processes: fds or I/O counters not readable (shown as ?; another user's or \
+            "{} {}: fds or I/O counters not readable (shown as ?; another user's or \
              protected: run as root)",
-            r.partly_hidden
+            r.partly_hidden,
+            if r.partly_hidden == 1 {
+                "process"
+            } else {
+                "processes"
+            }
         ));
     }
     if r.unreadable > 0 {
