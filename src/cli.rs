@@ -500,13 +500,9 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     match cli.command {
         Command::Cheat(args) => commands::cheat::run(args, ui, out),
         Command::Completions { shell } => commands::completions::run(shell, out),
-        Command::Ps(_) => Err(Error::NotBuilt("ps")),
-        Command::Mem(_) => Err(Error::NotBuilt("mem")),
-        Command::Disk(args) => match args.action {
-            None => Err(Error::NotBuilt("disk")),
-            Some(DiskAction::Usage { .. }) => Err(Error::NotBuilt("disk usage")),
-            Some(DiskAction::Deleted) => Err(Error::NotBuilt("disk deleted")),
-        },
+        Command::Ps(args) => commands::ps::run(args, ui, out),
+        Command::Mem(args) => commands::mem::run(args, ui, out),
+        Command::Disk(args) => commands::disk::run(args, ui, out),
         Command::Net(args) => commands::net::run(args, ui, out),
         Command::Logs(args) => match args.action {
             LogsAction::Grep(_) => Err(Error::NotBuilt("logs grep")),

@@ -38,11 +38,6 @@ fn help_shows_the_whole_tool() {
 #[test]
 fn commands_not_built_yet_say_so_and_exit_2() {
     for args in [
-        vec!["ps"],
-        vec!["mem"],
-        vec!["disk"],
-        vec!["disk", "usage", "/tmp"],
-        vec!["disk", "deleted"],
         vec!["logs", "grep", "x"],
         vec!["logs", "tail"],
         vec!["logs", "top"],

@@ -2,4 +2,7 @@
 
 pub mod cheat;
 pub mod completions;
+pub mod disk;
+pub mod mem;
 pub mod net;
+pub mod ps;

@@ -2,11 +2,15 @@
 //! the system; nothing outside here formats for a terminal.
 
 pub mod cheat;
+pub mod disk;
 pub mod json;
 pub mod markdown;
+pub mod mem;
 pub mod net;
+pub mod ps;
 pub mod style;
 pub mod table;
+pub mod units;
 
 use std::io::{self, IsTerminal, Write};
 pub use style::{ColorChoice, Style};

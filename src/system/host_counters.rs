@@ -212,9 +212,16 @@ fn is_partition_or_pseudo(name: &str) -> bool {
     }
     // sda1, vdb2, xvda1 are partitions; nvme0n1p1 and mmcblk0p1 too (but not nvme0n1).
     if name.starts_with("nvme") || name.starts_with("mmcblk") {
-        return name.contains('p') && name.rsplit('p').next().is_some_and(|s| s.parse::<u32>().is_ok());
+        return name.contains('p')
+            && name
+                .rsplit('p')
+                .next()
+                .is_some_and(|s| s.parse::<u32>().is_ok());
     }
-    (name.starts_with("sd") || name.starts_with("vd") || name.starts_with("xvd") || name.starts_with("hd"))
+    (name.starts_with("sd")
+        || name.starts_with("vd")
+        || name.starts_with("xvd")
+        || name.starts_with("hd"))
         && name.ends_with(|c: char| c.is_ascii_digit())
 }
 
@@ -274,7 +281,11 @@ pub fn rates(before: &HostSnapshot, after: &HostSnapshot) -> HostRates {
                 writes_per_second: per_s(a.writes, b.writes),
                 read_bytes_per_second: per_s(a.sectors_read, b.sectors_read) * 512.0,
                 write_bytes_per_second: per_s(a.sectors_written, b.sectors_written) * 512.0,
-                await_ms: if ios > 0 { io_time as f64 / ios as f64 } else { 0.0 },
+                await_ms: if ios > 0 {
+                    io_time as f64 / ios as f64
+                } else {
+                    0.0
+                },
                 util_percent: (100.0 * a.io_ms.saturating_sub(b.io_ms) as f64 / (secs * 1000.0))
                     .min(100.0),
             })
@@ -335,7 +346,15 @@ mod tests {
 
     #[test]
     fn mangled_text_never_panics() {
-        for text in ["", "cpu", "cpu x y", "1 2 3", "\0\0", "procs_running x", "   8 0"] {
+        for text in [
+            "",
+            "cpu",
+            "cpu x y",
+            "1 2 3",
+            "\0\0",
+            "procs_running x",
+            "   8 0",
+        ] {
             let _ = parse_loadavg(text);
             let _ = parse_stat(text);
             let _ = parse_diskstats(text);

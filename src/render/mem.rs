@@ -1,0 +1,165 @@
+//! Prints `oncall mem`: the `free` table, pressure, OOM evidence, cgroup limit, top consumers.
+
+use super::{json, markdown, table, units, Format, Ui};
+use crate::system::memory::MemReport;
+use crate::system::pressure::Averages;
+use std::io::{self, Write};
+
+pub fn render(ui: &Ui, out: &mut dyn Write, r: &MemReport) -> io::Result<()> {
+    match ui.format {
+        Format::Json | Format::Prometheus => json::write(out, r),
+        Format::Markdown => {
+            markdown::table(out, &FREE_HEADER, &free_rows(r))?;
+            writeln!(out)?;
+            for line in notes(r) {
+                writeln!(out, "- {line}")?;
+            }
+            writeln!(out)?;
+            markdown::table(out, &TOP_HEADER, &top_rows(r))
+        }
+        Format::Table => {
+            let mut t = table::new(ui, &FREE_HEADER);
+            for row in free_rows(r) {
+                t.add_row(row);
+            }
+            table::write(out, &t)?;
+            writeln!(out)?;
+            for line in notes(r) {
+                writeln!(out, "{}", ui.wrap(&line, 2))?;
+            }
+            if !r.top.is_empty() {
+                writeln!(out, "\n{}", ui.style.bold("Top consumers by RSS"))?;
+                let mut t = table::new(ui, &TOP_HEADER);
+                for row in top_rows(r) {
+                    t.add_row(row);
+                }
+                table::write(out, &t)?;
+            }
+            ui.hint(
+                out,
+                "same as: free -h; vmstat 1 5; cat /proc/pressure/memory; dmesg -T | grep -i 'killed process'",
+            )
+        }
+    }
+}
+
+const FREE_HEADER: [&str; 7] = [
+    "",
+    "total",
+    "used",
+    "free",
+    "shared",
+    "buff/cache",
+    "available",
+];
+const TOP_HEADER: [&str; 5] = ["PID", "USER", "NAME", "RSS", "%MEM"];
+
+fn free_rows(r: &MemReport) -> Vec<Vec<String>> {
+    let f = &r.free;
+    let b = units::bytes;
+    vec![
+        vec![
+            "Mem:".into(),
+            b(f.total_bytes),
+            b(f.used_bytes),
+            b(f.free_bytes),
+            b(f.shared_bytes),
+            b(f.buff_cache_bytes),
+            b(f.available_bytes),
+        ],
+        vec![
+            "Swap:".into(),
+            b(f.swap_total_bytes),
+            b(f.swap_used_bytes),
+            b(f.swap_free_bytes),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
+    ]
+}
+
+fn top_rows(r: &MemReport) -> Vec<Vec<String>> {
+    r.top
+        .iter()
+        .map(|c| {
+            vec![
+                c.pid.to_string(),
+                c.user.clone().unwrap_or_else(|| "?".into()),
+                c.name.clone(),
+                units::bytes(c.rss_bytes),
+                format!("{:.1}", c.percent_of_total),
+            ]
+        })
+        .collect()
+}
+
+fn averages(a: &Averages) -> String {
+    format!("{:.2} / {:.2} / {:.2}", a.avg10, a.avg60, a.avg300)
+}
+
+/// The lines under the table: pressure, OOM kills, cgroup limit.
+fn notes(r: &MemReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    match &r.pressure {
+        Some(p) => {
+            let mut line = format!(
+                "Pressure (% of time stalled, avg10 / avg60 / avg300): some {}",
+                averages(&p.some)
+            );
+            if let Some(full) = &p.full {
+                line.push_str(&format!(", full {}", averages(full)));
+            }
+            lines.push(line);
+        }
+        None => lines.push("Pressure: not available (no /proc/pressure on this kernel)".into()),
+    }
+    let kills = units::opt(r.oom.kills_since_boot);
+    let log = match (&r.oom.kernel_log, &r.oom.kernel_log_note) {
+        (Some(k), _) if k.is_empty() => "none in the kernel log".to_string(),
+        (Some(k), _) => {
+            let last = &k[k.len() - 1];
+            format!(
+                "{} in the kernel log, last: {} at {}",
+                k.len(),
+                last.process,
+                last.time.as_deref().unwrap_or("?")
+            )
+        }
+        (None, Some(note)) => note.clone(),
+        (None, None) => "kernel log not read".into(),
+    };
+    lines.push(format!("OOM kills since boot: {kills} ({log})"));
+    if let Some(k) = &r.oom.kernel_log {
+        for kill in k.iter().rev().take(5) {
+            lines.push(format!(
+                "  {} pid {} ({})",
+                kill.time.as_deref().unwrap_or("?"),
+                units::opt(kill.pid),
+                kill.process
+            ));
+        }
+    }
+    if let Some(c) = &r.cgroup {
+        let usage = units::opt_bytes(c.usage_bytes);
+        let events: Vec<String> = c
+            .events
+            .iter()
+            .filter(|(_, v)| **v > 0)
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        lines.push(format!(
+            "cgroup v{} {}: limit {}, usage {}{}",
+            c.version,
+            c.path,
+            units::bytes(c.limit_bytes),
+            usage,
+            if events.is_empty() {
+                String::new()
+            } else {
+                format!(", events: {}", events.join(", "))
+            }
+        ));
+    }
+    lines
+}

@@ -1,0 +1,150 @@
+//! Prints `oncall ps`: a table of processes with a footer of state counts, JSON, or Markdown.
+
+use super::{json, markdown, table, units, Format, Ui};
+use crate::system::processes::{Process, StateCounts};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// What `oncall ps` reports: the rows to show plus counts over every process.
+#[derive(Debug, Serialize)]
+pub struct PsReport {
+    pub processes: Vec<Process>,
+    /// Over all processes, before filters: state counts and threads.
+    pub summary: StateCounts,
+    /// Processes matching the filters (rows may be fewer: `--top`).
+    pub matched: usize,
+    /// 0 = lifetime averages, as `ps`.
+    pub window_ms: u64,
+    pub partly_hidden: usize,
+    pub unreadable: usize,
+    #[serde(skip)]
+    pub tree: bool,
+}
+
+/// Long command lines (a JVM's) would swamp the table; the full line is in `--json`.
+const COMMAND_LIMIT: usize = 160;
+
+pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsReport) -> io::Result<()> {
+    // A container column only on hosts that run containers.
+    let containers = r.processes.iter().any(|p| p.container_id.is_some());
+    let mut header = HEADER.to_vec();
+    if containers {
+        header.insert(header.len() - 1, "CONTAINER");
+    }
+    let rows = r.processes.iter().map(|p| {
+        let mut row = cells(p, r.tree);
+        if containers {
+            let id = p.container_id.clone().unwrap_or_default();
+            row.insert(row.len() - 1, id);
+        }
+        row
+    });
+    match ui.format {
+        Format::Json | Format::Prometheus => json::write(out, r),
+        Format::Markdown => {
+            markdown::table(out, &header, &rows.collect::<Vec<_>>())?;
+            writeln!(out, "\n{}", footer(r))
+        }
+        Format::Table => {
+            let mut t = table::new(ui, &header);
+            for row in rows {
+                t.add_row(row);
+            }
+            table::write(out, &t)?;
+            writeln!(out, "{}", footer(r))?;
+            if r.partly_hidden > 0 || r.unreadable > 0 {
+                writeln!(out, "{}", ui.style.warn(&hidden_note(r)))?;
+            }
+            ui.hint(
+                out,
+                "same as: ps -eo pid,user,pcpu,rss,stat,nlwp,etime,args --sort=-pcpu | head -20; pidstat -d 1",
+            )
+        }
+    }
+}
+
+const HEADER: [&str; 11] = [
+    "PID", "USER", "CPU%", "RSS", "S", "THR", "FDS", "READ", "WRITE", "ELAPSED", "COMMAND",
+];
+
+fn cells(p: &Process, tree: bool) -> Vec<String> {
+    let command = match p.cmdline.as_deref() {
+        Some(c) if !c.is_empty() => c.to_string(),
+        // Kernel threads and zombies have no command line; ps shows the name in brackets.
+        _ => format!("[{}]", p.name),
+    };
+    let mut command: String = command.chars().take(COMMAND_LIMIT).collect();
+    if tree {
+        let depth = p.depth.unwrap_or(0);
+        if depth > 0 {
+            command = format!("{}└─ {command}", "  ".repeat(depth - 1));
+        }
+    }
+    vec![
+        p.pid.to_string(),
+        p.user.clone().unwrap_or_else(|| "?".into()),
+        format!("{:.1}", p.cpu_percent),
+        units::bytes(p.rss_bytes),
+        p.state.clone(),
+        p.threads.to_string(),
+        units::opt(p.fds),
+        units::rate(p.read_bytes_per_second),
+        units::rate(p.write_bytes_per_second),
+        units::elapsed(p.elapsed_seconds),
+        command,
+    ]
+}
+
+fn footer(r: &PsReport) -> String {
+    let s = &r.summary;
+    let mut text = format!(
+        "{} processes: {} running, {} sleeping, {} uninterruptible (D), {} zombie",
+        units::count(s.total as u64),
+        s.running,
+        s.sleeping + s.idle,
+        s.uninterruptible,
+        s.zombie
+    );
+    if s.stopped > 0 {
+        text.push_str(&format!(", {} stopped", s.stopped));
+    }
+    text.push_str(&format!("; {} threads", units::count(s.threads)));
+    if r.processes.len() < r.matched {
+        text.push_str(&format!(
+            " · showing {} of {} (--top N)",
+            r.processes.len(),
+            r.matched
+        ));
+    } else if r.matched < s.total {
+        text.push_str(&format!(" · {} match", r.matched));
+    }
+    text.push_str(&if r.window_ms == 0 {
+        " · CPU% over each process's lifetime".to_string()
+    } else {
+        format!(" · CPU% over {} ms", r.window_ms)
+    });
+    text
+}
+
+fn hidden_note(r: &PsReport) -> String {
+    let mut parts = Vec::new();
+    if r.partly_hidden > 0 {
+        parts.push(format!(
+            "{} {}: fds or I/O counters not readable (shown as ?; another user's or \
+             protected: run as root)",
+            r.partly_hidden,
+            if r.partly_hidden == 1 {
+                "process"
+            } else {
+                "processes"
+            }
+        ));
+    }
+    if r.unreadable > 0 {
+        parts.push(format!(
+            "{} processes could not be read at all",
+            r.unreadable
+        ));
+    }
+    parts.join("; ")
+}

@@ -1,0 +1,133 @@
+//! `oncall mem`: memory as procps `free` computes it, swap, PSI, the top consumers by RSS,
+//! OOM-kill evidence and the cgroup limit of a container.
+
+use super::cgroup::{self, CgroupMemory};
+use super::kernel_log::{self, OomKill};
+use super::pressure::{self, Pressure};
+use super::processes::{self, SnapshotOptions};
+use super::users::UserNames;
+use procfs::{Current, Meminfo};
+use serde::Serialize;
+
+/// The numbers of `free -b`, computed as procps-ng 4 does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FreeFigures {
+    pub total_bytes: u64,
+    pub used_bytes: u64,
+    pub free_bytes: u64,
+    pub shared_bytes: u64,
+    pub buff_cache_bytes: u64,
+    pub available_bytes: u64,
+    pub swap_total_bytes: u64,
+    pub swap_used_bytes: u64,
+    pub swap_free_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Consumer {
+    pub pid: i32,
+    pub user: Option<String>,
+    pub name: String,
+    pub rss_bytes: u64,
+    pub percent_of_total: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OomEvidence {
+    /// `oom_kill` in `/proc/vmstat`: kills since boot (Linux 4.13+).
+    pub kills_since_boot: Option<u64>,
+    /// Kills found in the kernel log; `None` when it could not be read (see `kernel_log_note`).
+    pub kernel_log: Option<Vec<OomKill>>,
+    pub kernel_log_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemReport {
+    #[serde(flatten)]
+    pub free: FreeFigures,
+    pub pressure: Option<Pressure>,
+    pub top: Vec<Consumer>,
+    pub oom: OomEvidence,
+    /// The current cgroup's limit, when it has one (containers).
+    pub cgroup: Option<CgroupMemory>,
+}
+
+/// The figures of `free` from `/proc/meminfo` (procps-ng 4: used = total − available).
+pub fn free_figures(m: &Meminfo) -> FreeFigures {
+    let total = m.mem_total;
+    // No MemAvailable (Linux < 3.14), or a container where it exceeds the total: procps falls
+    // back to MemFree, and so do we.
+    let available = match m.mem_available {
+        Some(a) if a <= total => a,
+        _ => m.mem_free,
+    };
+    let used = total
+        .checked_sub(available)
+        .unwrap_or(total.saturating_sub(m.mem_free));
+    FreeFigures {
+        total_bytes: total,
+        used_bytes: used,
+        free_bytes: m.mem_free,
+        shared_bytes: m.shmem.unwrap_or(0),
+        buff_cache_bytes: m.buffers + m.cached + m.s_reclaimable.unwrap_or(0),
+        available_bytes: available,
+        swap_total_bytes: m.swap_total,
+        swap_used_bytes: m.swap_total.saturating_sub(m.swap_free),
+        swap_free_bytes: m.swap_free,
+    }
+}
+
+pub fn read_free() -> std::io::Result<FreeFigures> {
+    let m = Meminfo::current().map_err(std::io::Error::other)?;
+    Ok(free_figures(&m))
+}
+
+/// Everything `oncall mem` shows; `top` is how many consumers to list.
+pub fn collect(top: usize) -> std::io::Result<MemReport> {
+    let free = read_free()?;
+    let users = UserNames::load();
+    let snap = processes::snapshot(SnapshotOptions {
+        details: false,
+        cmdline: false,
+    })?;
+    let mut by_rss: Vec<_> = snap.processes.iter().collect();
+    by_rss.sort_by_key(|p| std::cmp::Reverse(p.rss_bytes));
+    let consumers = by_rss
+        .into_iter()
+        .take(top)
+        .map(|p| Consumer {
+            pid: p.pid,
+            user: p.uid.map(|u| users.name(u)),
+            name: p.name.clone(),
+            rss_bytes: p.rss_bytes,
+            percent_of_total: percent(p.rss_bytes, free.total_bytes),
+        })
+        .collect();
+    let kills_since_boot = procfs::vmstat()
+        .ok()
+        .and_then(|v| v.get("oom_kill").copied())
+        .map(|k| k.max(0) as u64);
+    let (kernel_log, kernel_log_note) = match kernel_log::oom_kills(snap.boot_time_unix) {
+        Ok(kills) => (Some(kills), None),
+        Err(why) => (None, Some(why)),
+    };
+    Ok(MemReport {
+        free,
+        pressure: pressure::read("memory"),
+        top: consumers,
+        oom: OomEvidence {
+            kills_since_boot,
+            kernel_log,
+            kernel_log_note,
+        },
+        cgroup: cgroup::current_limit(),
+    })
+}
+
+fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}

@@ -1,0 +1,507 @@
+//! Processes from `/proc/<pid>`: a [`Snapshot`] holds cumulative counters at one instant;
+//! rates (CPU%, I/O per second) come from two snapshots and the time between them
+//! ([`rates`]), or from one snapshot and each process's age ([`lifetime`], as `ps` does).
+//! `oncall triage` takes its snapshots inside its own window, so all three are public.
+
+use super::timestamps;
+use super::users::UserNames;
+use procfs::process::Process as ProcHandle;
+use procfs::ProcError;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::Read;
+use std::time::Instant;
+
+/// What to read besides `stat`: fds, I/O counters and the cgroup cost a file each per process.
+#[derive(Debug, Clone, Copy)]
+pub struct SnapshotOptions {
+    pub details: bool,
+    pub cmdline: bool,
+}
+
+impl Default for SnapshotOptions {
+    fn default() -> Self {
+        SnapshotOptions {
+            details: true,
+            cmdline: true,
+        }
+    }
+}
+
+/// One process at one instant: counters as the kernel keeps them, no rates.
+/// `None` means "hidden from us" (permissions), never zero.
+#[derive(Debug, Clone)]
+pub struct ProcSample {
+    pub pid: i32,
+    pub ppid: i32,
+    pub name: String,
+    /// Arguments joined by spaces; empty for kernel threads and zombies.
+    pub cmdline: Option<String>,
+    pub state: char,
+    pub uid: Option<u32>,
+    /// utime + stime, in clock ticks.
+    pub cpu_ticks: u64,
+    /// Start time in clock ticks after boot.
+    pub start_ticks: u64,
+    pub rss_bytes: u64,
+    pub vsize_bytes: u64,
+    pub threads: u64,
+    pub fds: Option<u64>,
+    pub read_bytes: Option<u64>,
+    pub write_bytes: Option<u64>,
+    pub cgroup: Option<String>,
+}
+
+/// Every readable process at one instant.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub taken: Instant,
+    /// Seconds since boot when the snapshot was taken.
+    pub uptime_seconds: f64,
+    pub boot_time_unix: u64,
+    pub ticks_per_second: u64,
+    pub processes: Vec<ProcSample>,
+    /// Processes whose fds or I/O counters we may not read (another user's, not root).
+    pub partly_hidden: usize,
+    /// Processes we could not read at all (neither `stat` nor gone).
+    pub unreadable: usize,
+}
+
+/// A process with its rates: the report row of `oncall ps` (DESIGN.md's `ps --json` fields first).
+#[derive(Debug, Clone, Serialize)]
+pub struct Process {
+    pub pid: i32,
+    pub ppid: i32,
+    pub user: Option<String>,
+    pub name: String,
+    pub cmdline: Option<String>,
+    pub state: String,
+    pub cpu_percent: f64,
+    pub rss_bytes: u64,
+    pub threads: u64,
+    pub uid: Option<u32>,
+    pub vsize_bytes: u64,
+    pub fds: Option<u64>,
+    pub read_bytes_per_second: Option<f64>,
+    pub write_bytes_per_second: Option<f64>,
+    pub start_time: String,
+    pub elapsed_seconds: u64,
+    pub cgroup: Option<String>,
+    pub container_id: Option<String>,
+    /// Depth in `--tree` output; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<usize>,
+}
+
+/// Reads every process in `/proc`, in parallel over a few threads (each process costs a few
+/// small files; `ps` reads them one by one).
+pub fn snapshot(opts: SnapshotOptions) -> std::io::Result<Snapshot> {
+    let pids = list_pids()?;
+    let ticks = procfs::ticks_per_second().max(1);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let chunk = pids.len().div_ceil(workers).max(64);
+    let results: Vec<(Vec<ProcSample>, usize, usize)> = std::thread::scope(|s| {
+        let handles: Vec<_> = pids
+            .chunks(chunk)
+            .map(|part| s.spawn(move || read_many(part, opts)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let taken = Instant::now();
+    let uptime_seconds = read_uptime().unwrap_or(0.0);
+    let boot_time_unix = procfs::boot_time_secs().unwrap_or(0);
+    let mut processes = Vec::with_capacity(pids.len());
+    let (mut partly_hidden, mut unreadable) = (0, 0);
+    for (p, hidden, bad) in results {
+        processes.extend(p);
+        partly_hidden += hidden;
+        unreadable += bad;
+    }
+    Ok(Snapshot {
+        taken,
+        uptime_seconds,
+        boot_time_unix,
+        ticks_per_second: ticks,
+        processes,
+        partly_hidden,
+        unreadable,
+    })
+}
+
+fn list_pids() -> std::io::Result<Vec<i32>> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc")? {
+        let entry = entry?;
+        if let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) {
+            pids.push(pid);
+        }
+    }
+    Ok(pids)
+}
+
+fn read_uptime() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/uptime").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Reads a slice of pids; returns the samples, how many were partly hidden, how many unreadable.
+fn read_many(pids: &[i32], opts: SnapshotOptions) -> (Vec<ProcSample>, usize, usize) {
+    let page = procfs::page_size();
+    let mut out = Vec::with_capacity(pids.len());
+    let (mut hidden, mut unreadable) = (0, 0);
+    for &pid in pids {
+        match read_one(pid, page, opts) {
+            Ok(Some(sample)) => {
+                if opts.details && (sample.fds.is_none() || sample.read_bytes.is_none()) {
+                    hidden += 1;
+                }
+                out.push(sample);
+            }
+            // Gone between the directory listing and now: skipped, as DESIGN.md asks.
+            Ok(None) => {}
+            Err(_) => unreadable += 1,
+        }
+    }
+    (out, hidden, unreadable)
+}
+
+fn read_one(pid: i32, page: u64, opts: SnapshotOptions) -> Result<Option<ProcSample>, ProcError> {
+    let handle = match ProcHandle::new(pid) {
+        Ok(h) => h,
+        Err(ProcError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let stat = match handle.stat() {
+        Ok(s) => s,
+        Err(ProcError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let uid = handle.uid().ok();
+    // stat's rss comes from per-CPU counters the kernel syncs lazily (it lags by pages);
+    // statm sums them, and is what ps and top print.
+    let rss_pages = match handle.statm() {
+        Ok(m) => m.resident,
+        Err(ProcError::NotFound(_)) => return Ok(None),
+        Err(_) => stat.rss,
+    };
+    let cmdline = if opts.cmdline {
+        read_cmdline(&handle)
+    } else {
+        None
+    };
+    let (fds, read_bytes, write_bytes, cgroup) = if opts.details {
+        // Permission errors leave a field unknown; "not found" means the process ended
+        // while we read it, and a process that ended is skipped as a whole.
+        let fds = match handle.fd_count() {
+            Ok(n) => Some(n as u64),
+            Err(ProcError::NotFound(_)) => return Ok(None),
+            Err(_) => None,
+        };
+        let io = match handle.io() {
+            Ok(io) => Some(io),
+            Err(ProcError::NotFound(_)) => return Ok(None),
+            Err(_) => None,
+        };
+        let cgroup = read_small(&handle, "cgroup").and_then(|t| cgroup_path(&t));
+        (
+            fds,
+            io.as_ref().map(|i| i.read_bytes),
+            io.as_ref().map(|i| i.write_bytes),
+            cgroup,
+        )
+    } else {
+        (None, None, None, None)
+    };
+    Ok(Some(ProcSample {
+        pid,
+        ppid: stat.ppid,
+        name: stat.comm,
+        cmdline,
+        state: stat.state,
+        uid,
+        cpu_ticks: stat.utime + stat.stime,
+        start_ticks: stat.starttime,
+        rss_bytes: rss_pages * page,
+        vsize_bytes: stat.vsize,
+        threads: stat.num_threads.max(0) as u64,
+        fds,
+        read_bytes,
+        write_bytes,
+        cgroup,
+    }))
+}
+
+fn read_small(handle: &ProcHandle, file: &str) -> Option<Vec<u8>> {
+    let mut f = handle.open_relative(file).ok()?;
+    let mut buf = Vec::with_capacity(256);
+    f.read_to_end(&mut buf).ok()?;
+    Some(buf)
+}
+
+/// The command line with NULs as spaces; invalid UTF-8 replaced, never an error.
+fn read_cmdline(handle: &ProcHandle) -> Option<String> {
+    let raw = read_small(handle, "cmdline")?;
+    Some(cmdline_text(&raw))
+}
+
+pub fn cmdline_text(raw: &[u8]) -> String {
+    let trimmed = raw.strip_suffix(b"\0").unwrap_or(raw);
+    let joined: Vec<u8> = trimmed
+        .iter()
+        .map(|&b| if b == 0 { b' ' } else { b })
+        .collect();
+    String::from_utf8_lossy(&joined).into_owned()
+}
+
+/// The cgroup v2 path (`0::/…`), else the v1 memory controller's, else the first one.
+pub fn cgroup_path(raw: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(raw);
+    let mut first = None;
+    let mut memory = None;
+    for line in text.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (Some(id), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if id == "0" && controllers.is_empty() {
+            return Some(path.to_string());
+        }
+        if controllers.split(',').any(|c| c == "memory") {
+            memory = Some(path.to_string());
+        }
+        first.get_or_insert_with(|| path.to_string());
+    }
+    memory.or(first)
+}
+
+/// A container id in a cgroup path: the first run of 64 hex digits (docker, containerd,
+/// cri-o, podman all name their scopes with one), shortened to 12 as `docker ps` does.
+pub fn container_id(cgroup: &str) -> Option<String> {
+    let bytes = cgroup.as_bytes();
+    let mut run = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if b.is_ascii_hexdigit() && !b.is_ascii_uppercase() {
+            run += 1;
+            if run == 64 {
+                let start = i + 1 - 64;
+                let after = bytes.get(i + 1);
+                if after.is_none_or(|c| !c.is_ascii_hexdigit()) {
+                    return Some(cgroup[start..start + 12].to_string());
+                }
+            }
+        } else {
+            run = 0;
+        }
+    }
+    None
+}
+
+/// Rates over the window between two snapshots of the same processes. A process born inside
+/// the window is measured from its start; one that died is not in `after` and not shown.
+pub fn rates(before: &Snapshot, after: &Snapshot, users: &UserNames) -> Vec<Process> {
+    let window = after
+        .taken
+        .saturating_duration_since(before.taken)
+        .as_secs_f64();
+    let earlier: HashMap<i32, &ProcSample> = before.processes.iter().map(|p| (p.pid, p)).collect();
+    after
+        .processes
+        .iter()
+        .map(|p| {
+            // A pid reused inside the window is a new process: it has no "before".
+            let prev = earlier
+                .get(&p.pid)
+                .filter(|b| b.start_ticks == p.start_ticks);
+            let age = process_age(after, p);
+            let seconds = if prev.is_some() {
+                window
+            } else {
+                age.min(window)
+            };
+            let delta = |now: Option<u64>, then: Option<Option<u64>>| -> Option<f64> {
+                let now = now?;
+                let then = match then {
+                    Some(t) => t?,
+                    None => 0,
+                };
+                Some(rate(now.saturating_sub(then), seconds))
+            };
+            let cpu_then = prev.map(|b| b.cpu_ticks).unwrap_or(0);
+            let cpu = ticks_percent(
+                p.cpu_ticks.saturating_sub(cpu_then),
+                seconds,
+                after.ticks_per_second,
+            );
+            let read = delta(p.read_bytes, prev.map(|b| b.read_bytes));
+            let write = delta(p.write_bytes, prev.map(|b| b.write_bytes));
+            row(after, p, cpu, read, write, users)
+        })
+        .collect()
+}
+
+/// Lifetime averages from one snapshot: CPU% as `ps` computes it (CPU time / age).
+pub fn lifetime(snap: &Snapshot, users: &UserNames) -> Vec<Process> {
+    snap.processes
+        .iter()
+        .map(|p| {
+            let age = process_age(snap, p);
+            let cpu = ticks_percent(p.cpu_ticks, age, snap.ticks_per_second);
+            let read = p.read_bytes.map(|b| rate(b, age));
+            let write = p.write_bytes.map(|b| rate(b, age));
+            row(snap, p, cpu, read, write, users)
+        })
+        .collect()
+}
+
+fn process_age(snap: &Snapshot, p: &ProcSample) -> f64 {
+    (snap.uptime_seconds - p.start_ticks as f64 / snap.ticks_per_second as f64).max(0.0)
+}
+
+fn ticks_percent(ticks: u64, seconds: f64, per_second: u64) -> f64 {
+    if seconds <= 0.0 {
+        return 0.0;
+    }
+    let pct = ticks as f64 / per_second as f64 / seconds * 100.0;
+    (pct * 10.0).round() / 10.0
+}
+
+fn rate(bytes: u64, seconds: f64) -> f64 {
+    if seconds <= 0.0 {
+        0.0
+    } else {
+        (bytes as f64 / seconds).round()
+    }
+}
+
+fn row(
+    snap: &Snapshot,
+    p: &ProcSample,
+    cpu_percent: f64,
+    read: Option<f64>,
+    write: Option<f64>,
+    users: &UserNames,
+) -> Process {
+    let start_unix = snap.boot_time_unix + p.start_ticks / snap.ticks_per_second;
+    Process {
+        pid: p.pid,
+        ppid: p.ppid,
+        user: p.uid.map(|u| users.name(u)),
+        name: p.name.clone(),
+        cmdline: p.cmdline.clone(),
+        state: p.state.to_string(),
+        cpu_percent,
+        rss_bytes: p.rss_bytes,
+        threads: p.threads,
+        uid: p.uid,
+        vsize_bytes: p.vsize_bytes,
+        fds: p.fds,
+        read_bytes_per_second: read,
+        write_bytes_per_second: write,
+        start_time: timestamps::rfc3339_utc(start_unix),
+        elapsed_seconds: process_age(snap, p) as u64,
+        container_id: p.cgroup.as_deref().and_then(container_id),
+        cgroup: p.cgroup.clone(),
+        depth: None,
+    }
+}
+
+/// Counts by state over a set of processes, for the footer.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StateCounts {
+    pub total: usize,
+    pub running: usize,
+    pub sleeping: usize,
+    pub uninterruptible: usize,
+    pub zombie: usize,
+    pub stopped: usize,
+    pub idle: usize,
+    pub threads: u64,
+}
+
+pub fn count_states(processes: &[Process]) -> StateCounts {
+    let mut c = StateCounts {
+        total: processes.len(),
+        ..StateCounts::default()
+    };
+    for p in processes {
+        c.threads += p.threads;
+        match p.state.as_str() {
+            "R" => c.running += 1,
+            "S" => c.sleeping += 1,
+            "D" => c.uninterruptible += 1,
+            "Z" => c.zombie += 1,
+            "T" | "t" => c.stopped += 1,
+            "I" => c.idle += 1,
+            _ => {}
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmdline_nuls_become_spaces() {
+        assert_eq!(cmdline_text(b"sleep\x0010\x00"), "sleep 10");
+        assert_eq!(cmdline_text(b""), "");
+        assert_eq!(cmdline_text(b"a\xff\x00b"), "a\u{fffd} b");
+    }
+
+    #[test]
+    fn cgroup_v2_wins_then_memory() {
+        assert_eq!(
+            cgroup_path(b"4:memory:/a\n0::/system.slice/x.service\n").as_deref(),
+            Some("/system.slice/x.service")
+        );
+        assert_eq!(
+            cgroup_path(b"9:name=systemd:/\n4:memory:/docker/abc\n").as_deref(),
+            Some("/docker/abc")
+        );
+        assert_eq!(cgroup_path(b"garbage"), None);
+    }
+
+    #[test]
+    fn container_ids_from_cgroup_paths() {
+        let id = "4f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+        assert_eq!(
+            container_id(&format!("/system.slice/docker-{id}.scope")).as_deref(),
+            Some("4f1e2d3c4b5a")
+        );
+        assert_eq!(
+            container_id(&format!("/kubepods/burstable/pod1/{id}")).as_deref(),
+            Some("4f1e2d3c4b5a")
+        );
+        assert_eq!(container_id("/user.slice/user-1000.slice"), None);
+        assert_eq!(
+            container_id(&format!("/x/{id}0")),
+            None,
+            "65 digits is no id"
+        );
+    }
+
+    #[test]
+    fn percent_of_ticks() {
+        assert_eq!(ticks_percent(50, 1.0, 100), 50.0);
+        assert_eq!(ticks_percent(300, 1.5, 100), 200.0);
+        assert_eq!(ticks_percent(10, 0.0, 100), 0.0);
+    }
+
+    #[test]
+    fn this_process_is_in_a_snapshot() {
+        let snap = snapshot(SnapshotOptions::default()).unwrap();
+        let me = std::process::id() as i32;
+        let p = snap.processes.iter().find(|p| p.pid == me).unwrap();
+        assert!(p.rss_bytes > 0);
+        assert!(p.threads >= 1);
+        assert!(p.fds.unwrap() >= 3);
+    }
+}

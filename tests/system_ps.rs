@@ -1,0 +1,243 @@
+//! `oncall ps` against procps `ps` on the live /proc, with real child processes.
+
+mod support;
+
+use serde_json::Value;
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use support::{oncall, stdout_json};
+
+/// A child that sleeps, killed when dropped.
+struct Sleeper(Child);
+
+impl Sleeper {
+    fn start(args: &[&str]) -> Sleeper {
+        Sleeper(
+            Command::new(args[0])
+                .args(&args[1..])
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("spawn"),
+        )
+    }
+    /// Waits until the child sleeps in nanosleep: past the loader, its RSS and name settled.
+    fn settled(self) -> Sleeper {
+        let wchan = format!("/proc/{}/wchan", self.0.id());
+        // Bounded: a kernel that hides wchan gets on after a while without it.
+        for _ in 0..5000 {
+            if std::fs::read_to_string(&wchan)
+                .unwrap_or_default()
+                .contains("nanosleep")
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        self
+    }
+
+    fn pid(&self) -> i64 {
+        self.0.id() as i64
+    }
+}
+
+impl Drop for Sleeper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn ps_pids() -> HashSet<i64> {
+    let out = Command::new("ps")
+        .args(["-e", "-o", "pid="])
+        .output()
+        .expect("procps ps is installed");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|p| p.parse().unwrap())
+        .collect()
+}
+
+fn processes(doc: &Value) -> &Vec<Value> {
+    doc["processes"].as_array().expect("processes array")
+}
+
+fn find(doc: &Value, pid: i64) -> Option<&Value> {
+    processes(doc).iter().find(|p| p["pid"] == pid)
+}
+
+#[test]
+fn pid_set_matches_ps_allowing_for_churn() {
+    let before = ps_pids();
+    let doc = stdout_json(&["ps", "--window", "0", "--json"]);
+    let after = ps_pids();
+    let ours: HashSet<i64> = processes(&doc)
+        .iter()
+        .map(|p| p["pid"].as_i64().unwrap())
+        .collect();
+    // Alive through both ps runs: alive while we read /proc too.
+    let stable: HashSet<i64> = before.intersection(&after).copied().collect();
+    let missing: Vec<&i64> = stable.difference(&ours).collect();
+    assert!(missing.is_empty(), "ps saw, oncall did not: {missing:?}");
+    // Seen only by us: born after the first ps and gone before the second; so gone now.
+    for pid in ours
+        .iter()
+        .filter(|p| !before.contains(p) && !after.contains(p))
+    {
+        assert!(
+            !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+            "oncall listed {pid}, which neither ps run saw and which still runs"
+        );
+    }
+    assert!(ours.len() >= stable.len());
+}
+
+#[test]
+fn json_has_the_design_fields_and_matches_ps_for_a_known_child() {
+    let child = Sleeper::start(&["sleep", "3600"]).settled();
+    let doc = stdout_json(&["ps", "--window", "0", "--json"]);
+    let p = find(&doc, child.pid()).expect("our child is listed");
+    for field in [
+        "pid",
+        "ppid",
+        "user",
+        "name",
+        "cmdline",
+        "state",
+        "cpu_percent",
+        "rss_bytes",
+        "threads",
+    ] {
+        assert!(p.get(field).is_some(), "missing {field}: {p}");
+    }
+    assert_eq!(p["name"], "sleep");
+    assert_eq!(p["cmdline"], "sleep 3600");
+    assert_eq!(p["ppid"], std::process::id() as i64);
+    assert_eq!(p["threads"], 1);
+    assert_eq!(p["state"], "S");
+    // The same numbers ps prints for it (a sleeping process's RSS does not move).
+    let out = Command::new("ps")
+        .args(["-o", "user=,rss=,nlwp=", "-p", &child.pid().to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let cols: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!(p["user"], cols[0]);
+    assert_eq!(
+        p["rss_bytes"].as_u64().unwrap(),
+        cols[1].parse::<u64>().unwrap() * 1024
+    );
+    assert_eq!(
+        p["threads"].as_u64().unwrap(),
+        cols[2].parse::<u64>().unwrap()
+    );
+}
+
+#[test]
+fn filters_select_what_they_say() {
+    let child = Sleeper::start(&["sleep", "3601"]);
+    let pid = child.pid().to_string();
+    let by_grep = stdout_json(&["ps", "--window", "0", "--json", "--grep", "^sleep 3601$"]);
+    assert_eq!(processes(&by_grep).len(), 1, "{by_grep}");
+    assert_eq!(processes(&by_grep)[0]["pid"], child.pid());
+    let by_pid = stdout_json(&["ps", "--window", "0", "--json", "--pid", &pid]);
+    assert_eq!(processes(&by_pid).len(), 1);
+    let by_state = stdout_json(&["ps", "--window", "0", "--json", "--state", "S"]);
+    assert!(processes(&by_state).iter().all(|p| p["state"] == "S"));
+    assert!(find(&by_state, child.pid()).is_some());
+    let top = stdout_json(&[
+        "ps", "--window", "0", "--json", "--top", "3", "--sort", "mem",
+    ]);
+    let rss: Vec<u64> = processes(&top)
+        .iter()
+        .map(|p| p["rss_bytes"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rss.len(), 3);
+    assert!(rss.windows(2).all(|w| w[0] >= w[1]), "{rss:?}");
+}
+
+#[test]
+fn a_zombie_is_found_by_state_and_counted() {
+    // The child exits at once and is not reaped until `child` is dropped: a zombie.
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id() as i64;
+    // Wait until the kernel shows it as a zombie (no timing: poll its state).
+    while !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .unwrap()
+        .contains(") Z ")
+    {
+        std::thread::yield_now();
+    }
+    let doc = stdout_json(&["ps", "--window", "0", "--json", "--state", "Z"]);
+    let z = find(&doc, pid).expect("the zombie is listed");
+    assert_eq!(z["state"], "Z");
+    assert!(doc["summary"]["zombie"].as_u64().unwrap() >= 1);
+    child.wait().unwrap();
+}
+
+#[test]
+fn tree_puts_a_child_under_its_parent() {
+    let child = Sleeper::start(&["sleep", "3602"]);
+    let me = std::process::id().to_string();
+    let pid = child.pid().to_string();
+    let doc = stdout_json(&[
+        "ps",
+        "--window",
+        "0",
+        "--json",
+        "--tree",
+        "--pid",
+        &format!("{me},{pid}"),
+    ]);
+    let rows = processes(&doc);
+    assert_eq!(rows.len(), 2, "{doc}");
+    assert_eq!(rows[0]["pid"].to_string(), me);
+    assert_eq!(rows[0]["depth"], 0);
+    assert_eq!(rows[1]["pid"], child.pid());
+    assert_eq!(rows[1]["depth"], 1);
+}
+
+#[test]
+fn a_busy_process_shows_cpu_over_the_window() {
+    let busy = Sleeper::start(&["sh", "-c", "while :; do :; done"]);
+    let pid = busy.pid().to_string();
+    let doc = stdout_json(&["ps", "--window", "500ms", "--json", "--pid", &pid]);
+    assert_eq!(doc["window_ms"], 500);
+    let p = &processes(&doc)[0];
+    assert!(p["cpu_percent"].as_f64().unwrap() > 0.0, "{p}");
+    assert_eq!(
+        p["state"].as_str().map(|s| s == "R" || s == "S"),
+        Some(true)
+    );
+}
+
+#[test]
+fn table_has_footer_and_classic_hint() {
+    let out = oncall().args(["ps", "--window", "0"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.starts_with(" PID") || text.starts_with("PID"),
+        "{text}"
+    );
+    assert!(text.contains("processes: "), "{text}");
+    assert!(text.contains("zombie"), "{text}");
+    assert!(text.contains("threads"), "{text}");
+    assert!(text.contains("hint: same as: ps -eo"), "{text}");
+    // 20 rows by default in a table, plus header, footer and hint.
+    assert!(text.lines().count() <= 20 + 4, "{text}");
+}
+
+#[test]
+fn bad_filters_are_usage_errors() {
+    for args in [
+        vec!["ps", "--grep", "("],
+        vec!["ps", "--user", "no-such-user-here"],
+        vec!["ps", "--state", "Q"],
+    ] {
+        let out = oncall().args(&args).assert().code(2).stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.starts_with("oncall: "), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
