@@ -481,9 +481,9 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
             Some(NetAction::Stats { .. }) => Err(Error::NotBuilt("net stats")),
         },
         Command::Logs(args) => match args.action {
-            LogsAction::Grep(_) => Err(Error::NotBuilt("logs grep")),
-            LogsAction::Tail(_) => Err(Error::NotBuilt("logs tail")),
-            LogsAction::Top(_) => Err(Error::NotBuilt("logs top")),
+            LogsAction::Grep(args) => commands::logs::grep(args, ui, out),
+            LogsAction::Tail(args) => commands::logs::tail(args, ui, out),
+            LogsAction::Top(args) => commands::logs::top(args, ui, out),
         },
         Command::Probe(_) => Err(Error::NotBuilt("probe")),
         Command::Triage(_) => Err(Error::NotBuilt("triage")),

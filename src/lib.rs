@@ -9,4 +9,5 @@ pub mod commands;
 pub mod duration;
 pub mod error;
 pub mod exit_codes;
+pub mod logs;
 pub mod render;

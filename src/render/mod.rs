@@ -3,6 +3,7 @@
 
 pub mod cheat;
 pub mod json;
+pub mod logs;
 pub mod markdown;
 pub mod style;
 pub mod table;

@@ -1,0 +1,211 @@
+//! `oncall logs grep|tail|top`: flags → options → logs collectors → renderers.
+
+use crate::cli::{LogLevel, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
+use crate::error::Error;
+use crate::exit_codes;
+use crate::logs::fields::FieldFilter;
+use crate::logs::levels::Level;
+use crate::logs::matcher::{LineFilter, PatternSpec};
+use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
+use crate::logs::sources::{self, Discovery, Source};
+use crate::logs::time_range::{self, TimeRange};
+use crate::logs::timestamps::Clock;
+use crate::render::logs as render;
+use crate::render::{Format, Ui};
+use rayon::prelude::*;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+fn level(l: LogLevel) -> Level {
+    match l {
+        LogLevel::Error => Level::Error,
+        LogLevel::Warn => Level::Warn,
+        LogLevel::Info => Level::Info,
+        LogLevel::Debug => Level::Debug,
+    }
+}
+
+pub fn time_range(
+    since: Option<&str>,
+    until: Option<&str>,
+    clock: &Clock,
+) -> Result<TimeRange, Error> {
+    let parse = |flag: &str, v: Option<&str>| {
+        v.map(|t| time_range::parse_time(t, clock).map_err(|why| Error::usage(flag, why)))
+            .transpose()
+    };
+    Ok(TimeRange {
+        since: parse("--since", since)?,
+        until: parse("--until", until)?,
+    })
+}
+
+/// Named paths (or the default), expanded; a named path that cannot be read is exit 2.
+fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Error> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        default
+            .iter()
+            .map(PathBuf::from)
+            .filter(|p| p.exists())
+            .take(1)
+            .collect()
+    } else {
+        paths.to_vec()
+    };
+    if paths.is_empty() {
+        return Err(Error::usage(
+            default.join(" or "),
+            "no such file or directory",
+        ));
+    }
+    let any_dir = paths.iter().any(|p| p.is_dir());
+    let found = sources::discover(&paths).map_err(|e| Error::usage(e.path.display(), e.why))?;
+    if !found.unreadable.is_empty() {
+        eprintln!(
+            "oncall: warning: {} file(s) not readable, e.g. {} (run as root to include them)",
+            found.unreadable.len(),
+            found.unreadable[0].display()
+        );
+    }
+    Ok((found, any_dir))
+}
+
+pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let mut paths = args.paths;
+    let mut patterns = args.regexp;
+    if let Some(p) = args.pattern {
+        if patterns.is_empty() {
+            patterns.push(p);
+        } else {
+            // With -e, every operand is a path (as in grep).
+            paths.insert(0, PathBuf::from(p));
+        }
+    }
+    let fields = args
+        .field
+        .iter()
+        .map(|f| FieldFilter::parse(f).map_err(|why| Error::usage("--field", why)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let clock = Clock::system();
+    let range = time_range(args.since.as_deref(), args.until.as_deref(), &clock)?;
+    let mode = if args.count {
+        Mode::Count
+    } else if args.files_with_matches {
+        Mode::FilesWithMatches
+    } else {
+        Mode::Lines
+    };
+    let opts = GrepOptions {
+        patterns: PatternSpec {
+            patterns: patterns.clone(),
+            fixed_strings: args.fixed_strings,
+            ignore_case: args.ignore_case,
+            word: args.word_regexp,
+        },
+        filter: LineFilter {
+            level: args.level.map(level),
+            fields,
+        },
+        invert: args.invert_match,
+        before: args.before_context.or(args.context).unwrap_or(0),
+        after: args.after_context.or(args.context).unwrap_or(0),
+        max_count: args.max_count,
+        mode,
+        range,
+        timestamps: ui.format == Format::Json,
+    };
+    let grep = Grep::new(opts, clock)
+        .map_err(|why| Error::usage(format!("invalid pattern '{}'", patterns.join("' '")), why))?;
+    let (found, any_dir) = discover(&paths, &["/var/log"])?;
+    let show_path = any_dir || found.sources.len() > 1;
+    let run_one = |source: &Source, out: &mut dyn Write| -> io::Result<SourceResult> {
+        let path = source.display();
+        let result = if mode == Mode::Lines {
+            let highlight = (!grep.opts.invert).then(|| grep.matcher.inner.clone());
+            let mut printer = render::LinePrinter::new(out, ui, &path, show_path, highlight);
+            grep.search(source, &mut printer as &mut dyn LineSink)?
+        } else {
+            grep.search(source, &mut Discard)?
+        };
+        match mode {
+            Mode::Count if result.per_pattern.len() > 1 => {
+                let counts: Vec<(String, u64)> = patterns
+                    .iter()
+                    .cloned()
+                    .zip(result.per_pattern.iter().copied())
+                    .collect();
+                if !show_path || result.matched_lines > 0 {
+                    render::pattern_counts(ui, out, &path, show_path, &counts)?;
+                }
+            }
+            // Several files: like rg -c, only files with a match.
+            Mode::Count if !show_path || result.matched_lines > 0 => {
+                render::count(ui, out, &path, show_path, result.matched_lines)?
+            }
+            Mode::FilesWithMatches if result.matched_lines > 0 => {
+                render::file_with_match(ui, out, &path)?
+            }
+            _ => {}
+        }
+        Ok(result)
+    };
+    let mut matched = false;
+    let mut failed = false;
+    let mut note = |source: &Source, r: io::Result<SourceResult>| -> Result<(), Error> {
+        match r {
+            Ok(r) => {
+                matched |= r.matched_lines > 0;
+                if r.no_timestamps {
+                    eprintln!(
+                        "oncall: warning: {}: no timestamp format recognised; searched whole",
+                        source.display()
+                    );
+                }
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::Io(e)),
+            Err(e) => {
+                failed = true;
+                eprintln!("oncall: {}: {e}", source.display());
+                Ok(())
+            }
+        }
+    };
+    if found.sources.len() == 1 {
+        let s = &found.sources[0];
+        let r = run_one(s, out);
+        note(s, r)?;
+    } else {
+        // Parallel within a bounded batch, printed in order: stable output, bounded memory.
+        let batch = rayon::current_num_threads().max(1) * 4;
+        for chunk in found.sources.chunks(batch) {
+            let results: Vec<(Vec<u8>, io::Result<SourceResult>)> = chunk
+                .par_iter()
+                .map(|s| {
+                    let mut buf = Vec::new();
+                    let r = run_one(s, &mut buf);
+                    (buf, r)
+                })
+                .collect();
+            for (s, (buf, r)) in chunk.iter().zip(results) {
+                out.write_all(&buf)?;
+                note(s, r)?;
+            }
+        }
+    }
+    Ok(if matched {
+        exit_codes::SUCCESS
+    } else if failed {
+        exit_codes::USAGE
+    } else {
+        exit_codes::FAILURE
+    })
+}
+
+pub fn tail(_args: LogsTailArgs, _ui: &Ui, _out: &mut dyn Write) -> Result<u8, Error> {
+    Err(Error::NotBuilt("logs tail"))
+}
+
+pub fn top(_args: LogsTopArgs, _ui: &Ui, _out: &mut dyn Write) -> Result<u8, Error> {
+    Err(Error::NotBuilt("logs top"))
+}
