@@ -386,16 +386,10 @@ fn json_epoch(line: &[u8]) -> Option<i64> {
     None
 }
 
-/// RFC 3339 in UTC with millisecond precision, as the JSON output promises.
+/// RFC 3339 in UTC, always with milliseconds (one fixed width is easier to sort and parse).
 pub fn rfc3339(ms: i64) -> String {
     match jiff::Timestamp::from_millisecond(ms) {
-        Ok(t) => {
-            if ms % 1000 == 0 {
-                t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-            } else {
-                t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-            }
-        }
+        Ok(t) => t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
         Err(_) => String::new(),
     }
 }
@@ -440,7 +434,7 @@ mod tests {
     fn civil_matches_known_dates() {
         assert_eq!(civil_ms(1970, 1, 1, 0, 0, 0, 0), Some(0));
         assert_eq!(civil_ms(2026, 11, 27, 14, 3, 1, 0), Some(T));
-        assert_eq!(rfc3339(T), "2026-11-27T14:03:01Z");
+        assert_eq!(rfc3339(T), "2026-11-27T14:03:01.000Z");
         assert_eq!(rfc3339(T + 5), "2026-11-27T14:03:01.005Z");
     }
 }
