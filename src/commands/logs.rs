@@ -4,14 +4,17 @@ use crate::cli::{LogLevel, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
 use crate::error::Error;
 use crate::exit_codes;
 use crate::logs::fields::FieldFilter;
+use crate::logs::follow::{FollowOptions, Follower, Start};
+use crate::logs::last_lines;
 use crate::logs::levels::Level;
 use crate::logs::matcher::{LineFilter, PatternSpec};
 use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
 use crate::logs::sources::{self, Discovery, Source};
 use crate::logs::time_range::{self, TimeRange};
-use crate::logs::timestamps::Clock;
+use crate::logs::timestamps::{self, Clock};
 use crate::render::logs as render;
 use crate::render::{Format, Ui};
+use grep_matcher::Matcher;
 use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -202,8 +205,94 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     })
 }
 
-pub fn tail(_args: LogsTailArgs, _ui: &Ui, _out: &mut dyn Write) -> Result<u8, Error> {
-    Err(Error::NotBuilt("logs tail"))
+pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        let default = ["/var/log/syslog", "/var/log/messages"];
+        match default.iter().map(PathBuf::from).find(|p| p.exists()) {
+            Some(p) => vec![p],
+            None => return Err(Error::usage(default.join(" or "), "no such file")),
+        }
+    } else {
+        args.paths
+    };
+    let grep = args
+        .grep
+        .as_deref()
+        .map(|p| {
+            PatternSpec {
+                patterns: vec![p.to_string()],
+                ..PatternSpec::default()
+            }
+            .build()
+            .map_err(|why| Error::usage(format!("--grep '{p}'"), why))
+        })
+        .transpose()?;
+    let json = ui.format == Format::Json;
+    let clock = Clock::system();
+    let show_path = paths.len() > 1;
+    let mut starts = Vec::new();
+    let mut printer = render::TailPrinter::new(out, ui, show_path);
+    for path in &paths {
+        if path.is_dir() {
+            return Err(Error::usage(path.display(), "is a directory (name a file)"));
+        }
+        let source = match Source::from_path(path) {
+            Ok(s) => s,
+            // tail -F waits for a file that does not exist yet; without -f it is an error.
+            Err(e) if args.follow && e.kind() == io::ErrorKind::NotFound => {
+                let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+                if parent.is_some_and(|p| !p.is_dir()) {
+                    return Err(Error::usage(path.display(), "no such directory"));
+                }
+                starts.push(Start {
+                    path: path.clone(),
+                    offset: None,
+                    line_number: None,
+                });
+                continue;
+            }
+            Err(e) => return Err(Error::usage(path.display(), e)),
+        };
+        let last = last_lines::read(&source, args.lines, json, !args.follow)
+            .map_err(|e| Error::usage(path.display(), e))?;
+        let parser = if json {
+            last.lines
+                .iter()
+                .find_map(|l| timestamps::Parser::detect(l, &clock))
+        } else {
+            None
+        };
+        let label = path.display().to_string();
+        for (i, line) in last.lines.iter().enumerate() {
+            if grep
+                .as_ref()
+                .is_some_and(|m| !m.is_match(line).unwrap_or(false))
+            {
+                continue;
+            }
+            let n = last.first_line_number.map(|f| f + i as u64);
+            let ts = parser.as_ref().and_then(|p| p.parse(line));
+            printer.line(&label, n, line, ts)?;
+        }
+        starts.push(Start {
+            path: path.clone(),
+            offset: Some(last.end_offset),
+            line_number: last
+                .first_line_number
+                .map(|f| f + last.lines.len() as u64 - 1),
+        });
+    }
+    if !args.follow {
+        return Ok(exit_codes::SUCCESS);
+    }
+    printer.out.flush()?;
+    let opts = FollowOptions {
+        grep,
+        timestamps: json.then_some(clock),
+        ..FollowOptions::default()
+    };
+    Follower::new(starts, opts).run(&mut printer)?;
+    Ok(exit_codes::SUCCESS)
 }
 
 pub fn top(_args: LogsTopArgs, _ui: &Ui, _out: &mut dyn Write) -> Result<u8, Error> {

@@ -204,3 +204,85 @@ pub fn file_with_match(ui: &Ui, out: &mut dyn Write, path: &str) -> io::Result<(
         writeln!(out, "{}", ui.style.command(path))
     }
 }
+
+/// `logs tail` and `logs tail -f`: one line per line, `path: ` before it when several files
+/// are followed, JSON Lines with `--json`; notices (rotation, truncation, NUL holes) go to
+/// stderr so they never mix with the log's own lines.
+pub struct TailPrinter<'w> {
+    pub out: &'w mut dyn Write,
+    ui: Ui,
+    show_path: bool,
+}
+
+impl<'w> TailPrinter<'w> {
+    pub fn new(out: &'w mut dyn Write, ui: &Ui, show_path: bool) -> TailPrinter<'w> {
+        TailPrinter {
+            out,
+            ui: *ui,
+            show_path,
+        }
+    }
+
+    pub fn line(
+        &mut self,
+        path: &str,
+        line_number: Option<u64>,
+        text: &[u8],
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        if self.ui.format == Format::Json {
+            let obj = JsonLine {
+                path,
+                line_number,
+                timestamp: timestamp.map(timestamps::rfc3339),
+                text: String::from_utf8_lossy(text),
+                context: None,
+            };
+            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
+            self.out.write_all(b"\n")
+        } else {
+            if self.show_path {
+                write!(self.out, "{}: ", self.ui.style.command(path))?;
+            }
+            self.out
+                .write_all(&String::from_utf8_lossy(text).into_owned().into_bytes())?;
+            self.out.write_all(b"\n")
+        }
+    }
+}
+
+impl crate::logs::follow::FollowSink for TailPrinter<'_> {
+    fn line(
+        &mut self,
+        path: &std::path::Path,
+        line_number: Option<u64>,
+        text: &[u8],
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        TailPrinter::line(
+            self,
+            &path.display().to_string(),
+            line_number,
+            text,
+            timestamp,
+        )
+    }
+
+    fn notice(&mut self, path: &std::path::Path, notice: crate::logs::follow::Notice) {
+        use crate::logs::follow::Notice;
+        let what = match notice {
+            Notice::Appeared => "appeared; following it from the start".to_string(),
+            Notice::Rotated => "rotated; draining the old file, following the new one".into(),
+            Notice::Vanished => "gone (renamed or deleted); waiting for it to reappear".into(),
+            Notice::Truncated => "truncated; reading again from the start".into(),
+            Notice::NulHole(n) => format!("{n} NUL bytes skipped (a hole left by a truncation)"),
+            Notice::Polling(why) => format!("no inotify ({why}); polling"),
+        };
+        let _ = self.out.flush();
+        eprintln!("oncall: {}: {what}", path.display());
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
