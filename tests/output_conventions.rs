@@ -45,7 +45,6 @@ fn commands_not_built_yet_say_so_and_exit_2() {
         vec!["disk", "deleted"],
         vec!["net"],
         vec!["net", "stats"],
-        vec!["logs", "top"],
         vec!["probe", "http://127.0.0.1:1/"],
         vec!["triage"],
     ] {

@@ -9,6 +9,7 @@ use crate::logs::last_lines;
 use crate::logs::levels::Level;
 use crate::logs::matcher::{LineFilter, PatternSpec};
 use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
+use crate::logs::signatures::SignatureTable;
 use crate::logs::sources::{self, Discovery, Source};
 use crate::logs::time_range::{self, TimeRange};
 use crate::logs::timestamps::{self, Clock};
@@ -295,6 +296,60 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     Ok(exit_codes::SUCCESS)
 }
 
-pub fn top(_args: LogsTopArgs, _ui: &Ui, _out: &mut dyn Write) -> Result<u8, Error> {
-    Err(Error::NotBuilt("logs top"))
+/// Error and warning words, as a fast prefilter; `levels::detect` then decides per line.
+const LEVEL_PREFILTER: &str =
+    r#"(?i)(err|fatal|crit|panic|emerg|alert|severe|warn)|"(?:level|severity)":\s*[0-4][,}]"#;
+
+pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let clock = Clock::system();
+    let range = time_range(args.since.as_deref(), None, &clock)?;
+    let opts = GrepOptions {
+        patterns: PatternSpec {
+            patterns: vec![LEVEL_PREFILTER.to_string()],
+            ..PatternSpec::default()
+        },
+        filter: LineFilter {
+            level: Some(Level::Warn),
+            fields: Vec::new(),
+        },
+        invert: false,
+        before: 0,
+        after: 0,
+        max_count: None,
+        mode: Mode::Lines,
+        range,
+        timestamps: true,
+    };
+    let grep = Grep::new(opts, clock).map_err(|why| Error::usage("logs top", why))?;
+    let (found, _) = discover(&args.paths, &["/var/log"])?;
+    let tables: Vec<(String, io::Result<SignatureTable>)> = found
+        .sources
+        .par_iter()
+        .map(|s| {
+            let path = s.display();
+            let mut table = SignatureTable::new(&path);
+            let r = grep.search(s, &mut table).map(|_| table);
+            (path, r)
+        })
+        .collect();
+    let mut all = SignatureTable::default();
+    for (path, t) in tables {
+        match t {
+            Ok(t) => all.merge(t),
+            Err(e) => eprintln!("oncall: {path}: {e}"),
+        }
+    }
+    let lines = all.lines;
+    let mut signatures = all.top(args.top);
+    for s in &mut signatures {
+        s.first_seen = s.first_ms.map(timestamps::rfc3339);
+        s.last_seen = s.last_ms.map(timestamps::rfc3339);
+    }
+    let report = render::TopReport {
+        files: found.sources.len(),
+        error_and_warning_lines: lines,
+        signatures,
+    };
+    render::top(ui, out, &report)?;
+    Ok(exit_codes::SUCCESS)
 }

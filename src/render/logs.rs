@@ -286,3 +286,71 @@ impl crate::logs::follow::FollowSink for TailPrinter<'_> {
         self.out.flush()
     }
 }
+
+/// What `logs top` found.
+#[derive(Debug, Serialize)]
+pub struct TopReport {
+    pub files: usize,
+    pub error_and_warning_lines: u64,
+    pub signatures: Vec<crate::logs::signatures::Signature>,
+}
+
+/// `logs top`: the signature table (table, JSON, Markdown).
+pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
+    let short = |t: &Option<String>| {
+        t.as_deref()
+            .map(|s| s.get(..19).unwrap_or(s).replace('T', " "))
+            .unwrap_or_else(|| "-".into())
+    };
+    let header = ["COUNT", "LEVEL", "FIRST (UTC)", "LAST (UTC)", "SIGNATURE"];
+    let rows: Vec<Vec<String>> = report
+        .signatures
+        .iter()
+        .map(|s| {
+            vec![
+                s.count.to_string(),
+                s.level.as_str().to_string(),
+                short(&s.first_seen),
+                short(&s.last_seen),
+                s.signature.clone(),
+            ]
+        })
+        .collect();
+    match ui.format {
+        Format::Json => crate::render::json::write(out, report),
+        Format::Markdown => crate::render::markdown::table(out, &header, &rows),
+        _ => {
+            if rows.is_empty() {
+                writeln!(out, "no error or warning lines in {} file(s)", report.files)?;
+            } else {
+                let mut t = crate::render::table::new(ui, &header);
+                for (row, s) in rows.into_iter().zip(&report.signatures) {
+                    let level = match s.level {
+                        crate::logs::levels::Level::Error => ui.style.bad(&row[1]),
+                        _ => ui.style.warn(&row[1]),
+                    };
+                    t.add_row(vec![
+                        row[0].clone(),
+                        level,
+                        row[2].clone(),
+                        row[3].clone(),
+                        row[4].clone(),
+                    ]);
+                }
+                crate::render::table::write(out, &t)?;
+                writeln!(
+                    out,
+                    "{}",
+                    ui.style.dim(&format!(
+                        "{} error and warning lines in {} file(s); numbers, hex ids, UUIDs, IPs and quoted strings masked",
+                        report.error_and_warning_lines, report.files
+                    ))
+                )?;
+            }
+            ui.hint(
+                out,
+                "same as: grep -hE 'ERROR|WARN' FILE | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head",
+            )
+        }
+    }
+}
