@@ -505,9 +505,9 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         Command::Disk(args) => commands::disk::run(args, ui, out),
         Command::Net(args) => commands::net::run(args, ui, out),
         Command::Logs(args) => match args.action {
-            LogsAction::Grep(_) => Err(Error::NotBuilt("logs grep")),
-            LogsAction::Tail(_) => Err(Error::NotBuilt("logs tail")),
-            LogsAction::Top(_) => Err(Error::NotBuilt("logs top")),
+            LogsAction::Grep(args) => commands::logs::grep(args, ui, out),
+            LogsAction::Tail(args) => commands::logs::tail(args, ui, out),
+            LogsAction::Top(args) => commands::logs::top(args, ui, out),
         },
         Command::Probe(_) => Err(Error::NotBuilt("probe")),
         Command::Triage(_) => Err(Error::NotBuilt("triage")),

@@ -9,5 +9,6 @@ pub mod commands;
 pub mod duration;
 pub mod error;
 pub mod exit_codes;
+pub mod logs;
 pub mod render;
 pub mod system;

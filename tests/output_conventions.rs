@@ -38,9 +38,6 @@ fn help_shows_the_whole_tool() {
 #[test]
 fn commands_not_built_yet_say_so_and_exit_2() {
     for args in [
-        vec!["logs", "grep", "x"],
-        vec!["logs", "tail"],
-        vec!["logs", "top"],
         vec!["probe", "http://127.0.0.1:1/"],
         vec!["triage"],
     ] {

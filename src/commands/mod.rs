@@ -6,3 +6,4 @@ pub mod disk;
 pub mod mem;
 pub mod net;
 pub mod ps;
+pub mod logs;

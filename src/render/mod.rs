@@ -4,6 +4,7 @@
 pub mod cheat;
 pub mod disk;
 pub mod json;
+pub mod logs;
 pub mod markdown;
 pub mod mem;
 pub mod net;

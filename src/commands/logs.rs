@@ -1,0 +1,355 @@
+//! `oncall logs grep|tail|top`: flags → options → logs collectors → renderers.
+
+use crate::cli::{LogLevel, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
+use crate::error::Error;
+use crate::exit_codes;
+use crate::logs::fields::FieldFilter;
+use crate::logs::follow::{FollowOptions, Follower, Start};
+use crate::logs::last_lines;
+use crate::logs::levels::Level;
+use crate::logs::matcher::{LineFilter, PatternSpec};
+use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
+use crate::logs::signatures::SignatureTable;
+use crate::logs::sources::{self, Discovery, Source};
+use crate::logs::time_range::{self, TimeRange};
+use crate::logs::timestamps::{self, Clock};
+use crate::render::logs as render;
+use crate::render::{Format, Ui};
+use grep_matcher::Matcher;
+use rayon::prelude::*;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+fn level(l: LogLevel) -> Level {
+    match l {
+        LogLevel::Error => Level::Error,
+        LogLevel::Warn => Level::Warn,
+        LogLevel::Info => Level::Info,
+        LogLevel::Debug => Level::Debug,
+    }
+}
+
+pub fn time_range(
+    since: Option<&str>,
+    until: Option<&str>,
+    clock: &Clock,
+) -> Result<TimeRange, Error> {
+    let parse = |flag: &str, v: Option<&str>| {
+        v.map(|t| time_range::parse_time(t, clock).map_err(|why| Error::usage(flag, why)))
+            .transpose()
+    };
+    Ok(TimeRange {
+        since: parse("--since", since)?,
+        until: parse("--until", until)?,
+    })
+}
+
+/// Named paths (or the default), expanded; a named path that cannot be read is exit 2.
+fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Error> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        default
+            .iter()
+            .map(PathBuf::from)
+            .filter(|p| p.exists())
+            .take(1)
+            .collect()
+    } else {
+        paths.to_vec()
+    };
+    if paths.is_empty() {
+        return Err(Error::usage(
+            default.join(" or "),
+            "no such file or directory",
+        ));
+    }
+    let any_dir = paths.iter().any(|p| p.is_dir());
+    let found = sources::discover(&paths).map_err(|e| Error::usage(e.path.display(), e.why))?;
+    if !found.unreadable.is_empty() {
+        eprintln!(
+            "oncall: warning: {} file(s) not readable, e.g. {} (run as root to include them)",
+            found.unreadable.len(),
+            found.unreadable[0].display()
+        );
+    }
+    Ok((found, any_dir))
+}
+
+pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let mut paths = args.paths;
+    let mut patterns = args.regexp;
+    if let Some(p) = args.pattern {
+        if patterns.is_empty() {
+            patterns.push(p);
+        } else {
+            // With -e, every operand is a path (as in grep).
+            paths.insert(0, PathBuf::from(p));
+        }
+    }
+    let fields = args
+        .field
+        .iter()
+        .map(|f| FieldFilter::parse(f).map_err(|why| Error::usage("--field", why)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let clock = Clock::system();
+    let range = time_range(args.since.as_deref(), args.until.as_deref(), &clock)?;
+    let mode = if args.count {
+        Mode::Count
+    } else if args.files_with_matches {
+        Mode::FilesWithMatches
+    } else {
+        Mode::Lines
+    };
+    let opts = GrepOptions {
+        patterns: PatternSpec {
+            patterns: patterns.clone(),
+            fixed_strings: args.fixed_strings,
+            ignore_case: args.ignore_case,
+            word: args.word_regexp,
+        },
+        filter: LineFilter {
+            level: args.level.map(level),
+            fields,
+        },
+        invert: args.invert_match,
+        before: args.before_context.or(args.context).unwrap_or(0),
+        after: args.after_context.or(args.context).unwrap_or(0),
+        max_count: args.max_count,
+        mode,
+        range,
+        timestamps: ui.format == Format::Json,
+    };
+    let grep = Grep::new(opts, clock)
+        .map_err(|why| Error::usage(format!("invalid pattern '{}'", patterns.join("' '")), why))?;
+    let (found, any_dir) = discover(&paths, &["/var/log"])?;
+    let show_path = any_dir || found.sources.len() > 1;
+    let run_one = |source: &Source, out: &mut dyn Write| -> io::Result<SourceResult> {
+        let path = source.display();
+        let result = if mode == Mode::Lines {
+            let highlight = (!grep.opts.invert).then(|| grep.matcher.inner.clone());
+            let mut printer = render::LinePrinter::new(out, ui, &path, show_path, highlight);
+            grep.search(source, &mut printer as &mut dyn LineSink)?
+        } else {
+            grep.search(source, &mut Discard)?
+        };
+        match mode {
+            Mode::Count if result.per_pattern.len() > 1 => {
+                let counts: Vec<(String, u64)> = patterns
+                    .iter()
+                    .cloned()
+                    .zip(result.per_pattern.iter().copied())
+                    .collect();
+                if !show_path || result.matched_lines > 0 {
+                    render::pattern_counts(ui, out, &path, show_path, &counts)?;
+                }
+            }
+            // Several files: like rg -c, only files with a match.
+            Mode::Count if !show_path || result.matched_lines > 0 => {
+                render::count(ui, out, &path, show_path, result.matched_lines)?
+            }
+            Mode::FilesWithMatches if result.matched_lines > 0 => {
+                render::file_with_match(ui, out, &path)?
+            }
+            _ => {}
+        }
+        Ok(result)
+    };
+    let mut matched = false;
+    let mut failed = false;
+    let mut note = |source: &Source, r: io::Result<SourceResult>| -> Result<(), Error> {
+        match r {
+            Ok(r) => {
+                matched |= r.matched_lines > 0;
+                if r.no_timestamps {
+                    eprintln!(
+                        "oncall: warning: {}: no timestamp format recognised; searched whole",
+                        source.display()
+                    );
+                }
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::Io(e)),
+            Err(e) => {
+                failed = true;
+                eprintln!("oncall: {}: {e}", source.display());
+                Ok(())
+            }
+        }
+    };
+    if found.sources.len() == 1 {
+        let s = &found.sources[0];
+        let r = run_one(s, out);
+        note(s, r)?;
+    } else {
+        // Parallel within a bounded batch, printed in order: stable output, bounded memory.
+        let batch = rayon::current_num_threads().max(1) * 4;
+        for chunk in found.sources.chunks(batch) {
+            let results: Vec<(Vec<u8>, io::Result<SourceResult>)> = chunk
+                .par_iter()
+                .map(|s| {
+                    let mut buf = Vec::new();
+                    let r = run_one(s, &mut buf);
+                    (buf, r)
+                })
+                .collect();
+            for (s, (buf, r)) in chunk.iter().zip(results) {
+                out.write_all(&buf)?;
+                note(s, r)?;
+            }
+        }
+    }
+    Ok(if matched {
+        exit_codes::SUCCESS
+    } else if failed {
+        exit_codes::USAGE
+    } else {
+        exit_codes::FAILURE
+    })
+}
+
+pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        let default = ["/var/log/syslog", "/var/log/messages"];
+        match default.iter().map(PathBuf::from).find(|p| p.exists()) {
+            Some(p) => vec![p],
+            None => return Err(Error::usage(default.join(" or "), "no such file")),
+        }
+    } else {
+        args.paths
+    };
+    let grep = args
+        .grep
+        .as_deref()
+        .map(|p| {
+            PatternSpec {
+                patterns: vec![p.to_string()],
+                ..PatternSpec::default()
+            }
+            .build()
+            .map_err(|why| Error::usage(format!("--grep '{p}'"), why))
+        })
+        .transpose()?;
+    let json = ui.format == Format::Json;
+    let clock = Clock::system();
+    let show_path = paths.len() > 1;
+    let mut starts = Vec::new();
+    let mut printer = render::TailPrinter::new(out, ui, show_path);
+    for path in &paths {
+        if path.is_dir() {
+            return Err(Error::usage(path.display(), "is a directory (name a file)"));
+        }
+        let source = match Source::from_path(path) {
+            Ok(s) => s,
+            // tail -F waits for a file that does not exist yet; without -f it is an error.
+            Err(e) if args.follow && e.kind() == io::ErrorKind::NotFound => {
+                let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+                if parent.is_some_and(|p| !p.is_dir()) {
+                    return Err(Error::usage(path.display(), "no such directory"));
+                }
+                starts.push(Start {
+                    path: path.clone(),
+                    offset: None,
+                    line_number: None,
+                });
+                continue;
+            }
+            Err(e) => return Err(Error::usage(path.display(), e)),
+        };
+        let last = last_lines::read(&source, args.lines, json, !args.follow)
+            .map_err(|e| Error::usage(path.display(), e))?;
+        let parser = if json {
+            last.lines
+                .iter()
+                .find_map(|l| timestamps::Parser::detect(l, &clock))
+        } else {
+            None
+        };
+        let label = path.display().to_string();
+        for (i, line) in last.lines.iter().enumerate() {
+            if grep
+                .as_ref()
+                .is_some_and(|m| !m.is_match(line).unwrap_or(false))
+            {
+                continue;
+            }
+            let n = last.first_line_number.map(|f| f + i as u64);
+            let ts = parser.as_ref().and_then(|p| p.parse(line));
+            printer.line(&label, n, line, ts)?;
+        }
+        starts.push(Start {
+            path: path.clone(),
+            offset: Some(last.end_offset),
+            line_number: last
+                .first_line_number
+                .map(|f| f + last.lines.len() as u64 - 1),
+        });
+    }
+    if !args.follow {
+        return Ok(exit_codes::SUCCESS);
+    }
+    printer.out.flush()?;
+    let opts = FollowOptions {
+        grep,
+        timestamps: json.then_some(clock),
+        ..FollowOptions::default()
+    };
+    Follower::new(starts, opts).run(&mut printer)?;
+    Ok(exit_codes::SUCCESS)
+}
+
+/// Error and warning words, as a fast prefilter; `levels::detect` then decides per line.
+const LEVEL_PREFILTER: &str =
+    r#"(?i)(err|fatal|crit|panic|emerg|alert|severe|warn)|"(?:level|severity)":\s*[0-4][,}]"#;
+
+pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let clock = Clock::system();
+    let range = time_range(args.since.as_deref(), None, &clock)?;
+    let opts = GrepOptions {
+        patterns: PatternSpec {
+            patterns: vec![LEVEL_PREFILTER.to_string()],
+            ..PatternSpec::default()
+        },
+        filter: LineFilter {
+            level: Some(Level::Warn),
+            fields: Vec::new(),
+        },
+        invert: false,
+        before: 0,
+        after: 0,
+        max_count: None,
+        mode: Mode::Lines,
+        range,
+        timestamps: true,
+    };
+    let grep = Grep::new(opts, clock).map_err(|why| Error::usage("logs top", why))?;
+    let (found, _) = discover(&args.paths, &["/var/log"])?;
+    let tables: Vec<(String, io::Result<SignatureTable>)> = found
+        .sources
+        .par_iter()
+        .map(|s| {
+            let path = s.display();
+            let mut table = SignatureTable::new(&path);
+            let r = grep.search(s, &mut table).map(|_| table);
+            (path, r)
+        })
+        .collect();
+    let mut all = SignatureTable::default();
+    for (path, t) in tables {
+        match t {
+            Ok(t) => all.merge(t),
+            Err(e) => eprintln!("oncall: {path}: {e}"),
+        }
+    }
+    let lines = all.lines;
+    let mut signatures = all.top(args.top);
+    for s in &mut signatures {
+        s.first_seen = s.first_ms.map(timestamps::rfc3339);
+        s.last_seen = s.last_ms.map(timestamps::rfc3339);
+    }
+    let report = render::TopReport {
+        files: found.sources.len(),
+        error_and_warning_lines: lines,
+        signatures,
+    };
+    render::top(ui, out, &report)?;
+    Ok(exit_codes::SUCCESS)
+}

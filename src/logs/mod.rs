@@ -1,0 +1,15 @@
+//! Logs: finding them (rotated sets, compressed members), searching them with ripgrep's
+//! libraries, reading their timestamps and levels, following them across rotation, and
+//! grouping error lines by signature. Nothing here prints: lines go to sinks that the
+//! renderers implement.
+
+pub mod fields;
+pub mod follow;
+pub mod last_lines;
+pub mod levels;
+pub mod matcher;
+pub mod search;
+pub mod signatures;
+pub mod sources;
+pub mod time_range;
+pub mod timestamps;

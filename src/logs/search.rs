@@ -1,0 +1,336 @@
+//! Searching one log source with ripgrep's searcher: memory-mapped or buffered reads, the
+//! regex run over whole buffers (no per-line allocation), binary detection off so that NUL
+//! bytes never make a log "binary" and skipped. Lines go to a `LineSink`; this module never
+//! formats or prints.
+
+use crate::logs::matcher::{FilteredMatcher, LineFilter, PatternSpec};
+use crate::logs::sources::{Compression, Source};
+use crate::logs::time_range::{self, TimeRange, WindowReader};
+use crate::logs::timestamps::{Clock, Parser};
+use grep_matcher::Matcher;
+use grep_regex::RegexMatcher;
+use grep_searcher::{
+    BinaryDetection, MmapChoice, Searcher, SearcherBuilder, Sink, SinkContext, SinkContextKind,
+    SinkMatch,
+};
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Matching lines (and context) go to the sink.
+    Lines,
+    /// Only counts.
+    Count,
+    /// Stop at the first match: only whether the file matches.
+    FilesWithMatches,
+}
+
+#[derive(Debug, Clone)]
+pub struct GrepOptions {
+    pub patterns: PatternSpec,
+    pub filter: LineFilter,
+    pub invert: bool,
+    pub before: usize,
+    pub after: usize,
+    pub max_count: Option<u64>,
+    pub mode: Mode,
+    pub range: TimeRange,
+    /// Parse each printed line's timestamp (for JSON output).
+    pub timestamps: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Match,
+    Context,
+}
+
+/// Where matching lines go (a renderer, a counter, a signature table …).
+pub trait LineSink {
+    /// `text` has no line terminator. Return false to stop searching this source.
+    fn line(
+        &mut self,
+        kind: LineKind,
+        line_number: Option<u64>,
+        text: &[u8],
+        timestamp: Option<i64>,
+    ) -> io::Result<bool>;
+    /// A gap between two groups of context.
+    fn context_break(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A sink that keeps nothing (count and -l modes).
+pub struct Discard;
+impl LineSink for Discard {
+    fn line(&mut self, _: LineKind, _: Option<u64>, _: &[u8], _: Option<i64>) -> io::Result<bool> {
+        Ok(true)
+    }
+}
+
+/// What one source yielded.
+#[derive(Debug, Clone, Default)]
+pub struct SourceResult {
+    pub matched_lines: u64,
+    /// With several patterns in count mode: matching lines per pattern.
+    pub per_pattern: Vec<u64>,
+    /// `--since/--until` given but no timestamp format recognised: the whole file was searched.
+    pub no_timestamps: bool,
+    /// Skipped whole: its times lie outside the window.
+    pub outside_range: bool,
+}
+
+/// A compiled search, shared by all sources.
+pub struct Grep {
+    pub opts: GrepOptions,
+    pub matcher: FilteredMatcher,
+    each: Vec<RegexMatcher>,
+    pub clock: Clock,
+}
+
+/// Files written in the last moments may be truncated under us; a truncated mapping kills
+/// the process (SIGBUS), so those are read, not mapped.
+const QUIET_FOR_MMAP: Duration = Duration::from_secs(5);
+
+impl Grep {
+    pub fn new(opts: GrepOptions, clock: Clock) -> Result<Grep, String> {
+        let inner = opts.patterns.build()?;
+        let each = if opts.mode == Mode::Count && opts.patterns.patterns.len() > 1 && !opts.invert {
+            opts.patterns.build_each()?
+        } else {
+            Vec::new()
+        };
+        Ok(Grep {
+            matcher: FilteredMatcher {
+                inner,
+                filter: opts.filter.clone(),
+                invert: opts.invert,
+            },
+            each,
+            opts,
+            clock,
+        })
+    }
+
+    fn searcher(&self, mmap: bool) -> Searcher {
+        let mut b = SearcherBuilder::new();
+        b.binary_detection(BinaryDetection::none())
+            .line_number(self.opts.mode == Mode::Lines)
+            .invert_match(self.opts.invert)
+            .max_matches(if self.opts.mode == Mode::FilesWithMatches {
+                Some(1)
+            } else {
+                self.opts.max_count
+            });
+        if self.opts.mode == Mode::Lines {
+            b.before_context(self.opts.before)
+                .after_context(self.opts.after);
+        }
+        if mmap {
+            // SAFETY: only files that were quiet for a while are mapped (see QUIET_FOR_MMAP);
+            // the same trade ripgrep makes.
+            b.memory_map(unsafe { MmapChoice::auto() });
+        }
+        b.build()
+    }
+
+    /// Searches one source; lines go to `sink`.
+    pub fn search(&self, source: &Source, sink: &mut dyn LineSink) -> io::Result<SourceResult> {
+        let mut result = SourceResult {
+            per_pattern: vec![0; self.each.len()],
+            ..SourceResult::default()
+        };
+        let parser = if self.opts.timestamps || !self.opts.range.is_open() {
+            detect_parser(source, &self.clock)?
+        } else {
+            None
+        };
+        let range = match (&parser, self.opts.range.is_open()) {
+            (_, true) => None,
+            (None, false) => {
+                result.no_timestamps = true;
+                None
+            }
+            (Some(p), false) => {
+                if outside(source, p, &self.opts.range) {
+                    result.outside_range = true;
+                    return Ok(result);
+                }
+                Some((p.clone(), self.opts.range))
+            }
+        };
+        let line_offset = Arc::new(AtomicU64::new(0));
+        let mut adapter = Adapter {
+            sink,
+            parser: if self.opts.timestamps {
+                parser.as_ref()
+            } else {
+                None
+            },
+            line_offset: line_offset.clone(),
+            result: &mut result,
+            each: &self.each,
+        };
+        let quiet = source
+            .modified
+            .and_then(|m| SystemTime::now().duration_since(m).ok())
+            .is_some_and(|age| age >= QUIET_FOR_MMAP);
+        match (source.compression, range) {
+            (Compression::None, None) => {
+                let file = File::open(&source.path)?;
+                self.searcher(quiet)
+                    .search_file(&self.matcher, &file, &mut adapter)?;
+            }
+            (Compression::None, Some((parser, range))) => {
+                let file = File::open(&source.path)?;
+                // Random access for the binary search: map the file (pread would do the same
+                // job with more code; the QUIET rule does not apply since we must seek).
+                // SAFETY: a concurrent truncation can fault; accepted for range searches.
+                let map = unsafe { memmap2::Mmap::map(&file)? };
+                let r = time_range::slice_range(&map, &range, &parser);
+                if self.opts.mode == Mode::Lines {
+                    line_offset.store(count_lines(&map[..r.start]), Ordering::Relaxed);
+                }
+                self.searcher(false)
+                    .search_slice(&self.matcher, &map[r], &mut adapter)?;
+            }
+            (_, None) => {
+                self.searcher(false)
+                    .search_reader(&self.matcher, source.open()?, &mut adapter)?;
+            }
+            (_, Some((parser, range))) => {
+                let reader = WindowReaderCounting {
+                    inner: WindowReader::new(
+                        BufReader::with_capacity(256 * 1024, source.open()?),
+                        parser,
+                        range,
+                    ),
+                    skipped: line_offset.clone(),
+                };
+                self.searcher(false)
+                    .search_reader(&self.matcher, reader, &mut adapter)?;
+            }
+        }
+        Ok(result)
+    }
+}
+
+/// Publishes the lines skipped before the window so line numbers stay the file's own.
+struct WindowReaderCounting<R> {
+    inner: WindowReader<R>,
+    skipped: Arc<AtomicU64>,
+}
+
+impl<R: io::BufRead> Read for WindowReaderCounting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.skipped
+            .store(self.inner.skipped_lines, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Newlines in a slice; LLVM vectorises this loop.
+pub fn count_lines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
+}
+
+/// Detects a source's timestamp format from its first 64 KiB (decompressed).
+pub fn detect_parser(source: &Source, clock: &Clock) -> io::Result<Option<Parser>> {
+    let mut sample = Vec::with_capacity(64 * 1024);
+    source
+        .open()?
+        .take(64 * 1024)
+        .read_to_end(&mut sample)
+        .or_else(|e| {
+            // A damaged stream still has a usable head.
+            if sample.is_empty() {
+                Err(e)
+            } else {
+                Ok(0)
+            }
+        })?;
+    Ok(Parser::detect(&sample, clock))
+}
+
+/// Whether a whole file lies outside the window: it starts after `until`, or (compressed, so
+/// its end is unknown without reading it) it was last written before `since`.
+fn outside(source: &Source, parser: &Parser, range: &TimeRange) -> bool {
+    let mut head = Vec::new();
+    if let Ok(r) = source.open() {
+        let _ = r.take(64 * 1024).read_to_end(&mut head);
+    }
+    let first = head.split(|b| *b == b'\n').find_map(|l| parser.parse(l));
+    if let (Some(f), Some(u)) = (first, range.until) {
+        if f >= u {
+            return true;
+        }
+    }
+    if source.compression != Compression::None {
+        if let (Some(m), Some(s)) = (source.modified, range.since) {
+            let mtime_ms = m
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(i64::MAX);
+            // A minute of slack for clocks and buffered writers.
+            return mtime_ms + 60_000 < s;
+        }
+    }
+    false
+}
+
+struct Adapter<'a> {
+    sink: &'a mut dyn LineSink,
+    parser: Option<&'a Parser>,
+    line_offset: Arc<AtomicU64>,
+    result: &'a mut SourceResult,
+    each: &'a [RegexMatcher],
+}
+
+fn strip_eol(b: &[u8]) -> &[u8] {
+    let b = b.strip_suffix(b"\n").unwrap_or(b);
+    b.strip_suffix(b"\r").unwrap_or(b)
+}
+
+impl Adapter<'_> {
+    fn number(&self, n: Option<u64>) -> Option<u64> {
+        n.map(|n| n + self.line_offset.load(Ordering::Relaxed))
+    }
+}
+
+impl Sink for Adapter<'_> {
+    type Error = io::Error;
+
+    fn matched(&mut self, _: &Searcher, m: &SinkMatch<'_>) -> Result<bool, io::Error> {
+        self.result.matched_lines += 1;
+        let text = strip_eol(m.bytes());
+        for (i, each) in self.each.iter().enumerate() {
+            if each.is_match(text).unwrap_or(false) {
+                self.result.per_pattern[i] += 1;
+            }
+        }
+        let ts = self.parser.and_then(|p| p.parse(text));
+        let n = self.number(m.line_number());
+        self.sink.line(LineKind::Match, n, text, ts)
+    }
+
+    fn context(&mut self, _: &Searcher, c: &SinkContext<'_>) -> Result<bool, io::Error> {
+        if matches!(c.kind(), SinkContextKind::Other) {
+            return Ok(true);
+        }
+        let text = strip_eol(c.bytes());
+        let ts = self.parser.and_then(|p| p.parse(text));
+        let n = self.number(c.line_number());
+        self.sink.line(LineKind::Context, n, text, ts)
+    }
+
+    fn context_break(&mut self, _: &Searcher) -> Result<bool, io::Error> {
+        self.sink.context_break()?;
+        Ok(true)
+    }
+}

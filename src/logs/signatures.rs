@@ -1,0 +1,315 @@
+//! `logs top`: error and warning lines grouped by signature, the line with what varies between
+//! occurrences masked (numbers, hex ids, UUIDs, IP addresses, quoted strings) and the leading
+//! timestamp dropped, so "timeout after 1503 ms to 10.0.0.7:5432" and "timeout after 20 ms to
+//! 10.0.0.9:5432" count as one problem.
+
+use crate::logs::levels::{self, Level};
+use crate::logs::search::{LineKind, LineSink};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Signature {
+    pub signature: String,
+    pub level: Level,
+    pub count: u64,
+    /// Unix ms; rendered as RFC 3339.
+    #[serde(skip)]
+    pub first_ms: Option<i64>,
+    #[serde(skip)]
+    pub last_ms: Option<i64>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub example: String,
+    pub example_path: String,
+}
+
+/// Collects signatures from matched lines of one source.
+#[derive(Debug, Default)]
+pub struct SignatureTable {
+    pub by_sig: HashMap<String, Signature>,
+    pub lines: u64,
+    path: String,
+}
+
+const EXAMPLE_MAX: usize = 400;
+
+impl SignatureTable {
+    pub fn new(path: &str) -> SignatureTable {
+        SignatureTable {
+            path: path.to_string(),
+            ..SignatureTable::default()
+        }
+    }
+
+    pub fn add(&mut self, line: &[u8], ts: Option<i64>) {
+        let Some(level) = levels::detect(line) else {
+            return;
+        };
+        if level > Level::Warn {
+            return;
+        }
+        self.lines += 1;
+        let sig = signature(line);
+        let entry = self.by_sig.entry(sig.clone()).or_insert_with(|| {
+            let text = String::from_utf8_lossy(line);
+            Signature {
+                signature: sig,
+                level,
+                count: 0,
+                first_ms: ts,
+                last_ms: ts,
+                first_seen: None,
+                last_seen: None,
+                example: text.chars().take(EXAMPLE_MAX).collect(),
+                example_path: self.path.clone(),
+            }
+        });
+        entry.count += 1;
+        entry.level = entry.level.min(level);
+        if let Some(t) = ts {
+            entry.first_ms = Some(entry.first_ms.map_or(t, |f| f.min(t)));
+            entry.last_ms = Some(entry.last_ms.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    /// Merges a later source's table into this one (sources come oldest first).
+    pub fn merge(&mut self, other: SignatureTable) {
+        self.lines += other.lines;
+        for (k, v) in other.by_sig {
+            match self.by_sig.get_mut(&k) {
+                None => {
+                    self.by_sig.insert(k, v);
+                }
+                Some(e) => {
+                    e.count += v.count;
+                    e.level = e.level.min(v.level);
+                    e.first_ms = match (e.first_ms, v.first_ms) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    e.last_ms = match (e.last_ms, v.last_ms) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+            }
+        }
+    }
+
+    /// The `n` most frequent, most frequent first (ties: worse level, then text).
+    pub fn top(self, n: usize) -> Vec<Signature> {
+        let mut all: Vec<Signature> = self.by_sig.into_values().collect();
+        all.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(a.level.cmp(&b.level))
+                .then(a.signature.cmp(&b.signature))
+        });
+        all.truncate(n);
+        all
+    }
+}
+
+impl LineSink for SignatureTable {
+    fn line(
+        &mut self,
+        kind: LineKind,
+        _: Option<u64>,
+        text: &[u8],
+        ts: Option<i64>,
+    ) -> io::Result<bool> {
+        if kind == LineKind::Match {
+            self.add(text, ts);
+        }
+        Ok(true)
+    }
+}
+
+/// The message of a JSON line (`msg`, `message`, `error`), else the whole line.
+fn message(line: &[u8]) -> String {
+    let t = line.trim_ascii();
+    if t.first() == Some(&b'{') {
+        if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(t) {
+            for k in ["msg", "message", "error", "err", "event"] {
+                if let Some(serde_json::Value::String(s)) = m.get(k) {
+                    return s.clone();
+                }
+            }
+        }
+    }
+    String::from_utf8_lossy(line).into_owned()
+}
+
+/// The masked signature of a line.
+pub fn signature(line: &[u8]) -> String {
+    let masked = mask(&message(line));
+    // Drop leading tokens that are only the (masked) time and date, or month names.
+    let mut words = masked.split_whitespace().peekable();
+    while let Some(w) = words.peek() {
+        let stripped = w
+            .replace("<n>", "")
+            .replace("<hex>", "")
+            .replace(['-', ':', '.', 'T', 'Z', '+', '/', '[', ']', ','], "");
+        let month = matches!(
+            *w,
+            "Jan"
+                | "Feb"
+                | "Mar"
+                | "Apr"
+                | "May"
+                | "Jun"
+                | "Jul"
+                | "Aug"
+                | "Sep"
+                | "Oct"
+                | "Nov"
+                | "Dec"
+        );
+        if stripped.is_empty() || month {
+            words.next();
+        } else {
+            break;
+        }
+    }
+    words.collect::<Vec<_>>().join(" ")
+}
+
+fn is_hex(c: char) -> bool {
+    c.is_ascii_hexdigit()
+}
+
+/// Masks what varies between occurrences of the same message.
+pub fn mask(text: &str) -> String {
+    let c: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let word_char = |ch: char| ch.is_alphanumeric() || ch == '_';
+    while i < c.len() {
+        let at_word_start = i == 0 || !word_char(c[i - 1]);
+        // Quoted strings.
+        if c[i] == '"' || c[i] == '\'' {
+            let q = c[i];
+            if let Some(len) = c[i + 1..].iter().take(200).position(|&x| x == q) {
+                out.push(q);
+                out.push('…');
+                out.push(q);
+                i += len + 2;
+                continue;
+            }
+        }
+        if at_word_start {
+            // UUID: 8-4-4-4-12 hex.
+            if uuid_at(&c, i) {
+                out.push_str("<uuid>");
+                i += 36;
+                continue;
+            }
+            // IPv4, with an optional port.
+            if let Some(len) = ipv4_at(&c, i) {
+                out.push_str("<ip>");
+                i += len;
+                continue;
+            }
+            // 0x… and long hex ids with at least one digit.
+            if c[i] == '0' && c.get(i + 1) == Some(&'x') {
+                let len = c[i + 2..].iter().take_while(|&&x| is_hex(x)).count();
+                if len > 0 {
+                    out.push_str("<hex>");
+                    i += 2 + len;
+                    continue;
+                }
+            }
+            let run = c[i..].iter().take_while(|&&x| is_hex(x)).count();
+            let ends_word = c.get(i + run).is_none_or(|&x| !word_char(x));
+            if run >= 8 && ends_word && c[i..i + run].iter().any(|x| x.is_ascii_digit()) {
+                out.push_str("<hex>");
+                i += run;
+                continue;
+            }
+        }
+        // Numbers (anywhere: `took=12ms`, `u42`, `v1.2`).
+        if c[i].is_ascii_digit() {
+            while i < c.len()
+                && (c[i].is_ascii_digit()
+                    || (c[i] == '.' && c.get(i + 1).is_some_and(|x| x.is_ascii_digit())))
+            {
+                i += 1;
+            }
+            out.push_str("<n>");
+            continue;
+        }
+        out.push(c[i]);
+        i += 1;
+    }
+    out
+}
+
+fn uuid_at(c: &[char], i: usize) -> bool {
+    if i + 36 > c.len() {
+        return false;
+    }
+    for (k, &ch) in c[i..i + 36].iter().enumerate() {
+        let dash = matches!(k, 8 | 13 | 18 | 23);
+        if dash != (ch == '-') || (!dash && !is_hex(ch)) {
+            return false;
+        }
+    }
+    c.get(i + 36).is_none_or(|x| !x.is_alphanumeric())
+}
+
+fn ipv4_at(c: &[char], i: usize) -> Option<usize> {
+    let mut p = i;
+    for part in 0..4 {
+        let d = c[p..]
+            .iter()
+            .take(3)
+            .take_while(|x| x.is_ascii_digit())
+            .count();
+        if d == 0 {
+            return None;
+        }
+        p += d;
+        if part < 3 {
+            if c.get(p) != Some(&'.') {
+                return None;
+            }
+            p += 1;
+        }
+    }
+    if c.get(p)
+        .is_some_and(|x| x.is_ascii_digit() || x.is_alphabetic())
+    {
+        return None;
+    }
+    if c.get(p) == Some(&':') && c.get(p + 1).is_some_and(|x| x.is_ascii_digit()) {
+        p += 1;
+        p += c[p..].iter().take_while(|x| x.is_ascii_digit()).count();
+    }
+    Some(p - i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_varies_is_masked() {
+        let a = signature(b"2026-11-27T14:03:01.120Z ERROR timeout after 1503 ms to 10.0.0.7:5432 req=9f3a2b1c4d5e6f70 id=123e4567-e89b-12d3-a456-426614174000 user=\"bob\"");
+        let b = signature(b"2026-11-27T15:00:00.000Z ERROR timeout after 20 ms to 10.0.0.9:5432 req=0a1b2c3d4e5f6a7b id=00000000-e89b-12d3-a456-426614174999 user=\"alice\"");
+        assert_eq!(a, b);
+        assert_eq!(
+            a,
+            "ERROR timeout after <n> ms to <ip> req=<hex> id=<uuid> user=\"…\""
+        );
+        assert_eq!(
+            signature(b"Nov 27 14:03:01 host sshd[123]: error: kex failed 0xdeadbeef"),
+            "host sshd[<n>]: error: kex failed <hex>"
+        );
+        assert_eq!(
+            signature(br#"{"level":"error","msg":"db pool exhausted (42 waiting)","ts":1}"#),
+            "db pool exhausted (<n> waiting)"
+        );
+    }
+}

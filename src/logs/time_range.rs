@@ -1,0 +1,260 @@
+//! `--since` / `--until`: reading the bounds people type, and finding where they fall in a log.
+//!
+//! Logs are appended in time order, so a plain file's start and end offsets are found by binary
+//! search over byte offsets (a probe lands mid-line, steps to the next line with a timestamp),
+//! never by a scan. Compressed streams cannot seek: `WindowReader` skips lines until the start
+//! and stops at the end. A line without a timestamp belongs to the line before it.
+
+use crate::duration;
+use crate::logs::timestamps::{Clock, Format, Parser};
+use std::io::{self, BufRead, Read};
+
+/// A half-open window [since, until) in Unix ms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeRange {
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+}
+
+impl TimeRange {
+    pub fn is_open(&self) -> bool {
+        self.since.is_none() && self.until.is_none()
+    }
+
+    pub fn contains(&self, t: i64) -> bool {
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
+    }
+}
+
+/// `2026-11-27T14:00:00Z`, `2026-11-27 14:00`, `2026-11-27`, `30m`, `2h`, `1d`, `now`,
+/// `today`, `yesterday`.
+pub fn parse_time(text: &str, clock: &Clock) -> Result<i64, String> {
+    let t = text.trim();
+    match t {
+        "now" => return Ok(clock.now_ms()),
+        "today" => return Ok(clock.local_midnight(0)),
+        "yesterday" => return Ok(clock.local_midnight(1)),
+        _ => {}
+    }
+    if let Ok(d) = duration::parse(t) {
+        return Ok(clock.now_ms() - d.as_millis() as i64);
+    }
+    let b = t.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| t.get(r).and_then(|s| s.parse::<u32>().ok());
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            if let Some(ms) = clock.local_ms(y as i32, m, d, 0, 0, 0, 0) {
+                return Ok(ms);
+            }
+        }
+    }
+    if let Some(ms) = Parser::with_format(Format::Iso, clock).parse(b) {
+        if b.first().is_some_and(u8::is_ascii_digit) {
+            return Ok(ms);
+        }
+    }
+    Err(format!(
+        "'{text}' is not a time (write 2026-11-27T14:00:00Z, '2026-11-27 14:00', 30m, 2h, yesterday)"
+    ))
+}
+
+/// How far a probe may walk to find a line with a timestamp before giving up.
+const PROBE_LIMIT: usize = 1 << 20;
+
+/// The first line start at or after `pos` whose line carries a timestamp, with that time.
+fn probe(hay: &[u8], pos: usize, parser: &Parser) -> Option<(usize, i64)> {
+    let mut start = if pos == 0 {
+        0
+    } else {
+        memchr::memchr(b'\n', &hay[pos - 1..]).map(|i| pos + i)?
+    };
+    let limit = start.saturating_add(PROBE_LIMIT);
+    while start < hay.len() && start < limit {
+        let end = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |i| start + i);
+        if let Some(t) = parser.parse(&hay[start..end]) {
+            return Some((start, t));
+        }
+        start = end + 1;
+    }
+    None
+}
+
+/// The offset of the first line whose (inherited) time is at or after `target`;
+/// `hay.len()` when there is none.
+pub fn first_at_or_after(hay: &[u8], target: i64, parser: &Parser) -> usize {
+    let (mut lo, mut hi) = (0usize, hay.len());
+    // Invariant: every timestamped line starting before `lo` is earlier than target.
+    while hi - lo > 64 * 1024 {
+        let mid = lo + (hi - lo) / 2;
+        match probe(hay, mid, parser) {
+            Some((start, t)) if t < target && start < hi => lo = start,
+            _ => hi = mid,
+        }
+    }
+    // Finish with a short scan from `lo`.
+    let mut pos = lo;
+    loop {
+        match probe(hay, pos, parser) {
+            Some((start, t)) if t < target => {
+                pos = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |i| start + i + 1);
+                if pos >= hay.len() {
+                    return hay.len();
+                }
+            }
+            Some((start, _)) => return start,
+            None => return hay.len(),
+        }
+    }
+}
+
+/// The byte range of a plain file's contents that lies in `range`.
+pub fn slice_range(hay: &[u8], range: &TimeRange, parser: &Parser) -> std::ops::Range<usize> {
+    let start = range.since.map_or(0, |s| first_at_or_after(hay, s, parser));
+    let end = range
+        .until
+        .map_or(hay.len(), |u| first_at_or_after(hay, u, parser))
+        .max(start);
+    start..end
+}
+
+/// Streams only the lines of a (decompressed) log that lie in the window; counts the lines
+/// skipped before it so line numbers stay those of the file.
+pub struct WindowReader<R> {
+    inner: R,
+    parser: Parser,
+    range: TimeRange,
+    line: Vec<u8>,
+    line_pos: usize,
+    started: bool,
+    done: bool,
+    pub skipped_lines: u64,
+}
+
+impl<R: BufRead> WindowReader<R> {
+    pub fn new(inner: R, parser: Parser, range: TimeRange) -> WindowReader<R> {
+        WindowReader {
+            inner,
+            parser,
+            range,
+            line: Vec::new(),
+            line_pos: 0,
+            started: range.since.is_none(),
+            done: false,
+            skipped_lines: 0,
+        }
+    }
+
+    /// Loads the next line into `self.line`; false at the end of the window.
+    fn next_line(&mut self) -> io::Result<bool> {
+        loop {
+            self.line.clear();
+            self.line_pos = 0;
+            if self.inner.read_until(b'\n', &mut self.line)? == 0 {
+                return Ok(false);
+            }
+            let t = self.parser.parse(&self.line);
+            if !self.started {
+                match t {
+                    Some(t) if self.range.since.is_none_or(|s| t >= s) => self.started = true,
+                    _ => {
+                        self.skipped_lines += 1;
+                        continue;
+                    }
+                }
+            }
+            if let (Some(t), Some(u)) = (t, self.range.until) {
+                if t >= u {
+                    return Ok(false);
+                }
+            }
+            return Ok(true);
+        }
+    }
+}
+
+impl<R: BufRead> Read for WindowReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.done {
+            return Ok(0);
+        }
+        // Past the start with no end bound: hand the stream through untouched (fast path).
+        if self.started && self.range.until.is_none() && self.line_pos >= self.line.len() {
+            return self.inner.read(buf);
+        }
+        if self.line_pos >= self.line.len() && !self.next_line()? {
+            self.done = true;
+            return Ok(0);
+        }
+        let n = (self.line.len() - self.line_pos).min(buf.len());
+        buf[..n].copy_from_slice(&self.line[self.line_pos..self.line_pos + n]);
+        self.line_pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(n: i64) -> (Vec<u8>, Parser) {
+        let clock = Clock::utc();
+        let mut s = String::new();
+        for i in 0..n {
+            let t = 1_795_788_181_000 + i * 1000;
+            s.push_str(&crate::logs::timestamps::rfc3339(t));
+            s.push_str(&format!(" INFO line {i}\n"));
+            if i % 7 == 0 {
+                s.push_str("  continuation without time\n");
+            }
+        }
+        (s.into_bytes(), Parser::with_format(Format::Iso, &clock))
+    }
+
+    #[test]
+    fn binary_search_finds_the_same_lines_as_a_scan() {
+        let (hay, p) = log(20_000);
+        for k in [0i64, 1, 6, 7, 8, 5000, 19_999, 20_000, 30_000] {
+            let target = 1_795_788_181_000 + k * 1000;
+            let at = first_at_or_after(&hay, target, &p);
+            let scan = hay
+                .split_inclusive(|b| *b == b'\n')
+                .scan(0usize, |off, l| {
+                    let s = *off;
+                    *off += l.len();
+                    Some((s, l))
+                })
+                .find(|(_, l)| p.parse(l).is_some_and(|t| t >= target))
+                .map_or(hay.len(), |(s, _)| s);
+            assert_eq!(at, scan, "k={k}");
+        }
+    }
+
+    #[test]
+    fn window_reader_matches_slice_range() {
+        let (hay, p) = log(3000);
+        let range = TimeRange {
+            since: Some(1_795_788_181_000 + 700_000),
+            until: Some(1_795_788_181_000 + 1_400_000),
+        };
+        let r = slice_range(&hay, &range, &p);
+        let mut w = WindowReader::new(&hay[..], p, range);
+        let mut got = Vec::new();
+        w.read_to_end(&mut got).unwrap();
+        assert_eq!(got, &hay[r]);
+    }
+
+    #[test]
+    fn relative_and_absolute() {
+        let c = Clock::utc();
+        assert_eq!(parse_time("2h", &c).unwrap(), c.now_ms() - 7_200_000);
+        assert_eq!(
+            parse_time("2026-11-27T14:03:01Z", &c).unwrap(),
+            1_795_788_181_000
+        );
+        assert_eq!(
+            parse_time("2026-11-27 14:03", &c).unwrap(),
+            1_795_788_180_000
+        );
+        assert!(parse_time("soon", &c).is_err());
+    }
+}

@@ -1,0 +1,356 @@
+//! Rendering for `oncall logs`: matching lines grep-style (`path:line:text`, `path-line-text`
+//! for context, `--` between groups, matches highlighted), JSON Lines for scripts and streams,
+//! counts, file lists, the follow stream and the signature table.
+
+use crate::logs::search::{LineKind, LineSink};
+use crate::logs::timestamps;
+use crate::render::{Format, Ui};
+use grep_matcher::Matcher;
+use grep_regex::RegexMatcher;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+/// One JSON Lines object per line: DESIGN.md's `{path, line_number, timestamp, text}`.
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    path: &'a str,
+    line_number: Option<u64>,
+    timestamp: Option<String>,
+    text: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<bool>,
+}
+
+/// Prints lines as they arrive, into any writer (stdout, or a per-file buffer when files are
+/// searched in parallel and printed in order).
+pub struct LinePrinter<'w> {
+    pub out: &'w mut dyn Write,
+    ui: Ui,
+    path: String,
+    show_path: bool,
+    highlight: Option<RegexMatcher>,
+    /// Flush after every line (follow mode: each line is seen as it comes).
+    pub flush_each: bool,
+}
+
+impl<'w> LinePrinter<'w> {
+    pub fn new(
+        out: &'w mut dyn Write,
+        ui: &Ui,
+        path: &str,
+        show_path: bool,
+        highlight: Option<RegexMatcher>,
+    ) -> LinePrinter<'w> {
+        LinePrinter {
+            out,
+            ui: *ui,
+            path: path.to_string(),
+            show_path,
+            highlight: highlight.filter(|_| ui.style.enabled),
+            flush_each: false,
+        }
+    }
+
+    pub fn set_path(&mut self, path: &str) {
+        self.path = path.to_string();
+    }
+
+    fn highlighted(&self, text: &[u8]) -> String {
+        let Some(m) = &self.highlight else {
+            return String::from_utf8_lossy(text).into_owned();
+        };
+        let mut s = String::new();
+        let mut last = 0;
+        let _ = m.find_iter(text, |mat| {
+            if mat.start() < mat.end() {
+                s.push_str(&String::from_utf8_lossy(&text[last..mat.start()]));
+                s.push_str(
+                    &self
+                        .ui
+                        .style
+                        .bad(&String::from_utf8_lossy(&text[mat.start()..mat.end()])),
+                );
+                last = mat.end();
+            }
+            true
+        });
+        s.push_str(&String::from_utf8_lossy(&text[last..]));
+        s
+    }
+}
+
+impl LineSink for LinePrinter<'_> {
+    fn line(
+        &mut self,
+        kind: LineKind,
+        line_number: Option<u64>,
+        text: &[u8],
+        timestamp: Option<i64>,
+    ) -> io::Result<bool> {
+        if self.ui.format == Format::Json {
+            let obj = JsonLine {
+                path: &self.path,
+                line_number,
+                timestamp: timestamp.map(timestamps::rfc3339),
+                text: String::from_utf8_lossy(text),
+                context: (kind == LineKind::Context).then_some(true),
+            };
+            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
+            self.out.write_all(b"\n")?;
+        } else {
+            let sep = if kind == LineKind::Match { ":" } else { "-" };
+            if self.show_path {
+                write!(self.out, "{}{sep}", self.ui.style.command(&self.path))?;
+            }
+            if let Some(n) = line_number {
+                write!(self.out, "{}{sep}", self.ui.style.good(&n.to_string()))?;
+            }
+            if kind == LineKind::Match && self.highlight.is_some() {
+                let h = self.highlighted(text);
+                self.out.write_all(h.as_bytes())?;
+            } else {
+                match std::str::from_utf8(text) {
+                    Ok(_) => self.out.write_all(text)?,
+                    Err(_) => self
+                        .out
+                        .write_all(String::from_utf8_lossy(text).as_bytes())?,
+                }
+            }
+            self.out.write_all(b"\n")?;
+        }
+        if self.flush_each {
+            self.out.flush()?;
+        }
+        Ok(true)
+    }
+
+    fn context_break(&mut self) -> io::Result<()> {
+        if self.ui.format != Format::Json {
+            writeln!(self.out, "{}", self.ui.style.dim("--"))?;
+        }
+        Ok(())
+    }
+}
+
+/// `-c`: the bare number for one file, `path:count` for several.
+pub fn count(
+    ui: &Ui,
+    out: &mut dyn Write,
+    path: &str,
+    show_path: bool,
+    count: u64,
+) -> io::Result<()> {
+    if ui.format == Format::Json {
+        #[derive(Serialize)]
+        struct C<'a> {
+            path: &'a str,
+            count: u64,
+        }
+        serde_json::to_writer(&mut *out, &C { path, count }).map_err(io::Error::from)?;
+        writeln!(out)
+    } else if show_path {
+        writeln!(out, "{path}:{count}")
+    } else {
+        writeln!(out, "{count}")
+    }
+}
+
+/// `-c` with several patterns: one line per pattern, `[path:]pattern:count`.
+pub fn pattern_counts(
+    ui: &Ui,
+    out: &mut dyn Write,
+    path: &str,
+    show_path: bool,
+    counts: &[(String, u64)],
+) -> io::Result<()> {
+    for (pattern, count) in counts {
+        if ui.format == Format::Json {
+            #[derive(Serialize)]
+            struct C<'a> {
+                path: &'a str,
+                pattern: &'a str,
+                count: u64,
+            }
+            serde_json::to_writer(
+                &mut *out,
+                &C {
+                    path,
+                    pattern,
+                    count: *count,
+                },
+            )
+            .map_err(io::Error::from)?;
+            writeln!(out)?;
+        } else if show_path {
+            writeln!(out, "{path}:{pattern}:{count}")?;
+        } else {
+            writeln!(out, "{pattern}:{count}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `-l`: the path of a file with a match.
+pub fn file_with_match(ui: &Ui, out: &mut dyn Write, path: &str) -> io::Result<()> {
+    if ui.format == Format::Json {
+        #[derive(Serialize)]
+        struct P<'a> {
+            path: &'a str,
+        }
+        serde_json::to_writer(&mut *out, &P { path }).map_err(io::Error::from)?;
+        writeln!(out)
+    } else {
+        writeln!(out, "{}", ui.style.command(path))
+    }
+}
+
+/// `logs tail` and `logs tail -f`: one line per line, `path: ` before it when several files
+/// are followed, JSON Lines with `--json`; notices (rotation, truncation, NUL holes) go to
+/// stderr so they never mix with the log's own lines.
+pub struct TailPrinter<'w> {
+    pub out: &'w mut dyn Write,
+    ui: Ui,
+    show_path: bool,
+}
+
+impl<'w> TailPrinter<'w> {
+    pub fn new(out: &'w mut dyn Write, ui: &Ui, show_path: bool) -> TailPrinter<'w> {
+        TailPrinter {
+            out,
+            ui: *ui,
+            show_path,
+        }
+    }
+
+    pub fn line(
+        &mut self,
+        path: &str,
+        line_number: Option<u64>,
+        text: &[u8],
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        if self.ui.format == Format::Json {
+            let obj = JsonLine {
+                path,
+                line_number,
+                timestamp: timestamp.map(timestamps::rfc3339),
+                text: String::from_utf8_lossy(text),
+                context: None,
+            };
+            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
+            self.out.write_all(b"\n")
+        } else {
+            if self.show_path {
+                write!(self.out, "{}: ", self.ui.style.command(path))?;
+            }
+            self.out
+                .write_all(&String::from_utf8_lossy(text).into_owned().into_bytes())?;
+            self.out.write_all(b"\n")
+        }
+    }
+}
+
+impl crate::logs::follow::FollowSink for TailPrinter<'_> {
+    fn line(
+        &mut self,
+        path: &std::path::Path,
+        line_number: Option<u64>,
+        text: &[u8],
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        TailPrinter::line(
+            self,
+            &path.display().to_string(),
+            line_number,
+            text,
+            timestamp,
+        )
+    }
+
+    fn notice(&mut self, path: &std::path::Path, notice: crate::logs::follow::Notice) {
+        use crate::logs::follow::Notice;
+        let what = match notice {
+            Notice::Appeared => "appeared; following it from the start".to_string(),
+            Notice::Rotated => "rotated; draining the old file, following the new one".into(),
+            Notice::Vanished => "gone (renamed or deleted); waiting for it to reappear".into(),
+            Notice::Truncated => "truncated; reading again from the start".into(),
+            Notice::NulHole(n) => format!("{n} NUL bytes skipped (a hole left by a truncation)"),
+            Notice::Polling(why) => format!("no inotify ({why}); polling"),
+        };
+        let _ = self.out.flush();
+        eprintln!("oncall: {}: {what}", path.display());
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// What `logs top` found.
+#[derive(Debug, Serialize)]
+pub struct TopReport {
+    pub files: usize,
+    pub error_and_warning_lines: u64,
+    pub signatures: Vec<crate::logs::signatures::Signature>,
+}
+
+/// `logs top`: the signature table (table, JSON, Markdown).
+pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
+    let short = |t: &Option<String>| {
+        t.as_deref()
+            .map(|s| s.get(..19).unwrap_or(s).replace('T', " "))
+            .unwrap_or_else(|| "-".into())
+    };
+    let header = ["COUNT", "LEVEL", "FIRST (UTC)", "LAST (UTC)", "SIGNATURE"];
+    let rows: Vec<Vec<String>> = report
+        .signatures
+        .iter()
+        .map(|s| {
+            vec![
+                s.count.to_string(),
+                s.level.as_str().to_string(),
+                short(&s.first_seen),
+                short(&s.last_seen),
+                s.signature.clone(),
+            ]
+        })
+        .collect();
+    match ui.format {
+        Format::Json => crate::render::json::write(out, report),
+        Format::Markdown => crate::render::markdown::table(out, &header, &rows),
+        _ => {
+            if rows.is_empty() {
+                writeln!(out, "no error or warning lines in {} file(s)", report.files)?;
+            } else {
+                let mut t = crate::render::table::new(ui, &header);
+                for (row, s) in rows.into_iter().zip(&report.signatures) {
+                    let level = match s.level {
+                        crate::logs::levels::Level::Error => ui.style.bad(&row[1]),
+                        _ => ui.style.warn(&row[1]),
+                    };
+                    t.add_row(vec![
+                        row[0].clone(),
+                        level,
+                        row[2].clone(),
+                        row[3].clone(),
+                        row[4].clone(),
+                    ]);
+                }
+                crate::render::table::write(out, &t)?;
+                writeln!(
+                    out,
+                    "{}",
+                    ui.style.dim(&format!(
+                        "{} error and warning lines in {} file(s); numbers, hex ids, UUIDs, IPs and quoted strings masked",
+                        report.error_and_warning_lines, report.files
+                    ))
+                )?;
+            }
+            ui.hint(
+                out,
+                "same as: grep -hE 'ERROR|WARN' FILE | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head",
+            )
+        }
+    }
+}

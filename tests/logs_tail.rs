@@ -1,0 +1,292 @@
+//! `oncall logs tail`: -n against tail, and -f across renames (the writer keeps its old
+//! handle a moment after each), a copytruncate, a file that appears later, a NUL hole and
+//! --grep. Needs: coreutils tail, gzip.
+
+#[path = "logs_support/mod.rs"]
+mod logs_support;
+mod support;
+
+use logs_support::*;
+use std::collections::HashMap;
+use std::fs::{self, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use support::oncall;
+
+#[test]
+fn last_lines_equal_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.log");
+    write_log(&p, &mut Gen::new(1, T0, 10), 200_000, None);
+    let ps = p.to_str().unwrap();
+    let q = dir.path().join("partial.log");
+    fs::write(&q, "one\ntwo\nthree without newline").unwrap();
+    let qs = q.to_str().unwrap();
+    for (file, n) in [
+        (ps, "10"),
+        (ps, "0"),
+        (ps, "1"),
+        (ps, "5000"),
+        (qs, "2"),
+        (qs, "10"),
+    ] {
+        let out = oncall()
+            .args(["logs", "tail", "-n", n, file])
+            .output()
+            .unwrap();
+        let want = classic("tail", &["-n", n, file]).0;
+        let want = if want.ends_with('\n') || want.is_empty() {
+            want
+        } else {
+            want + "\n"
+        };
+        assert_eq!(String::from_utf8_lossy(&out.stdout), want, "{file} -n {n}");
+    }
+    sh(&format!("gzip -k {ps}"));
+    let out = oncall()
+        .args(["logs", "tail", "-n", "7", &format!("{ps}.gz")])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        classic("tail", &["-n", "7", ps]).0
+    );
+}
+
+/// `oncall logs tail -f` with a thread collecting its stdout lines.
+struct Follow {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Follow {
+    fn start(args: &[&str]) -> Follow {
+        let bin = assert_cmd::cargo::cargo_bin("oncall");
+        let mut child = Command::new(bin)
+            .args(["logs", "tail", "-f"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Follow {
+            child,
+            lines: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Collects lines until one satisfies `done`; a generous bound keeps a broken build from
+    /// hanging the suite (it is a liveness bound, not a timing assertion).
+    fn until(&mut self, done: impl Fn(&str) -> bool) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(l) = self.lines.recv_timeout(Duration::from_millis(100)) {
+                let stop = done(&l);
+                self.seen.push(l);
+                if stop {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn stop(mut self) -> (Vec<String>, String) {
+        let _ = self.child.kill();
+        let out = self.child.wait_with_output().unwrap();
+        while let Ok(l) = self.lines.try_recv() {
+            self.seen.push(l);
+        }
+        (self.seen, String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// Writes `seq=N` lines at well over 5k lines/s (a batch of 20, then a pause of 2 ms).
+struct Writer {
+    file: fs::File,
+    next: u64,
+}
+
+impl Writer {
+    fn open(path: &Path) -> fs::File {
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap()
+    }
+
+    fn write_for(&mut self, d: Duration) {
+        let end = Instant::now() + d;
+        while Instant::now() < end {
+            let mut batch = String::new();
+            for _ in 0..20 {
+                batch.push_str(&format!(
+                    "seq={} payload=abcdefghijklmnopqrstuvwxyz\n",
+                    self.next
+                ));
+                self.next += 1;
+            }
+            self.file.write_all(batch.as_bytes()).unwrap();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+fn seqs(lines: &[String]) -> HashMap<u64, usize> {
+    let mut m = HashMap::new();
+    for l in lines {
+        if let Some(n) = l.strip_prefix("seq=").and_then(|r| r.split(' ').next()) {
+            *m.entry(n.parse::<u64>().unwrap()).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+#[test]
+fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let mut w = Writer {
+        file: Writer::open(&log),
+        next: 0,
+    };
+    w.write_for(Duration::from_millis(50));
+    // -n with more lines than exist: everything written before the follower started counts too.
+    let mut f = Follow::start(&["-n", "100000000", log.to_str().unwrap()]);
+    let start_rate = Instant::now();
+    w.write_for(Duration::from_millis(300));
+    for gen in 1..=3 {
+        for k in (1..gen).rev() {
+            fs::rename(
+                dir.path().join(format!("app.log.{k}")),
+                dir.path().join(format!("app.log.{}", k + 1)),
+            )
+            .unwrap();
+        }
+        fs::rename(&log, dir.path().join("app.log.1")).unwrap();
+        // The writer keeps its old handle for a moment, then reopens by name (as after a HUP).
+        w.write_for(Duration::from_millis(50));
+        w.file = Writer::open(&log);
+        w.write_for(Duration::from_millis(300));
+    }
+    let before_copy = w.next;
+    // copytruncate: copy, then truncate while the writer goes on (O_APPEND: it restarts at 0).
+    fs::copy(&log, dir.path().join("app.log.copy")).unwrap();
+    let between = w.next;
+    w.write_for(Duration::from_millis(5));
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    let after_truncate = w.next;
+    w.write_for(Duration::from_millis(300));
+    let rate = w.next as f64 / start_rate.elapsed().as_secs_f64();
+    let last = w.next - 1;
+    let done = f.until(|l| l.starts_with(&format!("seq={last} ")));
+    let (lines, stderr) = f.stop();
+    assert!(done, "never saw the last line; stderr: {stderr}");
+    assert!(
+        rate >= 5000.0,
+        "writer too slow for the test's premise: {rate:.0} lines/s"
+    );
+    let seen = seqs(&lines);
+    let dups: Vec<_> = seen.iter().filter(|(_, c)| **c > 1).collect();
+    assert!(dups.is_empty(), "lines printed twice: {dups:?}");
+    // Across renames: nothing lost.
+    let missing: Vec<u64> = (0..before_copy).filter(|n| !seen.contains_key(n)).collect();
+    assert!(
+        missing.is_empty(),
+        "lost across renames: {missing:?}\n{stderr}"
+    );
+    // After the truncation: nothing lost either.
+    let missing: Vec<u64> = (after_truncate..=last)
+        .filter(|n| !seen.contains_key(n))
+        .collect();
+    assert!(missing.is_empty(), "lost after truncation: {missing:?}");
+    // Copytruncate's window: lines written between the copy and the truncation, which a
+    // reader can lose if it had not read them before the truncation. Count and report.
+    let lost: Vec<u64> = (before_copy..after_truncate)
+        .filter(|n| !seen.contains_key(n))
+        .collect();
+    eprintln!(
+        "copytruncate: {} lines in the window ({} written during the copy), {} lost by oncall; writer at {rate:.0} lines/s",
+        after_truncate - before_copy,
+        between - before_copy,
+        lost.len()
+    );
+    assert!(
+        stderr.contains("rotated") || stderr.contains("appeared"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("truncated"), "{stderr}");
+}
+
+#[test]
+fn follow_picks_up_a_file_that_appears_later_and_filters_with_grep() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("later.log");
+    let mut f = Follow::start(&["--grep", "ERROR", log.to_str().unwrap()]);
+    // No way to know when the follower is watching; it reads a new file from its start, so
+    // lines written before it looked are not lost either way.
+    std::thread::sleep(Duration::from_millis(200));
+    fs::write(&log, "INFO one\nERROR two\nINFO three\nERROR four\n").unwrap();
+    assert!(f.until(|l| l == "ERROR four"));
+    let (lines, _) = f.stop();
+    assert_eq!(lines, ["ERROR two", "ERROR four"]);
+}
+
+#[test]
+fn a_nul_hole_is_reported_not_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("hole.log");
+    fs::write(&log, "first line\n").unwrap();
+    let mut f = Follow::start(&["-n", "5", log.to_str().unwrap()]);
+    assert!(f.until(|l| l == "first line"));
+    // A writer without O_APPEND: after a truncation it writes at its old offset, leaving NULs.
+    let mut raw = OpenOptions::new().write(true).open(&log).unwrap();
+    raw.set_len(0).unwrap();
+    use std::os::unix::fs::FileExt;
+    raw.write_all_at(b"after the hole\n", 4096).unwrap();
+    raw.flush().unwrap();
+    assert!(f.until(|l| l.contains("after the hole")));
+    let (lines, stderr) = f.stop();
+    assert_eq!(lines, ["first line", "after the hole"]);
+    assert!(stderr.contains("4096 NUL bytes skipped"), "{stderr}");
+}
+
+#[test]
+fn follow_json_lines_carry_path_number_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("j.log");
+    write_log(&log, &mut Gen::new(3, T0, 1000), 10, None);
+    let mut f = Follow::start(&["--json", "-n", "2", log.to_str().unwrap()]);
+    assert!(f.until(|_| true));
+    let mut w = OpenOptions::new().append(true).open(&log).unwrap();
+    writeln!(w, "{} ERROR appended", iso(T0 + 60_000)).unwrap();
+    assert!(f.until(|l| l.contains("appended")));
+    let (lines, _) = f.stop();
+    let last: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(last["path"], log.to_str().unwrap());
+    assert_eq!(last["line_number"], 11);
+    assert_eq!(last["timestamp"], iso(T0 + 60_000));
+    let first: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(first["line_number"], 9);
+}
