@@ -3,7 +3,7 @@
 pub mod cheat;
 pub mod completions;
 pub mod disk;
+pub mod logs;
 pub mod mem;
 pub mod net;
 pub mod ps;
-pub mod logs;
