@@ -246,7 +246,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
         &'oncall;logs;help;help'= {
         }
         &'oncall;probe'= {
-            cand --targets-file 'Read targets from a file, one per line'
+            cand --targets 'Read targets from a file, one per line (each may add its own --expect-… checks)'
             cand --concurrency 'Targets probed at once'
             cand --cacert 'Trust this CA bundle'
             cand --max-redirects 'Redirects to follow'

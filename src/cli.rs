@@ -341,8 +341,8 @@ pub struct LogsTopArgs {
 pub struct ProbeArgs {
     /// http(s)://…, tcp://host:port or grpc(s)://host:port[/service]
     pub targets: Vec<String>,
-    /// Read targets from a file, one per line
-    #[arg(long, value_name = "FILE")]
+    /// Read targets from a file, one per line (each may add its own --expect-… checks)
+    #[arg(long = "targets", value_name = "FILE")]
     pub targets_file: Option<PathBuf>,
     /// Targets probed at once
     #[arg(long, default_value_t = 32, value_name = "N")]
@@ -485,7 +485,7 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
             LogsAction::Tail(_) => Err(Error::NotBuilt("logs tail")),
             LogsAction::Top(_) => Err(Error::NotBuilt("logs top")),
         },
-        Command::Probe(_) => Err(Error::NotBuilt("probe")),
+        Command::Probe(args) => commands::probe::run(*args, ui, out),
         Command::Triage(_) => Err(Error::NotBuilt("triage")),
     }
 }

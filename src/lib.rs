@@ -9,4 +9,5 @@ pub mod commands;
 pub mod duration;
 pub mod error;
 pub mod exit_codes;
+pub mod probe;
 pub mod render;

@@ -48,7 +48,6 @@ fn commands_not_built_yet_say_so_and_exit_2() {
         vec!["logs", "grep", "x"],
         vec!["logs", "tail"],
         vec!["logs", "top"],
-        vec!["probe", "http://127.0.0.1:1/"],
         vec!["triage"],
     ] {
         let out = oncall().args(&args).assert().code(2).stdout("");

@@ -2,3 +2,4 @@
 
 pub mod cheat;
 pub mod completions;
+pub mod probe;

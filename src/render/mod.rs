@@ -4,6 +4,7 @@
 pub mod cheat;
 pub mod json;
 pub mod markdown;
+pub mod probe;
 pub mod style;
 pub mod table;
 
