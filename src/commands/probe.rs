@@ -4,9 +4,11 @@
 use crate::cli::ProbeArgs;
 use crate::error::Error;
 use crate::exit_codes;
-use crate::probe::checks::CheckSpec;
+use crate::probe::balancer::{self, BalancerOptions, Identify};
+use crate::probe::checks::{CheckSpec, StatusSet};
+use crate::probe::gateway::{self, GatewayOptions};
 use crate::probe::resolve::Family;
-use crate::probe::{self, run, target, targets_file, Ctx, ProbeOptions, TargetSpec};
+use crate::probe::{self, run, target, targets_file, watch, Ctx, ProbeOptions, TargetSpec};
 use crate::render::probe::{self as view, NagiosState};
 use crate::render::{Format, Ui};
 use hyper::header::{HeaderName, HeaderValue, AUTHORIZATION};
@@ -81,17 +83,98 @@ fn run_inner(args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
     };
     let tls = probe::tls::TlsSettings::new(args.insecure, args.cacert.as_deref())?;
     let ctx = Arc::new(Ctx { opts, tls });
+    if args.balancer.is_some() || args.gateway {
+        return views(&args, ui, out, &ctx, &specs, &checks);
+    }
     let rt = probe::runtime()?;
+    if let Some(every) = args.watch {
+        return watch::run(&rt, ctx, specs, every, ui, out);
+    }
     let report = rt.block_on(run::probe_all(ctx, specs));
     if args.nagios {
         let (state, line) = view::nagios(&report, args.max_latency.map(|d| d.as_secs_f64()));
         out.write_all(line.as_bytes())?;
         return Ok(state as u8);
     }
-    if ui.format == Format::Prometheus || ui.format != Format::Table || !report.results.is_empty() {
-        view::render(ui, out, &report)?;
-    }
+    view::render(ui, out, &report)?;
     Ok(if report.all_ok() {
+        exit_codes::SUCCESS
+    } else {
+        exit_codes::FAILURE
+    })
+}
+
+/// `--balancer N` and `--gateway`: one HTTP(S) URL, a report of their own.
+fn views(
+    args: &ProbeArgs,
+    ui: &Ui,
+    out: &mut dyn Write,
+    ctx: &Ctx,
+    specs: &[TargetSpec],
+    checks: &CheckSpec,
+) -> Result<u8, Error> {
+    let flag = if args.gateway {
+        "--gateway"
+    } else {
+        "--balancer"
+    };
+    if args.gateway && args.balancer.is_some() {
+        return Err(Error::usage(
+            "--gateway",
+            "give --balancer or --gateway, not both",
+        ));
+    }
+    let [spec] = specs else {
+        return Err(Error::usage(flag, "takes exactly one URL"));
+    };
+    if spec.target.scheme.kind() != "http" {
+        return Err(Error::usage(flag, "takes an http:// or https:// URL"));
+    }
+    if args.nagios || ui.format == Format::Prometheus || args.watch.is_some() {
+        return Err(Error::usage(
+            flag,
+            "--nagios, --watch and --format prometheus apply to health probes only",
+        ));
+    }
+    let expect_status = checks
+        .expect_status
+        .clone()
+        .unwrap_or_else(StatusSet::default_set);
+    let rt = probe::runtime()?;
+    let ok = if let Some(n) = args.balancer {
+        if n == 0 {
+            return Err(Error::usage("--balancer", "needs at least 1 request"));
+        }
+        let identify = match (
+            &args.backend_header,
+            &args.backend_field,
+            &args.backend_cookie,
+        ) {
+            (Some(h), _, _) => Identify::Header(h.to_ascii_lowercase()),
+            (None, Some(f), _) => Identify::Field(f.clone()),
+            (None, None, Some(c)) => Identify::Cookie(c.clone()),
+            (None, None, None) => Identify::Default,
+        };
+        let o = BalancerOptions {
+            requests: n,
+            reuse: args.reuse,
+            identify,
+            expect_status,
+        };
+        let report = rt.block_on(balancer::run(ctx, &spec.target, &o));
+        view::balancer::render(ui, out, &report)?;
+        report.ok
+    } else {
+        let o = GatewayOptions {
+            origin: args.origin.clone(),
+            bearer: args.bearer.clone(),
+            expect_status,
+        };
+        let report = rt.block_on(gateway::run(ctx, &spec.target, &o));
+        view::gateway::render(ui, out, &report)?;
+        report.ok
+    };
+    Ok(if ok {
         exit_codes::SUCCESS
     } else {
         exit_codes::FAILURE

@@ -10,6 +10,7 @@ pub mod checks;
 pub mod clock;
 pub mod connect;
 pub mod dial;
+pub mod exchange;
 pub mod gateway;
 pub mod grpc;
 pub mod http;
@@ -21,6 +22,7 @@ pub mod run;
 pub mod target;
 pub mod targets_file;
 pub mod tls;
+pub mod watch;
 
 use checks::CheckSpec;
 use hyper::header::{HeaderName, HeaderValue};

@@ -1,6 +1,9 @@
 //! `oncall probe` output: a block per target with its verdict (terminal), JSON, Markdown,
 //! Prometheus text with blackbox_exporter's metric names, and the Nagios plugin line.
 
+pub mod balancer;
+pub mod gateway;
+
 use super::{json, markdown, table, Format, Ui};
 use crate::probe::report::{ProbeReport, ProbeResult};
 use std::fmt::Write as _;
