@@ -599,3 +599,61 @@ fn status_matches_curl() {
         );
     }
 }
+
+#[test]
+fn watch_prints_the_first_state_then_only_changes() {
+    use std::io::BufRead;
+    use std::sync::atomic::AtomicBool;
+    let up = Arc::new(AtomicBool::new(true));
+    let flag = up.clone();
+    let s = TestServer::http(move |_: &Req| {
+        if flag.load(Ordering::SeqCst) {
+            Reply::new(200, "ok")
+        } else {
+            Reply::new(503, "down")
+        }
+    });
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let mut child = std::process::Command::new(bin)
+        .args(["probe", &s.url("/"), "--watch", "100ms", "--json"])
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // A bound so a broken watch fails the test instead of hanging it.
+    let next = || -> Value {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a state line");
+        serde_json::from_str(&line).unwrap()
+    };
+    let first = next();
+    assert_eq!(first["ok"], true);
+    assert!(first["was_ok"].is_null());
+    up.store(false, Ordering::SeqCst);
+    let change = next();
+    assert_eq!(
+        (change["ok"].clone(), change["was_ok"].clone()),
+        (Value::Bool(false), Value::Bool(true))
+    );
+    assert!(
+        change["detail"].as_str().unwrap().contains("503"),
+        "{change}"
+    );
+    up.store(true, Ordering::SeqCst);
+    let back = next();
+    assert_eq!(back["ok"], true);
+    assert_eq!(back["was_ok"], false);
+    let _ = child.kill();
+    let _ = child.wait();
+}

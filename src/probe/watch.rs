@@ -80,6 +80,7 @@ pub fn run(
             *was = Some(r.ok);
         }
         out.flush()?;
-        rt.block_on(tokio::time::sleep(every.max(Duration::from_millis(100))));
+        let pause = every.max(Duration::from_millis(100));
+        rt.block_on(async { tokio::time::sleep(pause).await });
     }
 }
