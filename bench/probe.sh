@@ -68,10 +68,9 @@ echo "  oncall peak RSS (1,000 targets): $(awk -F': ' '/Maximum resident/ {print
 
 echo "== 3. phases of the same URL, 5 runs each (ms): dns connect tls ttfb total"
 for _ in 1 2 3 4 5; do
-  "$BIN" probe "$URL" --json | python3 -c '
-import json, sys
+  "$BIN" probe "$URL" --json | python3 -c 'import json, sys
 p = json.load(sys.stdin)["results"][0]["phases_ms"]
-print(f"  oncall  {p[\"dns\"]:7.3f} {p[\"connect\"]:7.3f} {p[\"tls\"]:7.3f} {p[\"ttfb\"]:7.3f} {p[\"total\"]:7.3f}")'
+print("  oncall  " + " ".join("%7.3f" % p[k] for k in ("dns", "connect", "tls", "ttfb", "total")))'
   # curl -w times are cumulative from the start; print the connect phase on its own, as we do.
   curl -s -o /dev/null -w '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total}\n' "$URL" |
     awk '{ tls = ($3 > 0) ? ($3 - $2) : 0; printf "  curl    %7.3f %7.3f %7.3f %7.3f %7.3f\n", $1*1000, ($2-$1)*1000, tls*1000, $4*1000, $5*1000 }'

@@ -71,7 +71,7 @@ fn terminal(ui: &Ui, out: &mut dyn Write, report: &ProbeReport) -> io::Result<()
         if r.tls.is_some() {
             let _ = write!(phases, "  tls {}", ms(p.tls));
         }
-        if r.kind != "tcp" {
+        if r.kind != "tcp" && r.status.is_some() {
             let _ = write!(phases, "  ttfb {}", ms(p.ttfb));
         }
         let _ = write!(phases, "  total {}", ms(p.total));
