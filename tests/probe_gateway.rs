@@ -7,52 +7,18 @@ mod support;
 
 use oncall::probe::jwt::base64url_encode;
 use serde_json::Value;
-use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Stdio};
 use support::oncall;
-use support::servers::{find_binary, free_port, wait_for_port, Daemon};
+use support::servers::{free_port, nginx, Daemon};
 
-fn nginx() -> Option<(Daemon, u16, tempfile::TempDir)> {
-    let Some(bin) = find_binary("nginx") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "nginx must be installed under CI (.ci/run installs nginx-light)"
-        );
-        eprintln!("skipped: nginx is not installed (apt-get install nginx-light)");
-        return None;
-    };
+fn gateway_nginx() -> Option<(Daemon, u16, tempfile::TempDir)> {
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("www/api")).unwrap();
-    std::fs::create_dir_all(root.join("tmp")).unwrap();
     std::fs::write(root.join("www/api/index.json"), "{\"ok\":true}\n").unwrap();
-    // Workers may run as nobody: let them read the tree.
-    for p in [
-        root.to_path_buf(),
-        root.join("www"),
-        root.join("www/api"),
-        root.join("tmp"),
-    ] {
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    std::fs::set_permissions(
-        root.join("www/api/index.json"),
-        std::fs::Permissions::from_mode(0o644),
-    )
-    .unwrap();
     let d = root.display();
-    let conf = format!(
-        r#"worker_processes 1;
-daemon off;
-pid {d}/nginx.pid;
-error_log {d}/error.log;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;
-  uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;
-  default_type application/json;
+    let http = format!(
+        r#"  default_type application/json;
   limit_req_zone $binary_remote_addr zone=api:1m rate=1r/m;
   limit_req_status 429;
   server {{
@@ -70,6 +36,7 @@ http {{
         add_header WWW-Authenticate 'Bearer realm="oncall-test", error="invalid_token", error_description="no token"' always;
         return 401;
       }}
+      # limit_req runs after the rewrite phase: the 401 above is never counted.
       limit_req zone=api burst=2 nodelay;
       add_header X-RateLimit-Limit 3 always;
       error_page 429 = @limited;
@@ -80,29 +47,9 @@ http {{
       add_header X-RateLimit-Remaining 0 always;
       return 429 "slow down\n";
     }}
-  }}
-}}
-"#
+  }}"#
     );
-    let path = root.join("nginx.conf");
-    std::fs::write(&path, conf).unwrap();
-    let child = Command::new(bin)
-        .arg("-p")
-        .arg(root)
-        .arg("-e")
-        .arg(root.join("error.log"))
-        .arg("-c")
-        .arg(&path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let daemon = Daemon(child);
-    assert!(
-        wait_for_port(port),
-        "nginx did not listen: {}",
-        std::fs::read_to_string(root.join("error.log")).unwrap_or_default()
-    );
+    let daemon = nginx(root, &http, port)?;
     Some((daemon, port, dir))
 }
 
@@ -146,7 +93,7 @@ fn check<'a>(doc: &'a Value, name: &str) -> &'a Value {
 
 #[test]
 fn nginx_challenge_rate_limit_cors_and_jwt() {
-    let Some((_nginx, port, _dir)) = nginx() else {
+    let Some((_nginx, port, _dir)) = gateway_nginx() else {
         return;
     };
     let url = format!("http://127.0.0.1:{port}/api/");
@@ -193,7 +140,7 @@ fn nginx_challenge_rate_limit_cors_and_jwt() {
 
 #[test]
 fn nginx_an_expired_jwt_and_no_credentials() {
-    let Some((_nginx, port, _dir)) = nginx() else {
+    let Some((_nginx, port, _dir)) = gateway_nginx() else {
         return;
     };
     let url = format!("http://127.0.0.1:{port}/api/");

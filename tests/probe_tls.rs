@@ -205,3 +205,51 @@ fn a_bad_cacert_file_is_a_usage_error() {
         assert!(String::from_utf8_lossy(&out.stderr).starts_with("oncall: --cacert"));
     }
 }
+
+#[test]
+fn the_earliest_expiry_in_the_chain_is_reported() {
+    // The CA expires before the leaf: blackbox's probe_ssl_earliest_cert_expiry is the CA's.
+    let pki = Pki::with_ca_days(5);
+    let s = server(&pki, &["localhost"], -1, 30);
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let (_, doc, _) = probe(&[&url(&s), "--cacert", &ca, "--min-cert-days", "10"]);
+    let tls = &doc["results"][0]["tls"];
+    assert!(
+        (28..=30).contains(&tls["days_left"].as_i64().unwrap()),
+        "{tls:#}"
+    );
+    assert!(
+        (4..=5).contains(&tls["earliest_days_left"].as_i64().unwrap()),
+        "{tls:#}"
+    );
+    assert_ne!(tls["earliest_not_after"], tls["not_after"]);
+    assert_eq!(tls["chain"][1]["subject"], "CN=oncall test CA");
+    let c = check(&doc["results"][0], "cert_days");
+    assert_eq!(c["ok"], false, "the CA's 5 days are under 10: {c}");
+}
+
+#[test]
+fn nginx_over_tls_negotiates_http2_by_alpn() {
+    let pki = Pki::new();
+    let (cert, key) = pki.leaf_files(&["localhost"], -1, 60);
+    let port = support::servers::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let http = format!(
+        "  server {{\n    listen 127.0.0.1:{port} ssl http2;\n    ssl_certificate {};\n    ssl_certificate_key {};\n    \
+         location / {{ default_type application/json; return 200 '{{\"status\":\"UP\"}}'; }}\n  }}",
+        cert.display(),
+        key.display()
+    );
+    let Some(_nginx) = support::servers::nginx(dir.path(), &http, port) else {
+        return;
+    };
+    let url = format!("https://localhost:{port}/health");
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let (code, doc, _) = probe(&[&url, "--cacert", &ca, "--expect-json", "/status=UP"]);
+    assert_eq!(code, 0, "{doc:#}");
+    let r = &doc["results"][0];
+    assert_eq!(r["http_version"], "HTTP/2");
+    assert_eq!(r["tls"]["alpn"], "h2");
+    assert_eq!(r["tls"]["verified"], true);
+    assert!(r["tls"]["version"].as_str().unwrap().starts_with("TLSv1."));
+}

@@ -52,7 +52,7 @@ pub fn rfc3339(unix: i64) -> String {
 
 /// Whole days from `now` until `unix` (negative once past), rounded down as openssl does.
 pub fn days_until(unix: i64, now: i64) -> i64 {
-    (unix - now).div_euclid(86400)
+    unix.saturating_sub(now).div_euclid(86400)
 }
 
 /// An HTTP date (RFC 9110 IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`).
@@ -78,7 +78,14 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
     let year: i64 = parts.next()?.parse().ok()?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<u32>().ok());
     let (h, mi, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if parts.next()? != "GMT" || day == 0 || day > 31 || h > 23 || mi > 59 || s > 60 {
+    if parts.next()? != "GMT"
+        || !(1..=9999).contains(&year)
+        || day == 0
+        || day > 31
+        || h > 23
+        || mi > 59
+        || s > 60
+    {
         return None;
     }
     Some(unix_from_parts(year, month, day, h, mi, s))

@@ -196,15 +196,19 @@ pub fn read_rate_limit(h: &HeaderMap, into: &mut RateLimit, server_now: i64) {
     if let Some(v) = first(&["x-ratelimit-reset", "ratelimit-reset", "x-rate-limit-reset"]) {
         if let Some(r) = leading_u64(&v) {
             // Some dialects send an epoch time, others seconds to wait.
-            let r = r as i64;
-            into.reset_seconds = Some(if r > 1_000_000_000 { r - server_now } else { r });
+            let r = i64::try_from(r).unwrap_or(i64::MAX);
+            into.reset_seconds = Some(if r > 1_000_000_000 {
+                r.saturating_sub(server_now)
+            } else {
+                r
+            });
         }
     }
     if let Some(v) = header(h, "ratelimit") {
         into.limit = into.limit.or(param(&v, &["limit"]));
         into.remaining = param(&v, &["remaining", "r"]).or(into.remaining);
         into.reset_seconds = param(&v, &["reset", "t"])
-            .map(|r| r as i64)
+            .map(|r| i64::try_from(r).unwrap_or(i64::MAX))
             .or(into.reset_seconds);
     }
     if let Some(v) = header(h, "ratelimit-policy") {
@@ -213,8 +217,8 @@ pub fn read_rate_limit(h: &HeaderMap, into: &mut RateLimit, server_now: i64) {
     }
     if let Some(v) = header(h, "retry-after") {
         into.retry_after_seconds = leading_u64(&v)
-            .map(|s| s as i64)
-            .or_else(|| clock::parse_http_date(&v).map(|t| t - server_now));
+            .map(|s| i64::try_from(s).unwrap_or(i64::MAX))
+            .or_else(|| clock::parse_http_date(&v).map(|t| t.saturating_sub(server_now)));
     }
 }
 
@@ -446,8 +450,8 @@ fn jwt_report(c: jwt::Claims, server_date: Option<i64>, now: i64) -> JwtReport {
         nbf: c.nbf.map(clock::rfc3339),
         iat: c.iat.map(clock::rfc3339),
         server_date: server_date.map(clock::rfc3339),
-        clock_skew_seconds: server_date.map(|d| now - d),
-        expires_in_seconds: c.exp.map(|e| e - judge),
+        clock_skew_seconds: server_date.map(|d| now.saturating_sub(d)),
+        expires_in_seconds: c.exp.map(|e| e.saturating_sub(judge)),
         expired: c.exp.is_some_and(|e| e <= judge),
         not_yet_valid: c.nbf.is_some_and(|n| n > judge),
     }

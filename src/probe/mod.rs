@@ -22,6 +22,8 @@ pub mod run;
 pub mod target;
 pub mod targets_file;
 pub mod tls;
+#[cfg(test)]
+mod untrusted_input;
 pub mod watch;
 
 use checks::CheckSpec;

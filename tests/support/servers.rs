@@ -195,6 +195,11 @@ fn ymd(days: i64) -> (i32, u8, u8) {
 
 impl Pki {
     pub fn new() -> Pki {
+        Pki::with_ca_days(3650)
+    }
+
+    /// A CA that expires in `ca_days` (to test "earliest expiry in the chain").
+    pub fn with_ca_days(ca_days: i64) -> Pki {
         let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         p.distinguished_name
             .push(rcgen::DnType::CommonName, "oncall test CA");
@@ -206,7 +211,7 @@ impl Pki {
         ];
         let (y, m, d) = ymd(-30);
         p.not_before = rcgen::date_time_ymd(y, m, d);
-        let (y, m, d) = ymd(3650);
+        let (y, m, d) = ymd(ca_days);
         p.not_after = rcgen::date_time_ymd(y, m, d);
         let ca_key = rcgen::KeyPair::generate().unwrap();
         let ca_cert = p.self_signed(&ca_key).unwrap();
@@ -221,14 +226,12 @@ impl Pki {
         }
     }
 
-    /// A server config for a leaf valid for `names` from `from_days` to `until_days` (relative
-    /// to today), serving the leaf and the CA as its chain.
-    pub fn server(
+    fn leaf(
         &self,
         names: &[&str],
         from_days: i64,
         until_days: i64,
-    ) -> Arc<rustls::ServerConfig> {
+    ) -> (rcgen::Certificate, rcgen::KeyPair) {
         let mut p =
             rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
                 .unwrap();
@@ -240,6 +243,18 @@ impl Pki {
         p.not_after = rcgen::date_time_ymd(y, m, d);
         let key = rcgen::KeyPair::generate().unwrap();
         let leaf = p.signed_by(&key, &self.ca_cert, &self.ca_key).unwrap();
+        (leaf, key)
+    }
+
+    /// A server config for a leaf valid for `names` from `from_days` to `until_days` (relative
+    /// to today), serving the leaf and the CA as its chain.
+    pub fn server(
+        &self,
+        names: &[&str],
+        from_days: i64,
+        until_days: i64,
+    ) -> Arc<rustls::ServerConfig> {
+        let (leaf, key) = self.leaf(names, from_days, until_days);
         let chain = vec![leaf.der().clone(), self.ca_cert.der().clone()];
         let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
         let mut cfg = rustls::ServerConfig::builder_with_provider(Arc::new(
@@ -252,6 +267,21 @@ impl Pki {
         .unwrap();
         cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
         Arc::new(cfg)
+    }
+
+    /// PEM files (chain, key) of a leaf, for servers that read files (nginx).
+    pub fn leaf_files(
+        &self,
+        names: &[&str],
+        from_days: i64,
+        until_days: i64,
+    ) -> (PathBuf, PathBuf) {
+        let (leaf, key) = self.leaf(names, from_days, until_days);
+        let cert = self.dir.path().join(format!("{}.crt", names[0]));
+        let keyf = self.dir.path().join(format!("{}.key", names[0]));
+        std::fs::write(&cert, format!("{}{}", leaf.pem(), self.ca_cert.pem())).unwrap();
+        std::fs::write(&keyf, key.serialize_pem()).unwrap();
+        (cert, keyf)
     }
 
     pub fn ca(&self) -> &Path {
@@ -387,4 +417,67 @@ impl Drop for Daemon {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// nginx in the foreground with `http_block` as its `http { … }` contents, in `dir`; `None`
+/// (with the reason printed) when nginx is not installed, except under CI where it must be.
+pub fn nginx(dir: &Path, http_block: &str, port: u16) -> Option<Daemon> {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(bin) = find_binary("nginx") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nginx must be installed under CI (.ci/run installs nginx-light)"
+        );
+        eprintln!("skipped: nginx is not installed (apt-get install nginx-light)");
+        return None;
+    };
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    // Workers may run as nobody: let them read what the test wrote.
+    for entry in walk(dir) {
+        let mode = if entry.is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let d = dir.display();
+    let conf = format!(
+        "worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp;\n  \
+         fastcgi_temp_path {d}/tmp; uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;\n\
+         {http_block}\n}}\n"
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, conf).unwrap();
+    let child = std::process::Command::new(bin)
+        .arg("-p")
+        .arg(dir)
+        .arg("-e")
+        .arg(dir.join("error.log"))
+        .arg("-c")
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let daemon = Daemon(child);
+    assert!(
+        wait_for_port(port),
+        "nginx did not listen: {}",
+        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+    );
+    Some(daemon)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
