@@ -262,7 +262,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-header -
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-field -d 'JSON body field that names the backend' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-cookie -d 'Cookie that names the backend' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -s H -l header -d 'Extra request header (values are never printed)' -r
-complete -c oncall -n "__fish_oncall_using_subcommand probe" -l bearer -d 'Bearer token (never printed; a JWT is decoded, not verified)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l bearer -d 'Bearer token, or @FILE to read it from a file (never printed; a JWT is decoded, not verified)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l origin -d 'Origin for a CORS preflight' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l format -d 'Output format' -r -f -a "table\t''
 json\t''

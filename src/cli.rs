@@ -79,6 +79,16 @@ pub enum Command {
     /// Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)
     Logs(LogsArgs),
     /// Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)
+    #[command(after_help = "Examples:
+  oncall probe https://api.example.com/health --expect-json /status=UP --max-latency 300ms
+  oncall probe tcp://db:5432 grpc://orders:50051/orders.Orders --targets fleet.txt
+  oncall probe https://web/ --each-ip --min-cert-days 14
+  oncall probe --balancer 30 http://lb/ --backend-header X-Served-By
+  oncall probe --gateway https://api/v1/items --bearer \"$TOKEN\" --origin https://app.example
+  oncall probe https://api/health --format prometheus      (blackbox_exporter names)
+  oncall probe https://api/health --nagios                 (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
+
+Exit codes: 0 every target passed, 1 a check failed, 2 bad input.")]
     Probe(Box<ProbeArgs>),
     /// The first 60 seconds on this host in one report, findings ranked by severity
     Triage(TriageArgs),
@@ -428,7 +438,7 @@ pub struct ProbeArgs {
     /// Extra request header (values are never printed)
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
-    /// Bearer token (never printed; a JWT is decoded, not verified)
+    /// Bearer token, or @FILE to read it from a file (never printed; a JWT is decoded, not verified)
     #[arg(long, value_name = "TOKEN")]
     pub bearer: Option<String>,
     /// Origin for a CORS preflight

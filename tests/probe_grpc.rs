@@ -84,3 +84,34 @@ fn a_plain_http_server_is_not_mistaken_for_grpc() {
     assert_eq!(code, 1);
     assert_eq!(doc["results"][0]["ok"], false);
 }
+
+#[test]
+fn grpcs_through_nginx_tls_reaches_the_health_server() {
+    let g = GrpcHealth::start();
+    let pki = support::servers::Pki::new();
+    let (cert, key) = pki.leaf_files(&["localhost"], -1, 60);
+    let port = support::servers::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let http = format!(
+        "  server {{\n    listen 127.0.0.1:{port} ssl http2;\n    ssl_certificate {};\n    ssl_certificate_key {};\n    \
+         location / {{ grpc_pass grpc://127.0.0.1:{}; }}\n  }}",
+        cert.display(),
+        key.display(),
+        g.port
+    );
+    let Some(_nginx) = support::servers::nginx(dir.path(), &http, port) else {
+        return;
+    };
+    let url = format!("grpcs://localhost:{port}");
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let (code, doc) = probe(&[&url, "--cacert", &ca]);
+    assert_eq!(code, 0, "{doc:#}");
+    let r = &doc["results"][0];
+    assert_eq!(r["grpc"]["serving_status"], "SERVING");
+    assert_eq!(r["tls"]["alpn"], "h2");
+    assert_eq!(r["tls"]["verified"], true);
+    g.set(NOT_SERVING);
+    let (code, doc) = probe(&[&url, "--cacert", &ca]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["results"][0]["grpc"]["serving_status"], "NOT_SERVING");
+}

@@ -458,6 +458,13 @@ fn headers_and_bearer_are_sent_and_never_printed() {
         );
         assert!(!all.contains("sekrit-123"), "{format:?}: {all}");
     }
+    // @FILE keeps the token out of the process list.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "sekrit-123\n").unwrap();
+    let bearer = format!("@{}", file.display());
+    let (code, _) = probe(&[&url, "--bearer", &bearer, "-H", "X-Team: sre"]);
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -27,7 +27,13 @@ pub fn run(args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     }
 }
 
-fn run_inner(args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    // `--bearer @FILE` keeps the token out of `ps` and shell history.
+    if let Some(path) = args.bearer.as_deref().and_then(|b| b.strip_prefix('@')) {
+        let token = std::fs::read_to_string(path)
+            .map_err(|e| Error::usage(format!("--bearer @{path}"), e))?;
+        args.bearer = Some(token.trim().to_string());
+    }
     let checks = CheckSpec::parse(
         args.expect_status.as_deref(),
         args.expect_body.as_deref(),
