@@ -42,6 +42,7 @@ fn app() -> TestServer {
         "/health" => Reply::new(200, r#"{"status":"UP","db":{"ok":true}}"#)
             .header("Content-Type", "application/json"),
         "/broken" => Reply::new(500, "boom"),
+        "/host" => Reply::new(200, req.header("host").unwrap_or("")),
         "/moved" => Reply::new(302, "").header("Location", "/health"),
         "/loop" => Reply::new(301, "").header("Location", "/loop"),
         "/slow" => Reply {
@@ -430,6 +431,11 @@ fn each_ip_probes_every_address_with_the_same_host() {
     );
     assert!(results.iter().all(|r| r["target"] == url.as_str()));
     assert!(results.iter().any(|r| r["ok"] == true));
+    // Pinned to an address, the request still carries the name's Host.
+    let host_url = format!("http://localhost:{}/host", s.port());
+    let want = format!("^localhost:{}$", s.port());
+    let (code, doc) = probe(&["--each-ip", "-4", &host_url, "--expect-body", &want]);
+    assert_eq!(code, 0, "{doc:#}");
 }
 
 #[test]
