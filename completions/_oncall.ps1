@@ -274,7 +274,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             break
         }
         'oncall;probe' {
-            [CompletionResult]::new('--targets-file', '--targets-file', [CompletionResultType]::ParameterName, 'Read targets from a file, one per line')
+            [CompletionResult]::new('--targets', '--targets', [CompletionResultType]::ParameterName, 'Read targets from a file, one per line (each may add its own --expect-… checks)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Targets probed at once')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA bundle')
             [CompletionResult]::new('--max-redirects', '--max-redirects', [CompletionResultType]::ParameterName, 'Redirects to follow')
@@ -297,7 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('--backend-cookie', '--backend-cookie', [CompletionResultType]::ParameterName, 'Cookie that names the backend')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header (values are never printed)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header (values are never printed)')
-            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Bearer token (never printed; a JWT is decoded, not verified)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Bearer token, or @FILE to read it from a file (never printed; a JWT is decoded, not verified)')
             [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'Origin for a CORS preflight')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')

@@ -246,7 +246,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
         &'oncall;logs;help;help'= {
         }
         &'oncall;probe'= {
-            cand --targets-file 'Read targets from a file, one per line'
+            cand --targets 'Read targets from a file, one per line (each may add its own --expect-… checks)'
             cand --concurrency 'Targets probed at once'
             cand --cacert 'Trust this CA bundle'
             cand --max-redirects 'Redirects to follow'
@@ -269,7 +269,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand --backend-cookie 'Cookie that names the backend'
             cand -H 'Extra request header (values are never printed)'
             cand --header 'Extra request header (values are never printed)'
-            cand --bearer 'Bearer token (never printed; a JWT is decoded, not verified)'
+            cand --bearer 'Bearer token, or @FILE to read it from a file (never printed; a JWT is decoded, not verified)'
             cand --origin 'Origin for a CORS preflight'
             cand --format 'Output format'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'

@@ -240,7 +240,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "tail" -d 'Print the last lines; -f follows across rotation and truncation (tail -F)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "top" -d 'Top error signatures with counts and first/last seen'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c oncall -n "__fish_oncall_using_subcommand probe" -l targets-file -d 'Read targets from a file, one per line' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l targets -d 'Read targets from a file, one per line (each may add its own --expect-… checks)' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l concurrency -d 'Targets probed at once' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l cacert -d 'Trust this CA bundle' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l max-redirects -d 'Redirects to follow' -r
@@ -262,7 +262,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-header -
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-field -d 'JSON body field that names the backend' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l backend-cookie -d 'Cookie that names the backend' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -s H -l header -d 'Extra request header (values are never printed)' -r
-complete -c oncall -n "__fish_oncall_using_subcommand probe" -l bearer -d 'Bearer token (never printed; a JWT is decoded, not verified)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l bearer -d 'Bearer token, or @FILE to read it from a file (never printed; a JWT is decoded, not verified)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l origin -d 'Origin for a CORS preflight' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l format -d 'Output format' -r -f -a "table\t''
 json\t''

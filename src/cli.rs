@@ -110,6 +110,16 @@ pub enum Command {
     /// Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)
     Logs(LogsArgs),
     /// Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)
+    #[command(after_help = "Examples:
+  oncall probe https://api.example.com/health --expect-json /status=UP --max-latency 300ms
+  oncall probe tcp://db:5432 grpc://orders:50051/orders.Orders --targets fleet.txt
+  oncall probe https://web/ --each-ip --min-cert-days 14
+  oncall probe --balancer 30 http://lb/ --backend-header X-Served-By
+  oncall probe --gateway https://api/v1/items --bearer \"$TOKEN\" --origin https://app.example
+  oncall probe https://api/health --format prometheus      (blackbox_exporter names)
+  oncall probe https://api/health --nagios                 (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
+
+Exit codes: 0 every target passed, 1 a check failed, 2 bad input.")]
     Probe(Box<ProbeArgs>),
     /// The first 60 seconds on this host in one report, findings ranked by severity
     Triage(TriageArgs),
@@ -372,8 +382,8 @@ pub struct LogsTopArgs {
 pub struct ProbeArgs {
     /// http(s)://…, tcp://host:port or grpc(s)://host:port[/service]
     pub targets: Vec<String>,
-    /// Read targets from a file, one per line
-    #[arg(long, value_name = "FILE")]
+    /// Read targets from a file, one per line (each may add its own --expect-… checks)
+    #[arg(long = "targets", value_name = "FILE")]
     pub targets_file: Option<PathBuf>,
     /// Targets probed at once
     #[arg(long, default_value_t = 32, value_name = "N")]
@@ -459,7 +469,7 @@ pub struct ProbeArgs {
     /// Extra request header (values are never printed)
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
-    /// Bearer token (never printed; a JWT is decoded, not verified)
+    /// Bearer token, or @FILE to read it from a file (never printed; a JWT is decoded, not verified)
     #[arg(long, value_name = "TOKEN")]
     pub bearer: Option<String>,
     /// Origin for a CORS preflight
@@ -509,7 +519,7 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
             LogsAction::Tail(args) => commands::logs::tail(args, ui, out),
             LogsAction::Top(args) => commands::logs::top(args, ui, out),
         },
-        Command::Probe(_) => Err(Error::NotBuilt("probe")),
+        Command::Probe(args) => commands::probe::run(*args, ui, out),
         Command::Triage(_) => Err(Error::NotBuilt("triage")),
     }
 }

@@ -10,5 +10,6 @@ pub mod duration;
 pub mod error;
 pub mod exit_codes;
 pub mod logs;
+pub mod probe;
 pub mod render;
 pub mod system;

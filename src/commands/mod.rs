@@ -6,4 +6,5 @@ pub mod disk;
 pub mod logs;
 pub mod mem;
 pub mod net;
+pub mod probe;
 pub mod ps;

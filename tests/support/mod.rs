@@ -20,3 +20,4 @@ pub fn stdout_json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.get_output().stdout)
         .unwrap_or_else(|e| panic!("oncall {args:?} printed no JSON: {e}"))
 }
+pub mod servers;

@@ -1,0 +1,109 @@
+//! One fresh connection, phase by phase: resolve (dns), TCP connect across the addresses
+//! (connect), TLS (tls). Each phase is timed on its own, and whatever was learnt before a
+//! failure (addresses, the certificate chain) is kept for the report.
+
+use super::connect;
+use super::report::{Phases, TlsReport};
+use super::resolve::{self, Family};
+use super::target::Target;
+use super::tls::{self, TlsSettings};
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite};
+
+/// TCP or TLS: hyper takes either through one type.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+pub struct DialSpec<'a> {
+    pub target: &'a Target,
+    /// `--each-ip`: this address instead of resolving (same Host and SNI).
+    pub pin: Option<IpAddr>,
+    pub family: Family,
+    pub connect_timeout: Duration,
+    pub tls: Option<(&'a TlsSettings, &'a [&'a [u8]])>,
+}
+
+pub struct Dialed {
+    pub start: Instant,
+    pub phases: Phases,
+    pub resolved: Vec<SocketAddr>,
+    pub remote: Option<SocketAddr>,
+    pub failed: Vec<(SocketAddr, String)>,
+    pub tls: Option<super::report::TlsReport>,
+    pub stream: Result<Box<dyn Io>, String>,
+}
+
+impl Dialed {
+    /// ALPN chose HTTP/2.
+    pub fn alpn_h2(&self) -> bool {
+        self.tls
+            .as_ref()
+            .and_then(|t: &TlsReport| t.alpn.as_deref())
+            .is_some_and(|a| a == "h2")
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+pub fn since_ms(start: Instant) -> f64 {
+    ms(start.elapsed())
+}
+
+pub async fn dial(spec: DialSpec<'_>) -> Dialed {
+    let start = Instant::now();
+    let mut d = Dialed {
+        start,
+        phases: Phases::default(),
+        resolved: Vec::new(),
+        remote: None,
+        failed: Vec::new(),
+        tls: None,
+        stream: Err(String::new()),
+    };
+    let t = spec.target;
+    let addrs = match spec.pin {
+        Some(ip) => vec![SocketAddr::new(ip, t.port)],
+        None => {
+            let (r, took) = resolve::resolve(&t.host, t.port, spec.family).await;
+            d.phases.dns = ms(took);
+            match r {
+                Ok(a) => a,
+                Err(e) => {
+                    d.stream = Err(e);
+                    d.phases.total = since_ms(start);
+                    return d;
+                }
+            }
+        }
+    };
+    d.resolved = addrs.clone();
+    let tcp = match connect::connect_any(&addrs, spec.connect_timeout).await {
+        Ok(c) => {
+            d.phases.connect = ms(c.took);
+            d.remote = Some(c.remote);
+            d.failed = c.failed;
+            c.stream
+        }
+        Err(f) => {
+            d.phases.connect = ms(f.took);
+            d.stream = Err(f.message());
+            d.failed = f.failed;
+            d.phases.total = since_ms(start);
+            return d;
+        }
+    };
+    d.stream = match spec.tls {
+        None => Ok(Box::new(tcp)),
+        Some((settings, alpn)) => {
+            let h = tls::handshake(settings, tcp, &t.host, alpn, spec.connect_timeout).await;
+            d.phases.tls = ms(h.took);
+            d.tls = Some(h.report);
+            h.stream.map(|s| Box::new(s) as Box<dyn Io>)
+        }
+    };
+    d.phases.total = since_ms(start);
+    d
+}

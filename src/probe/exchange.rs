@@ -1,0 +1,66 @@
+//! A single request for the balancer and gateway views: on a fresh connection (the default,
+//! so a load balancer chooses again) or on one kept alive across calls (`--reuse`). The
+//! caller passes every header to send, so "without credentials" means exactly that.
+
+use super::dial::{self, DialSpec};
+use super::http::{Conn, Response};
+use super::run::ALPN_HTTP;
+use super::target::Target;
+use super::{request, Ctx};
+use bytes::Bytes;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::Method;
+use std::time::Instant;
+
+/// Holds the kept-alive connection between calls when reuse is on.
+#[derive(Default)]
+pub struct Session {
+    pub reuse: bool,
+    conn: Option<Conn>,
+}
+
+impl Session {
+    pub fn new(reuse: bool) -> Session {
+        Session { reuse, conn: None }
+    }
+}
+
+pub async fn fetch(
+    ctx: &Ctx,
+    t: &Target,
+    session: &mut Session,
+    method: Method,
+    headers: &[(HeaderName, HeaderValue)],
+) -> Result<Response, String> {
+    let work = async {
+        let start = Instant::now();
+        let mut conn = match session.conn.take() {
+            Some(c) => c,
+            None => {
+                let d = dial::dial(DialSpec {
+                    target: t,
+                    pin: None,
+                    family: ctx.opts.family,
+                    connect_timeout: ctx.opts.connect_timeout,
+                    tls: t.scheme.tls().then_some((&ctx.tls, ALPN_HTTP)),
+                })
+                .await;
+                let h2 = d.alpn_h2();
+                Conn::handshake(d.stream?, h2).await?
+            }
+        };
+        let req = request::build(t, method, &t.path, conn.is_h2(), headers, Bytes::new())?;
+        let resp = conn.send(req, ctx.opts.body_cap, start).await?;
+        if session.reuse {
+            session.conn = Some(conn);
+        }
+        Ok(resp)
+    };
+    match tokio::time::timeout(ctx.opts.timeout, work).await {
+        Ok(r) => r,
+        Err(_) => Err(format!(
+            "timed out after {}ms (--timeout)",
+            ctx.opts.timeout.as_millis()
+        )),
+    }
+}

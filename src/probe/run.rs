@@ -1,0 +1,391 @@
+//! Probing targets: one attempt (HTTP with redirects, TCP, gRPC), retries and the
+//! Kubernetes thresholds around it, `--each-ip` expansion, and the concurrent run.
+
+use super::checks::{self, HttpEvidence};
+use super::dial::{self, DialSpec, Dialed};
+use super::http::Conn;
+use super::report::{CheckResult, Hop, ProbeReport, ProbeResult};
+use super::resolve;
+use super::target::{self, Scheme};
+use super::{grpc, request, Ctx, TargetSpec};
+use bytes::Bytes;
+use hyper::Method;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub const ALPN_HTTP: &[&[u8]] = &[b"h2", b"http/1.1"];
+
+/// A result filled with what dialing learnt; the caller adds the exchange and checks.
+pub fn from_dial(spec: &TargetSpec, d: &Dialed) -> ProbeResult {
+    ProbeResult {
+        target: spec.target.text.clone(),
+        kind: spec.target.scheme.kind(),
+        ok: false,
+        status: None,
+        error: None,
+        remote: d.remote.as_ref().map(resolve::show),
+        ip_family: d.remote.as_ref().map(resolve::family_of),
+        resolved: d.resolved.iter().map(resolve::show).collect(),
+        failed_addresses: d
+            .failed
+            .iter()
+            .map(|(a, e)| format!("{}: {e}", resolve::show(a)))
+            .collect(),
+        http_version: None,
+        phases_ms: d.phases,
+        body_bytes: None,
+        body_truncated: false,
+        checks: Vec::new(),
+        tls: d.tls.clone(),
+        redirects: Vec::new(),
+        grpc: None,
+        attempts: 1,
+        attempts_ok: 0,
+    }
+}
+
+/// The `connect` and `tls` checks every kind of probe starts with.
+pub fn transport_checks(r: &mut ProbeResult, d: &Dialed) {
+    match (&d.remote, &d.stream) {
+        (Some(remote), _) => {
+            let mut detail = format!("{} in {:.1}ms", resolve::show(remote), d.phases.connect);
+            if !d.failed.is_empty() {
+                detail.push_str(&format!(
+                    " (after {} refused)",
+                    r.failed_addresses.join(", ")
+                ));
+            }
+            r.checks.push(CheckResult::new("connect", true, detail));
+        }
+        (None, Err(e)) => r.checks.push(CheckResult::new("connect", false, e.clone())),
+        (None, Ok(_)) => {}
+    }
+    if let Some(tls) = &d.tls {
+        let (ok, detail) = if tls.insecure && d.stream.is_ok() {
+            (true, "not verified (--insecure)".to_string())
+        } else if tls.verified {
+            (
+                true,
+                format!(
+                    "verified {}{}",
+                    tls.version.as_deref().unwrap_or(""),
+                    tls.alpn
+                        .as_deref()
+                        .map(|a| format!(" ({a})"))
+                        .unwrap_or_default()
+                ),
+            )
+        } else {
+            (false, tls.error.clone().unwrap_or_else(|| "failed".into()))
+        };
+        r.checks.push(CheckResult::new("tls", ok, detail));
+    }
+}
+
+fn dial_spec<'a>(
+    ctx: &'a Ctx,
+    t: &'a target::Target,
+    pin: Option<IpAddr>,
+    alpn: &'a [&'a [u8]],
+) -> DialSpec<'a> {
+    DialSpec {
+        target: t,
+        pin,
+        family: ctx.opts.family,
+        connect_timeout: ctx.opts.connect_timeout,
+        tls: t.scheme.tls().then_some((&ctx.tls, alpn)),
+    }
+}
+
+async fn tcp_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> ProbeResult {
+    let d = dial::dial(dial_spec(ctx, &spec.target, pin, &[])).await;
+    let mut r = from_dial(spec, &d);
+    transport_checks(&mut r, &d);
+    if let Err(e) = &d.stream {
+        r.error = Some(e.clone());
+    }
+    r
+}
+
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> ProbeResult {
+    let overall = Instant::now();
+    let mut current = spec.target.clone();
+    let mut hops: Vec<Hop> = Vec::new();
+    loop {
+        // A pinned address holds for hops to the same host only.
+        let hop_pin = pin.filter(|_| current.host == spec.target.host);
+        let d = dial::dial(dial_spec(ctx, &current, hop_pin, ALPN_HTTP)).await;
+        let mut r = from_dial(spec, &d);
+        r.redirects = std::mem::take(&mut hops);
+        transport_checks(&mut r, &d);
+        let h2 = d.alpn_h2();
+        let stream = match d.stream {
+            Ok(s) => s,
+            Err(ref e) => {
+                r.error = Some(e.clone());
+                r.phases_ms.total = dial::since_ms(overall);
+                return r;
+            }
+        };
+        let exchange = async {
+            let mut conn = Conn::handshake(stream, h2).await?;
+            let req = request::build(
+                &current,
+                Method::GET,
+                &current.path,
+                conn.is_h2(),
+                &ctx.opts.headers,
+                Bytes::new(),
+            )?;
+            let version = conn.version();
+            conn.send(req, ctx.opts.body_cap, d.start)
+                .await
+                .map(|resp| (version, resp))
+        };
+        let (version, resp) = match exchange.await {
+            Ok(x) => x,
+            Err(e) => {
+                r.error = Some(e.clone());
+                r.checks.push(CheckResult::new("response", false, e));
+                r.phases_ms.total = dial::since_ms(overall);
+                return r;
+            }
+        };
+        r.http_version = Some(version);
+        r.status = Some(resp.status);
+        r.phases_ms.ttfb = ms(resp.ttfb);
+        r.phases_ms.total = ms(resp.total);
+        let location = resp
+            .headers
+            .get(hyper::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        if let (true, Some(loc)) = (is_redirect(resp.status), &location) {
+            if r.redirects.len() < ctx.opts.max_redirects {
+                match target::follow(&current, loc) {
+                    Ok(next) => {
+                        r.redirects.push(Hop {
+                            url: current.text.clone(),
+                            status: resp.status,
+                            location: Some(loc.clone()),
+                            phases_ms: r.phases_ms,
+                        });
+                        hops = std::mem::take(&mut r.redirects);
+                        current = next;
+                        continue;
+                    }
+                    Err(e) => {
+                        r.checks
+                            .push(CheckResult::new("redirect", false, e.to_string()));
+                    }
+                }
+            } else {
+                r.checks.push(CheckResult::new(
+                    "redirects",
+                    false,
+                    format!(
+                        "more than {} redirects (--max-redirects)",
+                        ctx.opts.max_redirects
+                    ),
+                ));
+            }
+        }
+        r.body_bytes = Some(resp.body_bytes);
+        r.body_truncated = resp.truncated;
+        r.checks.extend(checks::http_checks(
+            &spec.checks,
+            &HttpEvidence {
+                status: resp.status,
+                headers: &resp.headers,
+                body: &resp.body,
+                body_truncated: resp.truncated,
+            },
+        ));
+        if !r.redirects.is_empty() {
+            // The result's phases are the final hop's; `total` covers the whole chain.
+            r.phases_ms.total = dial::since_ms(overall);
+        }
+        if current.text != spec.target.text {
+            r.checks.push(CheckResult::new(
+                "redirected",
+                true,
+                format!("{} hop(s), final {}", r.redirects.len(), current.text),
+            ));
+        }
+        return r;
+    }
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// One attempt of any kind, bounded by `--timeout`, with the result-wide checks and verdict.
+pub async fn attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> ProbeResult {
+    let start = Instant::now();
+    let work = async {
+        match spec.target.scheme {
+            Scheme::Http | Scheme::Https => http_attempt(ctx, spec, pin).await,
+            Scheme::Tcp => tcp_attempt(ctx, spec, pin).await,
+            Scheme::Grpc | Scheme::Grpcs => grpc::attempt(ctx, spec, pin).await,
+        }
+    };
+    let mut r = match tokio::time::timeout(ctx.opts.timeout, work).await {
+        Ok(r) => r,
+        Err(_) => {
+            let msg = format!(
+                "timed out after {}ms (--timeout)",
+                ctx.opts.timeout.as_millis()
+            );
+            let mut r = timed_out(spec, &msg);
+            r.phases_ms.total = dial::since_ms(start);
+            r
+        }
+    };
+    if r.error.is_none() {
+        let extra = checks::result_checks(&spec.checks, &r);
+        r.checks.extend(extra);
+    }
+    r.ok = r.error.is_none() && r.checks.iter().all(|c| c.ok);
+    r.attempts_ok = u32::from(r.ok);
+    r
+}
+
+fn timed_out(spec: &TargetSpec, msg: &str) -> ProbeResult {
+    ProbeResult {
+        target: spec.target.text.clone(),
+        kind: spec.target.scheme.kind(),
+        ok: false,
+        status: None,
+        error: Some(msg.to_string()),
+        remote: None,
+        ip_family: None,
+        resolved: Vec::new(),
+        failed_addresses: Vec::new(),
+        http_version: None,
+        phases_ms: Default::default(),
+        body_bytes: None,
+        body_truncated: false,
+        checks: vec![CheckResult::new("timeout", false, msg)],
+        tls: None,
+        redirects: Vec::new(),
+        grpc: None,
+        attempts: 1,
+        attempts_ok: 0,
+    }
+}
+
+/// Attempts until the verdict is known, with Kubernetes' meaning of the thresholds:
+/// healthy after `success_threshold` consecutive passes; unhealthy after
+/// `max(failure_threshold, retries + 1)` consecutive failures. Attempts are `--interval`
+/// apart and bounded, so alternating answers still end. The last attempt is reported.
+pub async fn probe_target(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> ProbeResult {
+    let o = &ctx.opts;
+    let fail_after = o.failure_threshold.max(o.retries.saturating_add(1)).max(1);
+    let pass_after = o.success_threshold.max(1);
+    let budget = fail_after
+        .saturating_add(pass_after)
+        .saturating_sub(1)
+        .max(1);
+    let (mut passes, mut fails, mut total_ok) = (0u32, 0u32, 0u32);
+    let mut n = 0;
+    loop {
+        n += 1;
+        let mut r = attempt(ctx, spec, pin).await;
+        if r.ok {
+            passes += 1;
+            fails = 0;
+            total_ok += 1;
+        } else {
+            fails += 1;
+            passes = 0;
+        }
+        let verdict = if passes >= pass_after {
+            Some(true)
+        } else if fails >= fail_after || n >= budget {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(ok) = verdict {
+            if r.ok && !ok {
+                r.checks.push(CheckResult::new(
+                    "success_threshold",
+                    false,
+                    format!("{passes} consecutive passes, {pass_after} needed"),
+                ));
+            } else if ok && pass_after > 1 {
+                r.checks.push(CheckResult::new(
+                    "success_threshold",
+                    true,
+                    format!("{passes} consecutive passes"),
+                ));
+            }
+            r.ok = ok;
+            r.attempts = n;
+            r.attempts_ok = total_ok;
+            return r;
+        }
+        tokio::time::sleep(o.interval).await;
+    }
+}
+
+/// One job: a target, and with `--each-ip` the address it is pinned to.
+struct Job {
+    spec: TargetSpec,
+    pin: Option<IpAddr>,
+}
+
+async fn expand(ctx: &Ctx, specs: Vec<TargetSpec>) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for spec in specs {
+        if !ctx.opts.each_ip || spec.target.host.parse::<IpAddr>().is_ok() {
+            jobs.push(Job { spec, pin: None });
+            continue;
+        }
+        let (addrs, _) =
+            resolve::resolve(&spec.target.host, spec.target.port, ctx.opts.family).await;
+        match addrs {
+            Ok(addrs) => jobs.extend(addrs.into_iter().map(|a| Job {
+                spec: spec.clone(),
+                pin: Some(a.ip()),
+            })),
+            // Probing it unpinned reports the resolver's error like any other failure.
+            Err(_) => jobs.push(Job { spec, pin: None }),
+        }
+    }
+    jobs
+}
+
+/// Probes every target, `--concurrency` at a time, results in the targets' order.
+pub async fn probe_all(ctx: Arc<Ctx>, specs: Vec<TargetSpec>) -> ProbeReport {
+    let jobs = Arc::new(expand(&ctx, specs).await);
+    let results: Arc<Mutex<Vec<Option<ProbeResult>>>> =
+        Arc::new(Mutex::new(vec![None; jobs.len()]));
+    let next = Arc::new(AtomicUsize::new(0));
+    let workers = ctx.opts.concurrency.clamp(1, jobs.len().max(1));
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let (ctx, jobs, results, next) = (ctx.clone(), jobs.clone(), results.clone(), next.clone());
+        set.spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let r = probe_target(&ctx, &job.spec, job.pin).await;
+                results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
+            }
+        });
+    }
+    while set.join_next().await.is_some() {}
+    let results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
+    ProbeReport {
+        results: results.into_iter().flatten().collect(),
+        insecure: ctx.tls.insecure(),
+    }
+}

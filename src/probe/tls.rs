@@ -1,0 +1,301 @@
+//! TLS with the details an on-call engineer needs: version, ALPN, leaf subject and issuer,
+//! expiry of the leaf and of the earliest certificate in the chain — reported even when
+//! verification fails, with the reason. A recording verifier keeps the chain the server
+//! sent before webpki judges it; `--insecure` records and accepts.
+
+use super::cert;
+use super::clock;
+use super::report::{CertSummary, TlsReport};
+use crate::error::Error;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+
+type Verifier = Result<Arc<WebPkiServerVerifier>, String>;
+
+/// Trust decided once per run: `--insecure`, `--cacert FILE` (read at start, so a bad file is
+/// a usage error) or the system roots (loaded on the first TLS target only).
+pub struct TlsSettings {
+    provider: Arc<CryptoProvider>,
+    insecure: bool,
+    verifier: OnceLock<Verifier>,
+}
+
+impl TlsSettings {
+    pub fn new(insecure: bool, cacert: Option<&Path>) -> Result<TlsSettings, Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier = OnceLock::new();
+        if let Some(path) = cacert {
+            let what = format!("--cacert {}", path.display());
+            let iter = CertificateDer::pem_file_iter(path).map_err(|e| Error::usage(&what, e))?;
+            let mut roots = RootCertStore::empty();
+            for c in iter {
+                let c = c.map_err(|e| Error::usage(&what, e))?;
+                roots.add(c).map_err(|e| Error::usage(&what, e))?;
+            }
+            if roots.is_empty() {
+                return Err(Error::usage(&what, "no certificate in the file"));
+            }
+            let _ = verifier.set(build(roots, &provider));
+        }
+        Ok(TlsSettings {
+            provider,
+            insecure,
+            verifier,
+        })
+    }
+
+    fn verifier(&self) -> &Verifier {
+        self.verifier.get_or_init(|| {
+            let found = rustls_native_certs::load_native_certs();
+            let mut roots = RootCertStore::empty();
+            roots.add_parsable_certificates(found.certs);
+            if roots.is_empty() {
+                return Err(
+                    "no trusted roots on this system (install ca-certificates, or pass --cacert)"
+                        .into(),
+                );
+            }
+            build(roots, &self.provider)
+        })
+    }
+
+    pub fn insecure(&self) -> bool {
+        self.insecure
+    }
+}
+
+fn build(roots: RootCertStore, provider: &Arc<CryptoProvider>) -> Verifier {
+    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+#[derive(Default)]
+struct Seen {
+    chain: Vec<CertificateDer<'static>>,
+    error: Option<String>,
+}
+
+/// One per connection, so concurrent probes never mix their chains.
+#[derive(Debug)]
+struct Recorder {
+    inner: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
+    seen: Arc<Mutex<Seen>>,
+}
+
+impl std::fmt::Debug for Seen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Seen({} certs)", self.chain.len())
+    }
+}
+
+impl ServerCertVerifier for Recorder {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.chain = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|c| c.clone().into_owned())
+            .collect();
+        let Some(inner) = &self.inner else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let r = inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
+        if let Err(e) = &r {
+            seen.error = Some(e.to_string());
+        }
+        r
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+pub struct Handshake {
+    pub stream: Result<TlsStream<TcpStream>, String>,
+    pub report: TlsReport,
+    pub took: Duration,
+}
+
+/// TLS over `tcp` with SNI `host` (no SNI for IP literals, as browsers do) and the ALPN list.
+pub async fn handshake(
+    settings: &TlsSettings,
+    tcp: TcpStream,
+    host: &str,
+    alpn: &[&[u8]],
+    timeout: Duration,
+) -> Handshake {
+    // The system roots load on first use: before the clock starts, so the tls phase is the
+    // handshake alone.
+    let _ = settings.insecure || settings.verifier().is_ok();
+    let start = Instant::now();
+    let mut report = TlsReport {
+        insecure: settings.insecure,
+        ..TlsReport::default()
+    };
+    let inner = if settings.insecure {
+        None
+    } else {
+        match settings.verifier() {
+            Ok(v) => Some(v.clone()),
+            Err(e) => {
+                report.error = Some(e.clone());
+                return Handshake {
+                    stream: Err(e.clone()),
+                    report,
+                    took: start.elapsed(),
+                };
+            }
+        }
+    };
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let recorder = Recorder {
+        inner,
+        provider: settings.provider.clone(),
+        seen: seen.clone(),
+    };
+    let config = ClientConfig::builder_with_provider(settings.provider.clone())
+        .with_safe_default_protocol_versions()
+        .map(|b| {
+            b.dangerous()
+                .with_custom_certificate_verifier(Arc::new(recorder))
+                .with_no_client_auth()
+        });
+    let mut config = match config {
+        Ok(c) => c,
+        Err(e) => {
+            return Handshake {
+                stream: Err(e.to_string()),
+                report,
+                took: start.elapsed(),
+            }
+        }
+    };
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    let name = match ServerName::try_from(host.to_string()) {
+        Ok(n) => n,
+        Err(e) => {
+            return Handshake {
+                stream: Err(format!("{host}: {e}")),
+                report,
+                took: start.elapsed(),
+            }
+        }
+    };
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let result = tokio::time::timeout(timeout, connector.connect(name, tcp)).await;
+    let took = start.elapsed();
+    let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|p| p.into_inner()));
+    describe_chain(&mut report, &seen.chain);
+    let stream = match result {
+        Err(_) => Err(format!(
+            "TLS handshake timed out after {}ms",
+            timeout.as_millis()
+        )),
+        Ok(Err(e)) => Err(format!(
+            "TLS handshake failed: {}",
+            super::connect::short_io_error(&e)
+        )),
+        Ok(Ok(s)) => {
+            let (_, conn) = s.get_ref();
+            report.version = conn.protocol_version().map(version_name);
+            report.alpn = conn
+                .alpn_protocol()
+                .map(|p| String::from_utf8_lossy(p).into_owned());
+            Ok(s)
+        }
+    };
+    report.verified = stream.is_ok() && !settings.insecure;
+    report.error = match (&seen.error, &stream) {
+        (Some(v), _) => Some(v.clone()),
+        (None, Err(e)) => Some(e.clone()),
+        (None, Ok(_)) => None,
+    };
+    Handshake {
+        stream,
+        report,
+        took,
+    }
+}
+
+fn version_name(v: rustls::ProtocolVersion) -> String {
+    match v {
+        rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".into(),
+        rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn describe_chain(report: &mut TlsReport, chain: &[CertificateDer<'static>]) {
+    let now = clock::now_unix();
+    for der in chain {
+        let Some(f) = cert::parse(der.as_ref()) else {
+            continue;
+        };
+        report.chain.push(CertSummary {
+            subject: f.subject,
+            issuer: f.issuer,
+            not_after: clock::rfc3339(f.not_after_unix),
+            days_left: clock::days_until(f.not_after_unix, now),
+            not_after_unix: f.not_after_unix,
+        });
+    }
+    if let Some(leaf) = report.chain.first() {
+        report.subject = Some(leaf.subject.clone());
+        report.issuer = Some(leaf.issuer.clone());
+        report.not_after = Some(leaf.not_after.clone());
+        report.days_left = Some(leaf.days_left);
+    }
+    if let Some(earliest) = report.chain.iter().min_by_key(|c| c.not_after_unix) {
+        report.earliest_not_after = Some(earliest.not_after.clone());
+        report.earliest_days_left = Some(earliest.days_left);
+        report.earliest_not_after_unix = Some(earliest.not_after_unix);
+    }
+}

@@ -1,0 +1,483 @@
+//! Real servers on loopback for the probe tests: a small HTTP/1.1 server (plain or TLS with
+//! certificates made here by rcgen), a gRPC health server over HTTP/2, and helpers to run
+//! haproxy and nginx when they are installed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+/// A request as the test handler sees it.
+#[derive(Debug, Clone)]
+pub struct Req {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Req {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Wait this long before answering (slow-server cases; never asserted on as a time).
+    pub delay: Duration,
+    /// Send this many bytes of filler instead of `body` (huge-body case).
+    pub filler_bytes: usize,
+}
+
+impl Reply {
+    pub fn new(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+            delay: Duration::ZERO,
+            filler_bytes: 0,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+type Handler = Arc<dyn Fn(&Req) -> Reply + Send + Sync>;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+}
+
+impl TestServer {
+    pub fn http(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> TestServer {
+        Self::start(None, Arc::new(handler))
+    }
+
+    pub fn https(
+        tls: Arc<rustls::ServerConfig>,
+        handler: impl Fn(&Req) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        Self::start(Some(tls), Arc::new(handler))
+    }
+
+    fn start(tls: Option<Arc<rustls::ServerConfig>>, handler: Handler) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let (handler, tls) = (handler.clone(), tls.clone());
+                thread::spawn(move || match tls {
+                    None => serve(conn, &handler),
+                    Some(cfg) => {
+                        let Ok(sc) = rustls::ServerConnection::new(cfg) else {
+                            return;
+                        };
+                        serve(rustls::StreamOwned::new(sc, conn), &handler)
+                    }
+                });
+            }
+        });
+        TestServer { addr }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port())
+    }
+}
+
+/// One request per connection (`Connection: close`), unless the client asked for keep-alive.
+fn serve<S: Read + Write>(stream: S, handler: &Handler) {
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = line.split_whitespace();
+        let method = parts.next().unwrap_or("").to_string();
+        let path = parts.next().unwrap_or("/").to_string();
+        let mut headers = Vec::new();
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).unwrap_or(0) == 0 {
+                return;
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            if let Some((n, v)) = h.split_once(':') {
+                headers.push((n.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        let req = Req {
+            method,
+            path,
+            headers,
+        };
+        let keep_alive = req
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("keep-alive"));
+        let reply = handler(&req);
+        if !reply.delay.is_zero() {
+            thread::sleep(reply.delay);
+        }
+        let len = if reply.filler_bytes > 0 {
+            reply.filler_bytes
+        } else {
+            reply.body.len()
+        };
+        let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {len}\r\n", reply.status);
+        for (n, v) in &reply.headers {
+            head.push_str(&format!("{n}: {v}\r\n"));
+        }
+        head.push_str(if keep_alive {
+            "Connection: keep-alive\r\n\r\n"
+        } else {
+            "Connection: close\r\n\r\n"
+        });
+        let s = reader.get_mut();
+        if s.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        if reply.filler_bytes > 0 {
+            let chunk = vec![b'x'; 64 * 1024];
+            let mut left = reply.filler_bytes;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                if s.write_all(&chunk[..n]).is_err() {
+                    return;
+                }
+                left -= n;
+            }
+        } else if s.write_all(&reply.body).is_err() {
+            return;
+        }
+        let _ = s.flush();
+        if !keep_alive {
+            return;
+        }
+    }
+}
+
+/// A test CA and leaf certificates signed by it, written where `--cacert` can read them.
+pub struct Pki {
+    pub dir: tempfile::TempDir,
+    pub ca_path: PathBuf,
+    ca_cert: rcgen::Certificate,
+    ca_key: rcgen::KeyPair,
+}
+
+/// Year, month and day `days` from today (negative for the past), for rcgen's dates.
+fn ymd(days: i64) -> (i32, u8, u8) {
+    let today = oncall::probe::clock::now_unix().div_euclid(86400);
+    let (y, m, d) = oncall::probe::clock::civil_from_days(today + days);
+    (y as i32, m as u8, d as u8)
+}
+
+impl Pki {
+    pub fn new() -> Pki {
+        Pki::with_ca_days(3650)
+    }
+
+    /// A CA that expires in `ca_days` (to test "earliest expiry in the chain").
+    pub fn with_ca_days(ca_days: i64) -> Pki {
+        let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, "oncall test CA");
+        p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        p.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+            rcgen::KeyUsagePurpose::DigitalSignature,
+        ];
+        let (y, m, d) = ymd(-30);
+        p.not_before = rcgen::date_time_ymd(y, m, d);
+        let (y, m, d) = ymd(ca_days);
+        p.not_after = rcgen::date_time_ymd(y, m, d);
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let ca_cert = p.self_signed(&ca_key).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ca_path = dir.path().join("ca.pem");
+        std::fs::write(&ca_path, ca_cert.pem()).unwrap();
+        Pki {
+            dir,
+            ca_path,
+            ca_cert,
+            ca_key,
+        }
+    }
+
+    fn leaf(
+        &self,
+        names: &[&str],
+        from_days: i64,
+        until_days: i64,
+    ) -> (rcgen::Certificate, rcgen::KeyPair) {
+        let mut p =
+            rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+                .unwrap();
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, names[0]);
+        let (y, m, d) = ymd(from_days);
+        p.not_before = rcgen::date_time_ymd(y, m, d);
+        let (y, m, d) = ymd(until_days);
+        p.not_after = rcgen::date_time_ymd(y, m, d);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let leaf = p.signed_by(&key, &self.ca_cert, &self.ca_key).unwrap();
+        (leaf, key)
+    }
+
+    /// A server config for a leaf valid for `names` from `from_days` to `until_days` (relative
+    /// to today), serving the leaf and the CA as its chain.
+    pub fn server(
+        &self,
+        names: &[&str],
+        from_days: i64,
+        until_days: i64,
+    ) -> Arc<rustls::ServerConfig> {
+        let (leaf, key) = self.leaf(names, from_days, until_days);
+        let chain = vec![leaf.der().clone(), self.ca_cert.der().clone()];
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
+        let mut cfg = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+        cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Arc::new(cfg)
+    }
+
+    /// PEM files (chain, key) of a leaf, for servers that read files (nginx).
+    pub fn leaf_files(
+        &self,
+        names: &[&str],
+        from_days: i64,
+        until_days: i64,
+    ) -> (PathBuf, PathBuf) {
+        let (leaf, key) = self.leaf(names, from_days, until_days);
+        let cert = self.dir.path().join(format!("{}.crt", names[0]));
+        let keyf = self.dir.path().join(format!("{}.key", names[0]));
+        std::fs::write(&cert, format!("{}{}", leaf.pem(), self.ca_cert.pem())).unwrap();
+        std::fs::write(&keyf, key.serialize_pem()).unwrap();
+        (cert, keyf)
+    }
+
+    pub fn ca(&self) -> &Path {
+        &self.ca_path
+    }
+}
+
+/// A gRPC health server (grpc.health.v1.Health/Check) whose status the test switches.
+pub struct GrpcHealth {
+    pub port: u16,
+    status: Arc<AtomicU8>,
+}
+
+pub const SERVING: u8 = 1;
+pub const NOT_SERVING: u8 = 2;
+
+impl GrpcHealth {
+    pub fn start() -> GrpcHealth {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let status = Arc::new(AtomicU8::new(SERVING));
+        let st = status.clone();
+        thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                loop {
+                    let Ok((sock, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    let st = st.clone();
+                    tokio::spawn(async move {
+                        let Ok(mut conn) = h2::server::handshake(sock).await else {
+                            return;
+                        };
+                        // Each request in its own task: the connection must keep being
+                        // polled (by accept) for the request body to arrive.
+                        while let Some(Ok((req, mut respond))) = conn.accept().await {
+                            let st = st.clone();
+                            tokio::spawn(async move {
+                                let mut body = req.into_body();
+                                let mut buf = Vec::new();
+                                while let Some(Ok(chunk)) = body.data().await {
+                                    let _ = body.flow_control().release_capacity(chunk.len());
+                                    buf.extend_from_slice(&chunk);
+                                }
+                                // HealthCheckRequest: field 1 (service) if present.
+                                let service = if buf.len() > 7 && buf[5] == 0x0a {
+                                    String::from_utf8_lossy(&buf[7..]).into_owned()
+                                } else {
+                                    String::new()
+                                };
+                                let resp = http::Response::builder()
+                                    .status(200)
+                                    .header("content-type", "application/grpc")
+                                    .body(())
+                                    .unwrap();
+                                let mut trailers = http::HeaderMap::new();
+                                if service.is_empty() || service == "known.Service" {
+                                    let Ok(mut send) = respond.send_response(resp, false) else {
+                                        return;
+                                    };
+                                    let msg = [0u8, 0, 0, 0, 2, 0x08, st.load(Ordering::SeqCst)];
+                                    let _ =
+                                        send.send_data(bytes::Bytes::copy_from_slice(&msg), false);
+                                    trailers.insert("grpc-status", "0".parse().unwrap());
+                                    let _ = send.send_trailers(trailers);
+                                } else {
+                                    // Trailers-only response: status in the headers, as grpc-go sends.
+                                    let resp = http::Response::builder()
+                                        .status(200)
+                                        .header("content-type", "application/grpc")
+                                        .header("grpc-status", "5")
+                                        .header("grpc-message", "unknown service")
+                                        .body(())
+                                        .unwrap();
+                                    let _ = respond.send_response(resp, true);
+                                }
+                            });
+                        }
+                    });
+                }
+            });
+        });
+        GrpcHealth { port, status }
+    }
+
+    pub fn set(&self, status: u8) {
+        self.status.store(status, Ordering::SeqCst);
+    }
+}
+
+/// The path of `name` if it is installed (PATH, then /usr/sbin, /usr/local/sbin).
+pub fn find_binary(name: &str) -> Option<PathBuf> {
+    let path = std::env::var("PATH").unwrap_or_default();
+    let found = path
+        .split(':')
+        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"])
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.is_file());
+    found
+}
+
+/// A port free on 127.0.0.1 right now (for daemons that must be told their port).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (bounded) until something accepts on 127.0.0.1:port.
+pub fn wait_for_port(port: u16) -> bool {
+    for _ in 0..200 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(25));
+    }
+    false
+}
+
+/// A child process killed when the test ends.
+pub struct Daemon(pub std::process::Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// nginx in the foreground with `http_block` as its `http { … }` contents, in `dir`; `None`
+/// (with the reason printed) when nginx is not installed, except under CI where it must be.
+pub fn nginx(dir: &Path, http_block: &str, port: u16) -> Option<Daemon> {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(bin) = find_binary("nginx") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nginx must be installed under CI (.ci/run installs nginx-light)"
+        );
+        eprintln!("skipped: nginx is not installed (apt-get install nginx-light)");
+        return None;
+    };
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    // Workers may run as nobody: let them read what the test wrote.
+    for entry in walk(dir) {
+        let mode = if entry.is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let d = dir.display();
+    let conf = format!(
+        "worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp;\n  \
+         fastcgi_temp_path {d}/tmp; uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;\n\
+         {http_block}\n}}\n"
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, conf).unwrap();
+    let child = std::process::Command::new(bin)
+        .arg("-p")
+        .arg(dir)
+        .arg("-e")
+        .arg(dir.join("error.log"))
+        .arg("-c")
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let daemon = Daemon(child);
+    assert!(
+        wait_for_port(port),
+        "nginx did not listen: {}",
+        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+    );
+    Some(daemon)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
