@@ -520,7 +520,7 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
             LogsAction::Top(args) => commands::logs::top(args, ui, out),
         },
         Command::Probe(args) => commands::probe::run(*args, ui, out),
-        Command::Triage(_) => Err(Error::NotBuilt("triage")),
+        Command::Triage(args) => commands::triage::run(args, ui, out),
     }
 }
 

@@ -9,8 +9,6 @@ use std::io;
 pub enum Error {
     /// Bad input: the user can fix it. Exit 2.
     Usage(String),
-    /// A command that a later release will build. Exit 2, never fake output.
-    NotBuilt(&'static str),
     /// Writing the output failed; a closed pipe is not reported (see `is_broken_pipe`).
     Io(io::Error),
     /// Ctrl-C. Exit 130.
@@ -24,7 +22,7 @@ impl Error {
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Usage(_) | Error::NotBuilt(_) => exit_codes::USAGE,
+            Error::Usage(_) => exit_codes::USAGE,
             Error::Io(_) => exit_codes::FAILURE,
             Error::Interrupted => exit_codes::INTERRUPTED,
         }
@@ -40,10 +38,6 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Usage(m) => f.write_str(m),
-            Error::NotBuilt(cmd) => write!(
-                f,
-                "{cmd}: not built yet (this command is declared but comes in a later release)"
-            ),
             Error::Io(e) => write!(f, "writing output: {e}"),
             Error::Interrupted => f.write_str("interrupted"),
         }

@@ -13,3 +13,4 @@ pub mod logs;
 pub mod probe;
 pub mod render;
 pub mod system;
+pub mod triage;

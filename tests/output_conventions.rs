@@ -36,16 +36,6 @@ fn help_shows_the_whole_tool() {
 }
 
 #[test]
-fn commands_not_built_yet_say_so_and_exit_2() {
-    for args in [vec!["triage"]] {
-        let out = oncall().args(&args).assert().code(2).stdout("");
-        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-        assert!(err.contains("not built yet"), "{args:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-    }
-}
-
-#[test]
 fn usage_errors_are_one_line_and_exit_2() {
     for args in [
         vec!["nosuchcommand"],

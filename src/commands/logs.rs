@@ -6,7 +6,7 @@ use crate::exit_codes;
 use crate::logs::fields::FieldFilter;
 use crate::logs::follow::{FollowOptions, Follower, Start};
 use crate::logs::last_lines;
-use crate::logs::levels::Level;
+use crate::logs::levels::{self, Level};
 use crate::logs::matcher::{LineFilter, PatternSpec};
 use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
 use crate::logs::signatures::SignatureTable;
@@ -296,16 +296,12 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     Ok(exit_codes::SUCCESS)
 }
 
-/// Error and warning words, as a fast prefilter; `levels::detect` then decides per line.
-const LEVEL_PREFILTER: &str =
-    r#"(?i)(err|fatal|crit|panic|emerg|alert|severe|warn)|"(?:level|severity)":\s*[0-4][,}]"#;
-
 pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let clock = Clock::system();
     let range = time_range(args.since.as_deref(), None, &clock)?;
     let opts = GrepOptions {
         patterns: PatternSpec {
-            patterns: vec![LEVEL_PREFILTER.to_string()],
+            patterns: vec![levels::PREFILTER.to_string()],
             ..PatternSpec::default()
         },
         filter: LineFilter {

@@ -8,3 +8,4 @@ pub mod mem;
 pub mod net;
 pub mod probe;
 pub mod ps;
+pub mod triage;

@@ -48,6 +48,10 @@ const JSON_KEYS: [&[u8]; 5] = [
     b"\"log.level\"",
 ];
 
+/// Error and warning words, as a fast prefilter; [`detect`] then decides per line.
+pub const PREFILTER: &str =
+    r#"(?i)(err|fatal|crit|panic|emerg|alert|severe|warn)|"(?:level|severity)":\s*[0-4][,}]"#;
+
 /// The line's level, if it states one.
 pub fn detect(line: &[u8]) -> Option<Level> {
     let first = line.iter().position(|b| !b.is_ascii_whitespace())?;

@@ -114,3 +114,4 @@ impl Ui {
         Ok(())
     }
 }
+pub mod triage;

@@ -38,7 +38,7 @@ pub struct Finding {
 
 /// Everything the rules look at. A subsystem that could not be read is `None` (and the
 /// report says why in its section), so a rule never mistakes "unknown" for "fine".
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Observations {
     pub cpus: usize,
     pub load: Option<Load>,

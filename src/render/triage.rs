@@ -1,0 +1,315 @@
+//! Prints a [`TriageReport`]: findings first, then the numbers by subsystem; as a terminal
+//! report, Markdown for an incident channel, or JSON.
+
+use super::units::bytes;
+use super::{json, Format, Ui};
+use crate::triage::model::{Finding, Observations, Severity};
+use crate::triage::TriageReport;
+use std::io::{self, Write};
+
+pub fn render(ui: &Ui, out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
+    match ui.format {
+        Format::Json | Format::Prometheus => json::write(out, r),
+        Format::Markdown => markdown(out, r),
+        Format::Table => terminal(ui, out, r),
+    }
+}
+
+fn badge(ui: &Ui, s: Severity) -> String {
+    match s {
+        Severity::Critical => ui.style.bad("CRITICAL"),
+        Severity::Warning => ui.style.warn("WARNING "),
+        Severity::Info => ui.style.dim("info    "),
+    }
+}
+
+/// The numbers of each subsystem as short `label: text` lines, shared by both text formats.
+fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
+    let mut v = Vec::new();
+    if let Some(l) = o.load {
+        v.push((
+            "load",
+            format!(
+                "{:.2} {:.2} {:.2} on {} CPUs",
+                l.one, l.five, l.fifteen, o.cpus
+            ),
+        ));
+    }
+    if let Some(c) = &o.cpu {
+        v.push((
+            "cpu",
+            format!(
+                "user {:.0}%  sys {:.0}%  iowait {:.0}%  steal {:.0}%  idle {:.0}%  run queue {}  blocked {}",
+                c.user_percent, c.system_percent, c.iowait_percent, c.steal_percent, c.idle_percent, c.run_queue, c.blocked
+            ),
+        ));
+        v.push((
+            "swap",
+            format!(
+                "in {:.0} pages/s, out {:.0} pages/s",
+                c.swap_in_pages_per_second, c.swap_out_pages_per_second
+            ),
+        ));
+    }
+    if let Some(m) = &o.memory {
+        v.push((
+            "memory",
+            format!(
+                "{} available of {}; swap {} used of {}; OOM kills since boot {}",
+                bytes(m.available_bytes),
+                bytes(m.total_bytes),
+                bytes(m.swap_used_bytes),
+                bytes(m.swap_total_bytes),
+                m.oom_kills_total
+            ),
+        ));
+    }
+    if let Some(p) = o.pressure {
+        let f = |v: Option<f64>| v.map_or("-".into(), |x| format!("{x:.1}"));
+        v.push((
+            "pressure",
+            format!(
+                "avg10 some: cpu {} memory {} io {}; full: memory {} io {}",
+                f(p.cpu_some_avg10),
+                f(p.memory_some_avg10),
+                f(p.io_some_avg10),
+                f(p.memory_full_avg10),
+                f(p.io_full_avg10)
+            ),
+        ));
+    }
+    let procs = |list: &[crate::triage::model::ProcessUse], cpu: bool| {
+        list.iter()
+            .take(3)
+            .map(|p| {
+                if cpu {
+                    format!(
+                        "{} ({}) {:.0}%",
+                        p.name,
+                        p.pid,
+                        p.cpu_percent.unwrap_or(0.0)
+                    )
+                } else {
+                    format!(
+                        "{} ({}) {}",
+                        p.name,
+                        p.pid,
+                        p.rss_bytes.map_or("?".into(), bytes)
+                    )
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !o.top_cpu.is_empty() {
+        v.push(("top cpu", procs(&o.top_cpu, true)));
+        v.push(("top memory", procs(&o.top_mem, false)));
+    }
+    for d in &o.disks_io {
+        v.push((
+            "disk",
+            format!(
+                "{}: {:.0} r/s {:.0} w/s, await {:.1} ms, util {:.0}%",
+                d.device, d.reads_per_second, d.writes_per_second, d.await_ms, d.util_percent
+            ),
+        ));
+    }
+    for f in o
+        .filesystems
+        .iter()
+        .filter(|f| f.used_percent >= 70.0 || f.not_responding)
+    {
+        v.push((
+            "filesystem",
+            if f.not_responding {
+                format!("{}: not responding", f.mount)
+            } else {
+                format!(
+                    "{}: {:.0}% used, {} free",
+                    f.mount,
+                    f.used_percent,
+                    bytes(f.avail_bytes)
+                )
+            },
+        ));
+    }
+    if let Some(d) = &o.deleted {
+        v.push((
+            "deleted",
+            format!("{} pinned by deleted open files", bytes(d.total_bytes)),
+        ));
+    }
+    if let Some(n) = &o.network {
+        v.push((
+            "tcp",
+            format!(
+                "{:.0} segments/s out, {:.2}% retransmitted, {:.1} resets/s sent, {} listen overflows",
+                n.out_segments_per_second, n.retransmit_percent, n.resets_sent_per_second, n.listen_overflows_in_window
+            ),
+        ));
+    }
+    if let Some(s) = &o.sockets {
+        v.push((
+            "sockets",
+            format!(
+                "{} established, {} time-wait, {} close-wait, {} syn-recv; {} listeners filling",
+                s.established,
+                s.time_wait,
+                s.close_wait,
+                s.syn_recv,
+                s.filling_listeners.len()
+            ),
+        ));
+    }
+    if let Some(c) = o
+        .cgroup
+        .as_ref()
+        .filter(|c| c.memory_limit_bytes.is_some() || c.throttled_percent.is_some())
+    {
+        v.push((
+            "cgroup",
+            format!(
+                "{}: memory {} of {}; throttled {}",
+                if c.path.is_empty() { "/" } else { &c.path },
+                c.memory_current_bytes.map_or("?".into(), bytes),
+                c.memory_limit_bytes.map_or("no limit".into(), bytes),
+                c.throttled_percent
+                    .map_or("-".into(), |t| format!("{t:.0}% of periods"))
+            ),
+        ));
+    }
+    if let Some(k) = &o.kernel {
+        v.push((
+            "kernel",
+            format!(
+                "{} errors in 15 min, {} OOM kills in the log",
+                k.recent_errors.len(),
+                k.oom_victims.len()
+            ),
+        ));
+    }
+    for b in &o.log_bursts {
+        v.push((
+            "logs",
+            format!(
+                "{}: {} errors in 15 min ({} before)",
+                b.path, b.errors_last_15m, b.errors_before
+            ),
+        ));
+    }
+    for p in &o.probes {
+        v.push((
+            "probe",
+            format!(
+                "{}: {} {}",
+                p.target,
+                if p.ok { "ok" } else { "FAILED" },
+                p.detail
+            ),
+        ));
+    }
+    v
+}
+
+fn write_finding(ui: &Ui, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+    writeln!(out, "{} {}", badge(ui, f.severity), ui.style.bold(&f.title))?;
+    if !f.detail.is_empty() {
+        writeln!(out, "         {}", ui.wrap(&f.detail, 9))?;
+    }
+    for e in &f.evidence {
+        writeln!(out, "         {}", ui.style.dim(e))?;
+    }
+    if !f.next.is_empty() {
+        let cmds: Vec<String> = f.next.iter().map(|c| ui.style.command(c)).collect();
+        writeln!(out, "         next: {}", cmds.join("  |  "))?;
+    }
+    if let Some(rb) = f.runbook {
+        writeln!(
+            out,
+            "         runbook: {}",
+            ui.style.command(&format!("oncall cheat --runbook {rb}"))
+        )?;
+    }
+    Ok(())
+}
+
+fn terminal(ui: &Ui, out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} — {} — window {} ms",
+        ui.style.bold(&r.host),
+        r.taken_at,
+        r.window_ms
+    )?;
+    writeln!(out)?;
+    if r.findings.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            ui.style.good("No findings: nothing above the thresholds.")
+        )?;
+    }
+    for f in &r.findings {
+        write_finding(ui, out, f)?;
+    }
+    writeln!(out)?;
+    for (label, text) in section_lines(&r.sections.observed) {
+        writeln!(out, "{:>11}  {}", ui.style.bold(label), text)?;
+    }
+    for c in r.sections.collectors.iter().filter(|c| c.status != "ok") {
+        writeln!(
+            out,
+            "{:>11}  {} {}: {}",
+            ui.style.warn("collector"),
+            c.name,
+            c.status,
+            c.error.as_deref().unwrap_or("")
+        )?;
+    }
+    ui.hint(
+        out,
+        "the classic checklist: uptime; dmesg -T | tail; vmstat 1; mpstat -P ALL 1; pidstat 1; iostat -xz 1; free -m; sar -n DEV 1; sar -n TCP,ETCP 1; top",
+    )
+}
+
+fn markdown(out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "## Triage of `{}` at {} (window {} ms)\n",
+        r.host, r.taken_at, r.window_ms
+    )?;
+    writeln!(out, "### Findings\n")?;
+    if r.findings.is_empty() {
+        writeln!(out, "No findings: nothing above the thresholds.")?;
+    }
+    for f in &r.findings {
+        writeln!(out, "- **{}**: {}", f.severity.label(), f.title)?;
+        if !f.detail.is_empty() {
+            writeln!(out, "  - {}", f.detail)?;
+        }
+        for e in &f.evidence {
+            writeln!(out, "  - {e}")?;
+        }
+        if !f.next.is_empty() {
+            let cmds: Vec<String> = f.next.iter().map(|c| format!("`{c}`")).collect();
+            writeln!(out, "  - next: {}", cmds.join(", "))?;
+        }
+        if let Some(rb) = f.runbook {
+            writeln!(out, "  - runbook: `oncall cheat --runbook {rb}`")?;
+        }
+    }
+    writeln!(out, "\n### Numbers\n")?;
+    for (label, text) in section_lines(&r.sections.observed) {
+        writeln!(out, "- {label}: {text}")?;
+    }
+    for c in r.sections.collectors.iter().filter(|c| c.status != "ok") {
+        writeln!(
+            out,
+            "- collector {} {}: {}",
+            c.name,
+            c.status,
+            c.error.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,459 @@
+//! Runs every collector for triage: the counters that need a window (CPU, processes, disks,
+//! network) are sampled once at the start and once at the end of ONE window; the rest
+//! (filesystems, deleted files, sockets, kernel log, logs, probes) run meanwhile on their own
+//! threads, each with a time budget. A collector that fails or overruns is reported as such
+//! and the rest of the report stands.
+
+use super::model::*;
+use crate::system::{
+    cgroup, deleted, disks, host_counters, kernel_log, memory, net_stats, pressure, processes,
+    sockets, users,
+};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct TriageOptions {
+    pub window: Duration,
+    pub logs: Vec<PathBuf>,
+    pub probes: Vec<String>,
+    /// Time a collector that does not need the window may take beyond it.
+    pub budget: Duration,
+}
+
+/// How one collector fared: its data, or why there is none.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionStatus {
+    pub name: &'static str,
+    /// ok, failed, timed_out
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub elapsed_ms: u64,
+}
+
+type Outcome = (&'static str, Result<Part, String>, Duration);
+
+/// What a background collector hands back.
+enum Part {
+    Filesystems(Vec<FilesystemUse>),
+    Deleted(DeletedSpace),
+    Sockets(Sockets),
+    Kernel(Kernel),
+    Cgroup(CgroupNow),
+    Logs(Vec<LogBurst>),
+    Probes(Vec<ProbeOutcome>),
+}
+
+/// The cgroup's memory figures; CPU throttling needs the window and is read apart.
+struct CgroupNow {
+    path: String,
+    limit: Option<u64>,
+    current: Option<u64>,
+    oom_kills: Option<u64>,
+}
+
+pub struct Collected {
+    pub observations: Observations,
+    pub sections: Vec<SectionStatus>,
+    pub window_ms: u64,
+}
+
+fn spawn(
+    tx: &mpsc::Sender<Outcome>,
+    name: &'static str,
+    job: impl FnOnce() -> Result<Part, String> + Send + 'static,
+) {
+    let tx = tx.clone();
+    // A collector stuck in the kernel (statvfs on a dead NFS server) cannot be cancelled:
+    // its thread is left behind and the process exits without waiting for it.
+    thread::spawn(move || {
+        let start = Instant::now();
+        let result = job();
+        let _ = tx.send((name, result, start.elapsed()));
+    });
+}
+
+pub fn collect(opts: &TriageOptions) -> Collected {
+    let started = Instant::now();
+    let (tx, rx) = mpsc::channel::<Outcome>();
+    let mut expected: Vec<&'static str> = Vec::new();
+
+    expected.push("filesystems");
+    let fs_timeout = opts.window.max(Duration::from_secs(2));
+    spawn(&tx, "filesystems", move || {
+        let report = disks::collect(false, fs_timeout).map_err(|e| e.to_string())?;
+        Ok(Part::Filesystems(
+            report.filesystems.iter().map(filesystem_use).collect(),
+        ))
+    });
+    expected.push("deleted");
+    spawn(&tx, "deleted", || {
+        let r = deleted::collect().map_err(|e| e.to_string())?;
+        Ok(Part::Deleted(deleted_space(&r)))
+    });
+    expected.push("sockets");
+    spawn(&tx, "sockets", || {
+        let r = sockets::collect(&sockets::Query::default()).map_err(|e| e.to_string())?;
+        Ok(Part::Sockets(socket_counts(&r.summary)))
+    });
+    expected.push("kernel");
+    spawn(&tx, "kernel", || {
+        let boot = boot_time();
+        let oom = kernel_log::oom_kills(boot)?;
+        let errors = kernel_log::recent_errors(boot, 15 * 60)?;
+        Ok(Part::Kernel(Kernel {
+            recent_errors: errors,
+            oom_victims: oom
+                .into_iter()
+                .rev()
+                .map(|k| {
+                    (
+                        k.time.unwrap_or_else(|| "?".into()),
+                        k.pid.unwrap_or(0).max(0) as u32,
+                        k.process,
+                    )
+                })
+                .collect(),
+        }))
+    });
+    expected.push("cgroup");
+    spawn(&tx, "cgroup", || {
+        Ok(Part::Cgroup(match cgroup::current_limit() {
+            Some(c) => CgroupNow {
+                path: c.path,
+                limit: Some(c.limit_bytes),
+                current: c.usage_bytes,
+                oom_kills: c.events.get("oom_kill").copied(),
+            },
+            None => CgroupNow {
+                path: String::new(),
+                limit: None,
+                current: None,
+                oom_kills: None,
+            },
+        }))
+    });
+    expected.push("logs");
+    let log_paths = opts.logs.clone();
+    spawn(&tx, "logs", move || {
+        super::log_bursts::scan(&log_paths).map(Part::Logs)
+    });
+    if !opts.probes.is_empty() {
+        expected.push("probes");
+        let targets = opts.probes.clone();
+        let timeout = opts.window.max(Duration::from_secs(2)) + opts.budget;
+        spawn(&tx, "probes", move || {
+            super::probes::run(&targets, timeout).map(Part::Probes)
+        });
+    }
+    drop(tx);
+
+    // The window: every sampled collector reads once now and once at the end.
+    let users = users::UserNames::load();
+    let opts_p = processes::SnapshotOptions {
+        details: false,
+        cmdline: false,
+    };
+    let host0 = host_counters::snapshot();
+    let procs0 = processes::snapshot(opts_p);
+    let net0 = net_stats::snapshot();
+    let throttle0 = cgroup_throttling();
+    thread::sleep(opts.window);
+    let host1 = host_counters::snapshot();
+    let procs1 = processes::snapshot(opts_p);
+    let net1 = net_stats::snapshot();
+    let throttle1 = cgroup_throttling();
+    let window_ms = opts.window.as_millis() as u64;
+
+    let mut o = Observations::default();
+    let mut sections = Vec::new();
+    let now_section = |name, r: Result<(), String>| SectionStatus {
+        name,
+        status: if r.is_ok() { "ok" } else { "failed" },
+        error: r.err(),
+        elapsed_ms: window_ms,
+    };
+    sections.push(now_section(
+        "cpu",
+        match (&host0, &host1) {
+            (Ok(a), Ok(b)) => {
+                let r = host_counters::rates(a, b);
+                o.cpus = r.cpus;
+                o.load = Some(Load {
+                    one: r.load.one,
+                    five: r.load.five,
+                    fifteen: r.load.fifteen,
+                });
+                o.cpu = Some(Cpu {
+                    user_percent: r.cpu.user,
+                    system_percent: r.cpu.system,
+                    iowait_percent: r.cpu.iowait,
+                    steal_percent: r.cpu.steal,
+                    idle_percent: r.cpu.idle,
+                    run_queue: r.running,
+                    blocked: r.blocked,
+                    per_cpu_busy_percent: r
+                        .per_cpu
+                        .iter()
+                        .map(|c| 100.0 - c.idle - c.iowait)
+                        .collect(),
+                    swap_in_pages_per_second: r.swap_in_pages_per_second,
+                    swap_out_pages_per_second: r.swap_out_pages_per_second,
+                });
+                o.disks_io = r
+                    .disks
+                    .iter()
+                    .map(|d| DiskIo {
+                        device: d.device.clone(),
+                        util_percent: d.util_percent,
+                        await_ms: d.await_ms,
+                        reads_per_second: d.reads_per_second,
+                        writes_per_second: d.writes_per_second,
+                    })
+                    .collect();
+                o.memory = memory::read_free().ok().map(|f| Memory {
+                    total_bytes: f.total_bytes,
+                    available_bytes: f.available_bytes,
+                    swap_total_bytes: f.swap_total_bytes,
+                    swap_used_bytes: f.swap_used_bytes,
+                    oom_kills_total: r.oom_kills_total,
+                    oom_kills_in_window: r.oom_kills_in_window,
+                });
+                Ok(())
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+        },
+    ));
+    o.pressure = Some(PressureNow {
+        cpu_some_avg10: pressure::read("cpu").map(|p| p.some.avg10),
+        memory_some_avg10: pressure::read("memory").map(|p| p.some.avg10),
+        memory_full_avg10: pressure::read("memory").and_then(|p| p.full.map(|f| f.avg10)),
+        io_some_avg10: pressure::read("io").map(|p| p.some.avg10),
+        io_full_avg10: pressure::read("io").and_then(|p| p.full.map(|f| f.avg10)),
+    })
+    .filter(|p| p.cpu_some_avg10.is_some() || p.memory_some_avg10.is_some());
+    sections.push(now_section(
+        "processes",
+        match (&procs0, &procs1) {
+            (Ok(a), Ok(b)) => {
+                // Our own sampling is not the host's problem: leave this process out.
+                let me = std::process::id() as i32;
+                let mut list: Vec<_> = processes::rates(a, b, &users)
+                    .into_iter()
+                    .filter(|p| p.pid != me)
+                    .collect();
+                list.sort_by(|x, y| y.cpu_percent.total_cmp(&x.cpu_percent));
+                o.top_cpu = list.iter().take(5).map(process_use).collect();
+                list.sort_by_key(|p| std::cmp::Reverse(p.rss_bytes));
+                o.top_mem = list.iter().take(5).map(process_use).collect();
+                Ok(())
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+        },
+    ));
+    sections.push(now_section(
+        "network",
+        match (&net0, &net1) {
+            (Ok(a), Ok(b)) => {
+                let r = net_stats::rates(a, b);
+                let secs = r.window_ms.max(1) as f64 / 1000.0;
+                o.network = Some(Network {
+                    interface_errors: r
+                        .interfaces
+                        .iter()
+                        .map(|i| {
+                            let bad = i.rx_errors_per_second
+                                + i.tx_errors_per_second
+                                + i.rx_drops_per_second
+                                + i.tx_drops_per_second;
+                            (i.name.clone(), bad)
+                        })
+                        .filter(|(_, bad)| *bad > 0.0)
+                        .collect(),
+                    retransmit_percent: 100.0 * r.tcp.retransmit_ratio,
+                    out_segments_per_second: r.tcp.segments_out_per_second,
+                    resets_sent_per_second: r.tcp.resets_sent_per_second,
+                    listen_overflows_in_window: (r.tcp.listen_overflows_per_second * secs).round()
+                        as u64,
+                    listen_drops_in_window: (r.tcp.listen_drops_per_second * secs).round() as u64,
+                });
+                Ok(())
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+        },
+    ));
+    let throttled = match (throttle0, throttle1) {
+        (Some((p0, t0)), Some((p1, t1))) if p1 > p0 => {
+            Some(100.0 * t1.saturating_sub(t0) as f64 / (p1 - p0) as f64)
+        }
+        _ => None,
+    };
+
+    // Collect what the background collectors found, within their budget.
+    let deadline = started + opts.window + opts.budget;
+    let mut pending = expected.clone();
+    while !pending.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((name, result, took)) => {
+                pending.retain(|n| *n != name);
+                let elapsed_ms = took.as_millis() as u64;
+                match result {
+                    Ok(part) => {
+                        absorb(&mut o, part, throttled);
+                        sections.push(SectionStatus {
+                            name,
+                            status: "ok",
+                            error: None,
+                            elapsed_ms,
+                        });
+                    }
+                    Err(e) => sections.push(SectionStatus {
+                        name,
+                        status: "failed",
+                        error: Some(e),
+                        elapsed_ms,
+                    }),
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    for name in pending {
+        sections.push(SectionStatus {
+            name,
+            status: "timed_out",
+            error: Some(format!(
+                "no answer within {} ms (a hung mount or a slow source)",
+                (opts.window + opts.budget).as_millis()
+            )),
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        });
+    }
+    if o.cgroup.is_none() && throttled.is_some() {
+        o.cgroup = Some(Cgroup {
+            path: String::new(),
+            throttled_percent: throttled,
+            ..Default::default()
+        });
+    }
+    Collected {
+        observations: o,
+        sections,
+        window_ms,
+    }
+}
+
+fn absorb(o: &mut Observations, part: Part, throttled: Option<f64>) {
+    match part {
+        Part::Filesystems(f) => o.filesystems = f,
+        Part::Deleted(d) => o.deleted = Some(d),
+        Part::Sockets(s) => o.sockets = Some(s),
+        Part::Kernel(k) => o.kernel = Some(k),
+        Part::Cgroup(c) => {
+            o.cgroup = Some(Cgroup {
+                path: c.path,
+                memory_limit_bytes: c.limit,
+                memory_current_bytes: c.current,
+                memory_oom_kills: c.oom_kills,
+                throttled_percent: throttled,
+            })
+        }
+        Part::Logs(l) => o.log_bursts = l,
+        Part::Probes(p) => o.probes = p,
+    }
+}
+
+fn boot_time() -> u64 {
+    std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("btime ").map(|v| v.trim().parse().ok()))
+                .flatten()
+        })
+        .unwrap_or(0)
+}
+
+/// (nr_periods, nr_throttled) of this process's cgroup v2 `cpu.stat`, when it has a quota.
+fn cgroup_throttling() -> Option<(u64, u64)> {
+    let own = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let path = own.lines().find_map(|l| l.strip_prefix("0::"))?;
+    let stat = std::fs::read_to_string(format!("/sys/fs/cgroup{path}/cpu.stat")).ok()?;
+    let value = |k: &str| {
+        stat.lines()
+            .find_map(|l| l.strip_prefix(k)?.trim().parse::<u64>().ok())
+    };
+    Some((value("nr_periods ")?, value("nr_throttled ")?))
+}
+
+fn filesystem_use(f: &disks::Filesystem) -> FilesystemUse {
+    FilesystemUse {
+        mount: f.mount.clone(),
+        source: f.source.clone(),
+        size_bytes: f.size_bytes.unwrap_or(0),
+        avail_bytes: f.avail_bytes.unwrap_or(0),
+        used_percent: f.use_percent.unwrap_or(0) as f64,
+        inodes_used_percent: f.inodes_percent.map(|p| p as f64),
+        read_only: f.read_only,
+        not_responding: !f.responding,
+    }
+}
+
+fn deleted_space(r: &deleted::DeletedReport) -> DeletedSpace {
+    let mut by_pid: Vec<(u32, String, u64)> = Vec::new();
+    for f in &r.files {
+        let pid = f.pid.max(0) as u32;
+        match by_pid.iter_mut().find(|(p, _, _)| *p == pid) {
+            Some(e) => e.2 += f.allocated_bytes,
+            None => by_pid.push((pid, f.process.clone(), f.allocated_bytes)),
+        }
+    }
+    by_pid.sort_by_key(|h| std::cmp::Reverse(h.2));
+    DeletedSpace {
+        total_bytes: r.pinned_bytes,
+        holders: by_pid,
+    }
+}
+
+fn socket_counts(s: &sockets::Summary) -> Sockets {
+    let count = |name: &str| {
+        s.by_state
+            .iter()
+            .filter(|c| c.state.name() == name)
+            .map(|c| c.count as u64)
+            .sum()
+    };
+    Sockets {
+        established: count("established"),
+        time_wait: count("time-wait"),
+        close_wait: count("close-wait"),
+        syn_recv: count("syn-recv"),
+        filling_listeners: s
+            .accept_queue_filling
+            .iter()
+            .map(|l| {
+                (
+                    l.local.to_string(),
+                    u64::from(l.queued),
+                    u64::from(l.backlog),
+                    l.process.clone(),
+                )
+            })
+            .collect(),
+    }
+}
+
+fn process_use(p: &processes::Process) -> ProcessUse {
+    ProcessUse {
+        pid: p.pid.max(0) as u32,
+        name: p.name.clone(),
+        user: p.user.clone(),
+        cpu_percent: Some(p.cpu_percent),
+        rss_bytes: Some(p.rss_bytes),
+    }
+}

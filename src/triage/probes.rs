@@ -1,0 +1,65 @@
+//! `oncall triage --probe TARGET…`: the probe module's default checks on each target, folded
+//! into pass/fail outcomes for the rules.
+
+use super::model::ProbeOutcome;
+use crate::probe::checks::CheckSpec;
+use crate::probe::resolve::Family;
+use crate::probe::{self, run, target, Ctx, ProbeOptions, TargetSpec};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub fn run(targets: &[String], timeout: Duration) -> Result<Vec<ProbeOutcome>, String> {
+    let checks = CheckSpec::parse(None, None, &[], &[], None, None).map_err(|e| e.to_string())?;
+    let specs = targets
+        .iter()
+        .map(|t| {
+            Ok(TargetSpec {
+                target: target::parse(t).map_err(|e| e.to_string())?,
+                checks: checks.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let opts = ProbeOptions {
+        family: Family::Any,
+        each_ip: false,
+        connect_timeout: timeout.min(Duration::from_secs(2)),
+        timeout,
+        max_redirects: 5,
+        body_cap: probe::BODY_CAP,
+        retries: 0,
+        interval: Duration::from_secs(1),
+        failure_threshold: 1,
+        success_threshold: 1,
+        concurrency: 32,
+        headers: Vec::new(),
+    };
+    let tls = probe::tls::TlsSettings::new(false, None).map_err(|e| e.to_string())?;
+    let rt = probe::runtime().map_err(|e| e.to_string())?;
+    let report = rt.block_on(run::probe_all(Arc::new(Ctx { opts, tls }), specs));
+    Ok(report
+        .results
+        .into_iter()
+        .map(|r| {
+            let failed: Vec<String> = r
+                .checks
+                .iter()
+                .filter(|c| !c.ok)
+                .map(|c| format!("{}: {}", c.name, c.detail))
+                .collect();
+            let detail = match (&r.error, failed.is_empty()) {
+                (Some(e), _) => e.clone(),
+                (None, false) => failed.join("; "),
+                (None, true) => format!(
+                    "status {} in {:.0} ms",
+                    r.status.map_or("-".into(), |s| s.to_string()),
+                    r.phases_ms.total
+                ),
+            };
+            ProbeOutcome {
+                target: r.target,
+                ok: r.ok,
+                detail,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,1048 @@
+//! The rules that turn observed numbers into findings, in the USE spirit (utilisation,
+//! saturation, errors). Every threshold is named here, in one place, and every rule has a
+//! test on recorded numbers below.
+
+use super::model::*;
+use crate::render::units::bytes;
+
+/// Thresholds, in the units the rules think in.
+pub mod limits {
+    /// Load average per CPU: above this the run queue outgrows the CPUs.
+    pub const LOAD_PER_CPU_WARN: f64 = 1.0;
+    pub const LOAD_PER_CPU_CRIT: f64 = 2.0;
+    pub const IOWAIT_WARN: f64 = 20.0;
+    pub const IOWAIT_CRIT: f64 = 40.0;
+    pub const STEAL_WARN: f64 = 10.0;
+    pub const CPU_IDLE_WARN: f64 = 10.0;
+    /// One CPU this busy while the average is below `IMBALANCE_AVG` means a single hot thread.
+    pub const IMBALANCE_HOT: f64 = 90.0;
+    pub const IMBALANCE_AVG: f64 = 50.0;
+    pub const MEM_AVAILABLE_WARN: f64 = 10.0;
+    pub const MEM_AVAILABLE_CRIT: f64 = 5.0;
+    pub const SWAP_OUT_PAGES_WARN: f64 = 100.0;
+    pub const PSI_SOME_WARN: f64 = 10.0;
+    pub const PSI_FULL_CRIT: f64 = 5.0;
+    /// A process using this much of one CPU is named.
+    pub const PROCESS_CPU_WARN: f64 = 90.0;
+    pub const DISK_UTIL_WARN: f64 = 90.0;
+    pub const DISK_AWAIT_WARN_MS: f64 = 100.0;
+    pub const FS_USED_WARN: f64 = 85.0;
+    pub const FS_USED_CRIT: f64 = 95.0;
+    pub const INODES_WARN: f64 = 85.0;
+    pub const INODES_CRIT: f64 = 95.0;
+    pub const DELETED_WARN_BYTES: u64 = 1 << 30;
+    pub const RETRANS_WARN: f64 = 2.0;
+    pub const RETRANS_CRIT: f64 = 5.0;
+    /// Below this many segments a second, a retransmit ratio is noise.
+    pub const RETRANS_MIN_SEGMENTS: f64 = 50.0;
+    pub const CLOSE_WAIT_WARN: u64 = 100;
+    pub const TIME_WAIT_INFO: u64 = 20_000;
+    pub const CGROUP_MEM_WARN: f64 = 90.0;
+    pub const THROTTLED_WARN: f64 = 10.0;
+    /// Error lines in the last 15 minutes that make a burst, and how much above the
+    /// earlier rate they must be.
+    pub const LOG_BURST_MIN: u64 = 50;
+    pub const LOG_BURST_FACTOR: u64 = 3;
+}
+
+use limits::*;
+
+fn finding(severity: Severity, title: String, runbook: Option<&'static str>) -> Finding {
+    Finding {
+        severity,
+        title,
+        detail: String::new(),
+        evidence: Vec::new(),
+        next: Vec::new(),
+        runbook,
+    }
+}
+
+impl Finding {
+    fn detail(mut self, d: impl Into<String>) -> Finding {
+        self.detail = d.into();
+        self
+    }
+    fn evidence(mut self, e: impl IntoIterator<Item = String>) -> Finding {
+        self.evidence.extend(e);
+        self
+    }
+    fn next(mut self, n: &[&str]) -> Finding {
+        self.next.extend(n.iter().map(|s| s.to_string()));
+        self
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{v:.0}%")
+}
+
+/// All rules, findings sorted by severity (critical first).
+pub fn evaluate(o: &Observations) -> Vec<Finding> {
+    let mut out = Vec::new();
+    load(o, &mut out);
+    cpu(o, &mut out);
+    memory(o, &mut out);
+    pressure(o, &mut out);
+    processes(o, &mut out);
+    disks(o, &mut out);
+    filesystems(o, &mut out);
+    network(o, &mut out);
+    sockets(o, &mut out);
+    cgroup(o, &mut out);
+    kernel(o, &mut out);
+    logs(o, &mut out);
+    probes(o, &mut out);
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+fn load(o: &Observations, out: &mut Vec<Finding>) {
+    let Some(l) = o.load else { return };
+    let cpus = o.cpus.max(1) as f64;
+    let per_cpu = l.one / cpus;
+    if per_cpu <= LOAD_PER_CPU_WARN {
+        return;
+    }
+    let sev = if per_cpu > LOAD_PER_CPU_CRIT {
+        Severity::Critical
+    } else {
+        Severity::Warning
+    };
+    let trend = if l.one > l.fifteen * 1.2 {
+        "rising"
+    } else if l.one < l.fifteen * 0.8 {
+        "falling"
+    } else {
+        "steady"
+    };
+    out.push(
+        finding(
+            sev,
+            format!(
+                "Load {:.2} on {} CPUs ({:.1} per CPU), {trend} (5m {:.2}, 15m {:.2})",
+                l.one, o.cpus, per_cpu, l.five, l.fifteen
+            ),
+            Some("high-load"),
+        )
+        .detail("More runnable or uninterruptible tasks than CPUs: work is queueing.")
+        .evidence([format!(
+            "load averages: {:.2} {:.2} {:.2}",
+            l.one, l.five, l.fifteen
+        )])
+        .next(&["vmstat 1 5", "oncall ps --sort cpu", "oncall ps --state D"]),
+    );
+}
+
+fn cpu(o: &Observations, out: &mut Vec<Finding>) {
+    let Some(c) = &o.cpu else { return };
+    if c.iowait_percent > IOWAIT_WARN {
+        let sev = if c.iowait_percent > IOWAIT_CRIT {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
+        out.push(
+            finding(
+                sev,
+                format!(
+                    "CPUs wait on I/O {} of the time; {} tasks blocked",
+                    pct(c.iowait_percent),
+                    c.blocked
+                ),
+                Some("slow-disk-io"),
+            )
+            .evidence([format!("iowait: {}", pct(c.iowait_percent))])
+            .next(&[
+                "iostat -xz 1 3",
+                "oncall ps --state D",
+                "oncall ps --sort io",
+            ]),
+        );
+    }
+    if c.steal_percent > STEAL_WARN {
+        out.push(
+            finding(
+                Severity::Warning,
+                format!("Hypervisor steals {} of CPU time", pct(c.steal_percent)),
+                Some("high-load"),
+            )
+            .detail("Another guest on the same host is taking CPU this VM was promised.")
+            .next(&["mpstat -P ALL 1 3", "vmstat 1 5"]),
+        );
+    }
+    let cpus = o.cpus.max(1) as u64;
+    if c.idle_percent < CPU_IDLE_WARN && c.run_queue > 2 * cpus {
+        out.push(
+            finding(
+                Severity::Warning,
+                format!(
+                    "CPU saturated: {} idle, {} runnable tasks for {} CPUs",
+                    pct(c.idle_percent),
+                    c.run_queue,
+                    cpus
+                ),
+                Some("high-cpu"),
+            )
+            .evidence([
+                format!("user {}", pct(c.user_percent)),
+                format!("system {}", pct(c.system_percent)),
+            ])
+            .next(&["oncall ps --sort cpu", "pidstat 1 5", "top -o %CPU"]),
+        );
+    }
+    let n = c.per_cpu_busy_percent.len() as f64;
+    if n > 1.0 {
+        let avg = c.per_cpu_busy_percent.iter().sum::<f64>() / n;
+        if let Some((hot, busy)) = c
+            .per_cpu_busy_percent
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+        {
+            if *busy > IMBALANCE_HOT && avg < IMBALANCE_AVG {
+                out.push(
+                    finding(
+                        Severity::Info,
+                        format!(
+                            "CPU {hot} is {} busy while the average is {}: one hot thread or IRQ",
+                            pct(*busy),
+                            pct(avg)
+                        ),
+                        Some("high-cpu"),
+                    )
+                    .next(&[
+                        "mpstat -P ALL 1 3",
+                        "oncall ps --sort cpu",
+                        "cat /proc/interrupts",
+                    ]),
+                );
+            }
+        }
+    }
+    if c.swap_out_pages_per_second > SWAP_OUT_PAGES_WARN {
+        out.push(
+            finding(
+                Severity::Warning,
+                format!(
+                    "Swapping out {:.0} pages/s (in {:.0}/s)",
+                    c.swap_out_pages_per_second, c.swap_in_pages_per_second
+                ),
+                Some("memory-pressure"),
+            )
+            .next(&["vmstat 1 5", "oncall mem", "oncall ps --sort mem"]),
+        );
+    }
+}
+
+fn memory(o: &Observations, out: &mut Vec<Finding>) {
+    let Some(m) = &o.memory else { return };
+    if m.oom_kills_in_window > 0 {
+        out.push(
+            finding(
+                Severity::Critical,
+                format!(
+                    "The kernel OOM-killed {} process(es) during triage",
+                    m.oom_kills_in_window
+                ),
+                Some("memory-pressure"),
+            )
+            .next(&["dmesg -T | grep -i 'killed process'", "oncall mem"]),
+        );
+    }
+    if m.total_bytes == 0 {
+        return;
+    }
+    let avail = 100.0 * m.available_bytes as f64 / m.total_bytes as f64;
+    if avail < MEM_AVAILABLE_WARN {
+        let sev = if avail < MEM_AVAILABLE_CRIT {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
+        let top = o
+            .top_mem
+            .first()
+            .map(|p| {
+                format!(
+                    "; largest: {} (pid {}) {}",
+                    p.name,
+                    p.pid,
+                    p.rss_bytes.map_or("?".into(), bytes)
+                )
+            })
+            .unwrap_or_default();
+        out.push(
+            finding(
+                sev,
+                format!(
+                    "Memory {} available ({} of {}){top}",
+                    pct(avail),
+                    bytes(m.available_bytes),
+                    bytes(m.total_bytes)
+                ),
+                Some("memory-pressure"),
+            )
+            .evidence([format!(
+                "swap used: {} of {}",
+                bytes(m.swap_used_bytes),
+                bytes(m.swap_total_bytes)
+            )])
+            .next(&["free -m", "oncall mem", "oncall ps --sort mem --top 10"]),
+        );
+    }
+}
+
+fn pressure(o: &Observations, out: &mut Vec<Finding>) {
+    let Some(p) = o.pressure else { return };
+    if let Some(full) = p.memory_full_avg10.filter(|v| *v > PSI_FULL_CRIT) {
+        out.push(
+            finding(
+                Severity::Critical,
+                format!("All tasks stalled on memory {full:.1}% of the last 10 s (PSI full)"),
+                Some("memory-pressure"),
+            )
+            .next(&["cat /proc/pressure/memory", "oncall mem"]),
+        );
+    }
+    for (what, v, runbook, next) in [
+        ("CPU", p.cpu_some_avg10, "high-load", "oncall ps --sort cpu"),
+        (
+            "memory",
+            p.memory_some_avg10,
+            "memory-pressure",
+            "oncall mem",
+        ),
+        ("I/O", p.io_some_avg10, "slow-disk-io", "iostat -xz 1 3"),
+    ] {
+        if let Some(v) = v.filter(|v| *v > PSI_SOME_WARN) {
+            out.push(
+                finding(
+                    Severity::Warning,
+                    format!("Tasks stalled on {what} {v:.1}% of the last 10 s (PSI some)"),
+                    Some(runbook),
+                )
+                .next(&["cat /proc/pressure/*", next]),
+            );
+        }
+    }
+}
+
+fn processes(o: &Observations, out: &mut Vec<Finding>) {
+    for p in &o.top_cpu {
+        if let Some(c) = p.cpu_percent.filter(|c| *c > PROCESS_CPU_WARN) {
+            out.push(
+                finding(
+                    Severity::Warning,
+                    format!("{} (pid {}) uses {:.0}% CPU", p.name, p.pid, c),
+                    Some("high-cpu"),
+                )
+                .evidence([format!("user: {}", p.user.as_deref().unwrap_or("?"))])
+                .next(&[
+                    &format!("pidstat -p {} 1 5", p.pid),
+                    &format!("oncall ps --pid {}", p.pid),
+                    &format!("top -H -p {}", p.pid),
+                ]),
+            );
+        }
+    }
+}
+
+fn disks(o: &Observations, out: &mut Vec<Finding>) {
+    for d in &o.disks_io {
+        if d.util_percent > DISK_UTIL_WARN || d.await_ms > DISK_AWAIT_WARN_MS {
+            out.push(
+                finding(
+                    Severity::Warning,
+                    format!(
+                        "{} is {} busy, await {:.0} ms ({:.0} r/s, {:.0} w/s)",
+                        d.device,
+                        pct(d.util_percent),
+                        d.await_ms,
+                        d.reads_per_second,
+                        d.writes_per_second
+                    ),
+                    Some("slow-disk-io"),
+                )
+                .next(&["iostat -xz 1 3", "oncall ps --sort io", "iotop -o"]),
+            );
+        }
+    }
+}
+
+fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
+    for fs in &o.filesystems {
+        if fs.not_responding {
+            out.push(
+                finding(
+                    Severity::Critical,
+                    format!(
+                        "{} ({}) does not respond: statvfs timed out",
+                        fs.mount, fs.source
+                    ),
+                    None,
+                )
+                .detail("A dead network mount hangs every process that touches it.")
+                .next(&[
+                    &format!("findmnt -T {}", fs.mount),
+                    "dmesg -T | tail -50",
+                    "oncall disk",
+                ]),
+            );
+            continue;
+        }
+        if fs.used_percent >= FS_USED_WARN {
+            let sev = if fs.used_percent >= FS_USED_CRIT {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            let pinned = o
+                .deleted
+                .as_ref()
+                .filter(|d| d.total_bytes >= DELETED_WARN_BYTES)
+                .and_then(|d| {
+                    d.holders.first().map(|(pid, name, _)| {
+                        format!(
+                            "; {} pinned by deleted files held by {name} (pid {pid})",
+                            bytes(d.total_bytes)
+                        )
+                    })
+                })
+                .unwrap_or_default();
+            out.push(
+                finding(
+                    sev,
+                    format!(
+                        "{} is {} full: {} left{pinned}",
+                        fs.mount,
+                        pct(fs.used_percent),
+                        bytes(fs.avail_bytes)
+                    ),
+                    Some(if pinned.is_empty() {
+                        "disk-full"
+                    } else {
+                        "deleted-files-pin-space"
+                    }),
+                )
+                .evidence([format!(
+                    "{} on {}, size {}",
+                    fs.source,
+                    fs.mount,
+                    bytes(fs.size_bytes)
+                )])
+                .next(&[
+                    &format!("du -xh --max-depth=2 {} | sort -rh | head", fs.mount),
+                    &format!("oncall disk usage {} -x", fs.mount),
+                    "oncall disk deleted",
+                ]),
+            );
+        }
+        if let Some(i) = fs.inodes_used_percent.filter(|i| *i >= INODES_WARN) {
+            let sev = if i >= INODES_CRIT {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            out.push(
+                finding(
+                    sev,
+                    format!("{} has used {} of its inodes", fs.mount, pct(i)),
+                    Some("inodes-exhausted"),
+                )
+                .next(&[&format!("df -i {}", fs.mount), "oncall disk"]),
+            );
+        }
+    }
+    if let Some(d) = &o.deleted {
+        let already = out
+            .iter()
+            .any(|f| f.runbook == Some("deleted-files-pin-space"));
+        if d.total_bytes >= DELETED_WARN_BYTES && !already {
+            let holder = d
+                .holders
+                .first()
+                .map(|(pid, name, b)| format!(" (most by {name}, pid {pid}: {})", bytes(*b)))
+                .unwrap_or_default();
+            out.push(
+                finding(
+                    Severity::Warning,
+                    format!(
+                        "{} pinned by deleted files still open{holder}",
+                        bytes(d.total_bytes)
+                    ),
+                    Some("deleted-files-pin-space"),
+                )
+                .next(&["lsof +L1", "oncall disk deleted"]),
+            );
+        }
+    }
+}
+
+fn network(o: &Observations, out: &mut Vec<Finding>) {
+    let Some(n) = &o.network else { return };
+    for (name, rate) in &n.interface_errors {
+        out.push(
+            finding(
+                Severity::Warning,
+                format!("{name}: {rate:.1} errors or drops per second"),
+                Some("packet-loss-retransmits"),
+            )
+            .next(&["ip -s link", "ethtool -S IFACE", "oncall net stats"]),
+        );
+    }
+    if n.out_segments_per_second >= RETRANS_MIN_SEGMENTS && n.retransmit_percent > RETRANS_WARN {
+        let sev = if n.retransmit_percent > RETRANS_CRIT {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
+        out.push(
+            finding(
+                sev,
+                format!(
+                    "TCP retransmits {:.1}% of {:.0} segments/s",
+                    n.retransmit_percent, n.out_segments_per_second
+                ),
+                Some("packet-loss-retransmits"),
+            )
+            .next(&["nstat -az | grep -i retrans", "ss -ti", "oncall net stats"]),
+        );
+    }
+    if n.listen_overflows_in_window > 0 || n.listen_drops_in_window > 0 {
+        out.push(
+            finding(
+                Severity::Critical,
+                format!(
+                    "{} accept-queue overflows ({} SYNs dropped) during triage",
+                    n.listen_overflows_in_window, n.listen_drops_in_window
+                ),
+                Some("backend-unhealthy"),
+            )
+            .detail("A listener is not accepting fast enough: clients see timeouts or resets.")
+            .next(&["ss -tlnp", "oncall net --listen --processes"]),
+        );
+    }
+}
+
+fn sockets(o: &Observations, out: &mut Vec<Finding>) {
+    let Some(s) = &o.sockets else { return };
+    for (addr, queued, backlog, owner) in &s.filling_listeners {
+        let full = queued >= backlog;
+        let who = owner
+            .as_deref()
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default();
+        out.push(
+            finding(
+                if full {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                },
+                format!(
+                    "Listener {addr}{who}: accept queue {queued} of {backlog}{}",
+                    if full { ", full" } else { "" }
+                ),
+                Some("backend-unhealthy"),
+            )
+            .next(&["ss -tlnp", "oncall net --listen --processes"]),
+        );
+    }
+    if s.close_wait >= CLOSE_WAIT_WARN {
+        out.push(
+            finding(
+                Severity::Warning,
+                format!(
+                    "{} sockets in CLOSE-WAIT: an application is not closing connections",
+                    s.close_wait
+                ),
+                Some("too-many-open-files"),
+            )
+            .next(&[
+                "ss -tanp state close-wait",
+                "oncall net --state close-wait --processes",
+            ]),
+        );
+    }
+    if s.time_wait >= TIME_WAIT_INFO {
+        out.push(
+            finding(
+                Severity::Info,
+                format!(
+                    "{} sockets in TIME-WAIT: many short connections",
+                    s.time_wait
+                ),
+                None,
+            )
+            .next(&["ss -s", "oncall net --summary"]),
+        );
+    }
+}
+
+fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
+    let Some(c) = &o.cgroup else { return };
+    if let (Some(limit), Some(cur)) = (c.memory_limit_bytes, c.memory_current_bytes) {
+        let used = 100.0 * cur as f64 / limit.max(1) as f64;
+        if used >= CGROUP_MEM_WARN {
+            out.push(
+                finding(
+                    Severity::Warning,
+                    format!(
+                        "cgroup {} uses {} of its {} memory limit",
+                        c.path,
+                        pct(used),
+                        bytes(limit)
+                    ),
+                    Some("memory-pressure"),
+                )
+                .next(&["oncall mem", "cat /sys/fs/cgroup/memory.events"]),
+            );
+        }
+    }
+    if let Some(n) = c.memory_oom_kills.filter(|n| *n > 0) {
+        out.push(
+            finding(
+                Severity::Critical,
+                format!("cgroup {} has had {n} OOM kill(s)", c.path),
+                Some("memory-pressure"),
+            )
+            .next(&["cat /sys/fs/cgroup/memory.events", "oncall mem"]),
+        );
+    }
+    if let Some(t) = c.throttled_percent.filter(|t| *t > THROTTLED_WARN) {
+        out.push(
+            finding(
+                Severity::Warning,
+                format!(
+                    "cgroup {} was CPU-throttled in {} of periods",
+                    c.path,
+                    pct(t)
+                ),
+                Some("high-cpu"),
+            )
+            .detail("The container hits its CPU quota: latency rises while the host may look idle.")
+            .next(&["cat /sys/fs/cgroup/cpu.stat", "oncall ps --sort cpu"]),
+        );
+    }
+}
+
+fn kernel(o: &Observations, out: &mut Vec<Finding>) {
+    let Some(k) = &o.kernel else { return };
+    for (when, pid, name) in k.oom_victims.iter().take(3) {
+        out.push(
+            finding(
+                Severity::Warning,
+                format!("OOM killer killed {name} (pid {pid}) at {when}"),
+                Some("memory-pressure"),
+            )
+            .next(&["dmesg -T | grep -i -A5 'out of memory'", "oncall mem"]),
+        );
+    }
+    if !k.recent_errors.is_empty() {
+        out.push(
+            finding(
+                Severity::Warning,
+                format!(
+                    "{} kernel errors in the last 15 minutes",
+                    k.recent_errors.len()
+                ),
+                None,
+            )
+            .evidence(k.recent_errors.iter().rev().take(3).cloned())
+            .next(&["dmesg -T --level=err,crit,alert,emerg | tail -20"]),
+        );
+    }
+}
+
+fn logs(o: &Observations, out: &mut Vec<Finding>) {
+    for b in &o.log_bursts {
+        if b.errors_last_15m >= LOG_BURST_MIN
+            && b.errors_last_15m >= LOG_BURST_FACTOR * b.errors_before.max(1)
+        {
+            out.push(
+                finding(
+                    Severity::Warning,
+                    format!(
+                        "{}: {} error lines in the last 15 minutes (before: {})",
+                        b.path, b.errors_last_15m, b.errors_before
+                    ),
+                    Some("service-wont-start"),
+                )
+                .evidence(
+                    b.top_signature
+                        .iter()
+                        .map(|s| format!("most frequent: {s}")),
+                )
+                .next(&[
+                    &format!("oncall logs top {} --since 15m", b.path),
+                    &format!("oncall logs grep --level error --since 15m {}", b.path),
+                ]),
+            );
+        }
+    }
+}
+
+fn probes(o: &Observations, out: &mut Vec<Finding>) {
+    for p in o.probes.iter().filter(|p| !p.ok) {
+        out.push(
+            finding(
+                Severity::Critical,
+                format!("Probe of {} failed: {}", p.target, p.detail),
+                Some("backend-unhealthy"),
+            )
+            .next(&[
+                &format!("oncall probe {}", p.target),
+                &format!("curl -v {}", p.target),
+            ]),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn titles(o: &Observations) -> Vec<(Severity, String)> {
+        evaluate(o)
+            .into_iter()
+            .map(|f| (f.severity, f.title))
+            .collect()
+    }
+
+    #[test]
+    fn a_quiet_host_has_no_findings() {
+        let o = Observations {
+            cpus: 4,
+            load: Some(Load {
+                one: 0.5,
+                five: 0.4,
+                fifteen: 0.3,
+            }),
+            cpu: Some(Cpu {
+                idle_percent: 90.0,
+                per_cpu_busy_percent: vec![10.0; 4],
+                ..Default::default()
+            }),
+            memory: Some(Memory {
+                total_bytes: 8 << 30,
+                available_bytes: 6 << 30,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert!(evaluate(&o).is_empty(), "{:?}", titles(&o));
+    }
+
+    #[test]
+    fn load_per_cpu_sets_severity_and_trend() {
+        let mut o = Observations {
+            cpus: 2,
+            load: Some(Load {
+                one: 5.0,
+                five: 3.0,
+                fifteen: 1.0,
+            }),
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert_eq!(t[0].0, Severity::Critical);
+        assert!(
+            t[0].1.contains("2.5 per CPU") && t[0].1.contains("rising"),
+            "{t:?}"
+        );
+        o.load = Some(Load {
+            one: 3.0,
+            five: 3.0,
+            fifteen: 3.0,
+        });
+        assert_eq!(titles(&o)[0].0, Severity::Warning);
+    }
+
+    #[test]
+    fn iowait_steal_saturation_imbalance_swap() {
+        let o = Observations {
+            cpus: 2,
+            cpu: Some(Cpu {
+                iowait_percent: 45.0,
+                steal_percent: 12.0,
+                idle_percent: 2.0,
+                run_queue: 9,
+                per_cpu_busy_percent: vec![99.0, 1.0, 0.0, 0.0],
+                swap_out_pages_per_second: 500.0,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert!(
+            t.iter()
+                .any(|(s, x)| *s == Severity::Critical && x.contains("wait on I/O 45%")),
+            "{t:?}"
+        );
+        assert!(t.iter().any(|(_, x)| x.contains("steals 12%")));
+        assert!(t
+            .iter()
+            .any(|(_, x)| x.contains("9 runnable tasks for 2 CPUs")));
+        assert!(t.iter().any(|(_, x)| x.starts_with("CPU 0 is 99% busy")));
+        assert!(t
+            .iter()
+            .any(|(_, x)| x.contains("Swapping out 500 pages/s")));
+    }
+
+    #[test]
+    fn memory_low_names_the_largest_process_and_oom() {
+        let o = Observations {
+            memory: Some(Memory {
+                total_bytes: 100 << 20,
+                available_bytes: 4 << 20,
+                oom_kills_in_window: 1,
+                ..Default::default()
+            }),
+            top_mem: vec![ProcessUse {
+                pid: 812,
+                name: "java".into(),
+                rss_bytes: Some(90 << 20),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert!(
+            t.iter().any(|(s, x)| *s == Severity::Critical
+                && x.starts_with("Memory 4% available")
+                && x.contains("java (pid 812)")),
+            "{t:?}"
+        );
+        assert!(t.iter().any(|(_, x)| x.contains("OOM-killed 1")));
+    }
+
+    #[test]
+    fn pressure_thresholds() {
+        let o = Observations {
+            pressure: Some(PressureNow {
+                memory_full_avg10: Some(7.0),
+                io_some_avg10: Some(30.0),
+                cpu_some_avg10: Some(1.0),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert!(t
+            .iter()
+            .any(|(s, x)| *s == Severity::Critical && x.contains("PSI full")));
+        assert!(t.iter().any(|(_, x)| x.contains("I/O 30.0%")));
+        assert!(!t.iter().any(|(_, x)| x.contains("CPU 1.0%")));
+    }
+
+    #[test]
+    fn a_burning_process_is_named() {
+        let o = Observations {
+            top_cpu: vec![ProcessUse {
+                pid: 42,
+                name: "burner".into(),
+                cpu_percent: Some(99.0),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert_eq!(titles(&o)[0].1, "burner (pid 42) uses 99% CPU");
+    }
+
+    #[test]
+    fn busy_disk() {
+        let o = Observations {
+            disks_io: vec![DiskIo {
+                device: "sda".into(),
+                util_percent: 97.0,
+                await_ms: 20.0,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert!(titles(&o)[0].1.starts_with("sda is 97% busy"));
+    }
+
+    #[test]
+    fn full_filesystem_carries_the_pinned_deleted_space() {
+        let o = Observations {
+            filesystems: vec![FilesystemUse {
+                mount: "/var".into(),
+                source: "/dev/sda2".into(),
+                size_bytes: 40 << 30,
+                avail_bytes: 1288490189,
+                used_percent: 97.0,
+                inodes_used_percent: Some(96.0),
+                ..Default::default()
+            }],
+            deleted: Some(DeletedSpace {
+                total_bytes: 31 << 30,
+                holders: vec![(812, "java".into(), 31 << 30)],
+            }),
+            ..Default::default()
+        };
+        let f = evaluate(&o);
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert_eq!(f[0].title, "/var is 97% full: 1.2 GiB left; 31.0 GiB pinned by deleted files held by java (pid 812)");
+        assert_eq!(f[0].runbook, Some("deleted-files-pin-space"));
+        assert!(f.iter().any(|x| x.title.contains("96% of its inodes")));
+        assert!(
+            !f.iter()
+                .any(|x| x.title.contains("pinned by deleted files still open")),
+            "not said twice"
+        );
+    }
+
+    #[test]
+    fn deleted_space_alone_and_dead_mount() {
+        let o = Observations {
+            filesystems: vec![FilesystemUse {
+                mount: "/mnt/nfs".into(),
+                not_responding: true,
+                ..Default::default()
+            }],
+            deleted: Some(DeletedSpace {
+                total_bytes: 2 << 30,
+                holders: vec![(7, "nginx".into(), 2 << 30)],
+            }),
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert!(t.iter().any(|(s, x)| *s == Severity::Critical
+            && x.contains("/mnt/nfs")
+            && x.contains("does not respond")));
+        assert!(t
+            .iter()
+            .any(|(_, x)| x.contains("pinned by deleted files still open (most by nginx, pid 7")));
+    }
+
+    #[test]
+    fn network_errors_retransmits_overflows() {
+        let mut n = Network {
+            interface_errors: vec![("eth0".into(), 3.0)],
+            retransmit_percent: 6.0,
+            out_segments_per_second: 1000.0,
+            listen_overflows_in_window: 4,
+            ..Default::default()
+        };
+        let o = Observations {
+            network: Some(n.clone()),
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert!(t.iter().any(|(_, x)| x.starts_with("eth0: 3.0 errors")));
+        assert!(t
+            .iter()
+            .any(|(s, x)| *s == Severity::Critical && x.starts_with("TCP retransmits 6.0%")));
+        assert!(t
+            .iter()
+            .any(|(s, x)| *s == Severity::Critical && x.contains("4 accept-queue overflows")));
+        n.out_segments_per_second = 10.0;
+        let quiet = Observations {
+            network: Some(Network {
+                interface_errors: vec![],
+                listen_overflows_in_window: 0,
+                ..n
+            }),
+            ..Default::default()
+        };
+        assert!(
+            evaluate(&quiet).is_empty(),
+            "a ratio over a trickle is noise"
+        );
+    }
+
+    #[test]
+    fn full_accept_queue_and_close_wait() {
+        let o = Observations {
+            sockets: Some(Sockets {
+                close_wait: 150,
+                time_wait: 25_000,
+                filling_listeners: vec![(
+                    "127.0.0.1:8080".into(),
+                    129,
+                    128,
+                    Some("python3".into()),
+                )],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert_eq!(
+            t[0],
+            (
+                Severity::Critical,
+                "Listener 127.0.0.1:8080 (python3): accept queue 129 of 128, full".into()
+            )
+        );
+        assert!(t
+            .iter()
+            .any(|(_, x)| x.starts_with("150 sockets in CLOSE-WAIT")));
+        assert!(t
+            .iter()
+            .any(|(s, x)| *s == Severity::Info && x.contains("TIME-WAIT")));
+    }
+
+    #[test]
+    fn cgroup_limits_ooms_and_throttling() {
+        let o = Observations {
+            cgroup: Some(Cgroup {
+                path: "/app".into(),
+                memory_limit_bytes: Some(100),
+                memory_current_bytes: Some(95),
+                memory_oom_kills: Some(2),
+                throttled_percent: Some(40.0),
+            }),
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert!(t.iter().any(|(_, x)| x.contains("uses 95% of its")));
+        assert!(t
+            .iter()
+            .any(|(s, x)| *s == Severity::Critical && x.contains("2 OOM kill")));
+        assert!(t.iter().any(|(_, x)| x.contains("throttled in 40%")));
+    }
+
+    #[test]
+    fn kernel_log_bursts_and_probes() {
+        let o = Observations {
+            kernel: Some(Kernel {
+                recent_errors: vec!["I/O error, dev sdb".into()],
+                oom_victims: vec![("2026-11-27T14:03:01Z".into(), 99, "java".into())],
+            }),
+            log_bursts: vec![
+                LogBurst {
+                    path: "/var/log/app.log".into(),
+                    errors_last_15m: 400,
+                    errors_before: 10,
+                    top_signature: Some("timeout after <n> ms".into()),
+                },
+                LogBurst {
+                    path: "/var/log/steady.log".into(),
+                    errors_last_15m: 60,
+                    errors_before: 50,
+                    top_signature: None,
+                },
+            ],
+            probes: vec![ProbeOutcome {
+                target: "http://127.0.0.1:1/".into(),
+                ok: false,
+                detail: "connection refused".into(),
+            }],
+            ..Default::default()
+        };
+        let t = titles(&o);
+        assert!(t.iter().any(|(_, x)| x.contains("killed java (pid 99)")));
+        assert!(t.iter().any(|(_, x)| x.starts_with("1 kernel errors")));
+        assert!(t
+            .iter()
+            .any(|(_, x)| x.starts_with("/var/log/app.log: 400 error lines")));
+        assert!(
+            !t.iter().any(|(_, x)| x.contains("steady.log")),
+            "a steady rate is not a burst"
+        );
+        assert_eq!(t[0].0, Severity::Critical, "probe failures sort first");
+    }
+}
