@@ -75,8 +75,8 @@ fn the_report_has_design_s_fields_and_every_collector_status() {
 }
 
 /// Not a test on its own: with ONCALL_TEST_BURN set, this test binary becomes the CPU
-/// burner the other tests plant (two spinning threads, so that it stands out even on a
-/// busy machine).
+/// burner the other tests plant (four spinning threads, so that it takes more than one CPU's
+/// worth even on a busy machine).
 #[test]
 fn burn_helper() {
     if std::env::var_os("ONCALL_TEST_BURN").is_none() {
@@ -85,7 +85,9 @@ fn burn_helper() {
     let spin = || loop {
         std::hint::black_box(0u64.wrapping_add(1));
     };
-    std::thread::spawn(spin);
+    for _ in 0..3 {
+        std::thread::spawn(spin);
+    }
     spin();
 }
 

@@ -6,7 +6,7 @@ use crate::exit_codes;
 use crate::logs::fields::FieldFilter;
 use crate::logs::follow::{FollowOptions, Follower, Start};
 use crate::logs::last_lines;
-use crate::logs::levels::{self, Level};
+use crate::logs::levels::Level;
 use crate::logs::matcher::{LineFilter, PatternSpec};
 use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
 use crate::logs::signatures::SignatureTable;
@@ -299,23 +299,7 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
 pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let clock = Clock::system();
     let range = time_range(args.since.as_deref(), None, &clock)?;
-    let opts = GrepOptions {
-        patterns: PatternSpec {
-            patterns: vec![levels::PREFILTER.to_string()],
-            ..PatternSpec::default()
-        },
-        filter: LineFilter {
-            level: Some(Level::Warn),
-            fields: Vec::new(),
-        },
-        invert: false,
-        before: 0,
-        after: 0,
-        max_count: None,
-        mode: Mode::Lines,
-        range,
-        timestamps: true,
-    };
+    let opts = GrepOptions::at_level(Level::Warn, range);
     let grep = Grep::new(opts, clock).map_err(|why| Error::usage("logs top", why))?;
     let (found, _) = discover(&args.paths, &["/var/log"])?;
     let tables: Vec<(String, io::Result<SignatureTable>)> = found

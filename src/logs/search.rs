@@ -3,6 +3,7 @@
 //! bytes never make a log "binary" and skipped. Lines go to a `LineSink`; this module never
 //! formats or prints.
 
+use crate::logs::levels;
 use crate::logs::matcher::{FilteredMatcher, LineFilter, PatternSpec};
 use crate::logs::sources::{Compression, Source};
 use crate::logs::time_range::{self, TimeRange, WindowReader};
@@ -41,6 +42,30 @@ pub struct GrepOptions {
     pub range: TimeRange,
     /// Parse each printed line's timestamp (for JSON output).
     pub timestamps: bool,
+}
+
+impl GrepOptions {
+    /// Lines at `level` or worse within `range`, with their timestamps: what `logs top` and
+    /// triage's error-burst scan read (the level words prefilter, `levels::detect` decides).
+    pub fn at_level(level: levels::Level, range: TimeRange) -> GrepOptions {
+        GrepOptions {
+            patterns: PatternSpec {
+                patterns: vec![levels::PREFILTER.to_string()],
+                ..PatternSpec::default()
+            },
+            filter: LineFilter {
+                level: Some(level),
+                fields: Vec::new(),
+            },
+            invert: false,
+            before: 0,
+            after: 0,
+            max_count: None,
+            mode: Mode::Lines,
+            range,
+            timestamps: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -131,3 +131,16 @@ pub struct ProbeResult {
     pub attempts: u32,
     pub attempts_ok: u32,
 }
+
+impl ProbeResult {
+    /// The failed checks as `name: detail`, joined by `; ` (empty when all passed).
+    pub fn failed_checks(&self) -> String {
+        let failed: Vec<String> = self
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect();
+        failed.join("; ")
+    }
+}

@@ -23,16 +23,11 @@ pub struct Change<'a> {
 }
 
 fn reason(r: &ProbeResult) -> String {
-    let failed: Vec<String> = r
-        .checks
-        .iter()
-        .filter(|c| !c.ok)
-        .map(|c| format!("{}: {}", c.name, c.detail))
-        .collect();
+    let failed = r.failed_checks();
     if failed.is_empty() {
         format!("{:.1}ms", r.phases_ms.total)
     } else {
-        failed.join("; ")
+        failed
     }
 }
 

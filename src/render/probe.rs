@@ -167,12 +167,6 @@ fn markdown_report(out: &mut dyn Write, report: &ProbeReport) -> io::Result<()> 
         .results
         .iter()
         .map(|r| {
-            let failed: Vec<String> = r
-                .checks
-                .iter()
-                .filter(|c| !c.ok)
-                .map(|c| format!("{}: {}", c.name, c.detail))
-                .collect();
             vec![
                 markdown::code(&r.target),
                 if r.ok { "OK".into() } else { "**FAIL**".into() },
@@ -184,7 +178,7 @@ fn markdown_report(out: &mut dyn Write, report: &ProbeReport) -> io::Result<()> 
                     .and_then(|t| t.days_left)
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
-                failed.join("; "),
+                r.failed_checks(),
             ]
         })
         .collect();

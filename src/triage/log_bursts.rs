@@ -4,9 +4,8 @@
 //! read exactly as `oncall logs grep --level error --since 1h` reads them.
 
 use super::model::LogBurst;
-use crate::logs::levels::{self, Level};
-use crate::logs::matcher::{LineFilter, PatternSpec};
-use crate::logs::search::{Grep, GrepOptions, LineKind, LineSink, Mode};
+use crate::logs::levels::Level;
+use crate::logs::search::{Grep, GrepOptions, LineKind, LineSink};
 use crate::logs::signatures::SignatureTable;
 use crate::logs::sources;
 use crate::logs::time_range::TimeRange;
@@ -60,29 +59,11 @@ pub fn scan(paths: &[PathBuf]) -> Result<Vec<LogBurst>, String> {
         sources::discover(&paths).map_err(|e| format!("{}: {}", e.path.display(), e.why))?;
     let clock = Clock::system();
     let now = clock.now_ms();
-    let grep = Grep::new(
-        GrepOptions {
-            patterns: PatternSpec {
-                patterns: vec![levels::PREFILTER.to_string()],
-                ..PatternSpec::default()
-            },
-            filter: LineFilter {
-                level: Some(Level::Error),
-                fields: Vec::new(),
-            },
-            invert: false,
-            before: 0,
-            after: 0,
-            max_count: None,
-            mode: Mode::Lines,
-            range: TimeRange {
-                since: Some(now - LOOKBACK_MS),
-                until: None,
-            },
-            timestamps: true,
-        },
-        clock,
-    )?;
+    let range = TimeRange {
+        since: Some(now - LOOKBACK_MS),
+        until: None,
+    };
+    let grep = Grep::new(GrepOptions::at_level(Level::Error, range), clock)?;
     let mut bursts = Vec::new();
     for source in &found.sources {
         let mut counter = BurstCounter {

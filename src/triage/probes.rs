@@ -40,15 +40,10 @@ pub fn run(targets: &[String], timeout: Duration) -> Result<Vec<ProbeOutcome>, S
         .results
         .into_iter()
         .map(|r| {
-            let failed: Vec<String> = r
-                .checks
-                .iter()
-                .filter(|c| !c.ok)
-                .map(|c| format!("{}: {}", c.name, c.detail))
-                .collect();
+            let failed = r.failed_checks();
             let detail = match (&r.error, failed.is_empty()) {
                 (Some(e), _) => e.clone(),
-                (None, false) => failed.join("; "),
+                (None, false) => failed,
                 (None, true) => format!(
                     "status {} in {:.0} ms",
                     r.status.map_or("-".into(), |s| s.to_string()),

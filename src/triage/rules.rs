@@ -73,6 +73,15 @@ impl Finding {
     }
 }
 
+/// The severity of something already past its warning limit.
+fn graded(critical: bool) -> Severity {
+    if critical {
+        Severity::Critical
+    } else {
+        Severity::Warning
+    }
+}
+
 fn pct(v: f64) -> String {
     format!("{v:.0}%")
 }
@@ -104,11 +113,7 @@ fn load(o: &Observations, out: &mut Vec<Finding>) {
     if per_cpu <= LOAD_PER_CPU_WARN {
         return;
     }
-    let sev = if per_cpu > LOAD_PER_CPU_CRIT {
-        Severity::Critical
-    } else {
-        Severity::Warning
-    };
+    let sev = graded(per_cpu > LOAD_PER_CPU_CRIT);
     let trend = if l.one > l.fifteen * 1.2 {
         "rising"
     } else if l.one < l.fifteen * 0.8 {
@@ -137,11 +142,7 @@ fn load(o: &Observations, out: &mut Vec<Finding>) {
 fn cpu(o: &Observations, out: &mut Vec<Finding>) {
     let Some(c) = &o.cpu else { return };
     if c.iowait_percent > IOWAIT_WARN {
-        let sev = if c.iowait_percent > IOWAIT_CRIT {
-            Severity::Critical
-        } else {
-            Severity::Warning
-        };
+        let sev = graded(c.iowait_percent > IOWAIT_CRIT);
         out.push(
             finding(
                 sev,
@@ -255,11 +256,7 @@ fn memory(o: &Observations, out: &mut Vec<Finding>) {
     }
     let avail = 100.0 * m.available_bytes as f64 / m.total_bytes as f64;
     if avail < MEM_AVAILABLE_WARN {
-        let sev = if avail < MEM_AVAILABLE_CRIT {
-            Severity::Critical
-        } else {
-            Severity::Warning
-        };
+        let sev = graded(avail < MEM_AVAILABLE_CRIT);
         let top = o
             .top_mem
             .first()
@@ -392,11 +389,7 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
             continue;
         }
         if fs.used_percent >= FS_USED_WARN {
-            let sev = if fs.used_percent >= FS_USED_CRIT {
-                Severity::Critical
-            } else {
-                Severity::Warning
-            };
+            let sev = graded(fs.used_percent >= FS_USED_CRIT);
             let pinned = o
                 .deleted
                 .as_ref()
@@ -439,11 +432,7 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
             );
         }
         if let Some(i) = fs.inodes_used_percent.filter(|i| *i >= INODES_WARN) {
-            let sev = if i >= INODES_CRIT {
-                Severity::Critical
-            } else {
-                Severity::Warning
-            };
+            let sev = graded(i >= INODES_CRIT);
             out.push(
                 finding(
                     sev,
@@ -492,11 +481,7 @@ fn network(o: &Observations, out: &mut Vec<Finding>) {
         );
     }
     if n.out_segments_per_second >= RETRANS_MIN_SEGMENTS && n.retransmit_percent > RETRANS_WARN {
-        let sev = if n.retransmit_percent > RETRANS_CRIT {
-            Severity::Critical
-        } else {
-            Severity::Warning
-        };
+        let sev = graded(n.retransmit_percent > RETRANS_CRIT);
         out.push(
             finding(
                 sev,
