@@ -65,10 +65,15 @@ struct Follow {
 
 impl Follow {
     fn start(args: &[&str]) -> Follow {
+        Follow::start_env(args, "0")
+    }
+
+    fn start_env(args: &[&str], poll: &str) -> Follow {
         let bin = assert_cmd::cargo::cargo_bin("oncall");
         let mut child = Command::new(bin)
             .args(["logs", "tail", "-f"])
             .args(args)
+            .env("ONCALL_FOLLOW_POLL", poll)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -160,6 +165,16 @@ fn seqs(lines: &[String]) -> HashMap<u64, usize> {
 
 #[test]
 fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
+    rotation(false);
+}
+
+/// The same with inotify off: the polling fallback must not lose lines across renames either.
+#[test]
+fn polling_fallback_across_renames_and_a_copytruncate() {
+    rotation(true);
+}
+
+fn rotation(poll: bool) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     let mut w = Writer {
@@ -168,7 +183,10 @@ fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
     };
     w.write_for(Duration::from_millis(50));
     // -n with more lines than exist: everything written before the follower started counts too.
-    let mut f = Follow::start(&["-n", "100000000", log.to_str().unwrap()]);
+    let mut f = Follow::start_env(
+        &["-n", "100000000", log.to_str().unwrap()],
+        if poll { "1" } else { "0" },
+    );
     let start_rate = Instant::now();
     w.write_for(Duration::from_millis(300));
     for gen in 1..=3 {
@@ -227,7 +245,7 @@ fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
         "lines lost other than just before the truncation\n{stderr}"
     );
     eprintln!(
-        "copytruncate: {} lines written between the copy and the truncation, {} lost by oncall \
+        "poll={poll} copytruncate: {} lines written between the copy and the truncation, {} lost by oncall \
          (unread at the truncation); 0 lost across renames; writer at {rate:.0} lines/s",
         after_truncate - between,
         lost.len()
@@ -236,6 +254,7 @@ fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
         stderr.contains("rotated") || stderr.contains("appeared"),
         "{stderr}"
     );
+    assert_eq!(stderr.contains("polling"), poll, "{stderr}");
     assert!(stderr.contains("truncated"), "{stderr}");
 }
 

@@ -292,6 +292,8 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     let opts = FollowOptions {
         grep,
         timestamps: json.then_some(clock),
+        // For filesystems whose changes inotify never reports, and to test the fallback.
+        force_poll: std::env::var_os("ONCALL_FOLLOW_POLL").is_some_and(|v| v == "1"),
         ..FollowOptions::default()
     };
     Follower::new(starts, opts).run(&mut printer)?;

@@ -59,6 +59,8 @@ pub struct FollowOptions {
     pub poll: Duration,
     /// Parse each line's timestamp (JSON output) with this clock.
     pub timestamps: Option<Clock>,
+    /// Poll only, no inotify (what happens anyway when inotify is unavailable).
+    pub force_poll: bool,
 }
 
 impl Default for FollowOptions {
@@ -68,6 +70,7 @@ impl Default for FollowOptions {
             drain_grace: Duration::from_secs(2),
             poll: Duration::from_millis(250),
             timestamps: None,
+            force_poll: false,
         }
     }
 }
@@ -183,7 +186,12 @@ impl Follower {
 
     /// Follows until the sink fails (a closed pipe) or the process is interrupted.
     pub fn run(&mut self, sink: &mut dyn FollowSink) -> io::Result<()> {
-        let mut inotify = match self.watch() {
+        let watched = if self.opts.force_poll {
+            Err(io::Error::other("polling requested"))
+        } else {
+            self.watch()
+        };
+        let mut inotify = match watched {
             Ok(i) => Some(i),
             Err(e) => {
                 if let Some(f) = self.files.first() {
