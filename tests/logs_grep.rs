@@ -288,3 +288,24 @@ fn exit_codes_and_one_line_errors() {
         assert!(err.starts_with("oncall: "), "{err}");
     }
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.log");
+    write_log(&p, &mut Gen::new(2, T0, 10), 200_000, None);
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let mut child = std::process::Command::new(bin)
+        .args(["logs", "grep", "INFO", p.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

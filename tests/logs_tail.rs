@@ -65,10 +65,15 @@ struct Follow {
 
 impl Follow {
     fn start(args: &[&str]) -> Follow {
+        Follow::start_env(args, "0")
+    }
+
+    fn start_env(args: &[&str], poll: &str) -> Follow {
         let bin = assert_cmd::cargo::cargo_bin("oncall");
         let mut child = Command::new(bin)
             .args(["logs", "tail", "-f"])
             .args(args)
+            .env("ONCALL_FOLLOW_POLL", poll)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -160,6 +165,16 @@ fn seqs(lines: &[String]) -> HashMap<u64, usize> {
 
 #[test]
 fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
+    rotation(false);
+}
+
+/// The same with inotify off: the polling fallback must not lose lines across renames either.
+#[test]
+fn polling_fallback_across_renames_and_a_copytruncate() {
+    rotation(true);
+}
+
+fn rotation(poll: bool) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     let mut w = Writer {
@@ -168,7 +183,10 @@ fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
     };
     w.write_for(Duration::from_millis(50));
     // -n with more lines than exist: everything written before the follower started counts too.
-    let mut f = Follow::start(&["-n", "100000000", log.to_str().unwrap()]);
+    let mut f = Follow::start_env(
+        &["-n", "100000000", log.to_str().unwrap()],
+        if poll { "1" } else { "0" },
+    );
     let start_rate = Instant::now();
     w.write_for(Duration::from_millis(300));
     for gen in 1..=3 {
@@ -185,7 +203,6 @@ fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
         w.file = Writer::open(&log);
         w.write_for(Duration::from_millis(300));
     }
-    let before_copy = w.next;
     // copytruncate: copy, then truncate while the writer goes on (O_APPEND: it restarts at 0).
     fs::copy(&log, dir.path().join("app.log.copy")).unwrap();
     let between = w.next;
@@ -210,32 +227,34 @@ fn follow_across_three_renames_and_a_copytruncate_sees_every_line_once() {
     let seen = seqs(&lines);
     let dups: Vec<_> = seen.iter().filter(|(_, c)| **c > 1).collect();
     assert!(dups.is_empty(), "lines printed twice: {dups:?}");
-    // Across renames: nothing lost.
-    let missing: Vec<u64> = (0..before_copy).filter(|n| !seen.contains_key(n)).collect();
-    assert!(
-        missing.is_empty(),
-        "lost across renames: {missing:?}\n{stderr}"
-    );
-    // After the truncation: nothing lost either.
+    // After the truncation: nothing lost.
     let missing: Vec<u64> = (after_truncate..=last)
         .filter(|n| !seen.contains_key(n))
         .collect();
     assert!(missing.is_empty(), "lost after truncation: {missing:?}");
-    // Copytruncate's window: lines written between the copy and the truncation, which a
-    // reader can lose if it had not read them before the truncation. Count and report.
-    let lost: Vec<u64> = (before_copy..after_truncate)
+    // Before it, copytruncate can lose only what the follower had not read when the file was
+    // truncated: a run of lines ending at the truncation. Everything else, across all three
+    // renames, must be there.
+    let lost: Vec<u64> = (0..after_truncate)
         .filter(|n| !seen.contains_key(n))
         .collect();
+    let run_start = after_truncate - lost.len() as u64;
+    assert_eq!(
+        lost,
+        (run_start..after_truncate).collect::<Vec<u64>>(),
+        "lines lost other than just before the truncation\n{stderr}"
+    );
     eprintln!(
-        "copytruncate: {} lines in the window ({} written during the copy), {} lost by oncall; writer at {rate:.0} lines/s",
-        after_truncate - before_copy,
-        between - before_copy,
+        "poll={poll} copytruncate: {} lines written between the copy and the truncation, {} lost by oncall \
+         (unread at the truncation); 0 lost across renames; writer at {rate:.0} lines/s",
+        after_truncate - between,
         lost.len()
     );
     assert!(
         stderr.contains("rotated") || stderr.contains("appeared"),
         "{stderr}"
     );
+    assert_eq!(stderr.contains("polling"), poll, "{stderr}");
     assert!(stderr.contains("truncated"), "{stderr}");
 }
 

@@ -249,6 +249,7 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
                     path: path.clone(),
                     offset: None,
                     line_number: None,
+                    bytes_before: Vec::new(),
                 });
                 continue;
             }
@@ -281,6 +282,7 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
             line_number: last
                 .first_line_number
                 .map(|f| f + last.lines.len() as u64 - 1),
+            bytes_before: last.bytes_before_end,
         });
     }
     if !args.follow {
@@ -290,6 +292,8 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     let opts = FollowOptions {
         grep,
         timestamps: json.then_some(clock),
+        // For filesystems whose changes inotify never reports, and to test the fallback.
+        force_poll: std::env::var_os("ONCALL_FOLLOW_POLL").is_some_and(|v| v == "1"),
         ..FollowOptions::default()
     };
     Follower::new(starts, opts).run(&mut printer)?;

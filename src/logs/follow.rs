@@ -59,6 +59,8 @@ pub struct FollowOptions {
     pub poll: Duration,
     /// Parse each line's timestamp (JSON output) with this clock.
     pub timestamps: Option<Clock>,
+    /// Poll only, no inotify (what happens anyway when inotify is unavailable).
+    pub force_poll: bool,
 }
 
 impl Default for FollowOptions {
@@ -68,6 +70,7 @@ impl Default for FollowOptions {
             drain_grace: Duration::from_secs(2),
             poll: Duration::from_millis(250),
             timestamps: None,
+            force_poll: false,
         }
     }
 }
@@ -79,6 +82,8 @@ pub struct Start {
     /// Offset just past the lines already shown; `None`: the file does not exist yet.
     pub offset: Option<u64>,
     pub line_number: Option<u64>,
+    /// The bytes just before `offset` as they were read (see `Handle::check`).
+    pub bytes_before: Vec<u8>,
 }
 
 /// Bytes kept from just before our offset, to notice a file rewritten under us.
@@ -95,7 +100,8 @@ struct Handle {
 }
 
 impl Handle {
-    fn open(path: &Path, offset: u64, line_number: Option<u64>) -> io::Result<Handle> {
+    /// `seen`: the bytes before `offset` as the caller read them; empty: read them now.
+    fn open(path: &Path, offset: u64, line_number: Option<u64>, seen: &[u8]) -> io::Result<Handle> {
         let file = File::open(path)?;
         let m = file.metadata()?;
         let mut h = Handle {
@@ -107,7 +113,9 @@ impl Handle {
             line_number,
             last_growth: Instant::now(),
         };
-        if offset > 0 {
+        if !seen.is_empty() {
+            h.check = seen[seen.len().saturating_sub(CHECK_LEN)..].to_vec();
+        } else if offset > 0 {
             let start = offset.saturating_sub(CHECK_LEN as u64);
             let mut buf = vec![0u8; (offset - start) as usize];
             if h.file.read_exact_at(&mut buf, start).is_ok() {
@@ -163,7 +171,7 @@ impl Follower {
             .map(|s| Followed {
                 current: s
                     .offset
-                    .and_then(|o| Handle::open(&s.path, o, s.line_number).ok()),
+                    .and_then(|o| Handle::open(&s.path, o, s.line_number, &s.bytes_before).ok()),
                 path: s.path,
                 draining: Vec::new(),
                 stamps: Stamps::default(),
@@ -178,7 +186,12 @@ impl Follower {
 
     /// Follows until the sink fails (a closed pipe) or the process is interrupted.
     pub fn run(&mut self, sink: &mut dyn FollowSink) -> io::Result<()> {
-        let mut inotify = match self.watch() {
+        let watched = if self.opts.force_poll {
+            Err(io::Error::other("polling requested"))
+        } else {
+            self.watch()
+        };
+        let mut inotify = match watched {
             Ok(i) => Some(i),
             Err(e) => {
                 if let Some(f) = self.files.first() {
@@ -260,7 +273,7 @@ impl Follower {
                 let ino = (m.dev(), m.ino());
                 let switched = f.current.as_ref().is_none_or(|h| h.ino != ino);
                 if switched {
-                    if let Ok(mut h) = Handle::open(&f.path, 0, Some(0)) {
+                    if let Ok(mut h) = Handle::open(&f.path, 0, Some(0), &[]) {
                         if h.ino == ino {
                             let had = f.current.take();
                             sink.notice(

@@ -15,6 +15,9 @@ pub struct LastLines {
     pub first_line_number: Option<u64>,
     /// Offset just past the last complete line: where following starts.
     pub end_offset: u64,
+    /// Up to 64 bytes just before `end_offset`, as read: a follower compares them later to
+    /// notice a file truncated and rewritten before it started.
+    pub bytes_before_end: Vec<u8>,
 }
 
 const BLOCK: u64 = 64 * 1024;
@@ -81,6 +84,7 @@ fn plain(
             ..LastLines::default()
         });
     }
+    let bytes_before_end = data[data.len().saturating_sub(64)..].to_vec();
     let mut lines: Vec<Vec<u8>> = data
         .strip_suffix(b"\n")
         .unwrap_or(&data)
@@ -109,6 +113,7 @@ fn plain(
         lines,
         first_line_number,
         end_offset: end,
+        bytes_before_end,
     })
 }
 
@@ -143,5 +148,6 @@ fn streamed(source: &Source, n: usize) -> io::Result<LastLines> {
         first_line_number: Some(total - lines.len() as u64 + 1),
         lines,
         end_offset: source.len,
+        bytes_before_end: Vec::new(),
     })
 }

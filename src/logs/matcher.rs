@@ -101,11 +101,21 @@ fn line_bounds(hay: &[u8], at: usize) -> (usize, usize) {
     (start, end)
 }
 
+impl FilteredMatcher {
+    /// No filter: every call goes straight to the regex (and `-v` keeps the fast path).
+    fn passthrough(&self) -> bool {
+        self.filter.is_empty()
+    }
+}
+
 impl Matcher for FilteredMatcher {
     type Captures = grep_matcher::NoCaptures;
     type Error = NoError;
 
     fn find_at(&self, hay: &[u8], at: usize) -> Result<Option<Match>, NoError> {
+        if self.passthrough() {
+            return Ok(self.inner.find_at(hay, at).unwrap_or(None));
+        }
         if self.invert {
             // Only reached line by line (we declare no line terminator in this mode).
             if let Some(m) = self.inner.find_at(hay, at).unwrap_or(None) {
@@ -131,7 +141,32 @@ impl Matcher for FilteredMatcher {
         Ok(grep_matcher::NoCaptures::new())
     }
 
+    fn shortest_match_at(&self, hay: &[u8], at: usize) -> Result<Option<usize>, NoError> {
+        if self.passthrough() {
+            return Ok(self.inner.shortest_match_at(hay, at).unwrap_or(None));
+        }
+        Ok(self.find_at(hay, at)?.map(|m| m.end()))
+    }
+
+    fn is_match_at(&self, hay: &[u8], at: usize) -> Result<bool, NoError> {
+        if self.passthrough() {
+            return Ok(self.inner.is_match_at(hay, at).unwrap_or(false));
+        }
+        Ok(self.shortest_match_at(hay, at)?.is_some())
+    }
+
+    fn non_matching_bytes(&self) -> Option<&grep_matcher::ByteSet> {
+        if self.passthrough() {
+            self.inner.non_matching_bytes()
+        } else {
+            None
+        }
+    }
+
     fn line_terminator(&self) -> Option<LineTerminator> {
+        if self.passthrough() {
+            return self.inner.line_terminator();
+        }
         if self.invert {
             None
         } else {
@@ -140,6 +175,9 @@ impl Matcher for FilteredMatcher {
     }
 
     fn find_candidate_line(&self, hay: &[u8]) -> Result<Option<LineMatchKind>, NoError> {
+        if self.passthrough() {
+            return Ok(self.inner.find_candidate_line(hay).unwrap_or(None));
+        }
         if self.invert {
             return Ok(self.shortest_match(hay)?.map(LineMatchKind::Confirmed));
         }
