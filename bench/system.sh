@@ -86,7 +86,10 @@ for a in range(100):
                 os.link(p, p + ".link")
             n += 1
 EOF
+# Written back before timing: dirty pages being flushed would compete with the walks.
+sync
 echo "   $(find "$TREE" -type f | wc -l) names, $(du -sh "$TREE" | cut -f1); cache warmed by hyperfine's warmup runs"
+echo "   load before timing: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these $(nproc) cores skews parallel walks)"
 DU_CMDS=("$ONCALL disk usage $TREE" "du -s $TREE")
 have dua && DU_CMDS+=("dua a $TREE")
 have dua || echo "   (dua not installed: that comparison is skipped)"
@@ -97,6 +100,7 @@ echo "   peak RSS: oncall $(peak_rss "$ONCALL" disk usage "$TREE"), du $(peak_rs
 
 echo
 echo "== filesystems"
+echo "   $(grep -c . /proc/self/mountinfo) mounts; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine -N --warmup 3 --output=pipe --export-json "$WORK/df.json" "$ONCALL disk" "df"
 ratios "$WORK/df.json"
 echo "   peak RSS: oncall $(peak_rss "$ONCALL" disk), df $(peak_rss df)"

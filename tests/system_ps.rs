@@ -241,3 +241,26 @@ fn bad_filters_are_usage_errors() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_terminal_width_gets_one_line_per_process() {
+    // GNU sleep adds up its arguments: a long command line that stays one process.
+    let mut args = vec!["sleep", "3603"];
+    args.extend(std::iter::repeat_n("0", 150));
+    let _long = Sleeper::start(&args);
+    let out = oncall()
+        .args(["ps", "--window", "0", "--top", "500"])
+        .env("COLUMNS", "150")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 150,
+            "{} chars: {line}",
+            line.chars().count()
+        );
+    }
+    assert!(text.contains("sleep 3603 0 0 0"), "{text}");
+    assert!(text.contains('…'), "the long command is cut: {text}");
+}

@@ -46,14 +46,18 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsReport) -> io::Result<()> {
             writeln!(out, "\n{}", footer(r))
         }
         Format::Table => {
+            let mut rows: Vec<Vec<String>> = rows.collect();
+            if let Some(width) = ui.width {
+                fit_command(&header, &mut rows, usize::from(width));
+            }
             let mut t = table::new(ui, &header);
             for row in rows {
                 t.add_row(row);
             }
             table::write(out, &t)?;
-            writeln!(out, "{}", footer(r))?;
+            writeln!(out, "{}", ui.wrap(&footer(r), 2))?;
             if r.partly_hidden > 0 || r.unreadable > 0 {
-                writeln!(out, "{}", ui.style.warn(&hidden_note(r)))?;
+                writeln!(out, "{}", ui.style.warn(&ui.wrap(&hidden_note(r), 2)))?;
             }
             ui.hint(
                 out,
@@ -93,6 +97,31 @@ fn cells(p: &Process, tree: bool) -> Vec<String> {
         units::elapsed(p.elapsed_seconds),
         command,
     ]
+}
+
+/// On a terminal, one line per process as `top` and `ps` do: the command (last column) is cut
+/// to the width the other columns leave, instead of wrapping over several lines.
+fn fit_command(header: &[&str], rows: &mut [Vec<String>], width: usize) {
+    let last = header.len() - 1;
+    // Each cell takes its text plus one space of padding on either side.
+    let used: usize = (0..last)
+        .map(|i| {
+            let widest = rows
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0);
+            widest + 2
+        })
+        .sum();
+    let room = width.saturating_sub(used + 2).max(12);
+    for row in rows {
+        let cmd = &mut row[last];
+        if cmd.chars().count() > room {
+            *cmd = cmd.chars().take(room - 1).chain(['…']).collect();
+        }
+    }
 }
 
 fn footer(r: &PsReport) -> String {

@@ -57,6 +57,24 @@ const PSEUDO: &[&str] = &[
     "none",
 ];
 
+/// Filesystems whose `statvfs` answers from in-kernel counters, with no server to wait for:
+/// asked inline (a thread each costs more than the call). Everything else (nfs, cifs, fuse.*,
+/// 9p, ceph, …) gets its own thread and the deadline.
+const LOCAL: &[&str] = &[
+    "ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "devtmpfs", "ramfs", "overlay", "vfat",
+    "exfat", "f2fs", "squashfs", "iso9660",
+];
+
+/// Whether `path` lies under one of `mounts` (its lookup would cross that mount).
+fn below_any(path: &str, mounts: &[&str]) -> bool {
+    mounts.iter().any(|m| {
+        *m == "/" && path != "/"
+            || path
+                .strip_prefix(m)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
 /// One line of mountinfo, the parts we use.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mount {
@@ -157,9 +175,18 @@ pub fn size_all(
     statvfs: fn(&std::path::Path) -> StatvfsResult,
 ) -> DiskReport {
     let (tx, rx) = mpsc::channel();
+    let remote: Vec<&str> = mounts
+        .iter()
+        .filter(|m| !LOCAL.contains(&m.fs_type.as_str()))
+        .map(|m| m.mount.as_str())
+        .collect();
     for (i, m) in mounts.iter().enumerate() {
-        let thread_tx = tx.clone();
         let path = PathBuf::from(&m.mount);
+        if LOCAL.contains(&m.fs_type.as_str()) && !below_any(&m.mount, &remote) {
+            let _ = tx.send((i, statvfs(&path)));
+            continue;
+        }
+        let thread_tx = tx.clone();
         // A small stack: these threads only make one system call. A thread stuck on a dead
         // mount is abandoned; the process exit ends it.
         let spawned = std::thread::Builder::new()
@@ -297,6 +324,15 @@ garbage line
             .collect();
         assert_eq!(shown, ["/ 254:0", "/dev/shm 0:27", "/mnt/with space 0:50"]);
         assert_eq!(select(parse_mountinfo(SAMPLE), true).len(), 6);
+    }
+
+    #[test]
+    fn paths_below_a_remote_mount_are_not_asked_inline() {
+        assert!(below_any("/mnt/nfs/sub", &["/mnt/nfs"]));
+        assert!(!below_any("/mnt/nfs2", &["/mnt/nfs"]));
+        assert!(!below_any("/mnt/nfs", &["/mnt/nfs"]));
+        assert!(below_any("/home", &["/"]));
+        assert!(!below_any("/", &["/"]));
     }
 
     #[test]
