@@ -93,7 +93,7 @@ echo "   load before timing: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the
 DU_CMDS=("$ONCALL disk usage $TREE" "du -s $TREE")
 have dua && DU_CMDS+=("dua a $TREE")
 have dua || echo "   (dua not installed: that comparison is skipped)"
-hyperfine -N --warmup 3 --output=pipe --export-json "$WORK/usage.json" "${DU_CMDS[@]}"
+hyperfine -N --warmup 3 --min-runs 20 --output=pipe --export-json "$WORK/usage.json" "${DU_CMDS[@]}"
 ratios "$WORK/usage.json"
 echo "   totals: oncall $("$ONCALL" disk usage "$TREE" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["allocated_bytes"])') bytes, du -sB1 $(du -sB1 "$TREE" | cut -f1) bytes"
 echo "   peak RSS: oncall $(peak_rss "$ONCALL" disk usage "$TREE"), du $(peak_rss du -s "$TREE")$(have dua && echo ", dua $(peak_rss dua a "$TREE")")"

@@ -136,7 +136,7 @@ fn json_has_the_design_fields_and_matches_ps_for_a_known_child() {
 
 #[test]
 fn filters_select_what_they_say() {
-    let child = Sleeper::start(&["sleep", "3601"]);
+    let child = Sleeper::start(&["sleep", "3601"]).settled();
     let pid = child.pid().to_string();
     let by_grep = stdout_json(&["ps", "--window", "0", "--json", "--grep", "^sleep 3601$"]);
     assert_eq!(processes(&by_grep).len(), 1, "{by_grep}");
@@ -162,12 +162,13 @@ fn a_zombie_is_found_by_state_and_counted() {
     // The child exits at once and is not reaped until `child` is dropped: a zombie.
     let mut child = Command::new("true").spawn().unwrap();
     let pid = child.id() as i64;
-    // Wait until the kernel shows it as a zombie (no timing: poll its state).
-    while !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .unwrap()
-        .contains(") Z ")
-    {
-        std::thread::yield_now();
+    // Wait until the kernel shows it as a zombie (polling, bounded; no timed assertion).
+    for _ in 0..5000 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if stat.contains(") Z ") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
     }
     let doc = stdout_json(&["ps", "--window", "0", "--json", "--state", "Z"]);
     let z = find(&doc, pid).expect("the zombie is listed");
