@@ -293,6 +293,32 @@ fn a_nearly_full_filesystem_is_critical() {
 }
 
 #[test]
+fn a_failing_probe_is_a_critical_finding() {
+    let _host = HOST.lock().unwrap_or_else(|e| e.into_inner());
+    // A port nobody listens on: bind one, note it, close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("http://127.0.0.1:{port}/health");
+    let r = triage(&["--probe", &target]);
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["title"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("Probe of {target} failed"))
+        })
+        .unwrap_or_else(|| panic!("no probe finding: {:?}", titles(&r)));
+    assert_eq!(f["severity"], "critical");
+    assert_eq!(r["sections"]["probes"][0]["ok"], false);
+}
+
+#[test]
 fn fail_on_sets_the_exit_code_and_markdown_is_markdown() {
     let _host = HOST.lock().unwrap_or_else(|e| e.into_inner());
     let _burner = burner();

@@ -140,6 +140,16 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
         ));
     }
     if let Some(n) = &o.network {
+        for (name, rx, tx) in &n.interface_throughput {
+            v.push((
+                "interface",
+                format!(
+                    "{name}: rx {}/s, tx {}/s",
+                    bytes(*rx as u64),
+                    bytes(*tx as u64)
+                ),
+            ));
+        }
         v.push((
             "tcp",
             format!(

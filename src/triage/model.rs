@@ -139,6 +139,8 @@ pub struct DeletedSpace {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Network {
+    /// Throughput of the busiest interfaces: (name, rx bytes/s, tx bytes/s).
+    pub interface_throughput: Vec<(String, f64, f64)>,
     /// Interfaces with errors or drops during the window: (name, errors+drops per second).
     pub interface_errors: Vec<(String, f64)>,
     pub retransmit_percent: f64,

@@ -695,6 +695,107 @@ mod tests {
             .collect()
     }
 
+    /// Every runbook a finding points to exists in the cheat sheet.
+    #[test]
+    fn every_runbook_named_exists() {
+        let o = Observations {
+            cpus: 1,
+            load: Some(Load {
+                one: 9.0,
+                five: 1.0,
+                fifteen: 1.0,
+            }),
+            cpu: Some(Cpu {
+                iowait_percent: 50.0,
+                steal_percent: 50.0,
+                idle_percent: 0.0,
+                run_queue: 9,
+                per_cpu_busy_percent: vec![100.0, 0.0, 0.0],
+                swap_out_pages_per_second: 1e4,
+                ..Default::default()
+            }),
+            memory: Some(Memory {
+                total_bytes: 100,
+                available_bytes: 1,
+                oom_kills_in_window: 1,
+                ..Default::default()
+            }),
+            pressure: Some(PressureNow {
+                cpu_some_avg10: Some(50.0),
+                memory_some_avg10: Some(50.0),
+                memory_full_avg10: Some(50.0),
+                io_some_avg10: Some(50.0),
+                io_full_avg10: Some(50.0),
+            }),
+            top_cpu: vec![ProcessUse {
+                cpu_percent: Some(100.0),
+                ..Default::default()
+            }],
+            disks_io: vec![DiskIo {
+                util_percent: 100.0,
+                ..Default::default()
+            }],
+            filesystems: vec![
+                FilesystemUse {
+                    used_percent: 99.0,
+                    inodes_used_percent: Some(99.0),
+                    ..Default::default()
+                },
+                FilesystemUse {
+                    not_responding: true,
+                    ..Default::default()
+                },
+            ],
+            deleted: Some(DeletedSpace {
+                total_bytes: 10 << 30,
+                holders: vec![(1, "x".into(), 10 << 30)],
+            }),
+            network: Some(Network {
+                interface_errors: vec![("e".into(), 1.0)],
+                retransmit_percent: 9.0,
+                out_segments_per_second: 1e3,
+                listen_overflows_in_window: 1,
+                ..Default::default()
+            }),
+            sockets: Some(Sockets {
+                close_wait: 1000,
+                time_wait: 1 << 20,
+                filling_listeners: vec![("a".into(), 9, 9, None)],
+                ..Default::default()
+            }),
+            cgroup: Some(Cgroup {
+                path: "/".into(),
+                memory_limit_bytes: Some(1),
+                memory_current_bytes: Some(1),
+                memory_oom_kills: Some(1),
+                throttled_percent: Some(99.0),
+            }),
+            kernel: Some(Kernel {
+                recent_errors: vec!["e".into()],
+                oom_victims: vec![("t".into(), 1, "x".into())],
+            }),
+            log_bursts: vec![LogBurst {
+                errors_last_15m: 1000,
+                ..Default::default()
+            }],
+            probes: vec![ProbeOutcome::default()],
+            ..Default::default()
+        };
+        let sheet = crate::cheat::sheet::Sheet::builtin();
+        let findings = evaluate(&o);
+        assert!(findings.len() >= 25, "{}", findings.len());
+        for f in findings {
+            if let Some(id) = f.runbook {
+                assert!(
+                    sheet.runbooks.iter().any(|r| r.id == id),
+                    "no runbook {id} for {}",
+                    f.title
+                );
+            }
+            assert!(!f.next.is_empty(), "{} has no next command", f.title);
+        }
+    }
+
     #[test]
     fn a_quiet_host_has_no_findings() {
         let o = Observations {
