@@ -35,6 +35,21 @@ pub fn current_limit() -> Option<CgroupMemory> {
     read_v1(&dir, &path)
 }
 
+/// (nr_periods, nr_throttled) of the current cgroup v2 `cpu.stat`, when it has a CPU quota:
+/// read at both ends of a window, they tell how often the quota held the group back.
+pub fn cpu_throttling() -> Option<(u64, u64)> {
+    let membership = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
+    let path = membership_of(&membership, |c| c.is_empty(), true)?;
+    let dir = locate(&mountinfo, "cgroup2", None, &path)?;
+    let stat = std::fs::read_to_string(dir.join("cpu.stat")).ok()?;
+    let value = |key: &str| {
+        stat.lines()
+            .find_map(|l| l.strip_prefix(key)?.trim().parse::<u64>().ok())
+    };
+    Some((value("nr_periods ")?, value("nr_throttled ")?))
+}
+
 /// The path of the hierarchy whose controller list satisfies `pick`.
 fn membership_of(text: &str, pick: impl Fn(&str) -> bool, v2: bool) -> Option<String> {
     text.lines().find_map(|line| {

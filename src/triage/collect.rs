@@ -102,7 +102,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     });
     expected.push("kernel");
     spawn(&tx, "kernel", || {
-        let boot = boot_time();
+        let boot = procfs::boot_time_secs().unwrap_or(0);
         let oom = kernel_log::oom_kills(boot)?;
         let errors = kernel_log::recent_errors(boot, 15 * 60)?;
         Ok(Part::Kernel(Kernel {
@@ -161,12 +161,12 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let host0 = host_counters::snapshot();
     let procs0 = processes::snapshot(opts_p);
     let net0 = net_stats::snapshot();
-    let throttle0 = cgroup_throttling();
+    let throttle0 = cgroup::cpu_throttling();
     thread::sleep(opts.window);
     let host1 = host_counters::snapshot();
     let procs1 = processes::snapshot(opts_p);
     let net1 = net_stats::snapshot();
-    let throttle1 = cgroup_throttling();
+    let throttle1 = cgroup::cpu_throttling();
     let window_ms = opts.window.as_millis() as u64;
 
     let mut o = Observations::default();
@@ -374,29 +374,6 @@ fn absorb(o: &mut Observations, part: Part, throttled: Option<f64>) {
         Part::Logs(l) => o.log_bursts = l,
         Part::Probes(p) => o.probes = p,
     }
-}
-
-fn boot_time() -> u64 {
-    std::fs::read_to_string("/proc/stat")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("btime ").map(|v| v.trim().parse().ok()))
-                .flatten()
-        })
-        .unwrap_or(0)
-}
-
-/// (nr_periods, nr_throttled) of this process's cgroup v2 `cpu.stat`, when it has a quota.
-fn cgroup_throttling() -> Option<(u64, u64)> {
-    let own = std::fs::read_to_string("/proc/self/cgroup").ok()?;
-    let path = own.lines().find_map(|l| l.strip_prefix("0::"))?;
-    let stat = std::fs::read_to_string(format!("/sys/fs/cgroup{path}/cpu.stat")).ok()?;
-    let value = |k: &str| {
-        stat.lines()
-            .find_map(|l| l.strip_prefix(k)?.trim().parse::<u64>().ok())
-    };
-    Some((value("nr_periods ")?, value("nr_throttled ")?))
 }
 
 fn filesystem_use(f: &disks::Filesystem) -> FilesystemUse {
