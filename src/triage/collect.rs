@@ -228,12 +228,19 @@ pub fn collect(opts: &TriageOptions) -> Collected {
             (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
         },
     ));
+    let (cpu_psi, mem_psi, io_psi) = (
+        pressure::read("cpu"),
+        pressure::read("memory"),
+        pressure::read("io"),
+    );
+    let full =
+        |p: &Option<pressure::Pressure>| p.as_ref().and_then(|p| p.full.as_ref().map(|f| f.avg10));
     o.pressure = Some(PressureNow {
-        cpu_some_avg10: pressure::read("cpu").map(|p| p.some.avg10),
-        memory_some_avg10: pressure::read("memory").map(|p| p.some.avg10),
-        memory_full_avg10: pressure::read("memory").and_then(|p| p.full.map(|f| f.avg10)),
-        io_some_avg10: pressure::read("io").map(|p| p.some.avg10),
-        io_full_avg10: pressure::read("io").and_then(|p| p.full.map(|f| f.avg10)),
+        cpu_some_avg10: cpu_psi.as_ref().map(|p| p.some.avg10),
+        memory_some_avg10: mem_psi.as_ref().map(|p| p.some.avg10),
+        memory_full_avg10: full(&mem_psi),
+        io_some_avg10: io_psi.as_ref().map(|p| p.some.avg10),
+        io_full_avg10: full(&io_psi),
     })
     .filter(|p| p.cpu_some_avg10.is_some() || p.memory_some_avg10.is_some());
     sections.push(now_section(
