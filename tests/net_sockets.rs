@@ -24,8 +24,7 @@ struct Loopback {
 }
 
 fn loopback(n: usize) -> Loopback {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let (listener, port) = quiet_listener();
     let mut clients = Vec::new();
     let mut accepted = Vec::new();
     for _ in 0..n {
@@ -43,6 +42,64 @@ fn loopback(n: usize) -> Loopback {
         _accepted: accepted,
         client_ports,
     }
+}
+
+/// A listener on a port that no other socket on the host touches. Ports come from below the
+/// kernel's ephemeral range, which neither `connect()` nor `bind(:0)` hands out: on a busy
+/// host every ephemeral port a listener gets may still be the remote end of some other
+/// test's closed clients lingering in TIME-WAIT, which a `--port` filter counts and which
+/// may expire between the `ss` and the `oncall` run.
+fn quiet_listener() -> (TcpListener, u16) {
+    quiet_listener_on(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap()
+}
+
+fn quiet_listener_on(mut addr: SocketAddr) -> std::io::Result<(TcpListener, u16)> {
+    let first_ephemeral: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32768);
+    let low = 10_000.min(first_ephemeral / 2);
+    let span = u32::from(first_ephemeral - low);
+    // A different start per process and call, so parallel tests rarely try the same port.
+    static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let seed = std::process::id()
+        .wrapping_mul(7919)
+        .wrapping_add(CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * 104_729);
+    let mut last_error = None;
+    for i in 0..500u32 {
+        let port = low + (seed.wrapping_add(i * 7_777) % span) as u16;
+        if sockets_touching_port(port) != 0 {
+            continue;
+        }
+        addr.set_port(port);
+        match TcpListener::bind(addr) {
+            Ok(listener) => return Ok((listener, port)),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last_error = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no quiet loopback port in 500 tries")))
+}
+
+/// How many TCP sockets (IPv4 and IPv6) have `port` at either end, from /proc/net/tcp*.
+fn sockets_touching_port(port: u16) -> usize {
+    let hex = format!(":{port:04X}");
+    ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .flat_map(|text| {
+            text.lines()
+                .skip(1)
+                .filter(|line| {
+                    let mut fields = line.split_whitespace().skip(1);
+                    let local = fields.next().unwrap_or("");
+                    let remote = fields.next().unwrap_or("");
+                    local.ends_with(&hex) || remote.ends_with(&hex)
+                })
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .count()
 }
 
 /// (state, local, remote) as `ss` and `oncall` both can say it.
@@ -167,8 +224,8 @@ fn my_comm() -> String {
 }
 
 fn ipv6_loopback() -> Option<TcpListener> {
-    match TcpListener::bind((Ipv6Addr::LOCALHOST, 0)) {
-        Ok(l) => Some(l),
+    match quiet_listener_on(SocketAddr::from((Ipv6Addr::LOCALHOST, 0))) {
+        Ok((l, _)) => Some(l),
         Err(e) => {
             eprintln!("skipping the IPv6 part: no [::1] here ({e})");
             None
@@ -298,17 +355,20 @@ struct Zoo {
     _lo: Loopback,
     _v6: Option<(TcpListener, TcpStream, TcpStream)>,
     _udp: (UdpSocket, UdpSocket),
-    ports: Vec<u16>,
+    /// The test's TCP ports, all bound by it and quiet when taken (see `quiet_listener`).
+    tcp_ports: Vec<u16>,
+    /// The UDP ports, kept apart: the same number may be a stranger's TCP port meanwhile.
+    udp_ports: Vec<u16>,
     tcp4: u16,
     time_wait: Option<String>,
 }
 
 fn zoo() -> Zoo {
     let lo = loopback(3);
-    let mut ports = vec![lo.port];
+    let mut tcp_ports = vec![lo.port];
     let v6 = ipv6_loopback().map(|l| {
         let port = l.local_addr().unwrap().port();
-        ports.push(port);
+        tcp_ports.push(port);
         let c = TcpStream::connect((Ipv6Addr::LOCALHOST, port)).unwrap();
         let a = l.accept().unwrap().0;
         (l, c, a)
@@ -316,8 +376,10 @@ fn zoo() -> Zoo {
     let u1 = UdpSocket::bind("127.0.0.1:0").unwrap();
     let u2 = UdpSocket::bind("127.0.0.1:0").unwrap();
     u2.connect(u1.local_addr().unwrap()).unwrap();
-    ports.push(u1.local_addr().unwrap().port());
-    ports.push(u2.local_addr().unwrap().port());
+    let udp_ports = vec![
+        u1.local_addr().unwrap().port(),
+        u2.local_addr().unwrap().port(),
+    ];
     // The side that closes first waits in time-wait.
     let c = TcpStream::connect(("127.0.0.1", lo.port)).unwrap();
     let (a, _) = lo.listener.accept().unwrap();
@@ -340,7 +402,8 @@ fn zoo() -> Zoo {
         _lo: lo,
         _v6: v6,
         _udp: (u1, u2),
-        ports,
+        tcp_ports,
+        udp_ports,
         time_wait,
     }
 }
@@ -391,8 +454,13 @@ fn filters_agree_with_ss_for_the_same_filter() {
         for s in sockets(&v) {
             assert!(check(s, z.tcp4), "{ours:?} let through {s}");
         }
-        let a = oncall_tuples(&args, &z.ports);
-        let b = ss_tuples(&theirs, &z.ports);
+        let ports = if ours.contains(&"--udp") {
+            &z.udp_ports
+        } else {
+            &z.tcp_ports
+        };
+        let a = oncall_tuples(&args, ports);
+        let b = ss_tuples(&theirs, ports);
         assert_eq!(a, b, "oncall net {ours:?} vs ss {theirs:?}");
         assert!(
             !a.is_empty() || ours.contains(&"-6") || ours.contains(&"time-wait"),
