@@ -963,7 +963,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__probe)
-            opts="-4 -6 -H -h --targets --concurrency --each-ip --insecure --cacert --max-redirects --connect-timeout --timeout --expect-status --expect-body --expect-json --expect-header --max-latency --min-cert-days --retries --interval --failure-threshold --success-threshold --watch --nagios --balancer --reuse --backend-header --backend-field --backend-cookie --gateway --header --bearer --origin --json --format --color --no-hints --help"
+            opts="-4 -6 -H -h --targets --concurrency --each-ip --resolve --insecure --cacert --max-redirects --connect-timeout --timeout --expect-status --expect-body --expect-json --expect-header --max-latency --min-cert-days --retries --interval --failure-threshold --success-threshold --watch --nagios --balancer --reuse --backend-header --backend-field --backend-cookie --gateway --header --bearer --origin --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,6 +974,10 @@ _oncall() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

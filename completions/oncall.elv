@@ -248,6 +248,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
         &'oncall;probe'= {
             cand --targets 'Read targets from a file, one per line (each may add its own --expect-… checks)'
             cand --concurrency 'Targets probed at once'
+            cand --resolve 'Use these addresses for HOST:PORT instead of DNS, as curl''s --resolve'
             cand --cacert 'Trust this CA bundle'
             cand --max-redirects 'Redirects to follow'
             cand --connect-timeout 'Time allowed to connect'

@@ -242,6 +242,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l targets -d 'Read targets from a file, one per line (each may add its own --expect-… checks)' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l concurrency -d 'Targets probed at once' -r
+complete -c oncall -n "__fish_oncall_using_subcommand probe" -l resolve -d 'Use these addresses for HOST:PORT instead of DNS, as curl\'s --resolve' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l cacert -d 'Trust this CA bundle' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l max-redirects -d 'Redirects to follow' -r
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -l connect-timeout -d 'Time allowed to connect' -r

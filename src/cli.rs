@@ -397,6 +397,9 @@ pub struct ProbeArgs {
     /// Probe every address the name resolves to
     #[arg(long)]
     pub each_ip: bool,
+    /// Use these addresses for HOST:PORT instead of DNS, as curl's --resolve
+    #[arg(long, value_name = "HOST:PORT:ADDR[,ADDR…]")]
+    pub resolve: Vec<String>,
     /// Do not verify TLS certificates (the output says so)
     #[arg(long)]
     pub insecure: bool,

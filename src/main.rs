@@ -10,7 +10,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = match parse() {
         Ok(cli) => cli,
-        Err(e) => return ExitCode::from(clap_error(e)),
+        Err(e) => return ExitCode::from(clap_error(e, nagios_requested())),
     };
     let ui = Ui::new(cli.global.format(), cli.global.color, !cli.global.no_hints);
     let stdout = io::stdout();
@@ -53,8 +53,16 @@ fn parse_with<T: CommandFactory + FromArgMatches>(
     parsed
 }
 
-/// Help and version go to stdout with exit 0; a usage error is one line on stderr, exit 2.
-fn clap_error(e: clap::Error) -> u8 {
+/// `oncall probe … --nagios`: Nagios reads bad input as UNKNOWN (3) from stdout, even when
+/// it is the parser that rejects a value (`--timeout soon`).
+fn nagios_requested() -> bool {
+    let mut args = std::env::args_os().skip(1);
+    args.next().is_some_and(|a| a == "probe") && args.any(|a| a == "--nagios")
+}
+
+/// Help and version go to stdout with exit 0; a usage error is one line on stderr, exit 2
+/// (or, for a Nagios check, the UNKNOWN line on stdout and exit 3).
+fn clap_error(e: clap::Error, nagios: bool) -> u8 {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp
@@ -79,6 +87,11 @@ fn clap_error(e: clap::Error) -> u8 {
                 .find(|l| l.trim_start().starts_with("tip:"))
                 .map(|t| format!(" ({})", t.trim()))
                 .unwrap_or_default();
+            if nagios {
+                let line = format!("{first}{tip}").replace('|', "/");
+                let _ = writeln!(io::stdout(), "PROBE UNKNOWN - {line}");
+                return oncall::render::probe::NagiosState::Unknown as u8;
+            }
             let _ = writeln!(io::stderr(), "oncall: {first}{tip}");
             exit_codes::USAGE
         }

@@ -438,6 +438,95 @@ fn each_ip_probes_every_address_with_the_same_host() {
     assert_eq!(code, 0, "{doc:#}");
 }
 
+/// Two nodes behind one name, as DNS round-robin would give them: 127.0.0.1 healthy and
+/// 127.0.0.2 failing, on the same port, the name pinned to both with `--resolve`.
+#[test]
+fn each_ip_shows_the_one_bad_node_behind_a_name() {
+    let good = TestServer::http(|r: &Req| Reply::new(200, r.header("host").unwrap_or("")));
+    let port = good.port();
+    let bad_addr: std::net::SocketAddr = format!("127.0.0.2:{port}").parse().unwrap();
+    let _bad = match TestServer::http_on(bad_addr, |r: &Req| {
+        Reply::new(503, r.header("host").unwrap_or(""))
+    }) {
+        Ok(s) => s,
+        Err(e) => panic!("cannot listen on {bad_addr} (all of 127/8 is loopback on Linux): {e}"),
+    };
+    let pin = format!("svc.test:{port}:127.0.0.1,127.0.0.2");
+    let url = format!("http://svc.test:{port}/health");
+    let (code, doc) = probe(&["--resolve", &pin, "--each-ip", &url]);
+    assert_eq!(code, 1, "one node fails: {doc:#}");
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{doc:#}");
+    let by_remote = |addr: &str| {
+        results
+            .iter()
+            .find(|r| r["remote"] == addr)
+            .unwrap_or_else(|| panic!("no result from {addr}: {doc:#}"))
+    };
+    let ok = by_remote(&format!("127.0.0.1:{port}"));
+    assert_eq!(ok["ok"], true);
+    assert_eq!(ok["status"], 200);
+    let failing = by_remote(&format!("127.0.0.2:{port}"));
+    assert_eq!(failing["ok"], false);
+    assert_eq!(failing["status"], 503);
+    // Both carry the name, not the address, as Host.
+    let want = format!("^svc.test:{port}$");
+    let (code, doc) = probe(&[
+        "--resolve",
+        &pin,
+        "--each-ip",
+        &url,
+        "--expect-body",
+        &want,
+        "--expect-status",
+        "200-599",
+    ]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["results"].as_array().unwrap().len(), 2);
+}
+
+/// A name resolving to ::1 first and 127.0.0.1 second still reaches a server listening on
+/// IPv4 only, and the report names the address used.
+#[test]
+fn a_name_with_a_refused_first_address_falls_through_to_the_next() {
+    let s = app();
+    let port = s.port();
+    let pin = format!("svc.test:{port}:[::1],127.0.0.1");
+    let url = format!("http://svc.test:{port}/health");
+    let (code, doc) = probe(&["--resolve", &pin, &url]);
+    assert_eq!(code, 0, "{doc:#}");
+    let r = &doc["results"][0];
+    assert_eq!(r["remote"], format!("127.0.0.1:{port}"));
+    assert_eq!(r["ip_family"], "ipv4");
+    let resolved: Vec<&str> = r["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        resolved,
+        [format!("[::1]:{port}"), format!("127.0.0.1:{port}")]
+    );
+    // -6 leaves only the refused address.
+    let (code, doc) = probe(&["--resolve", &pin, "-6", &url]);
+    assert_eq!(code, 1, "{doc:#}");
+}
+
+#[test]
+fn a_malformed_resolve_is_bad_input() {
+    let out = oncall()
+        .args(["probe", "--resolve", "svc.test:80", "http://svc.test/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("oncall: --resolve") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
 #[test]
 fn headers_and_bearer_are_sent_and_never_printed() {
     let s = app();
@@ -577,6 +666,25 @@ fn nagios_states_and_perfdata() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("PROBE UNKNOWN"));
+    // A value the parser itself rejects is UNKNOWN too, on stdout where Nagios reads it.
+    let out = oncall()
+        .args(["probe", &s.url("/health"), "--nagios", "--timeout", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("PROBE UNKNOWN - ")
+            && text.contains("--timeout")
+            && text.lines().count() == 1,
+        "{text}"
+    );
+    // Without --nagios the same mistake is a usage error (2).
+    let out = oncall()
+        .args(["probe", &s.url("/health"), "--timeout", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::exit_codes;
 use crate::probe::balancer::{self, BalancerOptions, Identify};
 use crate::probe::checks::{CheckSpec, StatusSet};
 use crate::probe::gateway::{self, GatewayOptions};
-use crate::probe::resolve::Family;
+use crate::probe::resolve::{Family, Override, Resolver};
 use crate::probe::{self, run, target, targets_file, watch, Ctx, ProbeOptions, TargetSpec};
 use crate::render::probe::{self as view, NagiosState};
 use crate::render::{Format, Ui};
@@ -68,12 +68,20 @@ fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Er
         return Err(Error::usage("--concurrency", "must be at least 1"));
     }
     let opts = ProbeOptions {
-        family: if args.ipv4 {
-            Family::V4
-        } else if args.ipv6 {
-            Family::V6
-        } else {
-            Family::Any
+        resolver: Resolver {
+            family: if args.ipv4 {
+                Family::V4
+            } else if args.ipv6 {
+                Family::V6
+            } else {
+                Family::Any
+            },
+            overrides: args
+                .resolve
+                .iter()
+                .map(|r| Override::parse(r))
+                .collect::<Result<_, _>>()
+                .map_err(Error::Usage)?,
         },
         each_ip: args.each_ip,
         connect_timeout: args.connect_timeout,

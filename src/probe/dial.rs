@@ -4,7 +4,7 @@
 
 use super::connect;
 use super::report::{Phases, TlsReport};
-use super::resolve::{self, Family};
+use super::resolve::Resolver;
 use super::target::Target;
 use super::tls::{self, TlsSettings};
 use std::net::{IpAddr, SocketAddr};
@@ -19,7 +19,7 @@ pub struct DialSpec<'a> {
     pub target: &'a Target,
     /// `--each-ip`: this address instead of resolving (same Host and SNI).
     pub pin: Option<IpAddr>,
-    pub family: Family,
+    pub resolver: &'a Resolver,
     pub connect_timeout: Duration,
     pub tls: Option<(&'a TlsSettings, &'a [&'a [u8]])>,
 }
@@ -67,7 +67,7 @@ pub async fn dial(spec: DialSpec<'_>) -> Dialed {
     let addrs = match spec.pin {
         Some(ip) => vec![SocketAddr::new(ip, t.port)],
         None => {
-            let (r, took) = resolve::resolve(&t.host, t.port, spec.family).await;
+            let (r, took) = spec.resolver.resolve(&t.host, t.port).await;
             d.phases.dns = ms(took);
             match r {
                 Ok(a) => a,

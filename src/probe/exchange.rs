@@ -40,7 +40,7 @@ pub async fn fetch(
                 let d = dial::dial(DialSpec {
                     target: t,
                     pin: None,
-                    family: ctx.opts.family,
+                    resolver: &ctx.opts.resolver,
                     connect_timeout: ctx.opts.connect_timeout,
                     tls: t.scheme.tls().then_some((&ctx.tls, ALPN_HTTP)),
                 })

@@ -118,7 +118,7 @@ pub async fn attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Probe
     let d = dial::dial(DialSpec {
         target: t,
         pin,
-        family: ctx.opts.family,
+        resolver: &ctx.opts.resolver,
         connect_timeout: ctx.opts.connect_timeout,
         tls: t
             .scheme

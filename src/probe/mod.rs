@@ -28,13 +28,14 @@ pub mod watch;
 
 use checks::CheckSpec;
 use hyper::header::{HeaderName, HeaderValue};
-use resolve::Family;
+use resolve::Resolver;
 use std::time::Duration;
 use target::Target;
 
 /// Everything a run needs, decided from the flags.
 pub struct ProbeOptions {
-    pub family: Family,
+    /// `-4`/`-6` and `--resolve`.
+    pub resolver: Resolver,
     pub each_ip: bool,
     pub connect_timeout: Duration,
     /// The whole probe of one target (all hops of a redirect chain).

@@ -93,7 +93,7 @@ fn dial_spec<'a>(
     DialSpec {
         target: t,
         pin,
-        family: ctx.opts.family,
+        resolver: &ctx.opts.resolver,
         connect_timeout: ctx.opts.connect_timeout,
         tls: t.scheme.tls().then_some((&ctx.tls, alpn)),
     }
@@ -349,8 +349,11 @@ async fn expand(ctx: &Ctx, specs: Vec<TargetSpec>) -> Vec<Job> {
             jobs.push(Job { spec, pin: None });
             continue;
         }
-        let (addrs, _) =
-            resolve::resolve(&spec.target.host, spec.target.port, ctx.opts.family).await;
+        let (addrs, _) = ctx
+            .opts
+            .resolver
+            .resolve(&spec.target.host, spec.target.port)
+            .await;
         match addrs {
             Ok(addrs) => jobs.extend(addrs.into_iter().map(|a| Job {
                 spec: spec.clone(),

@@ -3,7 +3,7 @@
 
 use super::model::ProbeOutcome;
 use crate::probe::checks::CheckSpec;
-use crate::probe::resolve::Family;
+use crate::probe::resolve::{Family, Resolver};
 use crate::probe::{self, run, target, Ctx, ProbeOptions, TargetSpec};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +20,7 @@ pub fn run(targets: &[String], timeout: Duration) -> Result<Vec<ProbeOutcome>, S
         })
         .collect::<Result<Vec<_>, String>>()?;
     let opts = ProbeOptions {
-        family: Family::Any,
+        resolver: Resolver::new(Family::Any),
         each_ip: false,
         connect_timeout: timeout.min(Duration::from_secs(2)),
         timeout,

@@ -73,8 +73,28 @@ impl TestServer {
         Self::start(Some(tls), Arc::new(handler))
     }
 
+    /// A plain HTTP server on this address (another loopback address such as 127.0.0.2
+    /// stands for a second node behind one name).
+    pub fn http_on(
+        addr: SocketAddr,
+        handler: impl Fn(&Req) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<TestServer> {
+        Ok(Self::serve_on(
+            TcpListener::bind(addr)?,
+            None,
+            Arc::new(handler),
+        ))
+    }
+
     fn start(tls: Option<Arc<rustls::ServerConfig>>, handler: Handler) -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        Self::serve_on(TcpListener::bind("127.0.0.1:0").unwrap(), tls, handler)
+    }
+
+    fn serve_on(
+        listener: TcpListener,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: Handler,
+    ) -> TestServer {
         let addr = listener.local_addr().unwrap();
         thread::spawn(move || {
             for conn in listener.incoming() {
