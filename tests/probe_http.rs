@@ -604,6 +604,13 @@ fn prometheus_output_uses_blackbox_names() {
         "{text}"
     );
     assert!(text.contains(&format!("probe_http_status_code{{target=\"{bad}\"}} 500\n")));
+    // The test server sends Content-Length; "boom" is 4 bytes.
+    assert!(
+        text.contains(&format!(
+            "probe_http_content_length{{target=\"{bad}\"}} 4\n"
+        )),
+        "{text}"
+    );
     for phase in ["resolve", "connect", "tls", "processing", "transfer"] {
         assert!(
             text.contains(&format!(

@@ -184,6 +184,11 @@ fn min_cert_days_warns_before_expiry() {
         .unwrap()
         .to_string();
     assert!(text.contains("probe_ssl_earliest_cert_expiry{"), "{text}");
+    // Verified against --cacert: the last verified chain's expiry is given too.
+    assert!(
+        text.contains("probe_ssl_last_chain_expiry_timestamp_seconds{"),
+        "{text}"
+    );
     assert!(
         text.contains("probe_tls_version_info{") && text.contains("version=\"TLS 1.3\"} 1"),
         "{text}"

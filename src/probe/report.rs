@@ -121,6 +121,8 @@ pub struct ProbeResult {
     pub http_version: Option<&'static str>,
     pub phases_ms: Phases,
     pub body_bytes: Option<u64>,
+    /// The final response's Content-Length header, when it has one.
+    pub content_length: Option<u64>,
     /// The body was longer than the cap and was not read to its end.
     pub body_truncated: bool,
     pub checks: Vec<CheckResult>,

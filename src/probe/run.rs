@@ -36,6 +36,7 @@ pub fn from_dial(spec: &TargetSpec, d: &Dialed) -> ProbeResult {
         http_version: None,
         phases_ms: d.phases,
         body_bytes: None,
+        content_length: None,
         body_truncated: false,
         checks: Vec::new(),
         tls: d.tls.clone(),
@@ -197,6 +198,10 @@ async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Prob
             }
         }
         r.body_bytes = Some(resp.body_bytes);
+        r.content_length = resp
+            .headers
+            .get(hyper::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.trim().parse().ok());
         r.body_truncated = resp.truncated;
         r.checks.extend(checks::http_checks(
             &spec.checks,
@@ -271,6 +276,7 @@ fn timed_out(spec: &TargetSpec, msg: &str) -> ProbeResult {
         http_version: None,
         phases_ms: Default::default(),
         body_bytes: None,
+        content_length: None,
         body_truncated: false,
         checks: vec![CheckResult::new("timeout", false, msg)],
         tls: None,

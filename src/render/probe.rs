@@ -315,6 +315,13 @@ pub fn prometheus(report: &ProbeReport) -> String {
                     b as f64,
                 );
             }
+            // blackbox says -1 when the response has no Content-Length.
+            add(
+                "probe_http_content_length",
+                "Length of the response content (Content-Length, -1 when absent)",
+                plain.clone(),
+                r.content_length.map_or(-1.0, |n| n as f64),
+            );
             let regex_failed = r
                 .checks
                 .iter()
@@ -334,6 +341,16 @@ pub fn prometheus(report: &ProbeReport) -> String {
                     plain.clone(),
                     e as f64,
                 );
+                // blackbox's last verified chain; here, the chain the server sent, once
+                // verification passed (one chain, so the earliest expiry is its expiry).
+                if t.verified {
+                    add(
+                        "probe_ssl_last_chain_expiry_timestamp_seconds",
+                        "Earliest expiry in the last verified chain (Unix seconds)",
+                        plain.clone(),
+                        e as f64,
+                    );
+                }
             }
             if let Some(v) = &t.version {
                 let v = v.replace("TLSv", "TLS ");
