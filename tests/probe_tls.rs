@@ -5,7 +5,7 @@ mod support;
 
 use serde_json::Value;
 use support::oncall;
-use support::servers::{Pki, Reply, Req, TestServer};
+use support::servers::{Pki, Reply, Req, SelfSigned, TestServer};
 
 fn probe(args: &[&str]) -> (i32, Value, String) {
     let out = oncall()
@@ -257,4 +257,40 @@ fn nginx_over_tls_negotiates_http2_by_alpn() {
     assert_eq!(r["tls"]["alpn"], "h2");
     assert_eq!(r["tls"]["verified"], true);
     assert!(r["tls"]["version"].as_str().unwrap().starts_with("TLSv1."));
+}
+
+/// `curl --cacert self-signed.pem` trusts the server certificate itself, even when it is
+/// marked CA:TRUE (which webpki alone refuses as an end entity); its name and dates are
+/// still checked.
+#[test]
+fn a_self_signed_certificate_given_with_cacert_is_trusted() {
+    let cert = SelfSigned::new(&["localhost"], -1, 30);
+    let s = TestServer::https(cert.config.clone(), |_: &Req| Reply::new(200, "ok"));
+    let pem = cert.pem.to_str().unwrap();
+    let (code, doc, err) = probe(&[&url(&s), "--cacert", pem]);
+    assert_eq!(code, 0, "{doc:#} {err}");
+    let tls = &doc["results"][0]["tls"];
+    assert_eq!(tls["verified"], true, "{tls:#}");
+    assert_eq!(tls["subject"], "CN=localhost");
+    assert_eq!(tls["issuer"], "CN=localhost");
+    // Another name for the same server: the name check still applies.
+    let by_ip = format!("https://127.0.0.1:{}/", s.port());
+    let (code, doc, _) = probe(&[&by_ip, "--cacert", pem]);
+    assert_eq!(code, 1, "{doc:#}");
+    let tls = &doc["results"][0]["tls"];
+    assert_eq!(tls["verified"], false);
+    assert!(
+        tls["error"].as_str().unwrap().contains("--cacert"),
+        "{tls:#}"
+    );
+    // Without --cacert it is untrusted, as before.
+    let (code, _, _) = probe(&[&url(&s)]);
+    assert_eq!(code, 1);
+    // An expired self-signed certificate is refused even when given.
+    let old = SelfSigned::new(&["localhost"], -60, -1);
+    let s = TestServer::https(old.config.clone(), |_: &Req| Reply::new(200, "ok"));
+    let (code, doc, _) = probe(&[&url(&s), "--cacert", old.pem.to_str().unwrap()]);
+    assert_eq!(code, 1, "{doc:#}");
+    let error = doc["results"][0]["tls"]["error"].as_str().unwrap();
+    assert!(error.contains("expired"), "{error}");
 }

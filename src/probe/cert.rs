@@ -1,5 +1,5 @@
-//! A small DER reader for the three things a probe reports about a certificate: subject,
-//! issuer and notAfter. A full X.509 parser (x509-parser and its asn1/nom/time stack) would
+//! A small DER reader for what a probe reports about a certificate: subject, issuer and
+//! the validity period. A full X.509 parser (x509-parser and its asn1/nom/time stack) would
 //! cost more build time than the rest of the probe; rustls has already checked the chain.
 
 use super::clock;
@@ -8,6 +8,7 @@ use super::clock;
 pub struct CertFields {
     pub subject: String,
     pub issuer: String,
+    pub not_before_unix: i64,
     pub not_after_unix: i64,
 }
 
@@ -64,11 +65,12 @@ pub fn parse(der: &[u8]) -> Option<CertFields> {
         return None;
     }
     let (_, subject, _) = tlv(next)?;
-    let (_, _, after_not_before) = tlv(validity)?;
+    let (before_tag, not_before, after_not_before) = tlv(validity)?;
     let (time_tag, not_after, _) = tlv(after_not_before)?;
     Some(CertFields {
         subject: name(subject),
         issuer: name(issuer),
+        not_before_unix: time(before_tag, not_before)?,
         not_after_unix: time(time_tag, not_after)?,
     })
 }

@@ -1,7 +1,10 @@
 //! TLS with the details an on-call engineer needs: version, ALPN, leaf subject and issuer,
 //! expiry of the leaf and of the earliest certificate in the chain — reported even when
 //! verification fails, with the reason. A recording verifier keeps the chain the server
-//! sent before webpki judges it; `--insecure` records and accepts.
+//! sent before webpki judges it; `--insecure` records and accepts. A server certificate that
+//! is itself in `--cacert` (a self-signed certificate, often marked CA:TRUE by `openssl req
+//! -x509`, which webpki refuses as an end entity) is accepted when its name and dates fit,
+//! as curl and OpenSSL accept it.
 
 use super::cert;
 use super::clock;
@@ -27,18 +30,22 @@ pub struct TlsSettings {
     provider: Arc<CryptoProvider>,
     insecure: bool,
     verifier: OnceLock<Verifier>,
+    /// The `--cacert` certificates, for the self-signed case above.
+    pinned: Arc<Vec<CertificateDer<'static>>>,
 }
 
 impl TlsSettings {
     pub fn new(insecure: bool, cacert: Option<&Path>) -> Result<TlsSettings, Error> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let verifier = OnceLock::new();
+        let mut pinned = Vec::new();
         if let Some(path) = cacert {
             let what = format!("--cacert {}", path.display());
             let iter = CertificateDer::pem_file_iter(path).map_err(|e| Error::usage(&what, e))?;
             let mut roots = RootCertStore::empty();
             for c in iter {
                 let c = c.map_err(|e| Error::usage(&what, e))?;
+                pinned.push(c.clone());
                 roots.add(c).map_err(|e| Error::usage(&what, e))?;
             }
             if roots.is_empty() {
@@ -50,6 +57,7 @@ impl TlsSettings {
             provider,
             insecure,
             verifier,
+            pinned: Arc::new(pinned),
         })
     }
 
@@ -90,7 +98,30 @@ struct Seen {
 struct Recorder {
     inner: Option<Arc<WebPkiServerVerifier>>,
     provider: Arc<CryptoProvider>,
+    pinned: Arc<Vec<CertificateDer<'static>>>,
     seen: Arc<Mutex<Seen>>,
+}
+
+/// A server certificate byte for byte equal to one in `--cacert` needs no chain: trust in
+/// it was given directly (the handshake's signature proves the server holds its key). Its
+/// name and validity dates still have to fit.
+fn accept_pinned(
+    end_entity: &CertificateDer<'_>,
+    server_name: &ServerName<'_>,
+    now: UnixTime,
+) -> Result<(), String> {
+    let parsed =
+        rustls::server::ParsedCertificate::try_from(end_entity).map_err(|e| e.to_string())?;
+    rustls::client::verify_server_name(&parsed, server_name).map_err(|e| e.to_string())?;
+    let fields = cert::parse(end_entity.as_ref()).ok_or("unreadable certificate")?;
+    let now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+    if now < fields.not_before_unix {
+        return Err("certificate not valid yet".into());
+    }
+    if now > fields.not_after_unix {
+        return Err("certificate expired".into());
+    }
+    Ok(())
 }
 
 impl std::fmt::Debug for Seen {
@@ -117,10 +148,22 @@ impl ServerCertVerifier for Recorder {
             return Ok(ServerCertVerified::assertion());
         };
         let r = inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
-        if let Err(e) = &r {
-            seen.error = Some(e.to_string());
+        let Err(e) = r else { return r };
+        if self
+            .pinned
+            .iter()
+            .any(|p| p.as_ref() == end_entity.as_ref())
+        {
+            return match accept_pinned(end_entity, server_name, now) {
+                Ok(()) => Ok(ServerCertVerified::assertion()),
+                Err(why) => {
+                    seen.error = Some(format!("{why} (the certificate given with --cacert)"));
+                    Err(e)
+                }
+            };
         }
-        r
+        seen.error = Some(e.to_string());
+        Err(e)
     }
 
     fn verify_tls12_signature(
@@ -199,6 +242,7 @@ pub async fn handshake(
     let recorder = Recorder {
         inner,
         provider: settings.provider.clone(),
+        pinned: settings.pinned.clone(),
         seen: seen.clone(),
     };
     let config = ClientConfig::builder_with_provider(settings.provider.clone())

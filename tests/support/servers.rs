@@ -206,6 +206,49 @@ pub struct Pki {
     ca_key: rcgen::KeyPair,
 }
 
+/// A self-signed server certificate marked CA:TRUE, as `openssl req -x509` makes one, served
+/// alone; `pem` is the file to pass as `--cacert`.
+pub struct SelfSigned {
+    pub dir: tempfile::TempDir,
+    pub pem: PathBuf,
+    pub config: Arc<rustls::ServerConfig>,
+}
+
+impl SelfSigned {
+    pub fn new(names: &[&str], from_days: i64, until_days: i64) -> SelfSigned {
+        let mut p =
+            rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+                .unwrap();
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, names[0]);
+        p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let (y, m, d) = ymd(from_days);
+        p.not_before = rcgen::date_time_ymd(y, m, d);
+        let (y, m, d) = ymd(until_days);
+        p.not_after = rcgen::date_time_ymd(y, m, d);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = p.self_signed(&key).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let pem = dir.path().join("self-signed.pem");
+        std::fs::write(&pem, cert.pem()).unwrap();
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
+        let mut cfg = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], key)
+        .unwrap();
+        cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+        SelfSigned {
+            dir,
+            pem,
+            config: Arc::new(cfg),
+        }
+    }
+}
+
 /// Year, month and day `days` from today (negative for the past), for rcgen's dates.
 fn ymd(days: i64) -> (i32, u8, u8) {
     let today = oncall::probe::clock::now_unix().div_euclid(86400);
