@@ -646,6 +646,71 @@ fn the_summary_counts_by_state_and_protocol() {
     assert_eq!(count("listen"), Some(1));
 }
 
+/// `ss -s`'s "TCP: N (estab …, closed …, orphaned O, timewait T)" → (O, T).
+fn ss_s_orphaned_and_timewait() -> (u64, u64) {
+    let out = Command::new("ss")
+        .arg("-s")
+        .output()
+        .expect("ss (iproute2)");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("TCP:"))
+        .unwrap_or_else(|| panic!("no TCP line in ss -s: {text}"));
+    let figure = |word: &str| -> u64 {
+        let at = line
+            .find(word)
+            .unwrap_or_else(|| panic!("{word} in {line}"))
+            + word.len();
+        line[at..]
+            .trim_start()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (figure("orphaned"), figure("timewait"))
+}
+
+/// The kernel's figures agree with `ss -s`, which reads the same accounting. Time-wait
+/// sockets come and go with other tests, so ours must fall between two `ss -s` runs taken
+/// around it (tried a few times).
+#[test]
+fn kernel_orphans_and_time_wait_agree_with_ss_s() {
+    // One time-wait socket of our own, so the figure is not trivially 0.
+    let lo = loopback(0);
+    let c = TcpStream::connect(("127.0.0.1", lo.port)).unwrap();
+    let (a, _) = lo.listener.accept().unwrap();
+    drop(c);
+    drop(a);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let mut last = String::new();
+    let agreed = (0..10).any(|_| {
+        let before = ss_s_orphaned_and_timewait();
+        let v = stdout_json(&["net", "--summary", "--json"]);
+        let after = ss_s_orphaned_and_timewait();
+        let k = &v["summary"]["kernel"];
+        let ours = (
+            k["tcp_orphaned"].as_u64().unwrap(),
+            k["tcp_time_wait"].as_u64().unwrap(),
+        );
+        assert!(ours.1 >= 1, "our own time-wait socket: {k}");
+        assert!(k["tcp_mem_limits"].as_array().is_some_and(|l| l.len() == 3));
+        last = format!("ss -s before {before:?}, oncall {ours:?}, ss -s after {after:?}");
+        let between = |x: u64, a: u64, b: u64| a.min(b) <= x && x <= a.max(b);
+        between(ours.0, before.0, after.0) && between(ours.1, before.1, after.1)
+    });
+    assert!(agreed, "{last}");
+    let text =
+        String::from_utf8_lossy(&oncall().args(["net", "--summary"]).output().unwrap().stdout)
+            .into_owned();
+    assert!(
+        text.contains("orphaned (max ") && text.contains("time-wait, TCP memory"),
+        "{text}"
+    );
+}
+
 #[test]
 fn tables_end_with_the_ss_command_and_the_summary() {
     let lo = loopback(1);

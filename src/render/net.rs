@@ -183,6 +183,9 @@ fn summary_lines(r: &SocketReport) -> Vec<String> {
             .collect();
         lines.push(format!("  {}: {}", p.proto.name(), states.join(", ")));
     }
+    if let Some(k) = &s.kernel {
+        lines.push(kernel_line(k));
+    }
     if s.accept_queue_filling.is_empty() {
         lines.push(format!(
             "Accept queues: no TCP listener at {}% of its backlog or more",
@@ -337,6 +340,26 @@ fn bytes_per_second(v: f64) -> String {
     } else {
         format!("{v:.1} {}/s", UNITS[unit])
     }
+}
+
+/// `ss -s`'s kernel figures: orphans against their limit, time-wait, TCP memory against the
+/// pressure mark of `tcp_mem`.
+fn kernel_line(k: &crate::system::sockets::sockstat::SockStat) -> String {
+    let orphans = match k.tcp_max_orphans {
+        Some(max) => format!("{} orphaned (max {max})", k.tcp_orphaned),
+        None => format!("{} orphaned", k.tcp_orphaned),
+    };
+    let memory = match (k.tcp_mem_limits, k.tcp_memory_pressure_percent()) {
+        (Some([_, pressure, _]), Some(pct)) => format!(
+            "TCP memory {} pages, {pct}% of the pressure mark ({pressure})",
+            k.tcp_memory_pages
+        ),
+        _ => format!("TCP memory {} pages", k.tcp_memory_pages),
+    };
+    format!(
+        "Kernel: TCP {} in use, {orphans}, {} time-wait, {memory}",
+        k.tcp_in_use, k.tcp_time_wait
+    )
 }
 
 #[cfg(test)]

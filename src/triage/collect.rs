@@ -425,6 +425,11 @@ fn socket_counts(s: &sockets::Summary) -> Sockets {
         time_wait: count("time-wait"),
         close_wait: count("close-wait"),
         syn_recv: count("syn-recv"),
+        orphaned: s.kernel.as_ref().map_or(0, |k| k.tcp_orphaned),
+        max_orphans: s.kernel.as_ref().and_then(|k| k.tcp_max_orphans),
+        tcp_memory_pages: s.kernel.as_ref().map_or(0, |k| k.tcp_memory_pages),
+        tcp_mem_pressure_pages: s.kernel.as_ref().and_then(|k| Some(k.tcp_mem_limits?[1])),
+        tcp_mem_high_pages: s.kernel.as_ref().and_then(|k| Some(k.tcp_mem_limits?[2])),
         filling_listeners: s
             .accept_queue_filling
             .iter()

@@ -156,6 +156,14 @@ pub struct Sockets {
     pub time_wait: u64,
     pub close_wait: u64,
     pub syn_recv: u64,
+    /// From /proc/net/sockstat: sockets closed by the application and still closing, with
+    /// the kernel's limit (`tcp_max_orphans`).
+    pub orphaned: u64,
+    pub max_orphans: Option<u64>,
+    /// TCP buffer memory in pages against `tcp_mem`'s pressure and high marks.
+    pub tcp_memory_pages: u64,
+    pub tcp_mem_pressure_pages: Option<u64>,
+    pub tcp_mem_high_pages: Option<u64>,
     /// Listeners whose accept queue is filling: (local address, queued, backlog, owner).
     pub filling_listeners: Vec<(String, u64, u64, Option<String>)>,
 }

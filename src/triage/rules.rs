@@ -37,6 +37,10 @@ pub mod limits {
     pub const RETRANS_MIN_SEGMENTS: f64 = 50.0;
     pub const CLOSE_WAIT_WARN: u64 = 100;
     pub const TIME_WAIT_INFO: u64 = 20_000;
+    /// Orphaned sockets as a share of `tcp_max_orphans`: past the limit the kernel resets
+    /// connections and logs "too many orphaned sockets".
+    pub const ORPHANS_WARN_PERCENT: u64 = 50;
+    pub const ORPHANS_CRIT_PERCENT: u64 = 90;
     pub const CGROUP_MEM_WARN: f64 = 90.0;
     pub const THROTTLED_WARN: f64 = 10.0;
     /// Error lines in the last 15 minutes that make a burst, and how much above the
@@ -550,6 +554,56 @@ fn sockets(o: &Observations, out: &mut Vec<Finding>) {
             ]),
         );
     }
+    if let Some(max) = s.max_orphans.filter(|m| *m > 0) {
+        let pct = s.orphaned * 100 / max;
+        if pct >= ORPHANS_WARN_PERCENT {
+            out.push(
+                finding(
+                    graded(pct >= ORPHANS_CRIT_PERCENT),
+                    format!(
+                        "{} orphaned TCP sockets, {pct}% of tcp_max_orphans ({max}): peers not \
+                         finishing their close",
+                        s.orphaned
+                    ),
+                    None,
+                )
+                .evidence([
+                    "/proc/net/sockstat: TCP orphan; sysctl net.ipv4.tcp_max_orphans".to_string(),
+                ])
+                .next(&["ss -s", "oncall net --summary", "dmesg | grep -i orphan"]),
+            );
+        }
+    }
+    // Over the pressure mark the kernel shrinks buffers; at the high mark it drops
+    // segments ("TCP: out of memory -- consider tuning tcp_mem").
+    if let Some(pressure) = s.tcp_mem_pressure_pages.filter(|p| *p > 0) {
+        if s.tcp_memory_pages >= pressure {
+            let high = s.tcp_mem_high_pages.unwrap_or(u64::MAX);
+            out.push(
+                finding(
+                    graded(s.tcp_memory_pages >= high),
+                    format!(
+                        "TCP buffers use {} pages, over tcp_mem's pressure mark ({pressure}){}",
+                        s.tcp_memory_pages,
+                        if s.tcp_memory_pages >= high {
+                            " and at its high mark: segments are dropped"
+                        } else {
+                            ""
+                        }
+                    ),
+                    Some("memory-pressure"),
+                )
+                .evidence([
+                    "/proc/net/sockstat: TCP mem (pages); sysctl net.ipv4.tcp_mem".to_string(),
+                ])
+                .next(&[
+                    "ss -tm",
+                    "oncall net --summary",
+                    "sysctl net.ipv4.tcp_mem",
+                ]),
+            );
+        }
+    }
     if s.time_wait >= TIME_WAIT_INFO {
         out.push(
             finding(
@@ -760,6 +814,11 @@ mod tests {
             sockets: Some(Sockets {
                 close_wait: 1000,
                 time_wait: 1 << 20,
+                orphaned: 100,
+                max_orphans: Some(100),
+                tcp_memory_pages: 10,
+                tcp_mem_pressure_pages: Some(5),
+                tcp_mem_high_pages: Some(10),
                 filling_listeners: vec![("a".into(), 9, 9, None)],
                 ..Default::default()
             }),
@@ -1069,6 +1128,53 @@ mod tests {
         assert!(t
             .iter()
             .any(|(s, x)| *s == Severity::Info && x.contains("TIME-WAIT")));
+    }
+
+    #[test]
+    fn orphans_and_tcp_memory_against_the_kernel_limits() {
+        let sockets = |orphaned, pages| Sockets {
+            orphaned,
+            max_orphans: Some(1000),
+            tcp_memory_pages: pages,
+            tcp_mem_pressure_pages: Some(400),
+            tcp_mem_high_pages: Some(800),
+            ..Default::default()
+        };
+        let of = |s: Sockets| {
+            titles(&Observations {
+                sockets: Some(s),
+                ..Default::default()
+            })
+        };
+        assert!(of(sockets(499, 399)).is_empty(), "below both marks");
+        let t = of(sockets(500, 400));
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(
+            t[0],
+            (
+                Severity::Warning,
+                "500 orphaned TCP sockets, 50% of tcp_max_orphans (1000): peers not finishing \
+                 their close"
+                    .into()
+            )
+        );
+        assert_eq!(
+            t[1],
+            (
+                Severity::Warning,
+                "TCP buffers use 400 pages, over tcp_mem's pressure mark (400)".into()
+            )
+        );
+        let t = of(sockets(950, 800));
+        assert!(t.iter().all(|(s, _)| *s == Severity::Critical), "{t:?}");
+        assert!(t[1].1.ends_with("at its high mark: segments are dropped"));
+        // Unknown limits make no finding.
+        let unknown = Sockets {
+            orphaned: 1 << 20,
+            tcp_memory_pages: 1 << 20,
+            ..Default::default()
+        };
+        assert!(of(unknown).is_empty());
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! Query ─▶ netlink (inet_diag / unix_diag, kernel-side state mask and port program)
 //!            └─ unavailable for a protocol? ─▶ proc_net (parse, filter here) + a note
 //!        ─▶ owners (only with --processes: /proc/PID/fd until every socket is mapped)
-//!        ─▶ summary (counts, accept-queue pressure) ─▶ SocketReport
+//!        ─▶ summary (counts, accept-queue pressure, sockstat's orphans and TCP memory)
+//!        ─▶ SocketReport
 //! ```
 //!
 //! For `triage`: `collect(&Query::default())?.summary` holds the counts by state and the
@@ -19,6 +20,7 @@ pub mod netlink;
 pub mod owners;
 pub mod proc_net;
 pub mod query;
+pub mod sockstat;
 pub mod state;
 pub mod summary;
 pub mod unix_diag;
@@ -163,7 +165,8 @@ pub fn collect_from(q: &Query, force_proc: bool) -> Result<SocketReport, Collect
         }
     }
     let owners = q.processes.then(|| owners::assign(&mut sockets));
-    let summary = summary::summarize(&sockets);
+    let mut summary = summary::summarize(&sockets);
+    summary.kernel = sockstat::read();
     Ok(SocketReport {
         source,
         sockets,

@@ -17,6 +17,8 @@ pub struct Summary {
     pub by_proto: Vec<ProtoCount>,
     pub by_state: Vec<StateCount>,
     pub accept_queue_filling: Vec<ListenerPressure>,
+    /// The kernel's accounting for all sockets of the namespace, whatever the filters.
+    pub kernel: Option<super::sockstat::SockStat>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +78,7 @@ pub fn summarize(sockets: &[Socket]) -> Summary {
             })
             .collect(),
         accept_queue_filling: accept_queue_filling(sockets),
+        kernel: None,
     }
 }
 
