@@ -211,3 +211,48 @@ fn syslog_and_common_log_formats_are_detected() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
     assert!(String::from_utf8_lossy(&out.stderr).contains("no timestamp"));
 }
+
+/// logrotate's copytruncate empties a log while we may be searching a time range of it. The
+/// search must end cleanly (the lines read so far, exit 0 or 1), never die of SIGBUS as a
+/// memory-mapped search of a shrinking file does.
+#[test]
+fn a_log_truncated_during_a_ranged_search_ends_cleanly() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.log");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    // ~40 MB in the last hour, all inside `--since 2h`: the whole file is searched.
+    let master = dir.path().join("master.log");
+    write_log(
+        &master,
+        &mut Gen::new(5, now - 3_600_000, 12),
+        300_000,
+        None,
+    );
+    for round in 0..12u64 {
+        std::fs::copy(&master, &p).unwrap();
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("oncall"))
+            .args(["logs", "grep", "-c", "--since", "2h", "ERROR"])
+            .arg(&p)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Truncate at a different moment each round: before, during and after the search.
+        std::thread::sleep(std::time::Duration::from_millis(2 * round));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        let status = child.wait_with_output().unwrap().status;
+        assert_eq!(status.signal(), None, "round {round}: killed by a signal");
+        assert!(
+            matches!(status.code(), Some(0 | 1)),
+            "round {round}: {status:?}"
+        );
+    }
+}

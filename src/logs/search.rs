@@ -6,7 +6,7 @@
 use crate::logs::levels;
 use crate::logs::matcher::{FilteredMatcher, LineFilter, PatternSpec};
 use crate::logs::sources::{Compression, Source};
-use crate::logs::time_range::{self, TimeRange, WindowReader};
+use crate::logs::time_range::{self, FileHay, TimeRange, WindowReader};
 use crate::logs::timestamps::{Clock, Parser};
 use grep_matcher::Matcher;
 use grep_regex::RegexMatcher;
@@ -15,7 +15,7 @@ use grep_searcher::{
     SinkMatch,
 };
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -212,17 +212,23 @@ impl Grep {
                     .search_file(&self.matcher, &file, &mut adapter)?;
             }
             (Compression::None, Some((parser, range))) => {
-                let file = File::open(&source.path)?;
-                // Random access for the binary search: map the file (pread would do the same
-                // job with more code; the QUIET rule does not apply since we must seek).
-                // SAFETY: a concurrent truncation can fault; accepted for range searches.
-                let map = unsafe { memmap2::Mmap::map(&file)? };
-                let r = time_range::slice_range(&map, &range, &parser);
+                // A time range is searched in files being written right now (`--since 15m`),
+                // which logrotate may copytruncate under us: read with pread, never map.
+                let mut file = File::open(&source.path)?;
+                let hay = FileHay {
+                    len: file.metadata()?.len(),
+                    file: &file,
+                };
+                let r = time_range::hay_range(&hay, &range, &parser)?;
                 if self.opts.mode == Mode::Lines {
-                    line_offset.store(count_lines(&map[..r.start]), Ordering::Relaxed);
+                    line_offset.store(count_lines_before(&file, r.start)?, Ordering::Relaxed);
                 }
-                self.searcher(false)
-                    .search_slice(&self.matcher, &map[r], &mut adapter)?;
+                file.seek(SeekFrom::Start(r.start))?;
+                self.searcher(false).search_reader(
+                    &self.matcher,
+                    (&file).take(r.end - r.start),
+                    &mut adapter,
+                )?;
             }
             (_, None) => {
                 self.searcher(false)
@@ -263,6 +269,24 @@ impl<R: io::BufRead> Read for WindowReaderCounting<R> {
 /// Newlines in a slice; LLVM vectorises this loop.
 pub fn count_lines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|b| **b == b'\n').count() as u64
+}
+
+/// Newlines in the first `len` bytes of a file (line numbers of a ranged search stay the
+/// file's own).
+fn count_lines_before(file: &File, len: u64) -> io::Result<u64> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; 256 * 1024];
+    let (mut at, mut lines) = (0u64, 0u64);
+    while at < len {
+        let want = (len - at).min(buf.len() as u64) as usize;
+        let n = file.read_at(&mut buf[..want], at)?;
+        if n == 0 {
+            break;
+        }
+        lines += count_lines(&buf[..n]);
+        at += n as u64;
+    }
+    Ok(lines)
 }
 
 /// Detects a source's timestamp format from its first 64 KiB (decompressed).

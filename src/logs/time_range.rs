@@ -1,13 +1,16 @@
 //! `--since` / `--until`: reading the bounds people type, and finding where they fall in a log.
 //!
 //! Logs are appended in time order, so a plain file's start and end offsets are found by binary
-//! search over byte offsets (a probe lands mid-line, steps to the next line with a timestamp),
-//! never by a scan. Compressed streams cannot seek: `WindowReader` skips lines until the start
+//! search over byte offsets (a probe reads a few KiB with `pread` where it lands mid-line and
+//! steps to the next line with a timestamp), never by a scan. Compressed streams cannot seek: `WindowReader` skips lines until the start
 //! and stops at the end. A line without a timestamp belongs to the line before it.
 
 use crate::duration;
 use crate::logs::timestamps::{Clock, Format, Parser};
+use std::borrow::Cow;
+use std::fs::File;
 use std::io::{self, BufRead, Read};
+use std::os::unix::fs::FileExt;
 
 /// A half-open window [since, until) in Unix ms.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,61 +63,169 @@ pub fn parse_time(text: &str, clock: &Clock) -> Result<i64, String> {
 
 /// How far a probe may walk to find a line with a timestamp before giving up.
 const PROBE_LIMIT: usize = 1 << 20;
+/// The first read of a probe; most lines carry a timestamp, so one read usually does.
+const PROBE_FIRST_READ: usize = 16 * 1024;
 
-/// The first line start at or after `pos` whose line carries a timestamp, with that time.
-fn probe(hay: &[u8], pos: usize, parser: &Parser) -> Option<(usize, i64)> {
-    let mut start = if pos == 0 {
-        0
-    } else {
-        memchr::memchr(b'\n', &hay[pos - 1..]).map(|i| pos + i)?
-    };
-    let limit = start.saturating_add(PROBE_LIMIT);
-    while start < hay.len() && start < limit {
-        let end = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |i| start + i);
-        if let Some(t) = parser.parse(&hay[start..end]) {
-            return Some((start, t));
-        }
-        start = end + 1;
+/// Bytes that can be read at any offset: a slice in memory, or a plain file read with
+/// `pread` — not mapped, so a log truncated under us (copytruncate) ends the search
+/// early instead of faulting the process with SIGBUS.
+pub trait Haystack {
+    fn size(&self) -> u64;
+    /// Up to `max` bytes from `at` (fewer at the end, or when the file shrank).
+    fn bytes_at(&self, at: u64, max: usize) -> io::Result<Cow<'_, [u8]>>;
+}
+
+impl Haystack for [u8] {
+    fn size(&self) -> u64 {
+        <[u8]>::len(self) as u64
     }
-    None
+
+    fn bytes_at(&self, at: u64, max: usize) -> io::Result<Cow<'_, [u8]>> {
+        let at = (at as usize).min(<[u8]>::len(self));
+        let end = at.saturating_add(max).min(<[u8]>::len(self));
+        Ok(Cow::Borrowed(&self[at..end]))
+    }
+}
+
+/// A plain file of the length it had when the search began.
+pub struct FileHay<'a> {
+    pub file: &'a File,
+    pub len: u64,
+}
+
+impl Haystack for FileHay<'_> {
+    fn size(&self) -> u64 {
+        self.len
+    }
+
+    fn bytes_at(&self, at: u64, max: usize) -> io::Result<Cow<'_, [u8]>> {
+        let want = (self.len.saturating_sub(at)).min(max as u64) as usize;
+        let mut buf = vec![0u8; want];
+        let mut got = 0;
+        while got < want {
+            match self.file.read_at(&mut buf[got..], at + got as u64) {
+                Ok(0) => break, // truncated meanwhile: what is left is all there is
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        buf.truncate(got);
+        Ok(Cow::Owned(buf))
+    }
+}
+
+/// A line found by a probe: where it starts, where the next one starts, and its time.
+struct Probed {
+    start: u64,
+    next: u64,
+    time: i64,
+}
+
+/// The first line start at or after `pos` whose line carries a timestamp. Reads a little
+/// and more only when needed; a line cut by the end of a read is not judged until it is
+/// whole (or the haystack ends).
+fn probe<H: Haystack + ?Sized>(hay: &H, pos: u64, parser: &Parser) -> io::Result<Option<Probed>> {
+    let base = pos.saturating_sub(1);
+    let mut want = PROBE_FIRST_READ;
+    loop {
+        let chunk = hay.bytes_at(base, want)?;
+        let at_end = base + chunk.len() as u64 >= hay.size() || chunk.len() < want;
+        let mut start = if pos == 0 {
+            0
+        } else {
+            match memchr::memchr(b'\n', &chunk) {
+                Some(i) => i + 1,
+                None if at_end || want >= PROBE_LIMIT * 2 => return Ok(None),
+                None => {
+                    want *= 2;
+                    continue;
+                }
+            }
+        };
+        let first_start = start;
+        while start < chunk.len() {
+            let Some(end) = memchr::memchr(b'\n', &chunk[start..]).map(|i| start + i) else {
+                if at_end {
+                    return Ok(parser.parse(&chunk[start..]).map(|time| Probed {
+                        start: base + start as u64,
+                        next: base + chunk.len() as u64,
+                        time,
+                    }));
+                }
+                break; // a line cut by this read: read more
+            };
+            if let Some(time) = parser.parse(&chunk[start..end]) {
+                return Ok(Some(Probed {
+                    start: base + start as u64,
+                    next: base + end as u64 + 1,
+                    time,
+                }));
+            }
+            start = end + 1;
+        }
+        if at_end || start - first_start >= PROBE_LIMIT || want >= PROBE_LIMIT * 2 {
+            return Ok(None);
+        }
+        want *= 2;
+    }
 }
 
 /// The offset of the first line whose (inherited) time is at or after `target`;
-/// `hay.len()` when there is none.
-pub fn first_at_or_after(hay: &[u8], target: i64, parser: &Parser) -> usize {
-    let (mut lo, mut hi) = (0usize, hay.len());
+/// the haystack's length when there is none.
+pub fn first_at_or_after<H: Haystack + ?Sized>(
+    hay: &H,
+    target: i64,
+    parser: &Parser,
+) -> io::Result<u64> {
+    let (mut lo, mut hi) = (0u64, hay.size());
     // Invariant: every timestamped line starting before `lo` is earlier than target.
     while hi - lo > 64 * 1024 {
         let mid = lo + (hi - lo) / 2;
-        match probe(hay, mid, parser) {
-            Some((start, t)) if t < target && start < hi => lo = start,
+        match probe(hay, mid, parser)? {
+            Some(p) if p.time < target && p.start < hi => lo = p.start,
             _ => hi = mid,
         }
     }
     // Finish with a short scan from `lo`.
     let mut pos = lo;
     loop {
-        match probe(hay, pos, parser) {
-            Some((start, t)) if t < target => {
-                pos = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |i| start + i + 1);
-                if pos >= hay.len() {
-                    return hay.len();
+        match probe(hay, pos, parser)? {
+            Some(p) if p.time < target => {
+                pos = p.next;
+                if pos >= hay.size() {
+                    return Ok(hay.size());
                 }
             }
-            Some((start, _)) => return start,
-            None => return hay.len(),
+            Some(p) => return Ok(p.start),
+            None => return Ok(hay.size()),
         }
     }
 }
 
 /// The byte range of a plain file's contents that lies in `range`.
+pub fn hay_range<H: Haystack + ?Sized>(
+    hay: &H,
+    range: &TimeRange,
+    parser: &Parser,
+) -> io::Result<std::ops::Range<u64>> {
+    let start = match range.since {
+        Some(s) => first_at_or_after(hay, s, parser)?,
+        None => 0,
+    };
+    let end = match range.until {
+        Some(u) => first_at_or_after(hay, u, parser)?,
+        None => hay.size(),
+    }
+    .max(start);
+    Ok(start..end)
+}
+
+/// `hay_range` over bytes in memory.
 pub fn slice_range(hay: &[u8], range: &TimeRange, parser: &Parser) -> std::ops::Range<usize> {
-    let start = range.since.map_or(0, |s| first_at_or_after(hay, s, parser));
-    let end = range
-        .until
-        .map_or(hay.len(), |u| first_at_or_after(hay, u, parser))
-        .max(start);
-    start..end
+    // Reading a slice cannot fail.
+    let r = hay_range(hay, range, parser).unwrap_or(0..0);
+    r.start as usize..r.end as usize
 }
 
 /// Streams only the lines of a (decompressed) log that lie in the window; counts the lines
@@ -215,7 +326,7 @@ mod tests {
         let (hay, p) = log(20_000);
         for k in [0i64, 1, 6, 7, 8, 5000, 19_999, 20_000, 30_000] {
             let target = 1_795_788_181_000 + k * 1000;
-            let at = first_at_or_after(&hay, target, &p);
+            let at = first_at_or_after(&hay[..], target, &p).unwrap() as usize;
             let scan = hay
                 .split_inclusive(|b| *b == b'\n')
                 .scan(0usize, |off, l| {
@@ -227,6 +338,39 @@ mod tests {
                 .map_or(hay.len(), |(s, _)| s);
             assert_eq!(at, scan, "k={k}");
         }
+    }
+
+    #[test]
+    fn a_file_read_with_pread_gives_the_same_offsets_as_memory() {
+        use std::io::Write;
+        let (hay, p) = log(50_000);
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(&hay).unwrap();
+        let file = FileHay {
+            file: &f,
+            len: hay.len() as u64,
+        };
+        for k in [0i64, 7, 12_345, 49_999, 60_000] {
+            let target = 1_795_788_181_000 + k * 1000;
+            assert_eq!(
+                first_at_or_after(&file, target, &p).unwrap(),
+                first_at_or_after(&hay[..], target, &p).unwrap(),
+                "k={k}"
+            );
+        }
+        // Truncated after its length was taken: offsets stay within what was there, no
+        // panic, no error.
+        f.set_len(1000).unwrap();
+        let r = hay_range(
+            &file,
+            &TimeRange {
+                since: Some(1_795_788_181_000 + 30_000_000),
+                until: None,
+            },
+            &p,
+        )
+        .unwrap();
+        assert!(r.start <= r.end && r.end <= hay.len() as u64, "{r:?}");
     }
 
     #[test]
