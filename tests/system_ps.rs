@@ -265,3 +265,55 @@ fn a_terminal_width_gets_one_line_per_process() {
     assert!(text.contains("sleep 3603 0 0 0"), "{text}");
     assert!(text.contains('…'), "the long command is cut: {text}");
 }
+
+/// As an ordinary user, another user's I/O counters are hidden by the kernel: they must come
+/// out unknown (null in JSON, `?` in the table) and be counted, never shown as 0.
+#[test]
+fn fields_hidden_from_a_non_root_user_are_unknown_not_zero() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipping: needs root to run oncall as another user (setpriv)");
+        return;
+    }
+    let child = Sleeper::start(&["sleep", "3601"]).settled();
+    let pid = child.pid().to_string();
+    // As root the child's counters are readable: 0 bytes read per second is a real 0.
+    let doc = stdout_json(&["ps", "--window", "100ms", "--pid", &pid, "--json"]);
+    let p = find(&doc, child.pid()).expect("listed as root");
+    assert_eq!(p["read_bytes_per_second"], 0.0, "{p}");
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let as_nobody = |args: &[&str]| {
+        let out = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .args(args)
+            .output()
+            .expect("setpriv (util-linux) is installed");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let doc: Value = serde_json::from_str(&as_nobody(&[
+        "ps", "--window", "100ms", "--pid", &pid, "--json",
+    ]))
+    .unwrap();
+    let p = find(&doc, child.pid()).expect("still listed as nobody");
+    assert!(p["read_bytes_per_second"].is_null(), "{p}");
+    assert!(p["write_bytes_per_second"].is_null(), "{p}");
+    // What stays readable is still given.
+    assert_eq!(p["user"], "root");
+    assert_eq!(p["cmdline"], "sleep 3601");
+    assert!(doc["partly_hidden"].as_u64().unwrap() >= 1, "{doc}");
+    let table = as_nobody(&["ps", "--window", "0", "--pid", &pid]);
+    let row = table
+        .lines()
+        .find(|l| l.contains("sleep 3601"))
+        .unwrap_or_else(|| panic!("{table}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    // PID USER CPU% RSS(2 words) S THR FDS READ WRITE …
+    assert_eq!(&cols[8..10], ["?", "?"], "{row}");
+    assert!(table.contains("not readable (shown as ?"), "{table}");
+}
