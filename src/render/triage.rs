@@ -170,6 +170,15 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
                 s.filling_listeners.len()
             ),
         ));
+        let memory = match s.tcp_mem_pressure_pages {
+            Some(p) => format!("{} pages of buffers (pressure at {p})", s.tcp_memory_pages),
+            None => format!("{} pages of buffers", s.tcp_memory_pages),
+        };
+        let orphans = match s.max_orphans {
+            Some(max) => format!("{} orphaned sockets (max {max})", s.orphaned),
+            None => format!("{} orphaned sockets", s.orphaned),
+        };
+        v.push(("tcp memory", format!("{memory}; {orphans}")));
     }
     if let Some(c) = o
         .cgroup
