@@ -56,8 +56,9 @@ fn parse_with<T: CommandFactory + FromArgMatches>(
 /// `oncall probe … --nagios`: Nagios reads bad input as UNKNOWN (3) from stdout, even when
 /// it is the parser that rejects a value (`--timeout soon`).
 fn nagios_requested() -> bool {
-    let mut args = std::env::args_os().skip(1);
-    args.next().is_some_and(|a| a == "probe") && args.any(|a| a == "--nagios")
+    // `--nagios` exists only on `probe`; global flags may come before the command name.
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    args.iter().any(|a| a == "probe") && args.iter().any(|a| a == "--nagios")
 }
 
 /// Help and version go to stdout with exit 0; a usage error is one line on stderr, exit 2

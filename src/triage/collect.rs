@@ -420,16 +420,18 @@ fn socket_counts(s: &sockets::Summary) -> Sockets {
             .map(|c| c.count as u64)
             .sum()
     };
+    // Without /proc/net/sockstat: zero counts and unknown limits, which no rule acts on.
+    let kernel = s.kernel.clone().unwrap_or_default();
     Sockets {
         established: count("established"),
         time_wait: count("time-wait"),
         close_wait: count("close-wait"),
         syn_recv: count("syn-recv"),
-        orphaned: s.kernel.as_ref().map_or(0, |k| k.tcp_orphaned),
-        max_orphans: s.kernel.as_ref().and_then(|k| k.tcp_max_orphans),
-        tcp_memory_pages: s.kernel.as_ref().map_or(0, |k| k.tcp_memory_pages),
-        tcp_mem_pressure_pages: s.kernel.as_ref().and_then(|k| Some(k.tcp_mem_limits?[1])),
-        tcp_mem_high_pages: s.kernel.as_ref().and_then(|k| Some(k.tcp_mem_limits?[2])),
+        orphaned: kernel.tcp_orphaned,
+        max_orphans: kernel.tcp_max_orphans,
+        tcp_memory_pages: kernel.tcp_memory_pages,
+        tcp_mem_pressure_pages: kernel.tcp_mem_limits.map(|l| l[1]),
+        tcp_mem_high_pages: kernel.tcp_mem_limits.map(|l| l[2]),
         filling_listeners: s
             .accept_queue_filling
             .iter()
