@@ -2,8 +2,9 @@
 //!
 //! Logs are appended in time order, so a plain file's start and end offsets are found by binary
 //! search over byte offsets (a probe reads a few KiB with `pread` where it lands mid-line and
-//! steps to the next line with a timestamp), never by a scan. Compressed streams cannot seek: `WindowReader` skips lines until the start
-//! and stops at the end. A line without a timestamp belongs to the line before it.
+//! steps to the next line with a timestamp), never by a scan. Compressed streams cannot seek:
+//! `WindowReader` skips lines until the start and stops at the end. A line without a timestamp
+//! belongs to the line before it.
 
 use crate::duration;
 use crate::logs::timestamps::{Clock, Format, Parser};
