@@ -317,3 +317,35 @@ fn fields_hidden_from_a_non_root_user_are_unknown_not_zero() {
     assert_eq!(&cols[8..10], ["?", "?"], "{row}");
     assert!(table.contains("not readable (shown as ?"), "{table}");
 }
+
+#[test]
+fn control_characters_in_a_command_line_stay_on_one_row() {
+    // A `bash -c` script holds newlines; a hostile argv[0] can hold an escape sequence.
+    // Either would break the table (or drive the terminal) if printed raw.
+    use std::os::unix::process::CommandExt;
+    let child = Command::new("sleep")
+        .arg0("evil\nname\x1b[31m")
+        .arg("3605")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn sleep");
+    let sleeper = Sleeper(child);
+    let pid = sleeper.0.id().to_string();
+    for format in ["table", "markdown"] {
+        let out = oncall()
+            .args(["ps", "--window", "0", "--pid", &pid, "--format", format])
+            .assert()
+            .success();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        assert!(!text.contains('\x1b'), "{format}: {text:?}");
+        let rows: Vec<&str> = text.lines().filter(|l| l.contains(&pid)).collect();
+        assert_eq!(rows.len(), 1, "{format}: {text}");
+        assert!(rows[0].contains("evil?name?[31m 3605"), "{format}: {text}");
+    }
+    // JSON keeps the exact bytes.
+    let doc = stdout_json(&["ps", "--window", "0", "--json", "--pid", &pid]);
+    assert_eq!(
+        processes(&doc)[0]["cmdline"].as_str(),
+        Some("evil\nname\x1b[31m 3605")
+    );
+}

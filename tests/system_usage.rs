@@ -258,3 +258,33 @@ fn one_file_system_stops_at_a_mount_as_du_x_does() {
     assert_eq!(all["allocated_bytes"].as_u64(), Some(du_all), "{all}");
     assert!(du_all > du_x + (1 << 20));
 }
+
+#[test]
+fn a_file_name_with_control_characters_stays_on_one_row() {
+    // File names may hold newlines and escape sequences; the table shows them as '?'
+    // (as ls does) so a row stays a row and the terminal is not driven by a name.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("tree");
+    fs::create_dir_all(&root).unwrap();
+    write(&root.join("new\nline\x1b[2J.bin"), 1 << 20);
+    let out = oncall()
+        .args(["disk", "usage", root.to_str().unwrap(), "--top", "3"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(!text.contains('\x1b'), "{text:?}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(".bin")).collect();
+    assert_eq!(rows.len(), 1, "{text}");
+    assert!(rows[0].ends_with("/new?line?[2J.bin"), "{text}");
+    let doc = stdout_json(&["disk", "usage", root.to_str().unwrap(), "--json"]);
+    let file = doc["largest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "file")
+        .unwrap();
+    assert!(file["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/new\nline\x1b[2J.bin"));
+}

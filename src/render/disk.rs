@@ -1,5 +1,6 @@
 //! Prints `oncall disk` (filesystems), `oncall disk usage` and `oncall disk deleted`.
 
+use super::printable::printable;
 use super::{json, markdown, table, units, Format, Ui};
 use crate::system::deleted::DeletedReport;
 use crate::system::disks::DiskReport;
@@ -91,7 +92,7 @@ pub fn usage(ui: &Ui, out: &mut dyn Write, r: &UsageReport) -> io::Result<()> {
     }
     let summary = format!(
         "{}: {} on disk ({} apparent) in {} files and {} directories{}",
-        r.path,
+        printable(&r.path),
         units::bytes(r.allocated_bytes),
         units::bytes(r.apparent_bytes),
         units::count(r.files),
@@ -111,7 +112,7 @@ pub fn usage(ui: &Ui, out: &mut dyn Write, r: &UsageReport) -> io::Result<()> {
                 vec![
                     units::bytes(l.allocated_bytes),
                     units::bytes(l.apparent_bytes),
-                    l.path.clone(),
+                    printable(&l.path).into_owned(),
                 ]
             })
             .collect()
@@ -188,11 +189,11 @@ pub fn deleted(ui: &Ui, out: &mut dyn Write, r: &DeletedReport) -> io::Result<()
         .map(|f| {
             vec![
                 f.pid.to_string(),
-                f.process.clone(),
+                printable(&f.process).into_owned(),
                 f.user.clone().unwrap_or_else(|| "?".into()),
                 f.fd.to_string(),
                 units::bytes(f.allocated_bytes),
-                f.path.clone(),
+                printable(&f.path).into_owned(),
             ]
         })
         .collect();

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 /// Escapes what would break a table cell.
 pub fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    super::printable::printable(text).replace('|', "\\|")
 }
 
 /// Inline code that survives backticks inside the text.

@@ -1,5 +1,6 @@
 //! Prints `oncall mem`: the `free` table, pressure, OOM evidence, cgroup limit, top consumers.
 
+use super::printable::printable;
 use super::{json, markdown, table, units, Format, Ui};
 use crate::system::memory::MemReport;
 use crate::system::pressure::Averages;
@@ -86,7 +87,7 @@ fn top_rows(r: &MemReport) -> Vec<Vec<String>> {
             vec![
                 c.pid.to_string(),
                 c.user.clone().unwrap_or_else(|| "?".into()),
-                c.name.clone(),
+                printable(&c.name).into_owned(),
                 units::bytes(c.rss_bytes),
                 format!("{:.1}", c.percent_of_total),
             ]

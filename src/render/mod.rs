@@ -8,6 +8,7 @@ pub mod logs;
 pub mod markdown;
 pub mod mem;
 pub mod net;
+pub mod printable;
 pub mod probe;
 pub mod ps;
 pub mod style;

@@ -1,5 +1,6 @@
 //! Renders `oncall net` (the socket list and its summary) and `oncall net stats`.
 
+use super::printable::printable;
 use super::{json, markdown, table, Format, Ui};
 use crate::system::net_stats::NetRates;
 use crate::system::sockets::{Endpoint, SocketReport, Summary};
@@ -29,7 +30,7 @@ pub fn sockets(
             ];
             if processes {
                 row.push(s.pid.map(|p| p.to_string()).unwrap_or_default());
-                row.push(s.process.clone().unwrap_or_default());
+                row.push(printable(s.process.as_deref().unwrap_or_default()).into_owned());
             }
             row
         })
@@ -195,7 +196,7 @@ fn summary_lines(r: &SocketReport) -> Vec<String> {
         lines.push("Accept queues filling (queued/backlog):".into());
         for l in &s.accept_queue_filling {
             let owner = match (l.pid, &l.process) {
-                (Some(pid), Some(name)) => format!("  {name} (pid {pid})"),
+                (Some(pid), Some(name)) => format!("  {} (pid {pid})", printable(name)),
                 (Some(pid), None) => format!("  pid {pid}"),
                 _ => String::new(),
             };

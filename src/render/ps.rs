@@ -1,5 +1,6 @@
 //! Prints `oncall ps`: a table of processes with a footer of state counts, JSON, or Markdown.
 
+use super::printable::printable;
 use super::{json, markdown, table, units, Format, Ui};
 use crate::system::processes::{Process, StateCounts};
 use serde::Serialize;
@@ -73,9 +74,9 @@ const HEADER: [&str; 11] = [
 
 fn cells(p: &Process, tree: bool) -> Vec<String> {
     let command = match p.cmdline.as_deref() {
-        Some(c) if !c.is_empty() => c.to_string(),
+        Some(c) if !c.is_empty() => printable(c).into_owned(),
         // Kernel threads and zombies have no command line; ps shows the name in brackets.
-        _ => format!("[{}]", p.name),
+        _ => format!("[{}]", printable(&p.name)),
     };
     let mut command: String = command.chars().take(COMMAND_LIMIT).collect();
     if tree {

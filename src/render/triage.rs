@@ -1,6 +1,7 @@
 //! Prints a [`TriageReport`]: findings first, then the numbers by subsystem; as a terminal
 //! report, Markdown for an incident channel, or JSON.
 
+use super::printable::printable;
 use super::units::bytes;
 use super::{json, Format, Ui};
 use crate::triage::model::{Finding, Observations, Severity};
@@ -85,14 +86,14 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
                 if cpu {
                     format!(
                         "{} ({}) {:.0}%",
-                        p.name,
+                        printable(&p.name),
                         p.pid,
                         p.cpu_percent.unwrap_or(0.0)
                     )
                 } else {
                     format!(
                         "{} ({}) {}",
-                        p.name,
+                        printable(&p.name),
                         p.pid,
                         p.rss_bytes.map_or("?".into(), bytes)
                     )
@@ -231,12 +232,17 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
 }
 
 fn write_finding(ui: &Ui, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
-    writeln!(out, "{} {}", badge(ui, f.severity), ui.style.bold(&f.title))?;
+    writeln!(
+        out,
+        "{} {}",
+        badge(ui, f.severity),
+        ui.style.bold(&printable(&f.title))
+    )?;
     if !f.detail.is_empty() {
         writeln!(out, "         {}", ui.wrap(&f.detail, 9))?;
     }
     for e in &f.evidence {
-        writeln!(out, "         {}", ui.style.dim(e))?;
+        writeln!(out, "         {}", ui.style.dim(&printable(e)))?;
     }
     if !f.next.is_empty() {
         let cmds: Vec<String> = f.next.iter().map(|c| ui.style.command(c)).collect();
@@ -302,12 +308,12 @@ fn markdown(out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
         writeln!(out, "No findings: nothing above the thresholds.")?;
     }
     for f in &r.findings {
-        writeln!(out, "- **{}**: {}", f.severity.label(), f.title)?;
+        writeln!(out, "- **{}**: {}", f.severity.label(), printable(&f.title))?;
         if !f.detail.is_empty() {
             writeln!(out, "  - {}", f.detail)?;
         }
         for e in &f.evidence {
-            writeln!(out, "  - {e}")?;
+            writeln!(out, "  - {}", printable(e))?;
         }
         if !f.next.is_empty() {
             let cmds: Vec<String> = f.next.iter().map(|c| format!("`{c}`")).collect();
