@@ -119,3 +119,42 @@ fn table_has_the_columns_and_hint() {
     }
     assert!(text.contains("hint: same as: df -hT"), "{text}");
 }
+
+#[test]
+fn a_hung_mount_is_not_responding_and_the_others_are_shown() {
+    // A mount whose server never answers (see support::with_hung_mount): its row says so
+    // within the per-mount timeout, and every other filesystem keeps its numbers.
+    let Some(out) =
+        support::with_hung_mount("deadsrv:/export", &["disk", "--json", "--timeout", "500ms"])
+    else {
+        return;
+    };
+    assert!(out.status.success(), "{out:?}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = filesystems(&doc);
+    let hung: Vec<&Value> = list
+        .iter()
+        .filter(|f| f["source"] == "deadsrv:/export")
+        .collect();
+    assert_eq!(hung.len(), 1, "{doc}");
+    assert_eq!(hung[0]["responding"], false);
+    assert!(hung[0]["size_bytes"].is_null() && hung[0]["use_percent"].is_null());
+    let root = list
+        .iter()
+        .find(|f| f["mount"] == "/")
+        .expect("/ is listed");
+    assert_eq!(root["responding"], true);
+    assert!(root["size_bytes"].as_u64().unwrap() > 0, "{root}");
+
+    let Some(out) = support::with_hung_mount("deadsrv:/export", &["disk", "--timeout", "500ms"])
+    else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text
+        .lines()
+        .find(|l| l.contains("deadsrv:/export"))
+        .unwrap();
+    assert!(row.contains("not responding"), "{text}");
+    assert!(text.contains("did not answer statvfs in time"), "{text}");
+}

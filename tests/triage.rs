@@ -335,3 +335,55 @@ fn fail_on_sets_the_exit_code_and_markdown_is_markdown() {
     assert!(text.contains("### Findings") && text.contains("### Numbers"));
     oncall().args(["triage", "--window", "0"]).assert().code(2);
 }
+
+#[test]
+fn a_hung_mount_is_a_finding_and_the_other_filesystems_stand() {
+    // A mount that never answers statvfs (support::with_hung_mount, a dead NFS server's
+    // stand-in): triage names it and still judges every other filesystem.
+    let _host = HOST.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(out) = support::with_hung_mount(
+        "deadsrv:/export",
+        &[
+            "triage",
+            "--json",
+            "--window",
+            "1s",
+            "--logs",
+            "/nonexistent",
+        ],
+    ) else {
+        return;
+    };
+    assert!(out.status.success(), "{out:?}");
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hung: Vec<String> = titles(&r)
+        .into_iter()
+        .filter(|t| t.contains("deadsrv:/export"))
+        .collect();
+    assert_eq!(hung.len(), 1, "{:#}", r["findings"]);
+    assert!(hung[0].contains("does not respond"), "{}", hung[0]);
+    let finding = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"].as_str() == Some(&hung[0]))
+        .unwrap();
+    assert_eq!(finding["severity"], "critical");
+    let collectors = r["sections"]["collectors"].as_array().unwrap();
+    let fs = collectors
+        .iter()
+        .find(|c| c["name"] == "filesystems")
+        .unwrap();
+    assert_eq!(
+        fs["status"], "ok",
+        "one hung mount must not cost the section"
+    );
+    let mounts = r["sections"]["filesystems"].as_array().unwrap();
+    let root = mounts.iter().find(|m| m["mount"] == "/").expect("/ judged");
+    assert!(root["size_bytes"].as_u64().unwrap() > 0, "{root}");
+    let hung_row = mounts
+        .iter()
+        .find(|m| m["source"] == "deadsrv:/export")
+        .unwrap();
+    assert_eq!(hung_row["not_responding"], true);
+}

@@ -83,7 +83,9 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let mut expected: Vec<&'static str> = Vec::new();
 
     expected.push("filesystems");
-    let fs_timeout = opts.window.max(Duration::from_secs(2));
+    // Each mount's statvfs gives up before the collector's own deadline (window + budget), so
+    // one dead NFS mount is a "not responding" row among answers, not a lost section.
+    let fs_timeout = opts.window + opts.budget / 2;
     spawn(&tx, "filesystems", move || {
         let report = disks::collect(false, fs_timeout).map_err(|e| e.to_string())?;
         Ok(Part::Filesystems(

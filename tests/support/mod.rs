@@ -21,3 +21,50 @@ pub fn stdout_json(args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("oncall {args:?} printed no JSON: {e}"))
 }
 pub mod servers;
+
+/// Runs `oncall ARGS` in a private mount namespace that holds one mount which never answers:
+/// a FUSE mount whose /dev/fuse descriptor the process keeps and nobody serves, so statvfs on
+/// it blocks as on a dead NFS server. Nothing outside sees the mount, and it goes when oncall
+/// exits. `None` (with the reason) where the machine does not allow it (no root, no /dev/fuse,
+/// no mount namespaces), except under CI, where the machine does.
+pub fn with_hung_mount(source: &str, args: &[&str]) -> Option<std::process::Output> {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().to_str().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let script = r#"[ -w /dev/fuse ] || { echo "no writable /dev/fuse" >&2; exit 97; }
+exec 3<>/dev/fuse
+mount -i -t fuse -o fd=3,rootmode=40000,user_id=0,group_id=0 "$1" "$2" || exit 98
+shift 2
+exec "$@""#;
+    let out = std::process::Command::new("unshare")
+        .args([
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .args([source, mnt])
+        .arg(&bin)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS")
+        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests")
+        .output()
+        .expect("unshare (util-linux) is installed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let unshare_refused = out.status.code() == Some(1) && stderr.starts_with("unshare:");
+    if unshare_refused || matches!(out.status.code(), Some(97 | 98)) {
+        let why = stderr.trim();
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI the hung-mount test must run (root, /dev/fuse, unshare): {why}"
+        );
+        eprintln!("skipped: cannot make a hung mount here: {why}");
+        return None;
+    }
+    Some(out)
+}
