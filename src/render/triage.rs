@@ -189,10 +189,15 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
         v.push((
             "cgroup",
             format!(
-                "{}: memory {} of {}; throttled {}",
+                "{}: memory {} of {}; {}throttled {}",
                 if c.path.is_empty() { "/" } else { &c.path },
                 c.memory_current_bytes.map_or("?".into(), bytes),
                 c.memory_limit_bytes.map_or("no limit".into(), bytes),
+                // Under cgroup v1 the CPU hierarchy can place the process elsewhere.
+                match c.cpu_path.as_deref() {
+                    Some(p) if p != c.path => format!("cpu cgroup {p} "),
+                    _ => String::new(),
+                },
                 c.throttled_percent
                     .map_or("-".into(), |t| format!("{t:.0}% of periods"))
             ),

@@ -1,5 +1,6 @@
 //! The memory limit of the cgroup this process runs in (what a container sees as its RAM):
-//! cgroup v2 `memory.max`/`memory.current`/`memory.events`, or v1 `memory.limit_in_bytes`.
+//! cgroup v2 `memory.max`/`memory.current`/`memory.events`, or v1 `memory.limit_in_bytes`;
+//! and its CPU throttling counters (`cpu.stat`, the same keys in v2 and v1).
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -14,6 +15,18 @@ pub struct CgroupMemory {
     pub usage_bytes: Option<u64>,
     /// v2 `memory.events` (low, high, max, oom, oom_kill) or v1 `failcnt` and `oom_kill`.
     pub events: BTreeMap<String, u64>,
+    /// Where the cgroup's files are, for the next command to run.
+    pub dir: PathBuf,
+}
+
+/// The CPU controller's counters of the current cgroup.
+#[derive(Debug, Clone)]
+pub struct CpuThrottling {
+    /// The cgroup as `/proc/self/cgroup` names it (v1's cpu hierarchy may differ from memory's).
+    pub path: String,
+    pub stat_file: PathBuf,
+    pub nr_periods: u64,
+    pub nr_throttled: u64,
 }
 
 /// Limits above this are "no limit" (v1 writes PAGE_COUNTER_MAX pages as bytes).
@@ -35,14 +48,34 @@ pub fn current_limit() -> Option<CgroupMemory> {
     read_v1(&dir, &path)
 }
 
-/// (nr_periods, nr_throttled) of the current cgroup v2 `cpu.stat`, when it has a CPU quota:
-/// read at both ends of a window, they tell how often the quota held the group back.
-pub fn cpu_throttling() -> Option<(u64, u64)> {
+/// The current cgroup's `cpu.stat` counters (v2, else v1's cpu hierarchy), when the file has
+/// them. Read at both ends of a window they tell how often the quota held the group back;
+/// without a quota `nr_periods` does not move.
+pub fn cpu_throttling() -> Option<CpuThrottling> {
     let membership = std::fs::read_to_string("/proc/self/cgroup").ok()?;
     let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
-    let path = membership_of(&membership, |c| c.is_empty(), true)?;
-    let dir = locate(&mountinfo, "cgroup2", None, &path)?;
-    let stat = std::fs::read_to_string(dir.join("cpu.stat")).ok()?;
+    let v2 = membership_of(&membership, |c| c.is_empty(), true)
+        .and_then(|path| Some((locate(&mountinfo, "cgroup2", None, &path)?, path)));
+    let v1 = || {
+        let path = membership_of(&membership, |c| c.split(',').any(|x| x == "cpu"), false)?;
+        Some((locate(&mountinfo, "cgroup", Some("cpu"), &path)?, path))
+    };
+    // A hybrid host has a v2 tree without the cpu controller: its cpu.stat lacks nr_periods.
+    v2.into_iter().chain(v1()).find_map(|(dir, path)| {
+        let stat_file = dir.join("cpu.stat");
+        let stat = std::fs::read_to_string(&stat_file).ok()?;
+        let (nr_periods, nr_throttled) = parse_cpu_stat(&stat)?;
+        Some(CpuThrottling {
+            path,
+            stat_file,
+            nr_periods,
+            nr_throttled,
+        })
+    })
+}
+
+/// (nr_periods, nr_throttled) from a `cpu.stat`.
+fn parse_cpu_stat(stat: &str) -> Option<(u64, u64)> {
     let value = |key: &str| {
         stat.lines()
             .find_map(|l| l.strip_prefix(key)?.trim().parse::<u64>().ok())
@@ -117,6 +150,7 @@ fn read_v2(dir: &Path, path: &str) -> Option<CgroupMemory> {
         limit_bytes: limit,
         usage_bytes: read_u64(dir, "memory.current"),
         events,
+        dir: dir.to_path_buf(),
     })
 }
 
@@ -141,6 +175,7 @@ fn read_v1(dir: &Path, path: &str) -> Option<CgroupMemory> {
         limit_bytes: limit,
         usage_bytes: read_u64(dir, "memory.usage_in_bytes"),
         events,
+        dir: dir.to_path_buf(),
     })
 }
 
@@ -159,6 +194,16 @@ mod tests {
             membership_of(text, |c| c.split(',').any(|x| x == "memory"), false).as_deref(),
             Some("/docker/abc")
         );
+    }
+
+    #[test]
+    fn cpu_stat_in_both_versions() {
+        let v1 = "nr_periods 120\nnr_throttled 30\nthrottled_time 912000000\n";
+        assert_eq!(parse_cpu_stat(v1), Some((120, 30)));
+        let v2 = "usage_usec 5\nuser_usec 3\nsystem_usec 2\nnr_periods 7\nnr_throttled 1\nthrottled_usec 9\n";
+        assert_eq!(parse_cpu_stat(v2), Some((7, 1)));
+        // A v2 cgroup without the cpu controller has only the usage lines.
+        assert_eq!(parse_cpu_stat("usage_usec 5\nuser_usec 3\n"), None);
     }
 
     #[test]

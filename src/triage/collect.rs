@@ -54,6 +54,14 @@ struct CgroupNow {
     limit: Option<u64>,
     current: Option<u64>,
     oom_kills: Option<u64>,
+    events_file: Option<String>,
+}
+
+/// CPU throttling over the window, from the cgroup's `cpu.stat` at both ends.
+struct CpuWindow {
+    path: String,
+    stat_file: String,
+    throttled_percent: Option<f64>,
 }
 
 pub struct Collected {
@@ -126,6 +134,16 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     spawn(&tx, "cgroup", || {
         Ok(Part::Cgroup(match cgroup::current_limit() {
             Some(c) => CgroupNow {
+                events_file: Some(
+                    c.dir
+                        .join(if c.version == 2 {
+                            "memory.events"
+                        } else {
+                            "memory.oom_control"
+                        })
+                        .display()
+                        .to_string(),
+                ),
                 path: c.path,
                 limit: Some(c.limit_bytes),
                 current: c.usage_bytes,
@@ -136,6 +154,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
                 limit: None,
                 current: None,
                 oom_kills: None,
+                events_file: None,
             },
         }))
     });
@@ -303,10 +322,15 @@ pub fn collect(opts: &TriageOptions) -> Collected {
             (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
         },
     ));
-    let throttled = match (throttle0, throttle1) {
-        (Some((p0, t0)), Some((p1, t1))) if p1 > p0 => {
-            Some(100.0 * t1.saturating_sub(t0) as f64 / (p1 - p0) as f64)
-        }
+    let cpu_window = match (throttle0, throttle1) {
+        (Some(a), Some(b)) => Some(CpuWindow {
+            throttled_percent: (b.nr_periods > a.nr_periods).then(|| {
+                100.0 * b.nr_throttled.saturating_sub(a.nr_throttled) as f64
+                    / (b.nr_periods - a.nr_periods) as f64
+            }),
+            path: b.path,
+            stat_file: b.stat_file.display().to_string(),
+        }),
         _ => None,
     };
 
@@ -321,7 +345,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
                 let elapsed_ms = took.as_millis() as u64;
                 match result {
                     Ok(part) => {
-                        absorb(&mut o, part, throttled);
+                        absorb(&mut o, part);
                         sections.push(SectionStatus {
                             name,
                             status: "ok",
@@ -351,12 +375,11 @@ pub fn collect(opts: &TriageOptions) -> Collected {
             elapsed_ms: started.elapsed().as_millis() as u64,
         });
     }
-    if o.cgroup.is_none() && throttled.is_some() {
-        o.cgroup = Some(Cgroup {
-            path: String::new(),
-            throttled_percent: throttled,
-            ..Default::default()
-        });
+    if let Some(w) = cpu_window.filter(|w| w.throttled_percent.is_some()) {
+        let c = o.cgroup.get_or_insert_with(Cgroup::default);
+        c.cpu_path = Some(w.path);
+        c.cpu_stat_file = Some(w.stat_file);
+        c.throttled_percent = w.throttled_percent;
     }
     Collected {
         observations: o,
@@ -365,7 +388,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     }
 }
 
-fn absorb(o: &mut Observations, part: Part, throttled: Option<f64>) {
+fn absorb(o: &mut Observations, part: Part) {
     match part {
         Part::Filesystems(f) => o.filesystems = f,
         Part::Deleted(d) => o.deleted = Some(d),
@@ -377,7 +400,8 @@ fn absorb(o: &mut Observations, part: Part, throttled: Option<f64>) {
                 memory_limit_bytes: c.limit,
                 memory_current_bytes: c.current,
                 memory_oom_kills: c.oom_kills,
-                throttled_percent: throttled,
+                memory_events_file: c.events_file,
+                ..Default::default()
             })
         }
         Part::Logs(l) => o.log_bursts = l,

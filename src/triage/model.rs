@@ -170,10 +170,19 @@ pub struct Sockets {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Cgroup {
+    /// The memory cgroup (empty when the memory is not limited).
     pub path: String,
     pub memory_limit_bytes: Option<u64>,
     pub memory_current_bytes: Option<u64>,
     pub memory_oom_kills: Option<u64>,
+    /// The files that tell more: v2 `memory.events`, v1 `memory.oom_control`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_events_file: Option<String>,
+    /// The CPU cgroup (under cgroup v1 it may differ from the memory one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_stat_file: Option<String>,
     /// Share of CPU periods in the window in which the group was throttled.
     pub throttled_percent: Option<f64>,
 }

@@ -621,6 +621,12 @@ fn sockets(o: &Observations, out: &mut Vec<Finding>) {
 
 fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
     let Some(c) = &o.cgroup else { return };
+    let events_cmd = format!(
+        "cat {}",
+        c.memory_events_file
+            .as_deref()
+            .unwrap_or("/sys/fs/cgroup/memory.events")
+    );
     if let (Some(limit), Some(cur)) = (c.memory_limit_bytes, c.memory_current_bytes) {
         let used = 100.0 * cur as f64 / limit.max(1) as f64;
         if used >= CGROUP_MEM_WARN {
@@ -635,7 +641,7 @@ fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
                     ),
                     Some("memory-pressure"),
                 )
-                .next(&["oncall mem", "cat /sys/fs/cgroup/memory.events"]),
+                .next(&["oncall mem", &events_cmd]),
             );
         }
     }
@@ -646,7 +652,7 @@ fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
                 format!("cgroup {} has had {n} OOM kill(s)", c.path),
                 Some("memory-pressure"),
             )
-            .next(&["cat /sys/fs/cgroup/memory.events", "oncall mem"]),
+            .next(&[&events_cmd, "oncall mem"]),
         );
     }
     if let Some(t) = c.throttled_percent.filter(|t| *t > THROTTLED_WARN) {
@@ -655,13 +661,21 @@ fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 format!(
                     "cgroup {} was CPU-throttled in {} of periods",
-                    c.path,
+                    c.cpu_path.as_deref().unwrap_or(&c.path),
                     pct(t)
                 ),
                 Some("high-cpu"),
             )
             .detail("The container hits its CPU quota: latency rises while the host may look idle.")
-            .next(&["cat /sys/fs/cgroup/cpu.stat", "oncall ps --sort cpu"]),
+            .next(&[
+                &format!(
+                    "cat {}",
+                    c.cpu_stat_file
+                        .as_deref()
+                        .unwrap_or("/sys/fs/cgroup/cpu.stat")
+                ),
+                "oncall ps --sort cpu",
+            ]),
         );
     }
 }
@@ -828,6 +842,7 @@ mod tests {
                 memory_current_bytes: Some(1),
                 memory_oom_kills: Some(1),
                 throttled_percent: Some(99.0),
+                ..Default::default()
             }),
             kernel: Some(Kernel {
                 recent_errors: vec!["e".into()],
@@ -1186,6 +1201,7 @@ mod tests {
                 memory_current_bytes: Some(95),
                 memory_oom_kills: Some(2),
                 throttled_percent: Some(40.0),
+                ..Default::default()
             }),
             ..Default::default()
         };

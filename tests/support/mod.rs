@@ -20,6 +20,7 @@ pub fn stdout_json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.get_output().stdout)
         .unwrap_or_else(|e| panic!("oncall {args:?} printed no JSON: {e}"))
 }
+pub mod cgroup;
 pub mod servers;
 
 /// Runs `oncall ARGS` in a private mount namespace that holds one mount which never answers:
