@@ -288,3 +288,36 @@ fn a_file_name_with_control_characters_stays_on_one_row() {
         .unwrap()
         .ends_with("/new\nline\x1b[2J.bin"));
 }
+
+#[test]
+fn on_a_terminal_a_walk_stuck_on_a_dead_mount_shows_progress_and_ctrl_c_ends_it() {
+    // PATH holds a directory and a mount that never answers (support::hung_mount): the walk
+    // blocks in the kernel. On a terminal (script(1) gives it a pty) the progress line
+    // appears after a second, and SIGINT (timeout -s INT, as Ctrl-C) ends it with 130
+    // although a walker thread is still stuck.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("tree");
+    fs::create_dir_all(root.join("dead")).unwrap();
+    fs::create_dir_all(root.join("fine")).unwrap();
+    write(&root.join("fine/file"), 10_000);
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let inner = format!(
+        "timeout --preserve-status -s INT 2.5 {} disk usage {}",
+        bin.display(),
+        root.display()
+    );
+    let Some(out) = support::hung_mount(
+        "deadsrv:/export",
+        &root.join("dead"),
+        &["script", "-qec", &inner, "/dev/null"],
+    ) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(130), "{text:?}");
+    assert!(
+        text.contains("\r\x1b[Kscanned "),
+        "no progress line: {text:?}"
+    );
+    assert!(text.contains("oncall: interrupted"), "{text:?}");
+}

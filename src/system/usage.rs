@@ -18,7 +18,7 @@ use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -83,17 +83,23 @@ struct Queue {
     busy: usize,
 }
 
-struct Shared<'a> {
+struct Shared {
     queue: Mutex<Queue>,
     ready: Condvar,
     linked: Mutex<HashSet<(u64, u64)>>,
-    stop: &'a AtomicBool,
-    files: AtomicU64,
-    dirs: AtomicU64,
-    bytes: AtomicU64,
+    stop: Arc<AtomicBool>,
+    counters: Arc<Counters>,
     root_dev: u64,
     one_fs: bool,
     top: usize,
+}
+
+/// What the walk has counted so far, bumped by the workers, read for the progress line.
+#[derive(Default)]
+struct Counters {
+    files: AtomicU64,
+    dirs: AtomicU64,
+    bytes: AtomicU64,
 }
 
 /// One worker's sums; merged at the end.
@@ -168,12 +174,49 @@ fn identity(st: &rustix::fs::Stat) -> (u64, u64, u64) {
 
 /// Walks `opts.path`. `cancel` is polled often (Ctrl-C → `Error::Interrupted` at once);
 /// `progress` is called about ten times a second with the counters so far.
+///
+/// The walk runs on threads of its own, and this thread only waits for it: a walk stuck in
+/// the kernel on a dead NFS mount (stat, getdents) cannot be interrupted or joined, so on
+/// Ctrl-C it is left behind and the process exits without it.
 pub fn walk(
     opts: &UsageOptions,
-    cancel: &AtomicBool,
+    cancel: &Arc<AtomicBool>,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<UsageReport, Error> {
     let started = Instant::now();
+    let counters = Arc::new(Counters::default());
+    let (done_tx, done_rx) = mpsc::channel();
+    {
+        let (opts, cancel, counters) = (opts.clone(), Arc::clone(cancel), Arc::clone(&counters));
+        std::thread::spawn(move || {
+            let _ = done_tx.send(walk_here(&opts, &cancel, counters));
+        });
+    }
+    loop {
+        match done_rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(result) => return result,
+            Err(mpsc::RecvTimeoutError::Timeout) if cancel.load(Ordering::Relaxed) => {
+                return Err(Error::Interrupted)
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => progress(&Progress {
+                files: counters.files.load(Ordering::Relaxed),
+                dirs: counters.dirs.load(Ordering::Relaxed),
+                allocated_bytes: counters.bytes.load(Ordering::Relaxed),
+                elapsed: started.elapsed(),
+            }),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Usage("disk usage: the walk failed".into()))
+            }
+        }
+    }
+}
+
+/// The walk itself, on the calling thread and `threads` workers.
+fn walk_here(
+    opts: &UsageOptions,
+    cancel: &Arc<AtomicBool>,
+    counters: Arc<Counters>,
+) -> Result<UsageReport, Error> {
     let root = &opts.path;
     let shown = root.display().to_string();
     let st = rustix::fs::stat(root).map_err(|e| Error::usage(&shown, std::io::Error::from(e)))?;
@@ -196,21 +239,21 @@ pub fn walk(
         return Ok(report);
     }
     report.dirs = 1;
-    let shared = Shared {
+    counters.dirs.store(1, Ordering::Relaxed);
+    counters.bytes.store(allocated, Ordering::Relaxed);
+    let shared = Arc::new(Shared {
         queue: Mutex::new(Queue {
             jobs: Vec::new(),
             busy: 0,
         }),
         ready: Condvar::new(),
         linked: Mutex::new(HashSet::new()),
-        stop: cancel,
-        files: AtomicU64::new(0),
-        dirs: AtomicU64::new(1),
-        bytes: AtomicU64::new(allocated),
+        stop: Arc::clone(cancel),
+        counters,
         root_dev,
         one_fs: opts.one_file_system,
         top: opts.top,
-    };
+    });
 
     // PATH itself is read here, so that each child directory gets its index for the
     // "largest directories" list.
@@ -249,39 +292,19 @@ pub fn walk(
         opts.threads
     };
     let mut tallies = vec![first];
-    std::thread::scope(|s| {
-        let (done_tx, done_rx) = mpsc::channel::<Tally>();
-        for _ in 0..threads {
-            let done_tx = done_tx.clone();
-            let shared = &shared;
-            s.spawn(move || {
-                let _ = done_tx.send(worker(shared));
-            });
-        }
-        drop(done_tx);
-        let mut finished = 0;
-        while finished < threads {
-            match done_rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(t) => {
-                    tallies.push(t);
-                    finished += 1;
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if cancel.load(Ordering::Relaxed) {
-                        // Wake idle workers so they see the flag and leave.
-                        shared.ready.notify_all();
-                    }
-                    progress(&Progress {
-                        files: shared.files.load(Ordering::Relaxed),
-                        dirs: shared.dirs.load(Ordering::Relaxed),
-                        allocated_bytes: shared.bytes.load(Ordering::Relaxed),
-                        elapsed: started.elapsed(),
-                    });
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        }
-    });
+    // Plain threads, not a scope: a worker stuck in the kernel on a dead mount cannot be
+    // joined (see `walk`).
+    let (done_tx, done_rx) = mpsc::channel::<Tally>();
+    for _ in 0..threads {
+        let done_tx = done_tx.clone();
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let _ = done_tx.send(worker(&shared));
+        });
+    }
+    drop(done_tx);
+    // Every worker sends its tally when the queue runs dry or the walk is cancelled.
+    tallies.extend(done_rx.iter().take(threads));
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
@@ -473,7 +496,7 @@ fn read_dir(
             dir.join(OsStr::from_bytes(raw))
         });
     }
-    shared.files.fetch_add(files, Ordering::Relaxed);
-    shared.dirs.fetch_add(dirs, Ordering::Relaxed);
-    shared.bytes.fetch_add(bytes, Ordering::Relaxed);
+    shared.counters.files.fetch_add(files, Ordering::Relaxed);
+    shared.counters.dirs.fetch_add(dirs, Ordering::Relaxed);
+    shared.counters.bytes.fetch_add(bytes, Ordering::Relaxed);
 }

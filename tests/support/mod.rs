@@ -23,15 +23,27 @@ pub fn stdout_json(args: &[&str]) -> Value {
 pub mod cgroup;
 pub mod servers;
 
-/// Runs `oncall ARGS` in a private mount namespace that holds one mount which never answers:
-/// a FUSE mount whose /dev/fuse descriptor the process keeps and nobody serves, so statvfs on
-/// it blocks as on a dead NFS server. Nothing outside sees the mount, and it goes when oncall
-/// exits. `None` (with the reason) where the machine does not allow it (no root, no /dev/fuse,
-/// no mount namespaces), except under CI, where the machine does.
+/// Runs `oncall ARGS` in a private mount namespace that holds one mount which never answers
+/// (see `hung_mount`), mounted on a fresh empty directory. `None` where the machine does not
+/// allow it, except under CI.
 pub fn with_hung_mount(source: &str, args: &[&str]) -> Option<std::process::Output> {
     let dir = tempfile::tempdir().unwrap();
-    let mnt = dir.path().to_str().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let mut argv = vec![bin.to_str().unwrap()];
+    argv.extend_from_slice(args);
+    hung_mount(source, dir.path(), &argv)
+}
+
+/// Runs `ARGV` in a private mount namespace where `mountpoint` holds a mount that never
+/// answers: a FUSE mount whose /dev/fuse descriptor the process keeps and nobody serves, so
+/// stat and statvfs on it block as on a dead NFS server. Nothing outside sees the mount, and
+/// it goes when the process exits. `None` (with the reason) where the machine does not allow
+/// it (no root, no /dev/fuse, no mount namespaces), except under CI, where the machine does.
+pub fn hung_mount(
+    source: &str,
+    mountpoint: &std::path::Path,
+    argv: &[&str],
+) -> Option<std::process::Output> {
     let script = r#"[ -w /dev/fuse ] || { echo "no writable /dev/fuse" >&2; exit 97; }
 exec 3<>/dev/fuse
 mount -i -t fuse -o fd=3,rootmode=40000,user_id=0,group_id=0 "$1" "$2" || exit 98
@@ -47,9 +59,9 @@ exec "$@""#;
             script,
             "sh",
         ])
-        .args([source, mnt])
-        .arg(&bin)
-        .args(args)
+        .arg(source)
+        .arg(mountpoint)
+        .args(argv)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("COLUMNS")
