@@ -532,6 +532,54 @@ mod tests {
     use super::*;
     use clap::CommandFactory;
 
+    /// Every `oncall …` command the cheat sheet and the runbooks tell people to run parses
+    /// with this CLI: a renamed flag must not leave advice that fails in an incident.
+    #[test]
+    fn every_oncall_command_in_the_sheet_parses() {
+        use crate::cheat::shell_words::{self, Lexeme};
+        let sheet = crate::cheat::sheet::Sheet::builtin();
+        let mut lines: Vec<String> = Vec::new();
+        for c in sheet.all() {
+            lines.extend(c.oncall.iter().map(|t| t.to_string()));
+            lines.extend(c.examples.iter().map(|e| e.command.to_string()));
+        }
+        for r in sheet.runbooks {
+            lines.extend(
+                r.steps
+                    .iter()
+                    .filter_map(|s| s.oncall.as_ref())
+                    .map(|t| t.to_string()),
+            );
+        }
+        let mut checked = 0;
+        for line in &lines {
+            let lexemes = shell_words::split(line).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+            // Each pipeline stage or list member that starts with `oncall` is one invocation.
+            for stage in lexemes.split(|l| matches!(l, Lexeme::Control(_))) {
+                let words: Vec<&str> = stage
+                    .iter()
+                    .take_while(|l| matches!(l, Lexeme::Word { .. }))
+                    .filter_map(|l| match l {
+                        Lexeme::Word { value, .. } => Some(value.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                if words.first() != Some(&"oncall") {
+                    continue;
+                }
+                if let Err(e) = Cli::try_parse_from(&words) {
+                    use clap::error::ErrorKind::{DisplayHelp, DisplayVersion};
+                    assert!(
+                        matches!(e.kind(), DisplayHelp | DisplayVersion),
+                        "`{line}` does not parse: {e}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "only {checked} oncall commands found");
+    }
+
     /// The fast path must accept and explain exactly what the full parser does for `cheat`.
     #[test]
     fn cheat_fast_path_matches_the_full_parser() {

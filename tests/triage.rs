@@ -243,6 +243,35 @@ fn an_error_burst_in_a_log_is_found() {
         .as_str()
         .unwrap()
         .contains("upstream refused connection"));
+    // The advice works: the finding's `oncall logs grep` next step, run as printed through a
+    // shell, prints exactly the 240 recent error lines.
+    let finding = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"].as_str().unwrap().contains("240 error lines"))
+        .unwrap();
+    let grep = finding["next"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .find(|n| n.starts_with("oncall logs grep"))
+        .expect("a logs grep next step");
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} -c",
+            grep.replacen("oncall", bin.to_str().unwrap(), 1)
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "240",
+        "`{grep} -c`: {out:?}"
+    );
 }
 
 #[test]
@@ -369,6 +398,7 @@ fn a_hung_mount_is_a_finding_and_the_other_filesystems_stand() {
         .find(|f| f["title"].as_str() == Some(&hung[0]))
         .unwrap();
     assert_eq!(finding["severity"], "critical");
+    assert_eq!(finding["runbook"], "mount-hung");
     let collectors = r["sections"]["collectors"].as_array().unwrap();
     let fs = collectors
         .iter()

@@ -17,6 +17,20 @@ pub enum Lexeme {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LexError(pub String);
 
+/// `word` as one shell word: unchanged when it is plain, else in single quotes. For the
+/// commands we print for people to paste (paths and URLs from the system in them).
+pub fn quote(word: &str) -> std::borrow::Cow<'_, str> {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:=@%".contains(c))
+    {
+        std::borrow::Cow::Borrowed(word)
+    } else {
+        std::borrow::Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
+    }
+}
+
 pub fn split(line: &str) -> Result<Vec<Lexeme>, LexError> {
     let chars: Vec<char> = line.chars().collect();
     let mut out = Vec::new();
@@ -138,6 +152,25 @@ fn word_at(chars: &[char], start: usize) -> Result<(String, String, usize), LexE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_round_trips_through_split() {
+        for word in [
+            "/var/log/app.log",
+            "/mnt/my disk",
+            "it's",
+            "",
+            "$HOME",
+            "a|b",
+        ] {
+            let quoted = quote(word);
+            match split(&quoted).unwrap().as_slice() {
+                [Lexeme::Word { value, .. }] => assert_eq!(value, word, "{quoted}"),
+                other => panic!("{quoted}: {other:?}"),
+            }
+        }
+        assert_eq!(quote("/var/log/syslog"), "/var/log/syslog");
+    }
 
     fn words(line: &str) -> Vec<String> {
         split(line)

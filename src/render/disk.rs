@@ -162,22 +162,11 @@ pub fn usage(ui: &Ui, out: &mut dyn Write, r: &UsageReport) -> io::Result<()> {
     for n in notes {
         writeln!(out, "{}", ui.style.warn(&n))?;
     }
-    let shown = shell_quote(&r.path);
+    let shown = crate::cheat::shell_words::quote(&r.path);
     ui.hint(
         out,
         &format!("same as: du -xsh {shown}; du -xh -d1 {shown} | sort -h | tail; ncdu -x {shown}"),
     )
-}
-
-fn shell_quote(path: &str) -> String {
-    if path
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+,:=@".contains(c))
-    {
-        path.to_string()
-    } else {
-        format!("'{}'", path.replace('\'', r"'\''"))
-    }
 }
 
 const DELETED_HEADER: [&str; 6] = ["PID", "PROCESS", "USER", "FD", "SIZE", "PATH"];

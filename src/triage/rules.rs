@@ -3,6 +3,7 @@
 //! test on recorded numbers below.
 
 use super::model::*;
+use crate::cheat::shell_words::quote;
 use crate::render::units::bytes;
 
 /// Thresholds, in the units the rules think in.
@@ -381,12 +382,13 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
                         "{} ({}) does not respond: statvfs timed out",
                         fs.mount, fs.source
                     ),
-                    None,
+                    Some("mount-hung"),
                 )
                 .detail("A dead network mount hangs every process that touches it.")
                 .next(&[
-                    &format!("findmnt -T {}", fs.mount),
-                    "dmesg -T | tail -50",
+                    &format!("findmnt -T {}", quote(&fs.mount)),
+                    "ps -eo pid,stat,wchan:32,args | awk '$2 ~ /D/'",
+                    "dmesg -T | grep -i 'not responding' | tail",
                     "oncall disk",
                 ]),
             );
@@ -429,8 +431,11 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
                     bytes(fs.size_bytes)
                 )])
                 .next(&[
-                    &format!("du -xh --max-depth=2 {} | sort -rh | head", fs.mount),
-                    &format!("oncall disk usage {} -x", fs.mount),
+                    &format!(
+                        "du -xh --max-depth=2 {} | sort -rh | head",
+                        quote(&fs.mount)
+                    ),
+                    &format!("oncall disk usage {} -x", quote(&fs.mount)),
                     "oncall disk deleted",
                 ]),
             );
@@ -443,7 +448,7 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
                     format!("{} has used {} of its inodes", fs.mount, pct(i)),
                     Some("inodes-exhausted"),
                 )
-                .next(&[&format!("df -i {}", fs.mount), "oncall disk"]),
+                .next(&[&format!("df -i {}", quote(&fs.mount)), "oncall disk"]),
             );
         }
     }
@@ -728,8 +733,12 @@ fn logs(o: &Observations, out: &mut Vec<Finding>) {
                         .map(|s| format!("most frequent: {s}")),
                 )
                 .next(&[
-                    &format!("oncall logs top {} --since 15m", b.path),
-                    &format!("oncall logs grep --level error --since 15m {}", b.path),
+                    &format!("oncall logs top {} --since 15m", quote(&b.path)),
+                    // An empty pattern: every line at error level, as `grep ''` prints all.
+                    &format!(
+                        "oncall logs grep --level error --since 15m '' {}",
+                        quote(&b.path)
+                    ),
                 ]),
             );
         }
@@ -745,7 +754,7 @@ fn probes(o: &Observations, out: &mut Vec<Finding>) {
                 Some("backend-unhealthy"),
             )
             .next(&[
-                &format!("oncall probe {}", p.target),
+                &format!("oncall probe {}", quote(&p.target)),
                 &format!("curl -v {}", p.target),
             ]),
         );
@@ -805,11 +814,13 @@ mod tests {
             }],
             filesystems: vec![
                 FilesystemUse {
+                    mount: "/var/lib/my data".into(),
                     used_percent: 99.0,
                     inodes_used_percent: Some(99.0),
                     ..Default::default()
                 },
                 FilesystemUse {
+                    mount: "/mnt/nfs".into(),
                     not_responding: true,
                     ..Default::default()
                 },
@@ -849,6 +860,7 @@ mod tests {
                 oom_victims: vec![("t".into(), 1, "x".into())],
             }),
             log_bursts: vec![LogBurst {
+                path: "/var/log/app.log".into(),
                 errors_last_15m: 1000,
                 ..Default::default()
             }],
@@ -867,6 +879,19 @@ mod tests {
                 );
             }
             assert!(!f.next.is_empty(), "{} has no next command", f.title);
+            // The `oncall …` next steps must parse with the real CLI.
+            for next in f.next.iter().filter(|n| n.starts_with("oncall ")) {
+                let words: Vec<String> = crate::cheat::shell_words::split(next)
+                    .unwrap()
+                    .into_iter()
+                    .map_while(|l| match l {
+                        crate::cheat::shell_words::Lexeme::Word { value, .. } => Some(value),
+                        _ => None,
+                    })
+                    .collect();
+                let parsed = <crate::cli::Cli as clap::Parser>::try_parse_from(&words);
+                assert!(parsed.is_ok(), "`{next}` ({}): {:?}", f.title, parsed.err());
+            }
         }
     }
 
