@@ -537,21 +537,33 @@ fn unix_sockets_come_with_unix() {
 #[test]
 fn the_proc_fallback_finds_the_same_and_says_so() {
     let lo = loopback(4);
-    let netlink = oncall_tuples(&["net", "--tcp", "--json"], &[lo.port]);
-    let out = oncall()
-        .args(["net", "--tcp", "--processes", "--json"])
-        .env("ONCALL_NET_SOURCE", "proc")
-        .assert()
-        .success();
-    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert_eq!(v["source"], "proc");
-    assert!(err.contains("/proc/net"), "the fallback is said: {err}");
-    let from_proc: BTreeSet<Tuple> = sockets(&v)
-        .iter()
-        .map(tuple)
-        .filter(|t| touches(t, &[lo.port]))
-        .collect();
+    // Neither source is an atomic snapshot: the kernel hands /proc/net/tcp out a page per
+    // read() and a netlink dump a batch per message, resuming each by position, so sockets
+    // that other processes open and close meanwhile can make a walk skip one of ours. Such a
+    // miss is transient; a parsing fault is not: compare until both agree, a few times.
+    let mut tries = 0;
+    let (netlink, from_proc, v) = loop {
+        tries += 1;
+        let netlink = oncall_tuples(&["net", "--tcp", "--json"], &[lo.port]);
+        let out = oncall()
+            .args(["net", "--tcp", "--processes", "--json"])
+            .env("ONCALL_NET_SOURCE", "proc")
+            .assert()
+            .success();
+        let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert_eq!(v["source"], "proc");
+        assert!(err.contains("/proc/net"), "the fallback is said: {err}");
+        let from_proc: BTreeSet<Tuple> = sockets(&v)
+            .iter()
+            .map(tuple)
+            .filter(|t| touches(t, &[lo.port]))
+            .collect();
+        if netlink == from_proc || tries == 5 {
+            break (netlink, from_proc, v);
+        }
+    };
+    assert_eq!(netlink.len(), 9, "a listener and 4 connections, both ends");
     assert_eq!(netlink, from_proc);
     assert!(sockets(&v)
         .iter()
