@@ -309,3 +309,71 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn a_log_truncated_during_a_whole_file_search_ends_cleanly() {
+    // logrotate's copytruncate empties a log at any hour, even one not written for a while.
+    // A memory-mapped search then touches pages past the new end, which kills ripgrep with
+    // SIGBUS; oncall must end normally, with its count of what it read and, when it saw the
+    // cut, one warning line.
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.log");
+    let master = dir.path().join("master.log");
+    write_log(
+        &master,
+        &mut Gen::new(7, 1_790_000_000_000, 12),
+        300_000,
+        None,
+    );
+    let full: u64 = ours(&["logs", "grep", "-c", "ERROR", master.to_str().unwrap()])
+        .0
+        .trim()
+        .parse()
+        .unwrap();
+    let mut cut_seen = 0;
+    for round in 0..12u64 {
+        std::fs::copy(&master, &p).unwrap();
+        // Not written for an hour: a file no search would expect to change.
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+            .unwrap();
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("oncall"))
+            .args(["logs", "grep", "-c", "ERROR"])
+            .arg(&p)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Truncate at a different moment each round: before, during and after the search.
+        std::thread::sleep(std::time::Duration::from_millis(3 * round));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.signal(),
+            None,
+            "round {round}: killed by a signal"
+        );
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "round {round}: {out:?}"
+        );
+        let count: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        assert!(count <= full, "round {round}: {count} > {full}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        if !err.is_empty() {
+            assert_eq!(err.lines().count(), 1, "round {round}: {err}");
+            assert!(err.contains("truncated while being searched"), "{err}");
+            cut_seen += 1;
+        }
+    }
+    eprintln!("{cut_seen} of 12 rounds saw the truncation mid-search");
+}

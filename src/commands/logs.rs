@@ -165,6 +165,13 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
                         source.display()
                     );
                 }
+                if let Some(at) = r.truncated_at {
+                    eprintln!(
+                        "oncall: warning: {}: truncated while being searched (logrotate \
+                         copytruncate?); only its first {at} bytes were searched",
+                        source.display()
+                    );
+                }
                 Ok(())
             }
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::Io(e)),

@@ -1,9 +1,11 @@
-//! Searching one log source with ripgrep's searcher: memory-mapped or buffered reads, the
+//! Searching one log source with ripgrep's searcher: memory-mapped (`mapped.rs`, safe against
+//! truncation) or buffered reads, the
 //! regex run over whole buffers (no per-line allocation), binary detection off so that NUL
 //! bytes never make a log "binary" and skipped. Lines go to a `LineSink`; this module never
 //! formats or prints.
 
 use crate::logs::levels;
+use crate::logs::mapped::MappedLog;
 use crate::logs::matcher::{FilteredMatcher, LineFilter, PatternSpec};
 use crate::logs::sources::{Compression, Source};
 use crate::logs::time_range::{self, FileHay, TimeRange, WindowReader};
@@ -11,14 +13,13 @@ use crate::logs::timestamps::{Clock, Parser};
 use grep_matcher::Matcher;
 use grep_regex::RegexMatcher;
 use grep_searcher::{
-    BinaryDetection, MmapChoice, Searcher, SearcherBuilder, Sink, SinkContext, SinkContextKind,
-    SinkMatch,
+    BinaryDetection, Searcher, SearcherBuilder, Sink, SinkContext, SinkContextKind, SinkMatch,
 };
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -108,6 +109,9 @@ pub struct SourceResult {
     pub no_timestamps: bool,
     /// Skipped whole: its times lie outside the window.
     pub outside_range: bool,
+    /// The file was cut short while it was searched (copytruncate): only its bytes before
+    /// this offset were searched.
+    pub truncated_at: Option<u64>,
 }
 
 /// A compiled search, shared by all sources.
@@ -118,9 +122,8 @@ pub struct Grep {
     pub clock: Clock,
 }
 
-/// Files written in the last moments may be truncated under us; a truncated mapping kills
-/// the process (SIGBUS), so those are read, not mapped.
-const QUIET_FOR_MMAP: Duration = Duration::from_secs(5);
+/// Smaller files are read: mapping and unmapping costs more than copying a few pages.
+const MAP_FROM_BYTES: u64 = 1 << 20;
 
 impl Grep {
     pub fn new(opts: GrepOptions, clock: Clock) -> Result<Grep, String> {
@@ -142,7 +145,7 @@ impl Grep {
         })
     }
 
-    fn searcher(&self, mmap: bool) -> Searcher {
+    fn searcher(&self) -> Searcher {
         let mut b = SearcherBuilder::new();
         b.binary_detection(BinaryDetection::none())
             .line_number(self.opts.mode == Mode::Lines)
@@ -155,11 +158,6 @@ impl Grep {
         if self.opts.mode == Mode::Lines {
             b.before_context(self.opts.before)
                 .after_context(self.opts.after);
-        }
-        if mmap {
-            // SAFETY: only files that were quiet for a while are mapped (see QUIET_FOR_MMAP);
-            // the same trade ripgrep makes.
-            b.memory_map(unsafe { MmapChoice::auto() });
         }
         b.build()
     }
@@ -200,16 +198,29 @@ impl Grep {
             line_offset: line_offset.clone(),
             result: &mut result,
             each: &self.each,
+            cut_short: None,
         };
-        let quiet = source
-            .modified
-            .and_then(|m| SystemTime::now().duration_since(m).ok())
-            .is_some_and(|age| age >= QUIET_FOR_MMAP);
         match (source.compression, range) {
             (Compression::None, None) => {
                 let file = File::open(&source.path)?;
-                self.searcher(quiet)
-                    .search_file(&self.matcher, &file, &mut adapter)?;
+                let len = file.metadata()?.len();
+                let mapped = if len >= MAP_FROM_BYTES {
+                    MappedLog::map(&file, len)?
+                } else {
+                    None
+                };
+                match &mapped {
+                    Some(m) => {
+                        adapter.cut_short = Some(m);
+                        self.searcher()
+                            .search_slice(&self.matcher, m.bytes(), &mut adapter)?;
+                    }
+                    None => self
+                        .searcher()
+                        .search_file(&self.matcher, &file, &mut adapter)?,
+                }
+                drop(adapter);
+                result.truncated_at = mapped.as_ref().and_then(MappedLog::truncated_at);
             }
             (Compression::None, Some((parser, range))) => {
                 // A time range is searched in files being written right now (`--since 15m`),
@@ -224,14 +235,14 @@ impl Grep {
                     line_offset.store(count_lines_before(&file, r.start)?, Ordering::Relaxed);
                 }
                 file.seek(SeekFrom::Start(r.start))?;
-                self.searcher(false).search_reader(
+                self.searcher().search_reader(
                     &self.matcher,
                     (&file).take(r.end - r.start),
                     &mut adapter,
                 )?;
             }
             (_, None) => {
-                self.searcher(false)
+                self.searcher()
                     .search_reader(&self.matcher, source.open()?, &mut adapter)?;
             }
             (_, Some((parser, range))) => {
@@ -243,7 +254,7 @@ impl Grep {
                     ),
                     skipped: line_offset.clone(),
                 };
-                self.searcher(false)
+                self.searcher()
                     .search_reader(&self.matcher, reader, &mut adapter)?;
             }
         }
@@ -339,6 +350,9 @@ struct Adapter<'a> {
     line_offset: Arc<AtomicU64>,
     result: &'a mut SourceResult,
     each: &'a [RegexMatcher],
+    /// The map being searched, which may find its file cut short: lines from the cut on are
+    /// zeros, not the file's, and end the search.
+    cut_short: Option<&'a MappedLog>,
 }
 
 fn strip_eol(b: &[u8]) -> &[u8] {
@@ -350,12 +364,21 @@ impl Adapter<'_> {
     fn number(&self, n: Option<u64>) -> Option<u64> {
         n.map(|n| n + self.line_offset.load(Ordering::Relaxed))
     }
+
+    fn past_the_cut(&self, offset: u64) -> bool {
+        self.cut_short
+            .and_then(MappedLog::truncated_at)
+            .is_some_and(|cut| offset >= cut)
+    }
 }
 
 impl Sink for Adapter<'_> {
     type Error = io::Error;
 
     fn matched(&mut self, _: &Searcher, m: &SinkMatch<'_>) -> Result<bool, io::Error> {
+        if self.past_the_cut(m.absolute_byte_offset()) {
+            return Ok(false);
+        }
         self.result.matched_lines += 1;
         let text = strip_eol(m.bytes());
         for (i, each) in self.each.iter().enumerate() {
@@ -371,6 +394,9 @@ impl Sink for Adapter<'_> {
     fn context(&mut self, _: &Searcher, c: &SinkContext<'_>) -> Result<bool, io::Error> {
         if matches!(c.kind(), SinkContextKind::Other) {
             return Ok(true);
+        }
+        if self.past_the_cut(c.absolute_byte_offset()) {
+            return Ok(false);
         }
         let text = strip_eol(c.bytes());
         let ts = self.parser.and_then(|p| p.parse(text));
