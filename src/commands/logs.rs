@@ -166,11 +166,7 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
                     );
                 }
                 if let Some(at) = r.truncated_at {
-                    eprintln!(
-                        "oncall: warning: {}: truncated while being searched (logrotate \
-                         copytruncate?); only its first {at} bytes were searched",
-                        source.display()
-                    );
+                    warn_truncated(&source.display(), at);
                 }
                 Ok(())
             }
@@ -307,26 +303,39 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     Ok(exit_codes::SUCCESS)
 }
 
+/// A file cut short under a search (see logs/mapped.rs): what was searched stands.
+fn warn_truncated(path: &str, searched_bytes: u64) {
+    eprintln!(
+        "oncall: warning: {path}: truncated while being searched (logrotate copytruncate?); \
+         only its first {searched_bytes} bytes were searched"
+    );
+}
+
 pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let clock = Clock::system();
     let range = time_range(args.since.as_deref(), None, &clock)?;
     let opts = GrepOptions::at_level(Level::Warn, range);
     let grep = Grep::new(opts, clock).map_err(|why| Error::usage("logs top", why))?;
     let (found, _) = discover(&args.paths, &["/var/log"])?;
-    let tables: Vec<(String, io::Result<SignatureTable>)> = found
+    let tables: Vec<(String, io::Result<(SignatureTable, Option<u64>)>)> = found
         .sources
         .par_iter()
         .map(|s| {
             let path = s.display();
             let mut table = SignatureTable::new(&path);
-            let r = grep.search(s, &mut table).map(|_| table);
+            let r = grep.search(s, &mut table).map(|r| (table, r.truncated_at));
             (path, r)
         })
         .collect();
     let mut all = SignatureTable::default();
     for (path, t) in tables {
         match t {
-            Ok(t) => all.merge(t),
+            Ok((t, truncated_at)) => {
+                if let Some(at) = truncated_at {
+                    warn_truncated(&path, at);
+                }
+                all.merge(t)
+            }
             Err(e) => eprintln!("oncall: {path}: {e}"),
         }
     }
