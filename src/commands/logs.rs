@@ -303,6 +303,9 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     Ok(exit_codes::SUCCESS)
 }
 
+/// One file's signatures, and where it was cut short if it was truncated under the search.
+type FileSignatures = io::Result<(SignatureTable, Option<u64>)>;
+
 /// A file cut short under a search (see logs/mapped.rs): what was searched stands.
 fn warn_truncated(path: &str, searched_bytes: u64) {
     eprintln!(
@@ -317,7 +320,7 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
     let opts = GrepOptions::at_level(Level::Warn, range);
     let grep = Grep::new(opts, clock).map_err(|why| Error::usage("logs top", why))?;
     let (found, _) = discover(&args.paths, &["/var/log"])?;
-    let tables: Vec<(String, io::Result<(SignatureTable, Option<u64>)>)> = found
+    let tables: Vec<(String, FileSignatures)> = found
         .sources
         .par_iter()
         .map(|s| {
