@@ -377,3 +377,43 @@ fn a_log_truncated_during_a_whole_file_search_ends_cleanly() {
     }
     eprintln!("{cut_seen} of 12 rounds saw the truncation mid-search");
 }
+
+#[test]
+fn on_a_terminal_control_characters_in_log_lines_are_shown_not_obeyed() {
+    // A log line can carry an escape sequence (a user agent, a username): printed raw to a
+    // terminal it would retitle the window, or write the clipboard (OSC 52). On a terminal
+    // (script(1) gives one) they are shown in caret notation as `cat -v` does; a pipe gets
+    // the raw bytes, as from grep.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("access.log");
+    std::fs::write(
+        &p,
+        b"GET / agent=\x1b]0;pwned\x07 \x1b]52;c;ZWNobyBoaQ==\x07 tab\there\nGET /ok\n",
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let inner = format!("{} logs grep agent {}", bin.display(), p.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("script (bsdutils) is installed");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{out:?}");
+    assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+    assert!(
+        text.contains("agent=^[]0;pwned^G ^[]52;c;ZWNobyBoaQ==^G tab\there"),
+        "{text:?}"
+    );
+    // Through a pipe the line is the file's own bytes.
+    let out = oncall()
+        .args(["logs", "grep", "agent", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let raw = b"GET / agent=\x1b]0;pwned\x07";
+    assert!(
+        out.stdout.windows(raw.len()).any(|w| w == raw),
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

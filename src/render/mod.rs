@@ -36,6 +36,9 @@ pub struct Ui {
     /// Terminal width to fit tables into; `None` when stdout is not a terminal and
     /// `COLUMNS` is unset (tables then take the width they need).
     pub width: Option<u16>,
+    /// stdout is a terminal: log lines are shown with their control characters made
+    /// visible (an escape sequence in a log must not drive the on-call engineer's terminal).
+    pub terminal: bool,
 }
 
 impl Ui {
@@ -54,6 +57,7 @@ impl Ui {
             style: Style { enabled },
             hints: hints && format == Format::Table,
             width,
+            terminal: is_tty,
         }
     }
 
@@ -64,6 +68,7 @@ impl Ui {
             style: Style { enabled: false },
             hints: true,
             width: None,
+            terminal: false,
         }
     }
 
