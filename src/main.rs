@@ -3,8 +3,9 @@
 use clap::{CommandFactory, FromArgMatches};
 use oncall::cli::{self, CheatCli, Cli};
 use oncall::exit_codes;
+use oncall::render::terminal_guard::TerminalGuard;
 use oncall::render::Ui;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -14,7 +15,13 @@ fn main() -> ExitCode {
     };
     let ui = Ui::new(cli.global.format(), cli.global.color, !cli.global.no_hints);
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // On a terminal, text oncall does not control (logs, headers, names) is shown, not obeyed.
+    let sink: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(TerminalGuard::new(stdout.lock()))
+    } else {
+        Box::new(stdout.lock())
+    };
+    let mut out = BufWriter::new(sink);
     let result = cli::run(cli, &ui, &mut out).and_then(|code| {
         out.flush()?;
         Ok(code)

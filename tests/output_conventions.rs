@@ -147,3 +147,43 @@ fn version_and_help_exit_0() {
         .success()
         .stdout(predicate::str::contains("--explain"));
 }
+
+#[test]
+fn on_a_terminal_escape_sequences_in_shown_text_are_not_obeyed() {
+    // Any text oncall echoes (here a pasted command line; logs, headers and names likewise)
+    // could carry an escape sequence that retitles the terminal or writes its clipboard. On
+    // a terminal (script(1) gives one) only oncall's own colours pass; the rest is shown in
+    // caret notation. Piped, the bytes are untouched.
+    let line = "ls \x1b]0;pwned\x07 -l \x1b]52;c;aGk=\x07";
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} cheat --explain \"$LINE\"", bin.display()),
+            "/dev/null",
+        ])
+        .env("LINE", line)
+        .env_remove("NO_COLOR")
+        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests")
+        .output()
+        .expect("script (bsdutils) is installed");
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains("ls ^[]0;pwned^G -l ^[]52;c;aGk=^G"),
+        "{text:?}"
+    );
+    assert!(
+        !text.contains("\x1b]") && !text.contains('\x07'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("\x1b["),
+        "oncall's own colours still pass: {text:?}"
+    );
+    let piped = oncall()
+        .args(["cheat", "--explain", line])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&piped.stdout).contains(line));
+}

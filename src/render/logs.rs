@@ -22,21 +22,6 @@ struct JsonLine<'a> {
     context: Option<bool>,
 }
 
-/// A log line as text: invalid UTF-8 replaced, and on a terminal its control characters in
-/// caret notation (`printable::caret`).
-fn shown<'a>(ui: &Ui, text: &'a [u8]) -> std::borrow::Cow<'a, str> {
-    let text = String::from_utf8_lossy(text);
-    if !ui.terminal {
-        return text;
-    }
-    match text {
-        std::borrow::Cow::Borrowed(t) => super::printable::caret(t),
-        std::borrow::Cow::Owned(t) => {
-            std::borrow::Cow::Owned(super::printable::caret(&t).into_owned())
-        }
-    }
-}
-
 /// Prints lines as they arrive, into any writer (stdout, or a per-file buffer when files are
 /// searched in parallel and printed in order).
 pub struct LinePrinter<'w> {
@@ -73,24 +58,24 @@ impl<'w> LinePrinter<'w> {
 
     fn highlighted(&self, text: &[u8]) -> String {
         let Some(m) = &self.highlight else {
-            return shown(&self.ui, text).into_owned();
+            return String::from_utf8_lossy(text).into_owned();
         };
         let mut s = String::new();
         let mut last = 0;
         let _ = m.find_iter(text, |mat| {
             if mat.start() < mat.end() {
-                s.push_str(&shown(&self.ui, &text[last..mat.start()]));
+                s.push_str(&String::from_utf8_lossy(&text[last..mat.start()]));
                 s.push_str(
                     &self
                         .ui
                         .style
-                        .bad(&shown(&self.ui, &text[mat.start()..mat.end()])),
+                        .bad(&String::from_utf8_lossy(&text[mat.start()..mat.end()])),
                 );
                 last = mat.end();
             }
             true
         });
-        s.push_str(&shown(&self.ui, &text[last..]));
+        s.push_str(&String::from_utf8_lossy(&text[last..]));
         s
     }
 }
@@ -124,8 +109,6 @@ impl LineSink for LinePrinter<'_> {
             if kind == LineKind::Match && self.highlight.is_some() {
                 let h = self.highlighted(text);
                 self.out.write_all(h.as_bytes())?;
-            } else if self.ui.terminal {
-                self.out.write_all(shown(&self.ui, text).as_bytes())?;
             } else {
                 match std::str::from_utf8(text) {
                     Ok(_) => self.out.write_all(text)?,
@@ -261,7 +244,8 @@ impl<'w> TailPrinter<'w> {
             if self.show_path {
                 write!(self.out, "{}: ", self.ui.style.command(path))?;
             }
-            self.out.write_all(shown(&self.ui, text).as_bytes())?;
+            self.out
+                .write_all(&String::from_utf8_lossy(text).into_owned().into_bytes())?;
             self.out.write_all(b"\n")
         }
     }
@@ -328,7 +312,7 @@ pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
                 s.level.as_str().to_string(),
                 short(&s.first_seen),
                 short(&s.last_seen),
-                // A table row: a control character would break it (or drive the terminal).
+                // A table row: a control character would break it.
                 super::printable::printable(&s.signature).into_owned(),
             ]
         })

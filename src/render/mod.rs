@@ -13,6 +13,7 @@ pub mod probe;
 pub mod ps;
 pub mod style;
 pub mod table;
+pub mod terminal_guard;
 pub mod units;
 
 use std::io::{self, IsTerminal, Write};
@@ -36,9 +37,6 @@ pub struct Ui {
     /// Terminal width to fit tables into; `None` when stdout is not a terminal and
     /// `COLUMNS` is unset (tables then take the width they need).
     pub width: Option<u16>,
-    /// stdout is a terminal: log lines are shown with their control characters made
-    /// visible (an escape sequence in a log must not drive the on-call engineer's terminal).
-    pub terminal: bool,
 }
 
 impl Ui {
@@ -57,7 +55,6 @@ impl Ui {
             style: Style { enabled },
             hints: hints && format == Format::Table,
             width,
-            terminal: is_tty,
         }
     }
 
@@ -68,7 +65,6 @@ impl Ui {
             style: Style { enabled: false },
             hints: true,
             width: None,
-            terminal: false,
         }
     }
 

@@ -17,42 +17,9 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// For log lines on a terminal, where the text must stay readable as it was written: control
-/// characters in caret notation as `cat -v` and `less` show them (ESC as `^[`, DEL as `^?`, the
-/// C1 range as `M-^[`…), tab kept. Pipes get the raw bytes, as from grep.
-pub fn caret(text: &str) -> Cow<'_, str> {
-    let visible = |c: char| c == '\t' || !c.is_control();
-    if text.chars().all(visible) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c as u32 {
-            _ if visible(c) => out.push(c),
-            0x7f => out.push_str("^?"),
-            n @ 0x80..=0x9f => {
-                out.push_str("M-^");
-                out.push(char::from((n - 0x80 + 0x40) as u8));
-            }
-            n => {
-                out.push('^');
-                out.push(char::from((n + 0x40) as u8));
-            }
-        }
-    }
-    Cow::Owned(out)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{caret, printable};
-
-    #[test]
-    fn caret_notation_as_cat_v() {
-        assert_eq!(caret("a\x1b]0;pwned\x07b\tc"), "a^[]0;pwned^Gb\tc");
-        assert_eq!(caret("\0\x7f\u{9b}"), "^@^?M-^[");
-        assert_eq!(caret("plain — ünïcode"), "plain — ünïcode");
-    }
+    use super::printable;
 
     #[test]
     fn control_characters_become_question_marks() {
