@@ -785,3 +785,30 @@ fn watch_prints_the_first_state_then_only_changes() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A dead first node (its SYNs dropped, not refused) behind a name: the probe still reaches
+/// the live one within `--timeout`, because the next address starts 250 ms after the first
+/// (Happy Eyeballs), not after the first's `--connect-timeout` has run out.
+#[test]
+fn a_dead_first_address_does_not_eat_the_probe_s_time() {
+    let (hole, _queued) = support::servers::black_hole("127.0.0.1:0".parse().unwrap());
+    let port = hole.local_addr().unwrap().port();
+    let live: std::net::SocketAddr = format!("127.0.0.2:{port}").parse().unwrap();
+    let _live = TestServer::http_on(live, |_: &Req| Reply::new(200, "ok"))
+        .unwrap_or_else(|e| panic!("cannot listen on {live}: {e}"));
+    let pin = format!("svc.test:{port}:127.0.0.1,127.0.0.2");
+    let url = format!("http://svc.test:{port}/health");
+    let (code, doc) = probe(&[
+        "--resolve",
+        &pin,
+        &url,
+        "--connect-timeout",
+        "60s",
+        "--timeout",
+        "10s",
+    ]);
+    assert_eq!(code, 0, "{doc:#}");
+    let r = &doc["results"][0];
+    assert_eq!(r["remote"], live.to_string());
+    assert_eq!(r["status"], 200);
+}

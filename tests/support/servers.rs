@@ -556,3 +556,24 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A listener whose accept queue is full: the kernel drops further SYNs, so a connect to it
+/// neither succeeds nor fails — it hangs, as to a dead host. Kept alive by the returned values.
+pub fn black_hole(addr: SocketAddr) -> (TcpListener, Vec<std::net::TcpStream>) {
+    let listener = TcpListener::bind(addr).unwrap();
+    // A second listen() on a listening socket sets its backlog: 0 holds one connection.
+    // SAFETY: a valid listening socket descriptor.
+    assert_eq!(
+        unsafe { libc::listen(std::os::fd::AsRawFd::as_raw_fd(&listener), 0) },
+        0
+    );
+    let addr = listener.local_addr().unwrap();
+    let mut queued = Vec::new();
+    for _ in 0..16 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+            Ok(s) => queued.push(s),
+            Err(_) => return (listener, queued),
+        }
+    }
+    panic!("the accept queue of {addr} never filled");
+}
