@@ -417,3 +417,28 @@ fn a_hung_mount_is_a_finding_and_the_other_filesystems_stand() {
         .unwrap();
     assert_eq!(hung_row["not_responding"], true);
 }
+
+#[test]
+fn time_wait_sockets_are_counted_without_being_listed() {
+    // Triage leaves TIME-WAIT out of its socket dump (a busy host holds 100k+) and takes their
+    // number from /proc/net/sockstat: 50 made here must be in it.
+    let _host = HOST.lock().unwrap_or_else(|e| e.into_inner());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    for _ in 0..50 {
+        let client = TcpStream::connect(addr).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        // The side that closes first waits in TIME-WAIT.
+        drop(client);
+        let mut buf = [0u8; 1];
+        let _ = std::io::Read::read(&mut &server, &mut buf);
+        drop(server);
+    }
+    let r = triage(&["--logs", "/nonexistent"]);
+    let tw = r["sections"]["sockets"]["time_wait"].as_u64().unwrap();
+    assert!(
+        tw >= 50,
+        "{tw} sockets in TIME-WAIT, 50 made: {}",
+        r["sections"]["sockets"]
+    );
+}

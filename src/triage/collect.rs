@@ -107,7 +107,19 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     });
     expected.push("sockets");
     spawn(&tx, "sockets", || {
-        let r = sockets::collect(&sockets::Query::default()).map_err(|e| e.to_string())?;
+        // TIME-WAIT sockets are left out of the dump (the kernel's filter) and counted from
+        // /proc/net/sockstat instead: a busy host holds 100k+ of them, which would only cost
+        // triage time and memory.
+        let q = sockets::Query {
+            states: sockets::state::StateSet::of(
+                &sockets::state::ALL
+                    .into_iter()
+                    .filter(|s| *s != sockets::state::State::TimeWait)
+                    .collect::<Vec<_>>(),
+            ),
+            ..sockets::Query::default()
+        };
+        let r = sockets::collect(&q).map_err(|e| e.to_string())?;
         Ok(Part::Sockets(socket_counts(&r.summary)))
     });
     expected.push("kernel");
@@ -450,7 +462,10 @@ fn socket_counts(s: &sockets::Summary) -> Sockets {
     let kernel = s.kernel.clone().unwrap_or_default();
     Sockets {
         established: count("established"),
-        time_wait: count("time-wait"),
+        time_wait: s
+            .kernel
+            .as_ref()
+            .map_or(count("time-wait"), |k| k.tcp_time_wait),
         close_wait: count("close-wait"),
         syn_recv: count("syn-recv"),
         orphaned: kernel.tcp_orphaned,
