@@ -45,20 +45,23 @@ pub async fn connect_any(
     timeout: Duration,
 ) -> Result<Connected, ConnectFailure> {
     let all = Instant::now();
+    if let [only] = addrs {
+        // One address (an IP literal, a single record): nothing to race, no task to spawn.
+        let r = attempt(*only, timeout).await;
+        return match r.2 {
+            Ok(stream) => Ok(connected(stream, *only, r.1, Vec::new())),
+            Err(e) => Err(ConnectFailure {
+                failed: vec![(*only, e)],
+                took: all.elapsed(),
+            }),
+        };
+    }
     let order = interleave_families(addrs);
     let mut next = order.iter().copied();
     let mut running: JoinSet<Attempt> = JoinSet::new();
     let mut failed = Vec::new();
     let start = |set: &mut JoinSet<Attempt>, addr: SocketAddr| {
-        set.spawn(async move {
-            let began = Instant::now();
-            let r = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
-                Ok(Ok(stream)) => Ok(stream),
-                Ok(Err(e)) => Err(short_io_error(&e)),
-                Err(_) => Err(format!("timed out after {}ms", timeout.as_millis())),
-            };
-            (addr, began, r)
-        });
+        set.spawn(attempt(addr, timeout));
     };
     if let Some(first) = next.next() {
         start(&mut running, first);
@@ -69,14 +72,7 @@ pub async fn connect_any(
             done = running.join_next() => match done {
                 Some(Ok((addr, began, Ok(stream)))) => {
                     // The others are dropped (aborted) with the set.
-                    // Probes send one small request: Nagle would only add latency.
-                    let _ = stream.set_nodelay(true);
-                    return Ok(Connected {
-                        stream,
-                        remote: addr,
-                        took: began.elapsed(),
-                        failed,
-                    });
+                    return Ok(connected(stream, addr, began, failed));
                 }
                 Some(Ok((addr, _, Err(e)))) => {
                     failed.push((addr, e));
@@ -98,6 +94,33 @@ pub async fn connect_any(
         failed,
         took: all.elapsed(),
     })
+}
+
+/// One connection attempt with its own timeout: (address, when it began, the outcome).
+async fn attempt(addr: SocketAddr, timeout: Duration) -> Attempt {
+    let began = Instant::now();
+    let r = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+        Ok(Ok(stream)) => Ok(stream),
+        Ok(Err(e)) => Err(short_io_error(&e)),
+        Err(_) => Err(format!("timed out after {}ms", timeout.as_millis())),
+    };
+    (addr, began, r)
+}
+
+fn connected(
+    stream: TcpStream,
+    remote: SocketAddr,
+    began: Instant,
+    failed: Vec<(SocketAddr, String)>,
+) -> Connected {
+    // Probes send one small request: Nagle would only add latency.
+    let _ = stream.set_nodelay(true);
+    Connected {
+        stream,
+        remote,
+        took: began.elapsed(),
+        failed,
+    }
 }
 
 /// The resolver's order with families alternating, starting with the first address's family
