@@ -12,6 +12,7 @@ use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::process::Command;
+use support::servers::{quiet_listener, quiet_listener_on};
 use support::{oncall, stdout_json};
 
 /// A listener on 127.0.0.1 and `n` connections to it, both ends held by this process.
@@ -42,64 +43,6 @@ fn loopback(n: usize) -> Loopback {
         _accepted: accepted,
         client_ports,
     }
-}
-
-/// A listener on a port that no other socket on the host touches. Ports come from below the
-/// kernel's ephemeral range, which neither `connect()` nor `bind(:0)` hands out: on a busy
-/// host every ephemeral port a listener gets may still be the remote end of some other
-/// test's closed clients lingering in TIME-WAIT, which a `--port` filter counts and which
-/// may expire between the `ss` and the `oncall` run.
-fn quiet_listener() -> (TcpListener, u16) {
-    quiet_listener_on(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap()
-}
-
-fn quiet_listener_on(mut addr: SocketAddr) -> std::io::Result<(TcpListener, u16)> {
-    let first_ephemeral: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-        .ok()
-        .and_then(|r| r.split_whitespace().next()?.parse().ok())
-        .unwrap_or(32768);
-    let low = 10_000.min(first_ephemeral / 2);
-    let span = u32::from(first_ephemeral - low);
-    // A different start per process and call, so parallel tests rarely try the same port.
-    static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let seed = std::process::id()
-        .wrapping_mul(7919)
-        .wrapping_add(CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * 104_729);
-    let mut last_error = None;
-    for i in 0..500u32 {
-        let port = low + (seed.wrapping_add(i * 7_777) % span) as u16;
-        if sockets_touching_port(port) != 0 {
-            continue;
-        }
-        addr.set_port(port);
-        match TcpListener::bind(addr) {
-            Ok(listener) => return Ok((listener, port)),
-            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last_error = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last_error.unwrap_or_else(|| std::io::Error::other("no quiet loopback port in 500 tries")))
-}
-
-/// How many TCP sockets (IPv4 and IPv6) have `port` at either end, from /proc/net/tcp*.
-fn sockets_touching_port(port: u16) -> usize {
-    let hex = format!(":{port:04X}");
-    ["/proc/net/tcp", "/proc/net/tcp6"]
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .flat_map(|text| {
-            text.lines()
-                .skip(1)
-                .filter(|line| {
-                    let mut fields = line.split_whitespace().skip(1);
-                    let local = fields.next().unwrap_or("");
-                    let remote = fields.next().unwrap_or("");
-                    local.ends_with(&hex) || remote.ends_with(&hex)
-                })
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .count()
 }
 
 /// (state, local, remote) as `ss` and `oncall` both can say it.

@@ -452,13 +452,69 @@ pub fn find_binary(name: &str) -> Option<PathBuf> {
     found
 }
 
-/// A port free on 127.0.0.1 right now (for daemons that must be told their port).
+/// A port free on 127.0.0.1 right now (for daemons that must be told their port): a quiet one
+/// (see `quiet_listener`), so that between this call and the daemon's bind no other process's
+/// connect() or bind(:0) takes it — on a busy host they cycle through the ephemeral range.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    quiet_listener().1
+}
+
+/// A listener on a port that no other socket on the host touches. Ports come from below the
+/// kernel's ephemeral range, which neither `connect()` nor `bind(:0)` hands out: on a busy
+/// host every ephemeral port may be taken by another process's connect() a moment later, or
+/// still be the remote end of closed clients lingering in TIME-WAIT (which `net --port`
+/// counts, and which may expire between the `ss` and the `oncall` run).
+pub fn quiet_listener() -> (TcpListener, u16) {
+    quiet_listener_on(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap()
+}
+
+pub fn quiet_listener_on(mut addr: SocketAddr) -> std::io::Result<(TcpListener, u16)> {
+    let first_ephemeral: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32768);
+    let low = 10_000.min(first_ephemeral / 2);
+    let span = u32::from(first_ephemeral - low);
+    // A different start per process and call, so parallel tests rarely try the same port.
+    static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let seed = std::process::id()
+        .wrapping_mul(7919)
+        .wrapping_add(CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * 104_729);
+    let mut last_error = None;
+    for i in 0..500u32 {
+        let port = low + (seed.wrapping_add(i * 7_777) % span) as u16;
+        if sockets_touching_port(port) != 0 {
+            continue;
+        }
+        addr.set_port(port);
+        match TcpListener::bind(addr) {
+            Ok(listener) => return Ok((listener, port)),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last_error = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no quiet loopback port in 500 tries")))
+}
+
+/// How many TCP sockets (IPv4 and IPv6) have `port` at either end, from /proc/net/tcp*.
+pub fn sockets_touching_port(port: u16) -> usize {
+    let hex = format!(":{port:04X}");
+    ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .flat_map(|text| {
+            text.lines()
+                .skip(1)
+                .filter(|line| {
+                    let mut fields = line.split_whitespace().skip(1);
+                    let local = fields.next().unwrap_or("");
+                    let remote = fields.next().unwrap_or("");
+                    local.ends_with(&hex) || remote.ends_with(&hex)
+                })
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .count()
 }
 
 /// Waits (bounded) until something accepts on 127.0.0.1:port.
