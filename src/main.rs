@@ -5,7 +5,7 @@ use oncall::cli::{self, CheatCli, Cli};
 use oncall::exit_codes;
 use oncall::render::terminal_guard::TerminalGuard;
 use oncall::render::Ui;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let ui = Ui::new(cli.global.format(), cli.global.color, !cli.global.no_hints);
     let stdout = io::stdout();
     // On a terminal, text oncall does not control (logs, headers, names) is shown, not obeyed.
-    let sink: Box<dyn Write> = if stdout.is_terminal() {
+    let sink: Box<dyn Write> = if ui.terminal {
         Box::new(TerminalGuard::new(stdout.lock()))
     } else {
         Box::new(stdout.lock())

@@ -37,6 +37,8 @@ pub struct Ui {
     /// Terminal width to fit tables into; `None` when stdout is not a terminal and
     /// `COLUMNS` is unset (tables then take the width they need).
     pub width: Option<u16>,
+    /// stdout is a terminal (main then guards it: see `terminal_guard`).
+    pub terminal: bool,
 }
 
 impl Ui {
@@ -55,6 +57,7 @@ impl Ui {
             style: Style { enabled },
             hints: hints && format == Format::Table,
             width,
+            terminal: is_tty,
         }
     }
 
@@ -65,6 +68,7 @@ impl Ui {
             style: Style { enabled: false },
             hints: true,
             width: None,
+            terminal: false,
         }
     }
 

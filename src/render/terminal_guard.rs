@@ -113,9 +113,7 @@ impl<W: Write> Write for TerminalGuard<W> {
         for &b in buf {
             self.feed(b);
         }
-        let out = std::mem::take(&mut self.out);
-        self.inner.write_all(&out)?;
-        self.out = out;
+        self.inner.write_all(&self.out)?;
         self.out.clear();
         Ok(buf.len())
     }
