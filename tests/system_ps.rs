@@ -48,6 +48,16 @@ impl Drop for Sleeper {
     }
 }
 
+fn regex_escape(s: &str) -> String {
+    s.replace('.', "\\.")
+}
+
+/// A sleep length no other test (in this binary or another) uses: the test's own number and
+/// this process's pid as the fraction, so `--grep` on it matches this test's child only.
+fn unique_secs(base: u32) -> String {
+    format!("{base}.{}", std::process::id())
+}
+
 fn ps_pids() -> HashSet<i64> {
     let out = Command::new("ps")
         .args(["-e", "-o", "pid="])
@@ -136,9 +146,11 @@ fn json_has_the_design_fields_and_matches_ps_for_a_known_child() {
 
 #[test]
 fn filters_select_what_they_say() {
-    let child = Sleeper::start(&["sleep", "3601"]).settled();
+    let secs = unique_secs(3611);
+    let child = Sleeper::start(&["sleep", &secs]).settled();
     let pid = child.pid().to_string();
-    let by_grep = stdout_json(&["ps", "--window", "0", "--json", "--grep", "^sleep 3601$"]);
+    let pattern = format!("^sleep {}$", regex_escape(&secs));
+    let by_grep = stdout_json(&["ps", "--window", "0", "--json", "--grep", &pattern]);
     assert_eq!(processes(&by_grep).len(), 1, "{by_grep}");
     assert_eq!(processes(&by_grep)[0]["pid"], child.pid());
     let by_pid = stdout_json(&["ps", "--window", "0", "--json", "--pid", &pid]);
