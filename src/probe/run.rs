@@ -6,6 +6,7 @@ use super::dial::{self, DialSpec, Dialed};
 use super::http::Conn;
 use super::report::{CheckResult, Hop, ProbeReport, ProbeResult};
 use super::resolve;
+use super::secrets::Secrets;
 use super::target::{self, Scheme};
 use super::{grpc, request, Ctx, TargetSpec};
 use bytes::Bytes;
@@ -271,6 +272,8 @@ pub async fn attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Probe
     }
     r.ok = r.error.is_none() && r.checks.iter().all(|c| c.ok);
     r.attempts_ok = u32::from(r.ok);
+    // What the server sent may echo the -H/--bearer values: hidden before any renderer.
+    Secrets::from_headers(&ctx.opts.headers).scrub(&mut r);
     r
 }
 
