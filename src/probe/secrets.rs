@@ -12,8 +12,7 @@ use super::report::{CertSummary, CheckResult, GrpcReport, Hop, ProbeResult, TlsR
 use hyper::header::{HeaderName, HeaderValue};
 use std::collections::BTreeMap;
 
-/// What a secret is shown as.
-pub const REDACTED: &str = "[redacted]";
+pub use crate::credentials::REDACTED;
 
 /// Shorter values are not treated as secrets: no credential is that short, and replacing
 /// "1" or "sre" would rewrite ordinary text (numbers, words). CircleCI draws the same line.
