@@ -62,6 +62,13 @@ impl Secrets {
             values.push(value);
         }
         values.retain(|v| v.len() >= MIN_SECRET_LEN);
+        // Echoed in a URL (a `Location` query), a value is percent-encoded: `Bearer%20…`.
+        let encoded: Vec<String> = values
+            .iter()
+            .map(|v| percent_encoded(v))
+            .filter(|e| !values.contains(e))
+            .collect();
+        values.extend(encoded);
         values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         values.dedup();
         Secrets { values }
@@ -86,6 +93,19 @@ impl Secrets {
             report.scrub(self);
         }
     }
+}
+
+/// `v` as a URL carries it: every byte outside RFC 3986's unreserved set as `%XX`.
+fn percent_encoded(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Plain data whose texts may hold what a server sent.
@@ -213,5 +233,9 @@ mod tests {
         s.scrub(&mut m);
         assert_eq!(c[0].detail, "[redacted] matches /./");
         assert_eq!(m["x-echo"], "[redacted]");
+        let s = secrets(&[("authorization", "Bearer a+b/c=")]);
+        let mut text = "/cb?t=Bearer%20a%2Bb%2Fc%3D".to_string();
+        s.redact(&mut text);
+        assert_eq!(text, "/cb?t=[redacted]");
     }
 }
