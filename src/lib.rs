@@ -6,6 +6,7 @@
 pub mod cheat;
 pub mod cli;
 pub mod commands;
+pub mod credentials;
 pub mod duration;
 pub mod error;
 pub mod exit_codes;

@@ -3,6 +3,7 @@
 use clap::{CommandFactory, FromArgMatches};
 use oncall::cli::{self, CheatCli, Cli};
 use oncall::exit_codes;
+use oncall::render::stderr;
 use oncall::render::terminal_guard::TerminalGuard;
 use oncall::render::Ui;
 use std::io::{self, BufWriter, Write};
@@ -32,7 +33,8 @@ fn main() -> ExitCode {
         Err(e) if e.is_broken_pipe() => ExitCode::from(exit_codes::SUCCESS),
         Err(e) => {
             // Drop what is buffered: after an error, half a report helps nobody.
-            let _ = writeln!(io::stderr(), "oncall: {e}");
+            // Guarded on a terminal: the message may echo a file name or a bad value.
+            stderr::line(format_args!("oncall: {e}"));
             ExitCode::from(e.exit_code())
         }
     }
@@ -100,7 +102,7 @@ fn clap_error(e: clap::Error, nagios: bool) -> u8 {
                 let _ = writeln!(io::stdout(), "PROBE UNKNOWN - {line}");
                 return oncall::render::probe::NagiosState::Unknown as u8;
             }
-            let _ = writeln!(io::stderr(), "oncall: {first}{tip}");
+            stderr::line(format_args!("oncall: {first}{tip}"));
             exit_codes::USAGE
         }
     }

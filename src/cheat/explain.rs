@@ -1,6 +1,7 @@
 //! `oncall cheat --explain 'CMDLINE'`: every token of a pasted command line explained from
 //! the sheet's flag tables. What the sheet does not know is said to be unknown, never guessed.
 
+use super::explain_secrets;
 use super::model::{Command, Flag};
 use super::sheet::Sheet;
 use super::shell_words::{self, LexError, Lexeme};
@@ -60,6 +61,14 @@ const DASHLESS_FLAGS: [&str; 2] = ["tar", "ps"];
 
 pub fn explain(sheet: &Sheet, line: &str) -> Result<Explanation, LexError> {
     let lexemes = shell_words::split(line)?;
+    let words: Vec<(String, String)> = lexemes
+        .iter()
+        .filter_map(|l| match l {
+            Lexeme::Word { raw, value } => Some((raw.clone(), value.clone())),
+            _ => None,
+        })
+        .collect();
+    let secrets = explain_secrets::find(&words);
     let mut parts = Vec::new();
     let mut segment: Vec<(String, String)> = Vec::new();
     let mut lexemes = lexemes.into_iter().peekable();
@@ -84,10 +93,13 @@ pub fn explain(sheet: &Sheet, line: &str) -> Result<Explanation, LexError> {
         }
     }
     explain_segment(sheet, &segment, &mut parts);
-    Ok(Explanation {
+    let mut explanation = Explanation {
         command: line.trim().to_string(),
         parts,
-    })
+    };
+    // A pasted token is not echoed back, in any format.
+    explain_secrets::hide(&secrets, &mut explanation);
+    Ok(explanation)
 }
 
 fn part(token: &str, meaning: impl Into<String>, kind: PartKind) -> Part {

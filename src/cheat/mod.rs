@@ -3,6 +3,7 @@
 //! `render::cheat` prints it.
 
 pub mod explain;
+mod explain_secrets;
 pub mod fuzzy;
 mod index;
 pub mod model;

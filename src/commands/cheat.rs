@@ -10,7 +10,7 @@ use std::io::Write;
 pub fn run(args: CheatArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let sheet = sheet::Sheet::with_user_dir(sheet::user_dir());
     for w in &sheet.warnings {
-        eprintln!("oncall: warning: {w} (skipped)");
+        crate::render::stderr::line(format_args!("oncall: warning: {w} (skipped)"));
     }
     let opts = CheatOptions {
         query: args.query,
@@ -36,10 +36,10 @@ pub fn run(args: CheatArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
                 "try fewer words, or oncall cheat --categories",
             )
         };
-        eprintln!(
+        crate::render::stderr::line(format_args!(
             "oncall: no {what} matches '{query}'; {prefix}: {} ({hint})",
             nearest.join(", ")
-        );
+        ));
     }
     Ok(if report.found() {
         exit_codes::SUCCESS

@@ -6,7 +6,7 @@ use crate::exit_codes;
 use crate::render::{self, units, Ui};
 use crate::system::usage::{self, Progress, UsageOptions};
 use crate::system::{deleted, disks, interrupt};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
 pub fn run(args: DiskArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
@@ -51,7 +51,7 @@ struct ProgressLine {
 impl ProgressLine {
     fn new() -> ProgressLine {
         ProgressLine {
-            enabled: std::io::stderr().is_terminal(),
+            enabled: render::stderr::shows_progress(),
             shown: false,
         }
     }
@@ -61,17 +61,17 @@ impl ProgressLine {
             return;
         }
         self.shown = true;
-        eprint!(
-            "\r\x1b[Kscanned {} files, {} directories, {}",
+        render::stderr::progress(Some(format_args!(
+            "scanned {} files, {} directories, {}",
             units::count(p.files),
             units::count(p.dirs),
             units::bytes(p.allocated_bytes)
-        );
+        )));
     }
 
     fn clear(&mut self) {
         if self.shown {
-            eprint!("\r\x1b[K");
+            render::stderr::progress(None);
         }
     }
 }

@@ -65,11 +65,11 @@ fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Er
     let any_dir = paths.iter().any(|p| p.is_dir());
     let found = sources::discover(&paths).map_err(|e| Error::usage(e.path.display(), e.why))?;
     if !found.unreadable.is_empty() {
-        eprintln!(
+        crate::render::stderr::line(format_args!(
             "oncall: warning: {} file(s) not readable, e.g. {} (run as root to include them)",
             found.unreadable.len(),
             found.unreadable[0].display()
-        );
+        ));
     }
     Ok((found, any_dir))
 }
@@ -160,10 +160,10 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
             Ok(r) => {
                 matched |= r.matched_lines > 0;
                 if r.no_timestamps {
-                    eprintln!(
+                    crate::render::stderr::line(format_args!(
                         "oncall: warning: {}: no timestamp format recognised; searched whole",
                         source.display()
-                    );
+                    ));
                 }
                 if let Some(at) = r.truncated_at {
                     warn_truncated(&source.display(), at);
@@ -173,7 +173,7 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::Io(e)),
             Err(e) => {
                 failed = true;
-                eprintln!("oncall: {}: {e}", source.display());
+                crate::render::stderr::line(format_args!("oncall: {}: {e}", source.display()));
                 Ok(())
             }
         }
@@ -308,10 +308,10 @@ type FileSignatures = io::Result<(SignatureTable, Option<u64>)>;
 
 /// A file cut short under a search (see logs/mapped.rs): what was searched stands.
 fn warn_truncated(path: &str, searched_bytes: u64) {
-    eprintln!(
+    crate::render::stderr::line(format_args!(
         "oncall: warning: {path}: truncated while being searched (logrotate copytruncate?); \
          only its first {searched_bytes} bytes were searched"
-    );
+    ));
 }
 
 pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
@@ -339,7 +339,7 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
                 }
                 all.merge(t)
             }
-            Err(e) => eprintln!("oncall: {path}: {e}"),
+            Err(e) => crate::render::stderr::line(format_args!("oncall: {path}: {e}")),
         }
     }
     let lines = all.lines;

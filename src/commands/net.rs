@@ -26,7 +26,7 @@ fn sockets(args: &NetArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let report =
         sockets::collect_from(&q, force_proc).map_err(|e| Error::usage(&e.what, &e.error))?;
     for note in &report.notes {
-        eprintln!("oncall: note: {note}");
+        crate::render::stderr::line(format_args!("oncall: note: {note}"));
     }
     let hint = format!("same as: {}", ss_equivalent(args, &q));
     if args.summary {

@@ -190,7 +190,10 @@ pub async fn run(ctx: &Ctx, t: &Target, o: &BalancerOptions) -> BalancerReport {
         Some((name, value)) => Some(sticky(ctx, t, o, &name, &value).await),
         None => None,
     };
-    summarise(t, o, samples, stickiness)
+    let mut report = summarise(t, o, samples, stickiness);
+    // A backend named by a header that echoes the credentials: hidden before rendering.
+    super::secrets::Secrets::from_headers(&ctx.opts.headers).scrub(&mut report);
+    report
 }
 
 /// Sends the session cookie back on fresh connections and sees whether one backend answers.

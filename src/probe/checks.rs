@@ -280,15 +280,7 @@ pub fn http_checks(spec: &CheckSpec, ev: &HttpEvidence) -> Vec<CheckResult> {
     out
 }
 
-/// Headers whose values are credentials: never printed.
-pub fn is_secret_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key" | "api-key"
-    ) || n.contains("token")
-        || n.contains("secret")
-}
+pub use crate::credentials::is_secret_header;
 
 /// Checks that need the whole result: latency over the total time and certificate days.
 pub fn result_checks(spec: &CheckSpec, r: &ProbeResult) -> Vec<CheckResult> {

@@ -395,7 +395,7 @@ pub async fn run(ctx: &Ctx, t: &Target, o: &GatewayOptions) -> GatewayReport {
         };
         checks.push(CheckResult::new("jwt", ok, detail));
     }
-    GatewayReport {
+    let mut report = GatewayReport {
         target: t.text.clone(),
         ok: checks.iter().all(|c| c.ok),
         without_credentials,
@@ -404,7 +404,10 @@ pub async fn run(ctx: &Ctx, t: &Target, o: &GatewayOptions) -> GatewayReport {
         cors,
         jwt,
         checks,
-    }
+    };
+    // A challenge or rate-limit header may echo the credentials: hidden before rendering.
+    super::secrets::Secrets::from_headers(creds).scrub(&mut report);
+    report
 }
 
 async fn preflight(ctx: &Ctx, t: &Target, origin: &str, creds: bool) -> Cors {

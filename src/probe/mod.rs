@@ -19,6 +19,7 @@ pub mod report;
 pub mod request;
 pub mod resolve;
 pub mod run;
+pub mod secrets;
 pub mod target;
 pub mod targets_file;
 pub mod tls;

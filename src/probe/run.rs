@@ -6,6 +6,7 @@ use super::dial::{self, DialSpec, Dialed};
 use super::http::Conn;
 use super::report::{CheckResult, Hop, ProbeReport, ProbeResult};
 use super::resolve;
+use super::secrets::Secrets;
 use super::target::{self, Scheme};
 use super::{grpc, request, Ctx, TargetSpec};
 use bytes::Bytes;
@@ -118,7 +119,19 @@ async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Prob
     let overall = Instant::now();
     let mut current = spec.target.clone();
     let mut hops: Vec<Hop> = Vec::new();
+    // The first other origin the user's headers were withheld from (curl's rule).
+    let mut withheld_from: Option<String> = None;
     loop {
+        // -H and --bearer go to the origin they were given for, never to one a redirect names
+        // (another host, port or scheme): that origin has no claim on them.
+        let headers: &[_] = if target::same_origin(&current, &spec.target) {
+            &ctx.opts.headers
+        } else {
+            if !ctx.opts.headers.is_empty() && withheld_from.is_none() {
+                withheld_from = Some(target::origin(&current));
+            }
+            &[]
+        };
         // A pinned address holds for hops to the same host only.
         let hop_pin = pin.filter(|_| current.host == spec.target.host);
         let d = dial::dial(dial_spec(ctx, &current, hop_pin, ALPN_HTTP)).await;
@@ -141,7 +154,7 @@ async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Prob
                 Method::GET,
                 &current.path,
                 conn.is_h2(),
-                &ctx.opts.headers,
+                headers,
                 Bytes::new(),
             )?;
             let version = conn.version();
@@ -217,11 +230,11 @@ async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Prob
             r.phases_ms.total = dial::since_ms(overall);
         }
         if current.text != spec.target.text {
-            r.checks.push(CheckResult::new(
-                "redirected",
-                true,
-                format!("{} hop(s), final {}", r.redirects.len(), current.text),
-            ));
+            let mut detail = format!("{} hop(s), final {}", r.redirects.len(), current.text);
+            if let Some(o) = &withheld_from {
+                detail.push_str(&format!("; -H/--bearer not sent to {o} (another origin)"));
+            }
+            r.checks.push(CheckResult::new("redirected", true, detail));
         }
         return r;
     }
@@ -259,6 +272,8 @@ pub async fn attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Probe
     }
     r.ok = r.error.is_none() && r.checks.iter().all(|c| c.ok);
     r.attempts_ok = u32::from(r.ok);
+    // What the server sent may echo the -H/--bearer values: hidden before any renderer.
+    Secrets::from_headers(&ctx.opts.headers).scrub(&mut r);
     r
 }
 

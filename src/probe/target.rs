@@ -157,6 +157,22 @@ pub fn follow(base: &Target, location: &str) -> Result<Target, Error> {
     parse(&url)
 }
 
+/// Same origin as curl judges it when following a redirect: scheme, host and port. The
+/// user's headers and credentials are sent only to the origin they were given for.
+pub fn same_origin(a: &Target, b: &Target) -> bool {
+    a.scheme == b.scheme && a.port == b.port && a.host.eq_ignore_ascii_case(&b.host)
+}
+
+/// `scheme://host:port`, how reports name an origin.
+pub fn origin(t: &Target) -> String {
+    let host = if t.host.contains(':') {
+        format!("[{}]", t.host)
+    } else {
+        t.host.clone()
+    };
+    format!("{}://{host}:{}", t.scheme.name(), t.port)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +224,24 @@ mod tests {
         assert_eq!(follow(&base, "//o/x").unwrap().text, "http://o/x");
         assert_eq!(follow(&base, "https://s/").unwrap().scheme, Scheme::Https);
         assert!(follow(&base, "ftp://s/").is_err());
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port() {
+        let base = parse("http://Api.Example:8080/a").unwrap();
+        let same = parse("http://api.example:8080/b?c").unwrap();
+        assert!(same_origin(&base, &same));
+        for other in [
+            "https://api.example:8080/a",
+            "http://api.example:8081/a",
+            "http://other.example:8080/a",
+            "http://api.example/a",
+        ] {
+            assert!(!same_origin(&base, &parse(other).unwrap()), "{other}");
+        }
+        assert_eq!(
+            origin(&parse("https://[::1]/").unwrap()),
+            "https://[::1]:443"
+        );
     }
 }

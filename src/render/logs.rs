@@ -279,7 +279,7 @@ impl crate::logs::follow::FollowSink for TailPrinter<'_> {
             Notice::Polling(why) => format!("no inotify ({why}); polling"),
         };
         let _ = self.out.flush();
-        eprintln!("oncall: {}: {what}", path.display());
+        crate::render::stderr::line(format_args!("oncall: {}: {what}", path.display()));
     }
 
     fn flush(&mut self) -> io::Result<()> {

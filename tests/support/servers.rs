@@ -633,3 +633,19 @@ pub fn black_hole(addr: SocketAddr) -> (TcpListener, Vec<std::net::TcpStream>) {
     }
     panic!("the accept queue of {addr} never filled");
 }
+
+/// A plain HTTP server on `addr` that keeps every request it gets (to see which headers
+/// arrived) and answers each with `handler`.
+pub fn recording(
+    addr: SocketAddr,
+    handler: impl Fn(&Req) -> Reply + Send + Sync + 'static,
+) -> (TestServer, Arc<std::sync::Mutex<Vec<Req>>>) {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let server = TestServer::http_on(addr, move |req: &Req| {
+        log.lock().unwrap().push(req.clone());
+        handler(req)
+    })
+    .unwrap();
+    (server, seen)
+}
