@@ -294,3 +294,65 @@ fn a_self_signed_certificate_given_with_cacert_is_trusted() {
     let error = doc["results"][0]["tls"]["error"].as_str().unwrap();
     assert!(error.contains("expired"), "{error}");
 }
+
+/// An HTTP/1.0 body delimited by the close, ended without TLS close_notify: curl reports the
+/// 200, and so do we, with a note in the tls check. Where the framing says more bytes were
+/// due (Content-Length, chunked), the missing close_notify stays an error.
+#[test]
+fn a_close_delimited_body_ended_without_close_notify_is_accepted() {
+    use support::servers::tls_close_without_notify;
+    let pki = Pki::new();
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let cfg = pki.server(&["localhost"], -1, 30);
+    let whole = tls_close_without_notify(cfg.clone(), b"HTTP/1.0 200 OK\r\n\r\nclose-marker-7");
+    let (code, doc, err) = probe(&[
+        &format!("https://localhost:{}/", whole.port()),
+        "--cacert",
+        &ca,
+        "--expect-body",
+        "close-marker-7",
+    ]);
+    assert_eq!(code, 0, "{doc:#} {err}");
+    let r = &doc["results"][0];
+    assert_eq!(r["status"], 200);
+    let tls = check(r, "tls");
+    assert_eq!(tls["ok"], true);
+    assert!(
+        tls["detail"].as_str().unwrap().contains("close_notify"),
+        "{tls:#}"
+    );
+    for raw in [
+        &b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"[..],
+        &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\nshort"[..],
+    ] {
+        let short = tls_close_without_notify(cfg.clone(), raw);
+        let (code, doc, _) = probe(&[
+            &format!("https://localhost:{}/", short.port()),
+            "--cacert",
+            &ca,
+        ]);
+        assert_eq!(code, 1, "{doc:#}");
+        let r = &doc["results"][0];
+        assert_eq!(r["ok"], false);
+        let e = r["error"].as_str().unwrap();
+        assert!(e.contains("close_notify"), "{e}");
+    }
+}
+
+/// The case of the report: Python's http.server behind TLS.
+#[test]
+fn python_https_server_without_close_notify_passes() {
+    let pki = Pki::new();
+    let (cert, key) = pki.leaf_files(&["localhost"], -1, 30);
+    let Some((_py, port)) = support::servers::python_https(&cert, &key, "py-marker-3") else {
+        return;
+    };
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let url = format!("https://localhost:{port}/");
+    let (code, doc, err) = probe(&[&url, "--cacert", &ca, "--expect-body", "py-marker-3"]);
+    assert_eq!(code, 0, "{doc:#} {err}");
+    assert!(check(&doc["results"][0], "tls")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("close_notify"));
+}

@@ -2,12 +2,15 @@
 //! (connect), TLS (tls). Each phase is timed on its own, and whatever was learnt before a
 //! failure (addresses, the certificate chain) is kept for the report.
 
+use super::close_notify;
 use super::connect;
 use super::report::{Phases, TlsReport};
 use super::resolve::Resolver;
 use super::target::Target;
 use super::tls::{self, TlsSettings};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -31,6 +34,8 @@ pub struct Dialed {
     pub remote: Option<SocketAddr>,
     pub failed: Vec<(SocketAddr, String)>,
     pub tls: Option<super::report::TlsReport>,
+    /// Set when a TLS peer closed without close_notify (see `close_notify`).
+    pub close_notify_missing: Option<Arc<AtomicBool>>,
     pub stream: Result<Box<dyn Io>, String>,
 }
 
@@ -61,6 +66,7 @@ pub async fn dial(spec: DialSpec<'_>) -> Dialed {
         remote: None,
         failed: Vec::new(),
         tls: None,
+        close_notify_missing: None,
         stream: Err(String::new()),
     };
     let t = spec.target;
@@ -101,7 +107,11 @@ pub async fn dial(spec: DialSpec<'_>) -> Dialed {
             let h = tls::handshake(settings, tcp, &t.host, alpn, spec.connect_timeout).await;
             d.phases.tls = ms(h.took);
             d.tls = Some(h.report);
-            h.stream.map(|s| Box::new(s) as Box<dyn Io>)
+            h.stream.map(|s| {
+                let (s, flag) = close_notify::Lenient::new(s);
+                d.close_notify_missing = Some(flag);
+                Box::new(s) as Box<dyn Io>
+            })
         }
     };
     d.phases.total = since_ms(start);

@@ -8,6 +8,7 @@ pub mod balancer;
 pub mod cert;
 pub mod checks;
 pub mod clock;
+pub mod close_notify;
 pub mod connect;
 pub mod dial;
 pub mod exchange;

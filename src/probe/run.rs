@@ -7,7 +7,7 @@ use super::http::Conn;
 use super::report::{CheckResult, Hop, ProbeReport, ProbeResult};
 use super::resolve;
 use super::target::{self, Scheme};
-use super::{grpc, request, Ctx, TargetSpec};
+use super::{close_notify, grpc, request, Ctx, TargetSpec};
 use bytes::Bytes;
 use hyper::Method;
 use std::net::IpAddr;
@@ -126,6 +126,7 @@ async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Prob
         r.redirects = std::mem::take(&mut hops);
         transport_checks(&mut r, &d);
         let h2 = d.alpn_h2();
+        let close_notify = d.close_notify_missing.clone();
         let stream = match d.stream {
             Ok(s) => s,
             Err(ref e) => {
@@ -151,13 +152,28 @@ async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Prob
         };
         let (version, resp) = match exchange.await {
             Ok(x) => x,
-            Err(e) => {
+            Err(mut e) => {
+                if close_notify::was_missing(&close_notify) {
+                    e.push_str(" (the server closed the connection without TLS close_notify)");
+                }
                 r.error = Some(e.clone());
                 r.checks.push(CheckResult::new("response", false, e));
                 r.phases_ms.total = dial::since_ms(overall);
                 return r;
             }
         };
+        let close_delimited = version == "HTTP/1.1"
+            && !resp.headers.contains_key(hyper::header::CONTENT_LENGTH)
+            && !resp.headers.contains_key(hyper::header::TRANSFER_ENCODING);
+        if close_delimited && close_notify::was_missing(&close_notify) {
+            // hyper accepted the end of the stream, so the framing was the close itself.
+            if let Some(c) = r.checks.iter_mut().find(|c| c.name == "tls") {
+                c.detail.push_str(
+                    "; the body ended with the connection, closed without TLS close_notify \
+                     (accepted, as curl does)",
+                );
+            }
+        }
         r.http_version = Some(version);
         r.status = Some(resp.status);
         r.phases_ms.ttfb = ms(resp.ttfb);
