@@ -10,6 +10,7 @@ pub mod checks;
 pub mod clock;
 pub mod close_notify;
 pub mod connect;
+pub mod deadline;
 pub mod dial;
 pub mod exchange;
 pub mod gateway;

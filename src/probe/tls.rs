@@ -201,6 +201,12 @@ impl ServerCertVerifier for Recorder {
     }
 }
 
+/// How long the handshake may take, and what to say when it does not finish in time.
+pub struct Limit {
+    pub time: Duration,
+    pub message: String,
+}
+
 pub struct Handshake {
     pub stream: Result<TlsStream<TcpStream>, String>,
     pub report: TlsReport,
@@ -213,7 +219,7 @@ pub async fn handshake(
     tcp: TcpStream,
     host: &str,
     alpn: &[&[u8]],
-    timeout: Duration,
+    limit: Limit,
 ) -> Handshake {
     // The system roots load on first use: before the clock starts, so the tls phase is the
     // handshake alone.
@@ -274,15 +280,12 @@ pub async fn handshake(
         }
     };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let result = tokio::time::timeout(timeout, connector.connect(name, tcp)).await;
+    let result = tokio::time::timeout(limit.time, connector.connect(name, tcp)).await;
     let took = start.elapsed();
     let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|p| p.into_inner()));
     describe_chain(&mut report, &seen.chain);
     let stream = match result {
-        Err(_) => Err(format!(
-            "TLS handshake timed out after {}ms",
-            timeout.as_millis()
-        )),
+        Err(_) => Err(limit.message),
         Ok(Err(e)) => Err(format!(
             "TLS handshake failed: {}",
             super::connect::short_io_error(&e)
