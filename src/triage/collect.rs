@@ -178,7 +178,9 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     if !opts.probes.is_empty() {
         expected.push("probes");
         let targets = opts.probes.clone();
-        let timeout = opts.window.max(Duration::from_secs(2)) + opts.budget;
+        // Each target's own deadline ends before the collector's (window + budget), so a hung
+        // target is one failed result among the others, not a lost section.
+        let timeout = opts.window + opts.budget / 2;
         spawn(&tx, "probes", move || {
             super::probes::run(&targets, timeout).map(Part::Probes)
         });
