@@ -356,3 +356,51 @@ fn python_https_server_without_close_notify_passes() {
         .unwrap()
         .contains("close_notify"));
 }
+
+/// TLS failures in words, and one handshake, one error: the summary (`error`) and the tls
+/// check say the same thing, with and without `--resolve`.
+#[test]
+fn tls_failures_are_in_words_and_the_summary_agrees_with_the_tls_check() {
+    fn same_words(url: &str, extra: &[&str]) -> String {
+        let mut args = vec![url];
+        args.extend_from_slice(extra);
+        let (code, doc, _) = probe(&args);
+        assert_eq!(code, 1, "{doc:#}");
+        let r = &doc["results"][0];
+        let e = r["error"].as_str().unwrap().to_string();
+        assert_eq!(check(r, "tls")["detail"], e.as_str(), "{r:#}");
+        assert_eq!(r["tls"]["error"], e.as_str(), "{r:#}");
+        e
+    }
+    // A self-signed certificate marked CA:TRUE (webpki: CaUsedAsEndEntity).
+    let own = SelfSigned::new(&["localhost"], -1, 30);
+    let s = TestServer::https(own.config.clone(), |_: &Req| Reply::new(200, "ok"));
+    let port = s.port().to_string();
+    let pin = format!("localhost:{port}:127.0.0.1");
+    for extra in [&[][..], &["--resolve", &pin][..]] {
+        let e = same_words(&url(&s), extra);
+        assert!(e.starts_with("self-signed certificate"), "{e}");
+        assert!(!e.contains("CaUsedAsEndEntity"), "{e}");
+    }
+    // Expired: the date and the days, not seconds.
+    let pki = Pki::new();
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let old = server(&pki, &["localhost"], -400, -10);
+    let pin = format!("localhost:{}:127.0.0.1", old.port());
+    for extra in [&["--cacert", &ca][..], &["--cacert", &ca, "--resolve", &pin][..]] {
+        let e = same_words(&url(&old), extra);
+        assert!(e.starts_with("certificate expired on 20"), "{e}");
+        assert!(
+            e.ends_with("(10 days ago)") || e.ends_with("(9 days ago)"),
+            "{e}"
+        );
+        assert!(!e.contains("seconds"), "{e}");
+    }
+    // https:// to a plain-HTTP port.
+    let plain = support::servers::plain_http_400();
+    let e = same_words(&format!("https://127.0.0.1:{}/", plain.port()), &[]);
+    assert_eq!(
+        e, "the server answered in plain HTTP, not TLS (try http://)",
+        "{e}"
+    );
+}

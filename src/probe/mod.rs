@@ -24,6 +24,7 @@ pub mod run;
 pub mod target;
 pub mod targets_file;
 pub mod tls;
+pub mod tls_errors;
 #[cfg(test)]
 mod untrusted_input;
 pub mod watch;

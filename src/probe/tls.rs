@@ -7,6 +7,7 @@
 //! as curl and OpenSSL accept it.
 
 use super::cert;
+use super::tls_errors::{self, FirstBytes};
 use super::clock;
 use super::report::{CertSummary, TlsReport};
 use crate::error::Error;
@@ -116,10 +117,10 @@ fn accept_pinned(
     let fields = cert::parse(end_entity.as_ref()).ok_or("unreadable certificate")?;
     let now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
     if now < fields.not_before_unix {
-        return Err("certificate not valid yet".into());
+        return Err(tls_errors::not_yet_valid(fields.not_before_unix, now));
     }
     if now > fields.not_after_unix {
-        return Err("certificate expired".into());
+        return Err(tls_errors::expired(fields.not_after_unix, now));
     }
     Ok(())
 }
@@ -162,7 +163,14 @@ impl ServerCertVerifier for Recorder {
                 }
             };
         }
-        seen.error = Some(e.to_string());
+        let leaf = cert::parse(end_entity.as_ref())
+            .map(|f| tls_errors::Leaf {
+                subject: f.subject,
+                issuer: f.issuer,
+                alone: intermediates.is_empty(),
+            })
+            .unwrap_or_default();
+        seen.error = Some(tls_errors::certificate(&e, &leaf));
         Err(e)
     }
 
@@ -208,7 +216,7 @@ pub struct Limit {
 }
 
 pub struct Handshake {
-    pub stream: Result<TlsStream<TcpStream>, String>,
+    pub stream: Result<TlsStream<FirstBytes<TcpStream>>, String>,
     pub report: TlsReport,
     pub took: Duration,
 }
@@ -280,16 +288,19 @@ pub async fn handshake(
         }
     };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let (tcp, first) = FirstBytes::new(tcp);
     let result = tokio::time::timeout(limit.time, connector.connect(name, tcp)).await;
     let took = start.elapsed();
     let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|p| p.into_inner()));
     describe_chain(&mut report, &seen.chain);
     let stream = match result {
         Err(_) => Err(limit.message),
-        Ok(Err(e)) => Err(format!(
-            "TLS handshake failed: {}",
-            super::connect::short_io_error(&e)
-        )),
+        // The verifier's words when it refused the certificate, else the handshake's: one
+        // handshake, one error, the same in the summary and the tls check.
+        Ok(Err(e)) => Err(match &seen.error {
+            Some(v) => v.clone(),
+            None => tls_errors::handshake(&e, &first.lock().unwrap_or_else(|p| p.into_inner())),
+        }),
         Ok(Ok(s)) => {
             let (_, conn) = s.get_ref();
             report.version = conn.protocol_version().map(version_name);
@@ -300,11 +311,7 @@ pub async fn handshake(
         }
     };
     report.verified = stream.is_ok() && !settings.insecure;
-    report.error = match (&seen.error, &stream) {
-        (Some(v), _) => Some(v.clone()),
-        (None, Err(e)) => Some(e.clone()),
-        (None, Ok(_)) => None,
-    };
+    report.error = stream.as_ref().err().cloned();
     Handshake {
         stream,
         report,

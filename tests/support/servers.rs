@@ -707,3 +707,23 @@ s.serve_forever()
     assert!(wait_for_port(port), "python3 did not listen on {port}");
     Some((daemon, port))
 }
+
+/// A plain-HTTP server for the `https://`-to-a-plain-port case: whatever arrives, it answers
+/// `400 Bad Request` in plain HTTP, as nginx does to a TLS ClientHello.
+pub fn plain_http_400() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(
+                    b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            });
+        }
+    });
+    addr
+}
