@@ -75,7 +75,10 @@ fn the_header_that_varies_names_the_backends_behind_nginx() {
     // The cookie does not pin a backend here: round robin goes on, and the verdict says so.
     let sticky = &doc["stickiness"];
     assert_eq!(sticky["sticky"], false, "{sticky:#}");
-    assert!(sticky["backends"].as_array().unwrap().len() > 1, "{sticky:#}");
+    assert!(
+        sticky["backends"].as_array().unwrap().len() > 1,
+        "{sticky:#}"
+    );
 }
 
 #[test]

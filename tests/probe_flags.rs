@@ -24,7 +24,10 @@ fn zero_and_absurd_values_are_usage_errors() {
         let out = oncall().arg("probe").args(args).arg(url).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.starts_with(&format!("oncall: {}", args[0])), "{args:?}: {err}");
+        assert!(
+            err.starts_with(&format!("oncall: {}", args[0])),
+            "{args:?}: {err}"
+        );
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }

@@ -68,7 +68,10 @@ fn a_stalled_tls_handshake_says_so_with_the_flag_that_ended_it() {
     let r = &doc["results"][0];
     let tls = check(r, "tls");
     let d = tls["detail"].as_str().unwrap();
-    assert!(d.contains("--timeout") && d.contains("TLS handshake"), "{d}");
+    assert!(
+        d.contains("--timeout") && d.contains("TLS handshake"),
+        "{d}"
+    );
     assert_eq!(check(r, "connect")["ok"], true);
     assert_eq!(r["error"], tls["detail"], "one handshake, one error");
     // --connect-timeout shorter: it bounds the handshake, and says so.
@@ -77,5 +80,8 @@ fn a_stalled_tls_handshake_says_so_with_the_flag_that_ended_it() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(d.contains("--connect-timeout") && d.contains("TLS handshake"), "{d}");
+    assert!(
+        d.contains("--connect-timeout") && d.contains("TLS handshake"),
+        "{d}"
+    );
 }

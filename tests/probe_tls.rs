@@ -387,7 +387,10 @@ fn tls_failures_are_in_words_and_the_summary_agrees_with_the_tls_check() {
     let ca = pki.ca().to_str().unwrap().to_string();
     let old = server(&pki, &["localhost"], -400, -10);
     let pin = format!("localhost:{}:127.0.0.1", old.port());
-    for extra in [&["--cacert", &ca][..], &["--cacert", &ca, "--resolve", &pin][..]] {
+    for extra in [
+        &["--cacert", &ca][..],
+        &["--cacert", &ca, "--resolve", &pin][..],
+    ] {
         let e = same_words(&url(&old), extra);
         assert!(e.starts_with("certificate expired on 20"), "{e}");
         assert!(

@@ -49,7 +49,10 @@ fn refused_port() -> u16 {
 fn a_hung_target_does_not_discard_the_other_results() {
     // Accepts (the kernel's backlog) and never answers.
     let hung = TcpListener::bind("127.0.0.1:0").unwrap();
-    let hung_url = format!("http://127.0.0.1:{}/hung", hung.local_addr().unwrap().port());
+    let hung_url = format!(
+        "http://127.0.0.1:{}/hung",
+        hung.local_addr().unwrap().port()
+    );
     let refused = format!("http://127.0.0.1:{}/refused", refused_port());
     let good = TestServer::http(|_: &Req| Reply::new(200, "ok"));
     let good_url = good.url("/fine");
@@ -85,7 +88,10 @@ fn a_bad_probe_target_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("oncall: ") && err.contains("notaurl"), "{err}");
+    assert!(
+        err.starts_with("oncall: ") && err.contains("notaurl"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(out.stdout.is_empty());
 }

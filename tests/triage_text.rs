@@ -30,7 +30,16 @@ exec "$@"
 "#;
     let bin = assert_cmd::cargo::cargo_bin("oncall");
     let out = Command::new("unshare")
-        .args(["--net", "--mount", "--propagation", "private", "sh", "-c", script, "sh"])
+        .args([
+            "--net",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
         .arg(mountpoint)
         .arg(bin)
         .args(args)
@@ -41,7 +50,9 @@ exec "$@"
         .output()
         .expect("unshare (util-linux) is installed");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(97) || (out.status.code() == Some(1) && stderr.starts_with("unshare:")) {
+    if out.status.code() == Some(97)
+        || (out.status.code() == Some(1) && stderr.starts_with("unshare:"))
+    {
         assert!(
             std::env::var_os("CI").is_none(),
             "under CI the namespace test must run (root, unshare, ip): {stderr}"
@@ -62,9 +73,15 @@ fn the_text_report_lists_filesystems_and_busy_interfaces_only() {
     let mount = dir.path().display().to_string();
     let fs_line = text
         .lines()
-        .find(|l| l.trim_start().starts_with(&format!("filesystem  {mount}: ")))
+        .find(|l| {
+            l.trim_start()
+                .starts_with(&format!("filesystem  {mount}: "))
+        })
         .unwrap_or_else(|| panic!("no line for {mount}:\n{text}"));
-    assert!(fs_line.contains("% used") && fs_line.contains("free of 1.0 MiB"), "{fs_line}");
+    assert!(
+        fs_line.contains("% used") && fs_line.contains("free of 1.0 MiB"),
+        "{fs_line}"
+    );
     let interfaces: Vec<&str> = text
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix("interface  "))

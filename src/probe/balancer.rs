@@ -133,7 +133,11 @@ fn candidates() -> Vec<Identify> {
     DEFAULT_HEADERS
         .iter()
         .map(|h| Identify::Header(h.to_string()))
-        .chain(DEFAULT_FIELDS.iter().map(|f| Identify::Field(f.to_string())))
+        .chain(
+            DEFAULT_FIELDS
+                .iter()
+                .map(|f| Identify::Field(f.to_string())),
+        )
         .collect()
 }
 
@@ -178,7 +182,6 @@ fn choose(values: &[Vec<Option<String>>]) -> Option<(usize, bool)> {
     }
     first_present.map(|c| (c, false))
 }
-
 
 /// (name, value) of every Set-Cookie.
 fn cookies(resp: &Response) -> Vec<(String, String)> {
@@ -263,16 +266,14 @@ pub async fn run_with_progress(
                 }
                 s
             }
-            Err(e) => {
-                Sample {
+            Err(e) => Sample {
                 n,
                 backend: None,
                 status: None,
                 ok: false,
                 total_ms: 0.0,
                 error: Some(e),
-            }
-            }
+            },
         });
     }
     let mut o = BalancerOptions {
@@ -298,7 +299,10 @@ pub async fn run_with_progress(
     };
     let mut report = summarise(t, &o, samples, stickiness);
     report.identified_by = match varied {
-        Some(true) => format!("{} (its value varies across responses)", report.identified_by),
+        Some(true) => format!(
+            "{} (its value varies across responses)",
+            report.identified_by
+        ),
         Some(false) => format!(
             "{} (the same on every response: one backend, or none of the candidates names them)",
             report.identified_by

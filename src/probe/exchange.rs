@@ -55,7 +55,12 @@ pub async fn fetch(
         Ok(resp)
     };
     // The steps are bound by the deadline; this catches any await that is not.
-    match tokio::time::timeout(ctx.opts.timeout + std::time::Duration::from_millis(500), work).await {
+    match tokio::time::timeout(
+        ctx.opts.timeout + std::time::Duration::from_millis(500),
+        work,
+    )
+    .await
+    {
         Ok(r) => r,
         Err(_) => Err(format!(
             "timed out after {}ms (--timeout)",

@@ -65,20 +65,20 @@ impl Conn {
     ) -> Result<Response, SendError> {
         let head = async {
             match &mut self.sender {
-            Sender::H1(s) => {
-                s.ready()
-                    .await
-                    .map_err(|e| format!("connection closed: {e}"))?;
-                s.send_request(req).await
+                Sender::H1(s) => {
+                    s.ready()
+                        .await
+                        .map_err(|e| format!("connection closed: {e}"))?;
+                    s.send_request(req).await
+                }
+                Sender::H2(s) => {
+                    s.ready()
+                        .await
+                        .map_err(|e| format!("connection closed: {e}"))?;
+                    s.send_request(req).await
+                }
             }
-            Sender::H2(s) => {
-                s.ready()
-                    .await
-                    .map_err(|e| format!("connection closed: {e}"))?;
-                s.send_request(req).await
-            }
-        }
-        .map_err(|e| format!("request failed: {}", error_chain(&e)))
+            .map_err(|e| format!("request failed: {}", error_chain(&e)))
         };
         let resp = tokio::time::timeout_at(deadline.at, head)
             .await

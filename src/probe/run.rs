@@ -2,8 +2,8 @@
 //! Kubernetes thresholds around it, `--each-ip` expansion, and the concurrent run.
 
 use super::checks::{self, HttpEvidence};
-use super::dial::{self, DialSpec, Dialed};
 use super::deadline::Deadline;
+use super::dial::{self, DialSpec, Dialed};
 use super::http::{Conn, SendError};
 use super::report::{CheckResult, Hop, ProbeReport, ProbeResult};
 use super::resolve;

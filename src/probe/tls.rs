@@ -7,9 +7,9 @@
 //! as curl and OpenSSL accept it.
 
 use super::cert;
-use super::tls_errors::{self, FirstBytes};
 use super::clock;
 use super::report::{CertSummary, TlsReport};
+use super::tls_errors::{self, FirstBytes};
 use crate::error::Error;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;

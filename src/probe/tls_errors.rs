@@ -62,7 +62,9 @@ pub fn certificate(e: &Error, leaf: &Leaf) -> String {
     };
     let secs = |t: &rustls::pki_types::UnixTime| i64::try_from(t.as_secs()).unwrap_or(i64::MAX);
     match ce {
-        CertificateError::ExpiredContext { time, not_after } => expired(secs(not_after), secs(time)),
+        CertificateError::ExpiredContext { time, not_after } => {
+            expired(secs(not_after), secs(time))
+        }
         CertificateError::Expired => "certificate expired".into(),
         CertificateError::NotValidYetContext { time, not_before } => {
             not_yet_valid(secs(not_before), secs(time))
@@ -79,7 +81,10 @@ pub fn certificate(e: &Error, leaf: &Leaf) -> String {
                 &leaf.issuer
             }
         ),
-        CertificateError::NotValidForNameContext { expected, presented } => format!(
+        CertificateError::NotValidForNameContext {
+            expected,
+            presented,
+        } => format!(
             "certificate names {}, not {}",
             if presented.is_empty() {
                 "no host".to_string()
@@ -113,7 +118,10 @@ pub fn handshake(e: &io::Error, first: &[u8]) -> String {
     let not_tls = matches!(
         rustls_error,
         Some(Error::InvalidMessage(InvalidMessage::InvalidContentType))
-    ) || (e.kind() == io::ErrorKind::InvalidData && !first.is_empty() && first[0] != 0x16 && first[0] != 0x15);
+    ) || (e.kind() == io::ErrorKind::InvalidData
+        && !first.is_empty()
+        && first[0] != 0x16
+        && first[0] != 0x15);
     if not_tls {
         // A status line, or the HTML error page an HTTP/0.9-style answer starts with (Python's
         // http.server answers a ClientHello so).

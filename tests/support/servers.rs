@@ -672,7 +672,10 @@ pub fn tls_close_without_notify(tls: Arc<rustls::ServerConfig>, raw: &'static [u
 /// under CI).
 pub fn python_https(cert: &Path, key: &Path, body: &str) -> Option<(Daemon, u16)> {
     let Some(python) = find_binary("python3") else {
-        assert!(std::env::var_os("CI").is_none(), "python3 must be installed under CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 must be installed under CI"
+        );
         eprintln!("skipped: python3 is not installed");
         return None;
     };
