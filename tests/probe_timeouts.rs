@@ -43,7 +43,7 @@ fn a_silent_http_server_times_out_waiting_for_the_response_head() {
         format!("http://127.0.0.1:{port}/"),
         format!("grpc://127.0.0.1:{port}"),
     ] {
-        let (code, doc) = probe(&[&url, "--timeout", "400ms"]);
+        let (code, doc) = probe(&[&url, "--timeout", "1s"]);
         assert_eq!(code, 1, "{doc:#}");
         let r = &doc["results"][0];
         let e = r["error"].as_str().unwrap();
@@ -63,7 +63,7 @@ fn a_stalled_tls_handshake_says_so_with_the_flag_that_ended_it() {
     let (_l, port) = silent();
     let url = format!("https://127.0.0.1:{port}/");
     // --timeout shorter than --connect-timeout: --timeout ends the handshake.
-    let (code, doc) = probe(&[&url, "--timeout", "400ms"]);
+    let (code, doc) = probe(&[&url, "--timeout", "1s"]);
     assert_eq!(code, 1);
     let r = &doc["results"][0];
     let tls = check(r, "tls");

@@ -100,9 +100,7 @@ pub fn certificate(e: &Error, leaf: &Leaf) -> String {
         CertificateError::Other(other) => {
             let name = format!("{other:?}");
             if name.contains("CaUsedAsEndEntity") {
-                "self-signed certificate (a CA certificate served as the server's own; \
-                 --cacert FILE trusts it)"
-                    .into()
+                "self-signed certificate (not trusted; --cacert FILE trusts it)".into()
             } else {
                 e.to_string()
             }
