@@ -85,3 +85,29 @@ fn a_stalled_tls_handshake_says_so_with_the_flag_that_ended_it() {
         "{d}"
     );
 }
+
+#[test]
+fn a_body_that_stops_coming_says_how_much_came() {
+    use std::io::{Read, Write};
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in l.incoming() {
+            let Ok(mut c) = c else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = c.read(&mut buf);
+            let _ = c.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nstall");
+            held.push(c);
+        }
+    });
+    let (code, doc) = probe(&[&format!("http://127.0.0.1:{port}/"), "--timeout", "1s"]);
+    assert_eq!(code, 1);
+    let r = &doc["results"][0];
+    let e = r["error"].as_str().unwrap();
+    assert!(
+        e.contains("200 received, reading the body (5 bytes so far)"),
+        "{e}"
+    );
+    assert_eq!(check(r, "timeout")["ok"], false);
+}
