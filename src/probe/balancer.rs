@@ -43,6 +43,7 @@ pub enum Identify {
     Default,
 }
 
+#[derive(Clone)]
 pub struct BalancerOptions {
     pub requests: usize,
     pub reuse: bool,
@@ -103,6 +104,10 @@ pub struct BalancerReport {
 pub const UNIDENTIFIED: &str = "(unidentified)";
 
 fn identify(how: &Identify, resp: &Response) -> Option<String> {
+    identify_uncapped(how, resp).map(cap_name)
+}
+
+fn identify_uncapped(how: &Identify, resp: &Response) -> Option<String> {
     let header = |name: &str| {
         resp.headers
             .get(name)
@@ -144,23 +149,20 @@ fn candidates() -> Vec<Identify> {
 /// A backend name is a label: a longer value (a JSON field holding a document) is cut.
 const NAME_CAP: usize = 200;
 
+fn cap_name(mut v: String) -> String {
+    if v.len() > NAME_CAP {
+        let mut end = NAME_CAP;
+        while !v.is_char_boundary(end) {
+            end -= 1;
+        }
+        v.truncate(end);
+    }
+    v
+}
+
 /// What each default candidate says in `resp`, in `candidates()` order.
 fn candidate_values(resp: &Response) -> Vec<Option<String>> {
-    candidates()
-        .iter()
-        .map(|c| {
-            identify(c, resp).map(|mut v| {
-                if v.len() > NAME_CAP {
-                    let mut end = NAME_CAP;
-                    while !v.is_char_boundary(end) {
-                        end -= 1;
-                    }
-                    v.truncate(end);
-                }
-                v
-            })
-        })
-        .collect()
+    candidates().iter().map(|c| identify(c, resp)).collect()
 }
 
 /// Of the default candidates, the first whose value varies across the responses (two or
@@ -276,12 +278,7 @@ pub async fn run_with_progress(
             },
         });
     }
-    let mut o = BalancerOptions {
-        requests: o.requests,
-        reuse: o.reuse,
-        identify: o.identify.clone(),
-        expect_status: o.expect_status.clone(),
-    };
+    let mut o = o.clone();
     let mut varied = None;
     if deciding {
         if let Some((c, varies)) = choose(&kept) {
