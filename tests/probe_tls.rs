@@ -294,3 +294,116 @@ fn a_self_signed_certificate_given_with_cacert_is_trusted() {
     let error = doc["results"][0]["tls"]["error"].as_str().unwrap();
     assert!(error.contains("expired"), "{error}");
 }
+
+/// An HTTP/1.0 body delimited by the close, ended without TLS close_notify: curl reports the
+/// 200, and so do we, with a note in the tls check. Where the framing says more bytes were
+/// due (Content-Length, chunked), the missing close_notify stays an error.
+#[test]
+fn a_close_delimited_body_ended_without_close_notify_is_accepted() {
+    use support::servers::tls_close_without_notify;
+    let pki = Pki::new();
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let cfg = pki.server(&["localhost"], -1, 30);
+    let whole = tls_close_without_notify(cfg.clone(), b"HTTP/1.0 200 OK\r\n\r\nclose-marker-7");
+    let (code, doc, err) = probe(&[
+        &format!("https://localhost:{}/", whole.port()),
+        "--cacert",
+        &ca,
+        "--expect-body",
+        "close-marker-7",
+    ]);
+    assert_eq!(code, 0, "{doc:#} {err}");
+    let r = &doc["results"][0];
+    assert_eq!(r["status"], 200);
+    let tls = check(r, "tls");
+    assert_eq!(tls["ok"], true);
+    assert!(
+        tls["detail"].as_str().unwrap().contains("close_notify"),
+        "{tls:#}"
+    );
+    for raw in [
+        &b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"[..],
+        &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\nshort"[..],
+    ] {
+        let short = tls_close_without_notify(cfg.clone(), raw);
+        let (code, doc, _) = probe(&[
+            &format!("https://localhost:{}/", short.port()),
+            "--cacert",
+            &ca,
+        ]);
+        assert_eq!(code, 1, "{doc:#}");
+        let r = &doc["results"][0];
+        assert_eq!(r["ok"], false);
+        let e = r["error"].as_str().unwrap();
+        assert!(e.contains("close_notify"), "{e}");
+    }
+}
+
+/// The case of the report: Python's http.server behind TLS.
+#[test]
+fn python_https_server_without_close_notify_passes() {
+    let pki = Pki::new();
+    let (cert, key) = pki.leaf_files(&["localhost"], -1, 30);
+    let Some((_py, port)) = support::servers::python_https(&cert, &key, "py-marker-3") else {
+        return;
+    };
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let url = format!("https://localhost:{port}/");
+    let (code, doc, err) = probe(&[&url, "--cacert", &ca, "--expect-body", "py-marker-3"]);
+    assert_eq!(code, 0, "{doc:#} {err}");
+    assert!(check(&doc["results"][0], "tls")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("close_notify"));
+}
+
+/// TLS failures in words, and one handshake, one error: the summary (`error`) and the tls
+/// check say the same thing, with and without `--resolve`.
+#[test]
+fn tls_failures_are_in_words_and_the_summary_agrees_with_the_tls_check() {
+    fn same_words(url: &str, extra: &[&str]) -> String {
+        let mut args = vec![url];
+        args.extend_from_slice(extra);
+        let (code, doc, _) = probe(&args);
+        assert_eq!(code, 1, "{doc:#}");
+        let r = &doc["results"][0];
+        let e = r["error"].as_str().unwrap().to_string();
+        assert_eq!(check(r, "tls")["detail"], e.as_str(), "{r:#}");
+        assert_eq!(r["tls"]["error"], e.as_str(), "{r:#}");
+        e
+    }
+    // A self-signed certificate marked CA:TRUE (webpki: CaUsedAsEndEntity).
+    let own = SelfSigned::new(&["localhost"], -1, 30);
+    let s = TestServer::https(own.config.clone(), |_: &Req| Reply::new(200, "ok"));
+    let port = s.port().to_string();
+    let pin = format!("localhost:{port}:127.0.0.1");
+    for extra in [&[][..], &["--resolve", &pin][..]] {
+        let e = same_words(&url(&s), extra);
+        assert!(e.starts_with("self-signed certificate"), "{e}");
+        assert!(!e.contains("CaUsedAsEndEntity"), "{e}");
+    }
+    // Expired: the date and the days, not seconds.
+    let pki = Pki::new();
+    let ca = pki.ca().to_str().unwrap().to_string();
+    let old = server(&pki, &["localhost"], -400, -10);
+    let pin = format!("localhost:{}:127.0.0.1", old.port());
+    for extra in [
+        &["--cacert", &ca][..],
+        &["--cacert", &ca, "--resolve", &pin][..],
+    ] {
+        let e = same_words(&url(&old), extra);
+        assert!(e.starts_with("certificate expired on 20"), "{e}");
+        assert!(
+            e.ends_with("(10 days ago)") || e.ends_with("(9 days ago)"),
+            "{e}"
+        );
+        assert!(!e.contains("seconds"), "{e}");
+    }
+    // https:// to a plain-HTTP port.
+    let plain = support::servers::plain_http_400();
+    let e = same_words(&format!("https://127.0.0.1:{}/", plain.port()), &[]);
+    assert_eq!(
+        e, "the server answered in plain HTTP, not TLS (try http://)",
+        "{e}"
+    );
+}

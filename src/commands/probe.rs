@@ -12,7 +12,7 @@ use crate::probe::{self, run, target, targets_file, watch, Ctx, ProbeOptions, Ta
 use crate::render::probe::{self as view, NagiosState};
 use crate::render::{Format, Ui};
 use hyper::header::{HeaderName, HeaderValue, AUTHORIZATION};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 pub fn run(args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
@@ -67,6 +67,25 @@ fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Er
     if args.concurrency == 0 {
         return Err(Error::usage("--concurrency", "must be at least 1"));
     }
+    // Zero has no meaning for these: a probe that may not take any time, a threshold met
+    // before any attempt.
+    for (flag, zero) in [
+        ("--timeout", args.timeout.is_zero()),
+        ("--connect-timeout", args.connect_timeout.is_zero()),
+        ("--watch", args.watch.is_some_and(|w| w.is_zero())),
+    ] {
+        if zero {
+            return Err(Error::usage(flag, "must be above zero (e.g. 500ms, 2s)"));
+        }
+    }
+    for (flag, n) in [
+        ("--failure-threshold", args.failure_threshold),
+        ("--success-threshold", args.success_threshold),
+    ] {
+        if n == 0 {
+            return Err(Error::usage(flag, "must be at least 1 (as in Kubernetes)"));
+        }
+    }
     let opts = ProbeOptions {
         resolver: Resolver {
             family: if args.ipv4 {
@@ -118,6 +137,45 @@ fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Er
     })
 }
 
+/// Enough to see a distribution and stickiness; more is a load test, which this is not.
+const MAX_BALANCER_REQUESTS: usize = 10_000;
+
+/// "balancer: 120 of 5000 requests" on stderr, when it is a terminal and after a second.
+struct Progress {
+    enabled: bool,
+    started: std::time::Instant,
+    last: Option<std::time::Instant>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            enabled: std::io::stderr().is_terminal(),
+            started: std::time::Instant::now(),
+            last: None,
+        }
+    }
+
+    fn show(&mut self, done: usize, of: usize) {
+        let now = std::time::Instant::now();
+        let quiet = now.duration_since(self.started) < std::time::Duration::from_secs(1)
+            || self
+                .last
+                .is_some_and(|l| now.duration_since(l) < std::time::Duration::from_millis(100));
+        if !self.enabled || quiet {
+            return;
+        }
+        self.last = Some(now);
+        eprint!("\r\x1b[Kbalancer: {done} of {of} requests");
+    }
+
+    fn clear(&mut self) {
+        if self.last.is_some() {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
 /// `--balancer N` and `--gateway`: one HTTP(S) URL, a report of their own.
 fn views(
     args: &ProbeArgs,
@@ -159,6 +217,12 @@ fn views(
         if n == 0 {
             return Err(Error::usage("--balancer", "needs at least 1 request"));
         }
+        if n > MAX_BALANCER_REQUESTS {
+            return Err(Error::usage(
+                "--balancer",
+                format!("at most {MAX_BALANCER_REQUESTS} requests (a probe, not a load test)"),
+            ));
+        }
         let identify = match (
             &args.backend_header,
             &args.backend_field,
@@ -175,7 +239,14 @@ fn views(
             identify,
             expect_status,
         };
-        let report = rt.block_on(balancer::run(ctx, &spec.target, &o));
+        let mut progress = Progress::new();
+        let report = rt.block_on(balancer::run_with_progress(
+            ctx,
+            &spec.target,
+            &o,
+            &mut |done, of| progress.show(done, of),
+        ));
+        progress.clear();
         view::balancer::render(ui, out, &report)?;
         report.ok
     } else {

@@ -19,6 +19,10 @@ pub fn run(args: TriageArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> 
             "triage needs a window above zero (e.g. 1s)",
         ));
     }
+    for t in &args.probe {
+        // Bad input is exit 2 before any sampling, as `oncall probe` would say it.
+        crate::probe::target::parse(t)?;
+    }
     let opts = TriageOptions {
         window: args.window,
         logs: args.logs,

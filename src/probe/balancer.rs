@@ -13,14 +13,26 @@ use hyper::Method;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Checked in this order when neither --backend-header, --backend-field nor
-/// --backend-cookie is given (case-insensitive: header names are).
+/// The candidates when neither --backend-header, --backend-field nor --backend-cookie is
+/// given, most specific first: the one whose value varies across the responses names the
+/// backends. `Server` alone would not do: a proxy in front (nginx, haproxy's
+/// `http-response set-header`, Python) gives every response the same one.
 pub const DEFAULT_HEADERS: [&str; 5] = [
-    "server",
-    "via",
     "x-served-by",
     "x-backend-server",
     "x-upstream",
+    "via",
+    "server",
+];
+
+/// JSON body fields tried when no candidate header varies.
+pub const DEFAULT_FIELDS: [&str; 6] = [
+    "/backend",
+    "/node",
+    "/server",
+    "/hostname",
+    "/host",
+    "/instance",
 ];
 
 #[derive(Debug, Clone)]
@@ -31,6 +43,7 @@ pub enum Identify {
     Default,
 }
 
+#[derive(Clone)]
 pub struct BalancerOptions {
     pub requests: usize,
     pub reuse: bool,
@@ -91,6 +104,10 @@ pub struct BalancerReport {
 pub const UNIDENTIFIED: &str = "(unidentified)";
 
 fn identify(how: &Identify, resp: &Response) -> Option<String> {
+    identify_uncapped(how, resp).map(cap_name)
+}
+
+fn identify_uncapped(how: &Identify, resp: &Response) -> Option<String> {
     let header = |name: &str| {
         resp.headers
             .get(name)
@@ -116,6 +133,58 @@ fn identify(how: &Identify, resp: &Response) -> Option<String> {
     }
 }
 
+/// Every default candidate: the headers, then the JSON fields.
+fn candidates() -> Vec<Identify> {
+    DEFAULT_HEADERS
+        .iter()
+        .map(|h| Identify::Header(h.to_string()))
+        .chain(
+            DEFAULT_FIELDS
+                .iter()
+                .map(|f| Identify::Field(f.to_string())),
+        )
+        .collect()
+}
+
+/// A backend name is a label: a longer value (a JSON field holding a document) is cut.
+const NAME_CAP: usize = 200;
+
+fn cap_name(mut v: String) -> String {
+    if v.len() > NAME_CAP {
+        let mut end = NAME_CAP;
+        while !v.is_char_boundary(end) {
+            end -= 1;
+        }
+        v.truncate(end);
+    }
+    v
+}
+
+/// What each default candidate says in `resp`, in `candidates()` order.
+fn candidate_values(resp: &Response) -> Vec<Option<String>> {
+    candidates().iter().map(|c| identify(c, resp)).collect()
+}
+
+/// Of the default candidates, the first whose value varies across the responses (two or
+/// more values); when none varies, the first one any response carried. `None` when none
+/// did. `values[i][c]` is what response `i` said for candidate `c`.
+fn choose(values: &[Vec<Option<String>>]) -> Option<(usize, bool)> {
+    let mut first_present = None;
+    for c in 0..candidates().len() {
+        let mut seen: Vec<&String> = values.iter().filter_map(|v| v[c].as_ref()).collect();
+        if seen.is_empty() {
+            continue;
+        }
+        seen.sort();
+        seen.dedup();
+        if seen.len() > 1 {
+            return Some((c, true));
+        }
+        first_present.get_or_insert(c);
+    }
+    first_present.map(|c| (c, false))
+}
+
 /// (name, value) of every Set-Cookie.
 fn cookies(resp: &Response) -> Vec<(String, String)> {
     resp.headers
@@ -135,7 +204,11 @@ fn describe(how: &Identify) -> String {
         Identify::Header(h) => format!("header {h}"),
         Identify::Field(f) => format!("JSON field {f}"),
         Identify::Cookie(c) => format!("cookie {c}"),
-        Identify::Default => format!("first of headers {}", DEFAULT_HEADERS.join(", ")),
+        Identify::Default => format!(
+            "none of headers {} or JSON fields {}",
+            DEFAULT_HEADERS.join(", "),
+            DEFAULT_FIELDS.join(", ")
+        ),
     }
 }
 
@@ -153,11 +226,26 @@ fn ms(d: std::time::Duration) -> f64 {
 }
 
 pub async fn run(ctx: &Ctx, t: &Target, o: &BalancerOptions) -> BalancerReport {
+    run_with_progress(ctx, t, o, &mut |_, _| {}).await
+}
+
+/// `run`, calling `progress(done, of)` after each request (the command draws it on stderr).
+pub async fn run_with_progress(
+    ctx: &Ctx,
+    t: &Target,
+    o: &BalancerOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> BalancerReport {
     let mut session = Session::new(o.reuse);
     let mut samples = Vec::new();
     let mut session_cookie: Option<(String, String)> = None;
+    // With the default, what every candidate said is kept (short strings, not responses)
+    // until the one that names the backends is chosen; with a flag each is named as it comes.
+    let mut kept: Vec<Vec<Option<String>>> = Vec::new();
+    let deciding = matches!(o.identify, Identify::Default);
     for n in 1..=o.requests {
         let r = fetch(ctx, t, &mut session, Method::GET, &ctx.opts.headers).await;
+        progress(n, o.requests);
         samples.push(match r {
             Ok(resp) => {
                 if session_cookie.is_none() {
@@ -167,14 +255,18 @@ pub async fn run(ctx: &Ctx, t: &Target, o: &BalancerOptions) -> BalancerReport {
                         _ => found.into_iter().next(),
                     };
                 }
-                Sample {
+                let s = Sample {
                     n,
                     backend: identify(&o.identify, &resp),
                     status: Some(resp.status),
                     ok: o.expect_status.contains(resp.status),
                     total_ms: ms(resp.total),
                     error: None,
+                };
+                if deciding {
+                    kept.push(candidate_values(&resp));
                 }
+                s
             }
             Err(e) => Sample {
                 n,
@@ -186,11 +278,34 @@ pub async fn run(ctx: &Ctx, t: &Target, o: &BalancerOptions) -> BalancerReport {
             },
         });
     }
+    let mut o = o.clone();
+    let mut varied = None;
+    if deciding {
+        if let Some((c, varies)) = choose(&kept) {
+            let mut answered = kept.iter();
+            for s in samples.iter_mut().filter(|s| s.status.is_some()) {
+                s.backend = answered.next().and_then(|v| v[c].clone());
+            }
+            o.identify = candidates().swap_remove(c);
+            varied = Some(varies);
+        }
+    }
     let stickiness = match session_cookie {
-        Some((name, value)) => Some(sticky(ctx, t, o, &name, &value).await),
+        Some((name, value)) => Some(sticky(ctx, t, &o, &name, &value).await),
         None => None,
     };
-    let mut report = summarise(t, o, samples, stickiness);
+    let mut report = summarise(t, &o, samples, stickiness);
+    report.identified_by = match varied {
+        Some(true) => format!(
+            "{} (its value varies across responses)",
+            report.identified_by
+        ),
+        Some(false) => format!(
+            "{} (the same on every response: one backend, or none of the candidates names them)",
+            report.identified_by
+        ),
+        None => report.identified_by,
+    };
     // A backend named by a header that echoes the credentials: hidden before rendering.
     super::secrets::Secrets::from_headers(&ctx.opts.headers).scrub(&mut report);
     report

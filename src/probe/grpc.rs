@@ -2,10 +2,11 @@
 //! for grpcs://). The two messages are one field each, so they are encoded by hand here
 //! rather than pulling tonic, prost and their code generation into the build.
 
-use super::dial::{self, DialSpec};
-use super::http::Conn;
+use super::deadline::Deadline;
+use super::dial;
+use super::http::{Conn, SendError};
 use super::report::{CheckResult, GrpcReport, ProbeResult};
-use super::run::{from_dial, transport_checks};
+use super::run::{dial_spec, from_dial, transport_checks};
 use super::{request, Ctx, TargetSpec};
 use bytes::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
@@ -113,19 +114,14 @@ fn grpc_status(headers: &HeaderMap, trailers: Option<&HeaderMap>) -> (Option<u32
     )
 }
 
-pub async fn attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> ProbeResult {
+pub async fn attempt(
+    ctx: &Ctx,
+    spec: &TargetSpec,
+    pin: Option<IpAddr>,
+    deadline: Deadline,
+) -> ProbeResult {
     let t = &spec.target;
-    let d = dial::dial(DialSpec {
-        target: t,
-        pin,
-        resolver: &ctx.opts.resolver,
-        connect_timeout: ctx.opts.connect_timeout,
-        tls: t
-            .scheme
-            .tls()
-            .then_some((&ctx.tls, &[b"h2".as_slice()][..])),
-    })
-    .await;
+    let d = dial::dial(dial_spec(ctx, t, pin, &[b"h2".as_slice()], deadline)).await;
     let mut r = from_dial(spec, &d);
     transport_checks(&mut r, &d);
     let mut report = GrpcReport {
@@ -134,6 +130,7 @@ pub async fn attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Probe
         grpc_status: None,
         grpc_message: None,
     };
+    let progress = d.progress();
     let stream = match d.stream {
         Ok(s) => s,
         Err(ref e) => {
@@ -163,11 +160,19 @@ pub async fn attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Probe
             &headers,
             Bytes::from(encode_request(&t.path)),
         )?;
-        conn.send(req, 64 * 1024, d.start).await
+        conn.send(req, 64 * 1024, d.start, &deadline).await
     };
     let resp = match exchange.await {
         Ok(resp) => resp,
-        Err(e) => {
+        Err(SendError::TimedOut(doing)) => {
+            let e = deadline.message(&format!("{progress}, health check sent, {doing}"));
+            r.error = Some(e.clone());
+            r.checks.push(CheckResult::new("timeout", false, e));
+            r.phases_ms.total = dial::since_ms(d.start);
+            r.grpc = Some(report);
+            return r;
+        }
+        Err(SendError::Failed(e)) => {
             r.error = Some(e.clone());
             r.checks.push(CheckResult::new("response", false, e));
             r.grpc = Some(report);

@@ -2,6 +2,7 @@
 //! or HTTP/2 when ALPN chose it or gRPC needs it), time to the response headers (ttfb),
 //! and the body read up to a cap.
 
+use super::deadline::Deadline;
 use super::dial::Io;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -54,27 +55,34 @@ impl Conn {
     }
 
     /// Sends `req`; `start` is the probe's start, from which ttfb and total are measured.
+    /// Waiting for the head and reading the body are each bounded by `deadline`.
     pub async fn send(
         &mut self,
         req: Request<Full<Bytes>>,
         body_cap: usize,
         start: Instant,
-    ) -> Result<Response, String> {
-        let resp = match &mut self.sender {
-            Sender::H1(s) => {
-                s.ready()
-                    .await
-                    .map_err(|e| format!("connection closed: {e}"))?;
-                s.send_request(req).await
+        deadline: &Deadline,
+    ) -> Result<Response, SendError> {
+        let head = async {
+            match &mut self.sender {
+                Sender::H1(s) => {
+                    s.ready()
+                        .await
+                        .map_err(|e| format!("connection closed: {e}"))?;
+                    s.send_request(req).await
+                }
+                Sender::H2(s) => {
+                    s.ready()
+                        .await
+                        .map_err(|e| format!("connection closed: {e}"))?;
+                    s.send_request(req).await
+                }
             }
-            Sender::H2(s) => {
-                s.ready()
-                    .await
-                    .map_err(|e| format!("connection closed: {e}"))?;
-                s.send_request(req).await
-            }
-        }
-        .map_err(|e| format!("request failed: {}", error_chain(&e)))?;
+            .map_err(|e| format!("request failed: {}", error_chain(&e)))
+        };
+        let resp = tokio::time::timeout_at(deadline.at, head)
+            .await
+            .map_err(|_| SendError::TimedOut("waiting for the response head".into()))??;
         let ttfb = start.elapsed();
         let status = resp.status().as_u16();
         let (parts, mut body) = resp.into_parts();
@@ -82,7 +90,16 @@ impl Conn {
         let mut body_bytes = 0u64;
         let mut truncated = false;
         let mut trailers = None;
-        while let Some(frame) = body.frame().await {
+        loop {
+            let frame = match tokio::time::timeout_at(deadline.at, body.frame()).await {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(_) => {
+                    return Err(SendError::TimedOut(format!(
+                        "{status} received, reading the body ({body_bytes} bytes so far)"
+                    )))
+                }
+            };
             let frame = frame.map_err(|e| format!("reading the body: {}", error_chain(&e)))?;
             match frame.into_data() {
                 Ok(data) => {
@@ -112,6 +129,30 @@ impl Conn {
             ttfb,
             total: start.elapsed(),
         })
+    }
+}
+
+/// Why an exchange gave no response: it failed, or `deadline` came while it was doing the
+/// thing named (the caller adds what came before: "connected in 0.2ms, …").
+#[derive(Debug)]
+pub enum SendError {
+    Failed(String),
+    TimedOut(String),
+}
+
+impl From<String> for SendError {
+    fn from(s: String) -> SendError {
+        SendError::Failed(s)
+    }
+}
+
+impl SendError {
+    /// One line: the failure, or the timeout with `deadline`'s budget.
+    pub fn message(self, deadline: &Deadline) -> String {
+        match self {
+            SendError::Failed(s) => s,
+            SendError::TimedOut(doing) => deadline.message(&doing),
+        }
     }
 }
 

@@ -8,7 +8,9 @@ pub mod balancer;
 pub mod cert;
 pub mod checks;
 pub mod clock;
+pub mod close_notify;
 pub mod connect;
+pub mod deadline;
 pub mod dial;
 pub mod exchange;
 pub mod gateway;
@@ -23,6 +25,7 @@ pub mod secrets;
 pub mod target;
 pub mod targets_file;
 pub mod tls;
+pub mod tls_errors;
 #[cfg(test)]
 mod untrusted_input;
 pub mod watch;

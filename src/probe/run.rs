@@ -2,13 +2,14 @@
 //! Kubernetes thresholds around it, `--each-ip` expansion, and the concurrent run.
 
 use super::checks::{self, HttpEvidence};
+use super::deadline::Deadline;
 use super::dial::{self, DialSpec, Dialed};
-use super::http::Conn;
+use super::http::{Conn, SendError};
 use super::report::{CheckResult, Hop, ProbeReport, ProbeResult};
 use super::resolve;
 use super::secrets::Secrets;
 use super::target::{self, Scheme};
-use super::{grpc, request, Ctx, TargetSpec};
+use super::{close_notify, grpc, request, Ctx, TargetSpec};
 use bytes::Bytes;
 use hyper::Method;
 use std::net::IpAddr;
@@ -86,23 +87,30 @@ pub fn transport_checks(r: &mut ProbeResult, d: &Dialed) {
     }
 }
 
-fn dial_spec<'a>(
+pub fn dial_spec<'a>(
     ctx: &'a Ctx,
     t: &'a target::Target,
     pin: Option<IpAddr>,
     alpn: &'a [&'a [u8]],
+    deadline: Deadline,
 ) -> DialSpec<'a> {
     DialSpec {
         target: t,
         pin,
         resolver: &ctx.opts.resolver,
         connect_timeout: ctx.opts.connect_timeout,
+        deadline,
         tls: t.scheme.tls().then_some((&ctx.tls, alpn)),
     }
 }
 
-async fn tcp_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> ProbeResult {
-    let d = dial::dial(dial_spec(ctx, &spec.target, pin, &[])).await;
+async fn tcp_attempt(
+    ctx: &Ctx,
+    spec: &TargetSpec,
+    pin: Option<IpAddr>,
+    deadline: Deadline,
+) -> ProbeResult {
+    let d = dial::dial(dial_spec(ctx, &spec.target, pin, &[], deadline)).await;
     let mut r = from_dial(spec, &d);
     transport_checks(&mut r, &d);
     if let Err(e) = &d.stream {
@@ -115,7 +123,12 @@ fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
-async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> ProbeResult {
+async fn http_attempt(
+    ctx: &Ctx,
+    spec: &TargetSpec,
+    pin: Option<IpAddr>,
+    deadline: Deadline,
+) -> ProbeResult {
     let overall = Instant::now();
     let mut current = spec.target.clone();
     let mut hops: Vec<Hop> = Vec::new();
@@ -134,11 +147,13 @@ async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Prob
         };
         // A pinned address holds for hops to the same host only.
         let hop_pin = pin.filter(|_| current.host == spec.target.host);
-        let d = dial::dial(dial_spec(ctx, &current, hop_pin, ALPN_HTTP)).await;
+        let d = dial::dial(dial_spec(ctx, &current, hop_pin, ALPN_HTTP, deadline)).await;
         let mut r = from_dial(spec, &d);
         r.redirects = std::mem::take(&mut hops);
         transport_checks(&mut r, &d);
         let h2 = d.alpn_h2();
+        let close_notify = d.close_notify_missing.clone();
+        let progress = d.progress();
         let stream = match d.stream {
             Ok(s) => s,
             Err(ref e) => {
@@ -158,19 +173,41 @@ async fn http_attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> Prob
                 Bytes::new(),
             )?;
             let version = conn.version();
-            conn.send(req, ctx.opts.body_cap, d.start)
+            conn.send(req, ctx.opts.body_cap, d.start, &deadline)
                 .await
                 .map(|resp| (version, resp))
         };
         let (version, resp) = match exchange.await {
             Ok(x) => x,
-            Err(e) => {
+            Err(SendError::TimedOut(doing)) => {
+                let e = deadline.message(&format!("{progress}, {doing}"));
+                r.error = Some(e.clone());
+                r.checks.push(CheckResult::new("timeout", false, e));
+                r.phases_ms.total = dial::since_ms(overall);
+                return r;
+            }
+            Err(SendError::Failed(mut e)) => {
+                if close_notify::was_missing(&close_notify) {
+                    e.push_str(" (the server closed the connection without TLS close_notify)");
+                }
                 r.error = Some(e.clone());
                 r.checks.push(CheckResult::new("response", false, e));
                 r.phases_ms.total = dial::since_ms(overall);
                 return r;
             }
         };
+        let close_delimited = version == "HTTP/1.1"
+            && !resp.headers.contains_key(hyper::header::CONTENT_LENGTH)
+            && !resp.headers.contains_key(hyper::header::TRANSFER_ENCODING);
+        if close_delimited && close_notify::was_missing(&close_notify) {
+            // hyper accepted the end of the stream, so the framing was the close itself.
+            if let Some(c) = r.checks.iter_mut().find(|c| c.name == "tls") {
+                c.detail.push_str(
+                    "; the body ended with the connection, closed without TLS close_notify \
+                     (accepted, as curl does)",
+                );
+            }
+        }
         r.http_version = Some(version);
         r.status = Some(resp.status);
         r.phases_ms.ttfb = ms(resp.ttfb);
@@ -244,17 +281,22 @@ fn ms(d: std::time::Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
+/// Past the deadline, the steps bound by it have reported; this only catches an await that
+/// is not (it should never fire).
+const SAFETY_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// One attempt of any kind, bounded by `--timeout`, with the result-wide checks and verdict.
 pub async fn attempt(ctx: &Ctx, spec: &TargetSpec, pin: Option<IpAddr>) -> ProbeResult {
     let start = Instant::now();
+    let deadline = Deadline::after(ctx.opts.timeout);
     let work = async {
         match spec.target.scheme {
-            Scheme::Http | Scheme::Https => http_attempt(ctx, spec, pin).await,
-            Scheme::Tcp => tcp_attempt(ctx, spec, pin).await,
-            Scheme::Grpc | Scheme::Grpcs => grpc::attempt(ctx, spec, pin).await,
+            Scheme::Http | Scheme::Https => http_attempt(ctx, spec, pin, deadline).await,
+            Scheme::Tcp => tcp_attempt(ctx, spec, pin, deadline).await,
+            Scheme::Grpc | Scheme::Grpcs => grpc::attempt(ctx, spec, pin, deadline).await,
         }
     };
-    let mut r = match tokio::time::timeout(ctx.opts.timeout, work).await {
+    let mut r = match tokio::time::timeout(ctx.opts.timeout + SAFETY_GRACE, work).await {
         Ok(r) => r,
         Err(_) => {
             let msg = format!(

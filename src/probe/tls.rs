@@ -9,6 +9,7 @@
 use super::cert;
 use super::clock;
 use super::report::{CertSummary, TlsReport};
+use super::tls_errors::{self, FirstBytes};
 use crate::error::Error;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
@@ -116,10 +117,10 @@ fn accept_pinned(
     let fields = cert::parse(end_entity.as_ref()).ok_or("unreadable certificate")?;
     let now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
     if now < fields.not_before_unix {
-        return Err("certificate not valid yet".into());
+        return Err(tls_errors::not_yet_valid(fields.not_before_unix, now));
     }
     if now > fields.not_after_unix {
-        return Err("certificate expired".into());
+        return Err(tls_errors::expired(fields.not_after_unix, now));
     }
     Ok(())
 }
@@ -162,7 +163,14 @@ impl ServerCertVerifier for Recorder {
                 }
             };
         }
-        seen.error = Some(e.to_string());
+        let leaf = cert::parse(end_entity.as_ref())
+            .map(|f| tls_errors::Leaf {
+                subject: f.subject,
+                issuer: f.issuer,
+                alone: intermediates.is_empty(),
+            })
+            .unwrap_or_default();
+        seen.error = Some(tls_errors::certificate(&e, &leaf));
         Err(e)
     }
 
@@ -201,8 +209,14 @@ impl ServerCertVerifier for Recorder {
     }
 }
 
+/// How long the handshake may take, and what to say when it does not finish in time.
+pub struct Limit {
+    pub time: Duration,
+    pub message: String,
+}
+
 pub struct Handshake {
-    pub stream: Result<TlsStream<TcpStream>, String>,
+    pub stream: Result<TlsStream<FirstBytes<TcpStream>>, String>,
     pub report: TlsReport,
     pub took: Duration,
 }
@@ -213,7 +227,7 @@ pub async fn handshake(
     tcp: TcpStream,
     host: &str,
     alpn: &[&[u8]],
-    timeout: Duration,
+    limit: Limit,
 ) -> Handshake {
     // The system roots load on first use: before the clock starts, so the tls phase is the
     // handshake alone.
@@ -274,19 +288,19 @@ pub async fn handshake(
         }
     };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let result = tokio::time::timeout(timeout, connector.connect(name, tcp)).await;
+    let (tcp, first) = FirstBytes::new(tcp);
+    let result = tokio::time::timeout(limit.time, connector.connect(name, tcp)).await;
     let took = start.elapsed();
     let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|p| p.into_inner()));
     describe_chain(&mut report, &seen.chain);
     let stream = match result {
-        Err(_) => Err(format!(
-            "TLS handshake timed out after {}ms",
-            timeout.as_millis()
-        )),
-        Ok(Err(e)) => Err(format!(
-            "TLS handshake failed: {}",
-            super::connect::short_io_error(&e)
-        )),
+        Err(_) => Err(limit.message),
+        // The verifier's words when it refused the certificate, else the handshake's: one
+        // handshake, one error, the same in the summary and the tls check.
+        Ok(Err(e)) => Err(match &seen.error {
+            Some(v) => v.clone(),
+            None => tls_errors::handshake(&e, &first.lock().unwrap_or_else(|p| p.into_inner())),
+        }),
         Ok(Ok(s)) => {
             let (_, conn) = s.get_ref();
             report.version = conn.protocol_version().map(version_name);
@@ -297,11 +311,7 @@ pub async fn handshake(
         }
     };
     report.verified = stream.is_ok() && !settings.insecure;
-    report.error = match (&seen.error, &stream) {
-        (Some(v), _) => Some(v.clone()),
-        (None, Err(e)) => Some(e.clone()),
-        (None, Ok(_)) => None,
-    };
+    report.error = stream.as_ref().err().cloned();
     Handshake {
         stream,
         report,

@@ -76,6 +76,40 @@ pub fn run(
         }
         out.flush()?;
         let pause = every.max(Duration::from_millis(100));
-        rt.block_on(async { tokio::time::sleep(pause).await });
+        if pause_or_reader_gone(pause) {
+            // `| head -1` has what it wanted: end quietly, as on EPIPE elsewhere.
+            return Ok(crate::exit_codes::SUCCESS);
+        }
+    }
+}
+
+/// Waits `pause`; true as soon as stdout is a pipe whose reader has closed. Only changes are
+/// printed, so a steady target would never write and never meet EPIPE: the closed reader
+/// shows as POLLERR on the write end, which poll(2) reports without being asked for it.
+/// A terminal or a file never raises it, and the wait is the whole pause.
+fn pause_or_reader_gone(pause: Duration) -> bool {
+    let end = std::time::Instant::now() + pause;
+    loop {
+        let left = end.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return false;
+        }
+        let mut fd = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: 0,
+            revents: 0,
+        };
+        let ms = left.as_millis().clamp(1, i32::MAX as u128) as i32;
+        // SAFETY: one valid pollfd for the duration of the call.
+        let n = unsafe { libc::poll(&mut fd, 1, ms) };
+        if n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+            return true;
+        }
+        if n > 0 && fd.revents & libc::POLLNVAL != 0 {
+            // stdout closed outright: nothing to wait on, sleep the rest.
+            std::thread::sleep(left);
+            return false;
+        }
+        // n == 0: the pause is over; n < 0: EINTR, go round for the rest.
     }
 }

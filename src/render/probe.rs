@@ -237,7 +237,9 @@ pub fn prometheus(report: &ProbeReport) -> String {
         let with = |extra: &str| format!("{{{base},{extra}}}");
         let plain = format!("{{{base}}}");
         let p = &r.phases_ms;
-        let s = |v: f64| v / 1000.0;
+        // Phases are whole microseconds: µs / 1e6 is the double nearest the decimal, which
+        // prints in its short form (0.001136, not ms / 1000's 0.0011359999999999999).
+        let s = |v: f64| (v * 1000.0).round() / 1e6;
         add(
             "probe_success",
             "Whether the probe succeeded",

@@ -24,6 +24,9 @@ fn badge(ui: &Ui, s: Severity) -> String {
     }
 }
 
+/// Filesystems listed in the text report (fullest first).
+const FILESYSTEMS_SHOWN: usize = 8;
+
 /// The numbers of each subsystem as short `label: text` lines, shared by both text formats.
 fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
     let mut v = Vec::new();
@@ -115,23 +118,45 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
             ),
         ));
     }
-    for f in o
-        .filesystems
-        .iter()
-        .filter(|f| f.used_percent >= 70.0 || f.not_responding)
-    {
+    // Every filesystem the JSON has (df's set), fullest first: the ones that hang, then by
+    // the fuller of blocks and inodes; a long list is cut, the JSON keeps the rest.
+    let mut fs: Vec<&crate::triage::model::FilesystemUse> = o.filesystems.iter().collect();
+    let fullness = |f: &crate::triage::model::FilesystemUse| {
+        f.used_percent.max(f.inodes_used_percent.unwrap_or(0.0))
+    };
+    fs.sort_by(|a, b| {
+        b.not_responding
+            .cmp(&a.not_responding)
+            .then(fullness(b).total_cmp(&fullness(a)))
+    });
+    for f in fs.iter().take(FILESYSTEMS_SHOWN) {
         v.push((
             "filesystem",
             if f.not_responding {
-                format!("{}: not responding", f.mount)
+                format!("{}: not responding", printable(&f.mount))
             } else {
+                let inodes = match f.inodes_used_percent {
+                    Some(i) if i >= 50.0 => format!(", inodes {i:.0}% used"),
+                    _ => String::new(),
+                };
                 format!(
-                    "{}: {:.0}% used, {} free",
-                    f.mount,
+                    "{}: {:.0}% used, {} free of {}{inodes}{}",
+                    printable(&f.mount),
                     f.used_percent,
-                    bytes(f.avail_bytes)
+                    bytes(f.avail_bytes),
+                    bytes(f.size_bytes),
+                    if f.read_only { " (read-only)" } else { "" }
                 )
             },
+        ));
+    }
+    if fs.len() > FILESYSTEMS_SHOWN {
+        v.push((
+            "filesystem",
+            format!(
+                "… {} more, less full (--json lists them)",
+                fs.len() - FILESYSTEMS_SHOWN
+            ),
         ));
     }
     if let Some(d) = &o.deleted {

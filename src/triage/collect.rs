@@ -178,7 +178,9 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     if !opts.probes.is_empty() {
         expected.push("probes");
         let targets = opts.probes.clone();
-        let timeout = opts.window.max(Duration::from_secs(2)) + opts.budget;
+        // Each target's own deadline ends before the collector's (window + budget), so a hung
+        // target is one failed result among the others, not a lost section.
+        let timeout = opts.window + opts.budget / 2;
         spawn(&tx, "probes", move || {
             super::probes::run(&targets, timeout).map(Part::Probes)
         });
@@ -301,13 +303,12 @@ pub fn collect(opts: &TriageOptions) -> Collected {
             (Ok(a), Ok(b)) => {
                 let r = net_stats::rates(a, b);
                 let secs = r.window_ms.max(1) as f64 / 1000.0;
-                let mut throughput: Vec<(String, f64, f64)> = r
+                let all: Vec<(String, f64, f64)> = r
                     .interfaces
                     .iter()
                     .map(|i| (i.name.clone(), i.rx_bytes_per_second, i.tx_bytes_per_second))
                     .collect();
-                throughput.sort_by(|a, b| (b.1 + b.2).total_cmp(&(a.1 + a.2)));
-                throughput.truncate(3);
+                let throughput = super::interfaces::busiest(&all, super::interfaces::is_virtual);
                 o.network = Some(Network {
                     interface_throughput: throughput,
                     interface_errors: r

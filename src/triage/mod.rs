@@ -3,6 +3,7 @@
 //! findings; `render::triage` prints them.
 
 pub mod collect;
+pub mod interfaces;
 pub mod log_bursts;
 pub mod model;
 pub mod probes;

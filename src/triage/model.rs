@@ -206,6 +206,13 @@ pub struct LogBurst {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ProbeOutcome {
     pub target: String,
+    /// "http", "tcp" or "grpc": which client the next command is.
+    pub kind: &'static str,
+    pub host: String,
+    pub port: u16,
     pub ok: bool,
     pub detail: String,
+    /// The server's certificate was refused (expired, untrusted, another name): the TLS
+    /// runbook, not the sick-backend one.
+    pub certificate_failed: bool,
 }

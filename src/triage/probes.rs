@@ -19,10 +19,15 @@ pub fn run(targets: &[String], timeout: Duration) -> Result<Vec<ProbeOutcome>, S
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
+    let hosts: Vec<(String, u16)> = specs
+        .iter()
+        .map(|s| (s.target.host.clone(), s.target.port))
+        .collect();
     let opts = ProbeOptions {
         resolver: Resolver::new(Family::Any),
         each_ip: false,
         connect_timeout: timeout.min(Duration::from_secs(2)),
+        // Each target has this deadline of its own, inside the collector's.
         timeout,
         max_redirects: 5,
         body_cap: probe::BODY_CAP,
@@ -30,7 +35,8 @@ pub fn run(targets: &[String], timeout: Duration) -> Result<Vec<ProbeOutcome>, S
         interval: Duration::from_secs(1),
         failure_threshold: 1,
         success_threshold: 1,
-        concurrency: 32,
+        // All at once: a hung target must not hold back the ones queued behind it.
+        concurrency: specs.len().clamp(1, 256),
         headers: Vec::new(),
     };
     let tls = probe::tls::TlsSettings::new(false, None).map_err(|e| e.to_string())?;
@@ -39,7 +45,8 @@ pub fn run(targets: &[String], timeout: Duration) -> Result<Vec<ProbeOutcome>, S
     Ok(report
         .results
         .into_iter()
-        .map(|r| {
+        .zip(hosts)
+        .map(|(r, (host, port))| {
             let failed = r.failed_checks();
             let detail = match (&r.error, failed.is_empty()) {
                 (Some(e), _) => e.clone(),
@@ -50,10 +57,18 @@ pub fn run(targets: &[String], timeout: Duration) -> Result<Vec<ProbeOutcome>, S
                     r.phases_ms.total
                 ),
             };
+            let certificate_failed = r
+                .tls
+                .as_ref()
+                .is_some_and(|t| !t.verified && !t.insecure && !t.chain.is_empty());
             ProbeOutcome {
                 target: r.target,
+                kind: r.kind,
+                host,
+                port,
                 ok: r.ok,
                 detail,
+                certificate_failed,
             }
         })
         .collect())

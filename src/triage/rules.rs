@@ -747,16 +747,28 @@ fn logs(o: &Observations, out: &mut Vec<Finding>) {
 
 fn probes(o: &Observations, out: &mut Vec<Finding>) {
     for p in o.probes.iter().filter(|p| !p.ok) {
+        let runbook = if p.certificate_failed {
+            "tls-expired"
+        } else {
+            "backend-unhealthy"
+        };
+        // The classic client for the kind: curl speaks neither tcp:// nor gRPC.
+        let classic = match p.kind {
+            "tcp" => format!("nc -vz {} {}", quote(&p.host), p.port),
+            "grpc" => format!(
+                "grpcurl -plaintext {}:{} grpc.health.v1.Health/Check",
+                quote(&p.host),
+                p.port
+            ),
+            _ => format!("curl -v {}", quote(&p.target)),
+        };
         out.push(
             finding(
                 Severity::Critical,
                 format!("Probe of {} failed: {}", p.target, p.detail),
-                Some("backend-unhealthy"),
+                Some(runbook),
             )
-            .next(&[
-                &format!("oncall probe {}", quote(&p.target)),
-                &format!("curl -v {}", p.target),
-            ]),
+            .next(&[&format!("oncall probe {}", quote(&p.target)), &classic]),
         );
     }
 }
@@ -1263,6 +1275,7 @@ mod tests {
                 target: "http://127.0.0.1:1/".into(),
                 ok: false,
                 detail: "connection refused".into(),
+                ..Default::default()
             }],
             ..Default::default()
         };

@@ -649,3 +649,100 @@ pub fn recording(
     .unwrap();
     (server, seen)
 }
+
+/// A TLS server that answers every request with `raw` (status line, headers and body as
+/// given) and then closes the TCP connection without sending TLS close_notify, as Python's
+/// `http.server` behind `ssl.wrap_socket` and many embedded servers do.
+pub fn tls_close_without_notify(tls: Arc<rustls::ServerConfig>, raw: &'static [u8]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let tls = tls.clone();
+            thread::spawn(move || {
+                let Ok(sc) = rustls::ServerConnection::new(tls) else {
+                    return;
+                };
+                let mut s = BufReader::new(rustls::StreamOwned::new(sc, conn));
+                loop {
+                    let mut line = String::new();
+                    match s.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) if line.trim_end().is_empty() => break,
+                        Ok(_) => {}
+                    }
+                }
+                let s = s.get_mut();
+                let _ = s.write_all(raw);
+                let _ = s.flush();
+                // Dropping the stream closes the socket; rustls sends no close_notify then.
+            });
+        }
+    });
+    addr
+}
+
+/// Python's `http.server` wrapped in TLS (`ssl.SSLContext.wrap_socket`), answering an
+/// HTTP/1.0 response whose body ends with the connection; `None` without python3 (except
+/// under CI).
+pub fn python_https(cert: &Path, key: &Path, body: &str) -> Option<(Daemon, u16)> {
+    let Some(python) = find_binary("python3") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 must be installed under CI"
+        );
+        eprintln!("skipped: python3 is not installed");
+        return None;
+    };
+    let script = r#"
+import http.server, ssl, sys
+body = sys.argv[4].encode()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+s.socket = ctx.wrap_socket(s.socket, server_side=True)
+s.serve_forever()
+"#;
+    let (listener, port) = quiet_listener();
+    drop(listener);
+    let child = std::process::Command::new(python)
+        .args(["-c", script, &port.to_string()])
+        .arg(cert)
+        .arg(key)
+        .arg(body)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let daemon = Daemon(child);
+    assert!(wait_for_port(port), "python3 did not listen on {port}");
+    Some((daemon, port))
+}
+
+/// A plain-HTTP server for the `https://`-to-a-plain-port case: whatever arrives, it answers
+/// `400 Bad Request` in plain HTTP, as nginx does to a TLS ClientHello.
+pub fn plain_http_400() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(
+                    b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            });
+        }
+    });
+    addr
+}
