@@ -69,6 +69,10 @@ impl TestCgroup {
                 &dir.join("cpu.max"),
                 &format!("{} {PERIOD_US}", PERIOD_US / 100 * pct),
             )?;
+            // The highest weight: on a busy machine the group still gets its whole quota, so
+            // what limits it is the quota (throttling), not its share (a spinner at weight
+            // 100 beside a build got 18 % of its periods throttled instead of nearly all).
+            write(&dir.join("cpu.weight"), "10000").ok();
         }
         Ok(cg)
     }
@@ -94,6 +98,8 @@ impl TestCgroup {
                 &dir.join("cpu.cfs_quota_us"),
                 &(PERIOD_US / 100 * pct).to_string(),
             )?;
+            // The highest weight, as for v2: the quota, not the share, must limit the group.
+            write(&dir.join("cpu.shares"), "262144").ok();
         }
         Ok(cg)
     }
