@@ -10,7 +10,7 @@ use std::io::Write;
 pub fn run(args: CheatArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let sheet = sheet::Sheet::with_user_dir(sheet::user_dir());
     for w in &sheet.warnings {
-        eprintln!("oncall: warning: {w} (skipped)");
+        eprintln!("oncall: warning: {w}");
     }
     let opts = CheatOptions {
         query: args.query,
