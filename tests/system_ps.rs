@@ -275,7 +275,7 @@ fn fields_hidden_from_a_non_root_user_are_unknown_not_zero() {
         eprintln!("skipping: needs root to run oncall as another user (setpriv)");
         return;
     }
-    let child = Sleeper::start(&["sleep", "3611"]).settled();
+    let child = Sleeper::start(&["sleep", "3601"]).settled();
     let pid = child.pid().to_string();
     // As root the child's counters are readable: 0 bytes read per second is a real 0.
     let doc = stdout_json(&["ps", "--window", "100ms", "--pid", &pid, "--json"]);
@@ -305,12 +305,12 @@ fn fields_hidden_from_a_non_root_user_are_unknown_not_zero() {
     assert!(p["write_bytes_per_second"].is_null(), "{p}");
     // What stays readable is still given.
     assert_eq!(p["user"], "root");
-    assert_eq!(p["cmdline"], "sleep 3611");
+    assert_eq!(p["cmdline"], "sleep 3601");
     assert!(doc["partly_hidden"].as_u64().unwrap() >= 1, "{doc}");
     let table = as_nobody(&["ps", "--window", "0", "--pid", &pid]);
     let row = table
         .lines()
-        .find(|l| l.contains("sleep 3611"))
+        .find(|l| l.contains("sleep 3601"))
         .unwrap_or_else(|| panic!("{table}"));
     let cols: Vec<&str> = row.split_whitespace().collect();
     // PID USER CPU% RSS(2 words) S THR FDS READ WRITE …
