@@ -90,7 +90,8 @@ mod tests {
 
     #[test]
     fn rejects() {
-        for s in ["", "abc", "5x", "-1", "ms", "1.2.3s", "nan"] {
+        assert_eq!(parse(" ").unwrap_err(), "empty duration");
+        for s in ["abc", "5x", "-1", "ms", "1.2.3s", "nan"] {
             let e = parse(s).unwrap_err();
             assert!(e.contains("is not a duration"), "{s}: {e}");
         }

@@ -157,6 +157,17 @@ mod tests {
         assert!(e.to_string().starts_with("f:2"), "{e}");
         let e = parse("http://a/ --bogus 1\n", "f", &CheckSpec::default()).unwrap_err();
         assert!(e.to_string().contains("--bogus"), "{e}");
+        // A flag without a value of its own, last on the line: unknown, not "needs a value".
+        let e = parse("http://a/ --insecure\n", "f", &CheckSpec::default()).unwrap_err();
+        assert!(
+            e.to_string().contains("--insecure: not a per-target check"),
+            "{e}"
+        );
+        let e = parse("http://a/ --max-latency\n", "f", &CheckSpec::default()).unwrap_err();
+        assert!(
+            e.to_string().contains("--max-latency: needs a value"),
+            "{e}"
+        );
         assert!(parse("http://a/ --expect-body 'x\n", "f", &CheckSpec::default()).is_err());
     }
 }
