@@ -61,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort order')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many processes to show (default 20 in a table, all in JSON)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only processes of this user')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only processes in this state (R, S, D, Z, T, I)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only processes in these states (letters of R, S, D, Z, T, t, I, P; e.g. DZ)')
             [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only processes whose name or command line matches')
             [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'Only these process ids')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -84,7 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             break
         }
         'oncall;disk' {
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed per mount before it is shown as not responding')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed per mount before it is shown as not responding (above 0)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include pseudo filesystems (proc, sysfs, cgroup, …)')
@@ -150,6 +150,10 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP sockets')
             [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'UNIX sockets')
             [CompletionResult]::new('--unix', '--unix', [CompletionResultType]::ParameterName, 'UNIX sockets')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Sockets in every state, listening ones included (the default; wins over -l, as in ss -la)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Sockets in every state, listening ones included (the default; wins over -l, as in ss -la)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Numeric addresses and ports: always so, accepted because ss users type it (-tulpn)')
+            [CompletionResult]::new('--numeric', '--numeric', [CompletionResultType]::ParameterName, 'Numeric addresses and ports: always so, accepted because ss users type it (-tulpn)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only the summary counts (ss -s)')
             [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Only the summary counts (ss -s)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')

@@ -865,7 +865,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__net)
-            opts="-l -p -4 -6 -t -u -x -s -h --listen --state --port --processes --tcp --udp --unix --summary --json --format --color --no-hints --help stats help"
+            opts="-l -p -4 -6 -t -u -x -a -n -s -h --listen --state --port --processes --tcp --udp --unix --all --numeric --summary --json --format --color --no-hints --help stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -56,7 +56,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand --sort 'Sort order'
             cand --top 'How many processes to show (default 20 in a table, all in JSON)'
             cand --user 'Only processes of this user'
-            cand --state 'Only processes in this state (R, S, D, Z, T, I)'
+            cand --state 'Only processes in these states (letters of R, S, D, Z, T, t, I, P; e.g. DZ)'
             cand --grep 'Only processes whose name or command line matches'
             cand --pid 'Only these process ids'
             cand --format 'Output format'
@@ -77,7 +77,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oncall;disk'= {
-            cand --timeout 'Time allowed per mount before it is shown as not responding'
+            cand --timeout 'Time allowed per mount before it is shown as not responding (above 0)'
             cand --format 'Output format'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
             cand --all 'Include pseudo filesystems (proc, sysfs, cgroup, …)'
@@ -136,6 +136,10 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand --udp 'UDP sockets'
             cand -x 'UNIX sockets'
             cand --unix 'UNIX sockets'
+            cand -a 'Sockets in every state, listening ones included (the default; wins over -l, as in ss -la)'
+            cand --all 'Sockets in every state, listening ones included (the default; wins over -l, as in ss -la)'
+            cand -n 'Numeric addresses and ports: always so, accepted because ss users type it (-tulpn)'
+            cand --numeric 'Numeric addresses and ports: always so, accepted because ss users type it (-tulpn)'
             cand -s 'Only the summary counts (ss -s)'
             cand --summary 'Only the summary counts (ss -s)'
             cand --json 'Output JSON (same as --format json)'

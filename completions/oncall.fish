@@ -69,7 +69,7 @@ pid\t''
 start\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l top -d 'How many processes to show (default 20 in a table, all in JSON)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l user -d 'Only processes of this user' -r
-complete -c oncall -n "__fish_oncall_using_subcommand ps" -l state -d 'Only processes in this state (R, S, D, Z, T, I)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l state -d 'Only processes in these states (letters of R, S, D, Z, T, t, I, P; e.g. DZ)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l grep -d 'Only processes whose name or command line matches' -r
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l pid -d 'Only these process ids' -r
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l format -d 'Output format' -r -f -a "table\t''
@@ -94,7 +94,7 @@ never\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand mem" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand mem" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
 complete -c oncall -n "__fish_oncall_using_subcommand mem" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l timeout -d 'Time allowed per mount before it is shown as not responding' -r
+complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l timeout -d 'Time allowed per mount before it is shown as not responding (above 0)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand disk; and not __fish_seen_subcommand_from usage deleted help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -150,6 +150,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_s
 complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s t -l tcp -d 'TCP sockets'
 complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s u -l udp -d 'UDP sockets'
 complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s x -l unix -d 'UNIX sockets'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s a -l all -d 'Sockets in every state, listening ones included (the default; wins over -l, as in ss -la)'
+complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s n -l numeric -d 'Numeric addresses and ports: always so, accepted because ss users type it (-tulpn)'
 complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -s s -l summary -d 'Only the summary counts (ss -s)'
 complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand net; and not __fish_seen_subcommand_from stats help" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'

@@ -71,7 +71,7 @@ const CHEAT_EXAMPLES: &str = "Examples:
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Output JSON (same as --format json)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "format")]
     pub json: bool,
     /// Output format
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
@@ -176,7 +176,7 @@ pub struct PsArgs {
     /// Only processes of this user
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
-    /// Only processes in this state (R, S, D, Z, T, I)
+    /// Only processes in these states (letters of R, S, D, Z, T, t, I, P; e.g. DZ)
     #[arg(long, value_name = "STATE")]
     pub state: Option<String>,
     /// Only processes whose name or command line matches
@@ -204,8 +204,8 @@ pub struct DiskArgs {
     /// Include pseudo filesystems (proc, sysfs, cgroup, …)
     #[arg(long)]
     pub all: bool,
-    /// Time allowed per mount before it is shown as not responding
-    #[arg(long, default_value = "2s", value_parser = duration::parse, value_name = "DURATION")]
+    /// Time allowed per mount before it is shown as not responding (above 0)
+    #[arg(long, default_value = "2s", value_parser = duration::parse_nonzero, value_name = "DURATION")]
     pub timeout: Duration,
 }
 
@@ -258,6 +258,12 @@ pub struct NetArgs {
     /// UNIX sockets
     #[arg(short = 'x', long)]
     pub unix: bool,
+    /// Sockets in every state, listening ones included (the default; wins over -l, as in ss -la)
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Numeric addresses and ports: always so, accepted because ss users type it (-tulpn)
+    #[arg(short = 'n', long)]
+    pub numeric: bool,
     /// Only the summary counts (ss -s)
     #[arg(short = 's', long)]
     pub summary: bool,

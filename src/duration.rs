@@ -39,11 +39,34 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     seconds(total, text)
 }
 
+/// Above this, a value is a typo or a test of the parser, not a duration anyone waits for
+/// (about 31 years; `Duration` itself would take far more).
+const LONGEST_SECS: f64 = 1e9;
+
 fn seconds(secs: f64, text: &str) -> Result<Duration, String> {
-    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
+    if secs.is_nan() || secs < 0.0 {
         return Err(bad(text));
     }
+    // `inf`, `1e400` and `999999h` are numbers, just too large ones: say so.
+    if secs > LONGEST_SECS {
+        return Err(format!(
+            "'{text}' is too long (at most {}h, about 31 years)",
+            (LONGEST_SECS / 3600.0) as u64
+        ));
+    }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// For values where zero cannot mean anything (`disk --timeout 0` would give every mount
+/// no time at all): a duration above zero.
+pub fn parse_nonzero(text: &str) -> Result<Duration, String> {
+    let d = parse(text)?;
+    if d.is_zero() {
+        return Err(format!(
+            "'{text}' is no time at all: give a duration above 0, e.g. 2s"
+        ));
+    }
+    Ok(d)
 }
 
 fn bad(text: &str) -> String {
@@ -67,8 +90,37 @@ mod tests {
 
     #[test]
     fn rejects() {
-        for s in ["", "abc", "5x", "-1", "ms", "1.2.3s"] {
-            assert!(parse(s).is_err(), "{s}");
+        assert_eq!(parse(" ").unwrap_err(), "empty duration");
+        for s in ["abc", "5x", "-1", "ms", "1.2.3s", "nan"] {
+            let e = parse(s).unwrap_err();
+            assert!(e.contains("is not a duration"), "{s}: {e}");
         }
+    }
+
+    #[test]
+    fn huge_values_are_too_long_not_malformed() {
+        for s in [
+            "999999h",
+            "1e400",
+            "inf",
+            "99999999999999999999d",
+            "1000000001",
+        ] {
+            let e = parse(s).unwrap_err();
+            assert!(e.contains("is too long"), "{s}: {e}");
+        }
+        assert!(parse("1000000000").is_ok());
+    }
+
+    #[test]
+    fn nonzero_refuses_zero_in_every_spelling() {
+        for s in ["0", "0s", "0ms", "0.0", "0h0m"] {
+            let e = parse_nonzero(s).unwrap_err();
+            assert!(e.contains("above 0"), "{s}: {e}");
+        }
+        assert_eq!(parse_nonzero("1ms").unwrap(), Duration::from_millis(1));
+        assert!(parse_nonzero("soon")
+            .unwrap_err()
+            .contains("not a duration"));
     }
 }

@@ -87,16 +87,22 @@ fn clap_error(e: clap::Error, nagios: bool) -> u8 {
         }
         _ => {
             let text = e.render().to_string();
-            let first = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
+            let first = first_paragraph(&text);
             let tip = text
                 .lines()
                 .find(|l| l.trim_start().starts_with("tip:"))
                 .map(|t| format!(" ({})", t.trim()))
                 .unwrap_or_default();
+            // A missing argument is only clear with the command it is missing from.
+            let usage = match e.kind() {
+                ErrorKind::MissingRequiredArgument | ErrorKind::MissingSubcommand => text
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("Usage: "))
+                    .map(|u| format!(" (usage: {u})"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let tip = format!("{usage}{tip}");
             if nagios {
                 let line = format!("{first}{tip}").replace('|', "/");
                 let _ = writeln!(io::stdout(), "PROBE UNKNOWN - {line}");
@@ -106,4 +112,19 @@ fn clap_error(e: clap::Error, nagios: bool) -> u8 {
             exit_codes::USAGE
         }
     }
+}
+
+/// clap's message up to the first blank line, as one line: "the following required arguments
+/// were not provided:" is followed by the list on lines of its own, which must not be lost.
+fn first_paragraph(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    if lines.is_empty() {
+        return "invalid arguments".into();
+    }
+    lines.join(" ").trim_start_matches("error: ").to_string()
 }

@@ -800,3 +800,98 @@ fn without_root_other_users_sockets_are_listed_unowned_and_counted() {
         "{text}"
     );
 }
+
+/// The test's own sockets (by port) as `oncall net ARGS --json` lists them, whole.
+fn own_sockets(args: &[&str], ports: &[u16]) -> Vec<Value> {
+    let mut argv = args.to_vec();
+    argv.push("--json");
+    let v = stdout_json(&argv);
+    let mut own: Vec<Value> = sockets(&v)
+        .iter()
+        .filter(|s| touches(&tuple(s), ports))
+        .cloned()
+        .collect();
+    own.sort_by_key(|s| s.to_string());
+    own
+}
+
+#[test]
+fn ss_short_flags_mean_what_the_long_flags_mean() {
+    // What fingers type after years of ss: -tulpn, -antp, -tlnp (-n: we are always numeric).
+    let lo = loopback(2);
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let ports = [
+        vec![lo.port, udp.local_addr().unwrap().port()],
+        lo.client_ports.clone(),
+    ]
+    .concat();
+    let cases: [(&[&str], &[&str], &[&str]); 5] = [
+        (
+            &["-tulpn"],
+            &["--tcp", "--udp", "--listen", "--processes"],
+            &["listen", "unconn"],
+        ),
+        (
+            &["-antp"],
+            &["--tcp", "--processes"],
+            &["established", "listen"],
+        ),
+        (
+            &["-tlnp"],
+            &["--tcp", "--listen", "--processes"],
+            &["listen"],
+        ),
+        (
+            &["-tn"],
+            &["--tcp", "--numeric"],
+            &["established", "listen"],
+        ),
+        // -a wins over -l, in either order (ss -tlna lists every state).
+        (
+            &["-tlna"],
+            &["--tcp", "--all", "--listen"],
+            &["established", "listen"],
+        ),
+    ];
+    for (short, long, states) in cases {
+        let a = own_sockets(&[&["net"], short].concat(), &ports);
+        let b = own_sockets(&[&["net"], long].concat(), &ports);
+        assert_eq!(a, b, "{short:?} vs {long:?}");
+        let seen: BTreeSet<&str> = a.iter().map(|s| s["state"].as_str().unwrap()).collect();
+        assert_eq!(seen, states.iter().copied().collect(), "{short:?}: {a:#?}");
+    }
+    let owned = own_sockets(&["net", "-tulpn"], &ports);
+    assert!(
+        owned.iter().all(|s| s["pid"] == std::process::id()),
+        "{owned:#?}"
+    );
+    drop(lo.listener);
+}
+
+#[test]
+fn ss_short_x_lists_unix_sockets_as_unix_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oncall-short-x.sock");
+    let path_s = path.to_str().unwrap().to_string();
+    let _listener = UnixListener::bind(&path).unwrap();
+    let own = |args: &[&str]| -> Vec<Value> {
+        let v = stdout_json(args);
+        let mut own: Vec<Value> = sockets(&v)
+            .iter()
+            .filter(|s| s["local"] == path_s.as_str())
+            .cloned()
+            .collect();
+        own.sort_by_key(|s| s.to_string());
+        own
+    };
+    let short = own(&["net", "-xlp", "--json"]);
+    assert_eq!(
+        short,
+        own(&["net", "--unix", "--listen", "--processes", "--json"])
+    );
+    assert_eq!(short.len(), 1, "{short:#?}");
+    assert_eq!(
+        own(&["net", "-xn", "--json"]),
+        own(&["net", "--unix", "--json"])
+    );
+}

@@ -51,6 +51,51 @@ fn usage_errors_are_one_line_and_exit_2() {
     }
 }
 
+/// One usage error: exit 2, nothing on stdout, one `oncall: ` line on stderr, which it returns.
+fn usage_error(args: &[&str]) -> String {
+    let out = oncall().args(args).assert().code(2).stdout("");
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.starts_with("oncall: "), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    err
+}
+
+#[test]
+fn a_missing_argument_is_named_with_the_usage() {
+    // clap puts the missing arguments on lines of their own after a colon; the one line we
+    // print used to end at that colon.
+    let err = usage_error(&["logs", "grep"]);
+    assert!(err.contains("not provided: <PATTERN>"), "{err}");
+    assert!(err.contains("usage: oncall logs grep <PATTERN>"), "{err}");
+    let err = usage_error(&["completions"]);
+    assert!(err.contains("not provided: <SHELL>"), "{err}");
+    assert!(err.contains("usage: oncall completions <SHELL>"), "{err}");
+}
+
+#[test]
+fn json_and_another_format_conflict() {
+    for args in [
+        ["--json", "--format", "markdown", "ps"],
+        ["ps", "--format", "markdown", "--json"],
+        ["cheat", "--json", "--format", "markdown"],
+    ] {
+        let err = usage_error(&args);
+        // clap names the flag given second first; either way both are named.
+        assert!(err.contains("cannot be used with"), "{args:?}: {err}");
+        assert!(
+            err.contains("'--json'") && err.contains("'--format"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn absurd_durations_are_too_long_not_malformed() {
+    let err = usage_error(&["ps", "--window", "999999h"]);
+    assert!(err.contains("'999999h' is too long"), "{err}");
+    assert!(!err.contains("not a duration"), "{err}");
+}
+
 #[test]
 fn json_and_format_json_agree() {
     let a = stdout_of(oncall().args(["cheat", "ss", "--json"]));

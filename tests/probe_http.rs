@@ -377,6 +377,41 @@ fn targets_file_with_per_line_checks_keeps_order() {
 }
 
 #[test]
+fn an_unknown_flag_in_a_targets_file_is_named_unknown() {
+    // A flag that takes no value, last on its line, was reported as "needs a value".
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("targets.txt");
+    for line in [
+        "tcp://127.0.0.1:9 --insecure",
+        "tcp://127.0.0.1:9 --insecure --expect-status 200",
+    ] {
+        std::fs::write(&file, format!("# fleet\n{line}\n")).unwrap();
+        let out = oncall()
+            .args(["probe", "--targets", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("targets.txt:2"), "{err}");
+        assert!(
+            err.contains("--insecure: not a per-target check"),
+            "{line}: {err}"
+        );
+        assert!(!err.contains("needs a value"), "{line}: {err}");
+    }
+    // A known check with nothing after it still says what it lacks.
+    std::fs::write(&file, "tcp://127.0.0.1:9 --max-latency\n").unwrap();
+    let out = oncall()
+        .args(["probe", "--targets", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-latency: needs a value"));
+}
+
+#[test]
 fn many_targets_run_concurrently() {
     let s = app();
     let urls: Vec<String> = (0..200).map(|i| s.url(&format!("/health?i={i}"))).collect();

@@ -158,3 +158,19 @@ fn a_hung_mount_is_not_responding_and_the_others_are_shown() {
     assert!(row.contains("not responding"), "{text}");
     assert!(text.contains("did not answer statvfs in time"), "{text}");
 }
+
+#[test]
+fn a_zero_timeout_is_refused() {
+    // Zero would mark every network mount "not responding" without asking it.
+    for zero in ["0", "0s", "0ms"] {
+        let out = oncall()
+            .args(["disk", "--timeout", zero])
+            .assert()
+            .code(2)
+            .stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.starts_with("oncall: "), "{err}");
+        assert!(err.contains("above 0"), "{zero}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}

@@ -361,3 +361,101 @@ fn control_characters_in_a_command_line_stay_on_one_row() {
         Some("evil\nname\x1b[31m 3605")
     );
 }
+
+#[test]
+fn states_no_reader_can_see_are_refused() {
+    // X (dead) is in the kernel's table but never in /proc; W and K left with Linux 2.6.
+    for state in ["X", "W", "K", "RX"] {
+        let out = oncall()
+            .args(["ps", "--state", state])
+            .assert()
+            .code(2)
+            .stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.starts_with("oncall: --state"), "{state}: {err}");
+        assert!(err.contains("R running"), "{state}: {err}");
+    }
+}
+
+#[test]
+fn grep_leaves_out_the_searching_process() {
+    // The pattern is in oncall's own command line; like pgrep, it must not find itself.
+    let marker = format!("oncall-grep-self-{}", std::process::id());
+    // `read` is a shell builtin: sh waits on its stdin pipe with no child to leave behind.
+    let holder = Sleeper(
+        Command::new("sh")
+            .args(["-c", "read _", &marker])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("spawn sh"),
+    );
+    // Until sh has exec'd its own command line, it carries ours (the fork's copy).
+    let cmdline = format!("/proc/{}/cmdline", holder.pid());
+    for _ in 0..5000 {
+        if std::fs::read(&cmdline)
+            .unwrap_or_default()
+            .starts_with(b"sh\0")
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let doc = stdout_json(&["ps", "--window", "0", "--json", "--grep", &marker]);
+    let pids: Vec<&Value> = processes(&doc).iter().map(|p| &p["pid"]).collect();
+    assert_eq!(pids, [&Value::from(holder.pid())], "{doc}");
+}
+
+#[test]
+fn a_zombie_row_names_its_parent() {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    for _ in 0..5000 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if stat.contains(") Z ") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let out = oncall()
+        .args(["ps", "--window", "0", "--pid", &pid.to_string()])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(&pid.to_string()))
+        .unwrap_or_else(|| panic!("no row for {pid}: {text}"));
+    // The parent is who must reap it (or be restarted): it belongs in the row.
+    let parent = format!("<defunct>, parent {}", std::process::id());
+    assert!(row.contains(&parent), "{row}");
+    child.wait().unwrap();
+}
+
+#[test]
+fn as_root_the_footer_does_not_ask_for_root() {
+    // Inside a new user namespace oncall is root (uid 0) but has no power over the processes
+    // outside it, whose fds and I/O stay hidden: "run as root" is advice that cannot help.
+    // (Real root meets the same with another user namespace's init or a security module.)
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user"])
+        .arg(&bin)
+        .args(["ps", "--window", "0", "--top", "1"])
+        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests")
+        .output()
+        .expect("unshare (util-linux) is installed");
+    if !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI user namespaces must work: {why}"
+        );
+        eprintln!("skipped: no user namespace here: {why}");
+        return;
+    }
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("not readable"), "something is hidden: {text}");
+    assert!(!text.contains("run as root"), "{text}");
+    assert!(text.contains("kept from root too"), "{text}");
+}

@@ -127,3 +127,48 @@ fn safe_never_shows_unclassified_user_examples() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn a_toml_error_says_which_line() {
+    let dir = config_with(&[(
+        "team.toml",
+        "[[command]]\nname = \"x\"\nsummary = 'unterminated\n",
+    )]);
+    let out = oncall()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args(["cheat", "tar"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let line = err
+        .lines()
+        .find(|l| l.contains("team.toml"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("team.toml: line 3, column "), "{err}");
+    assert!(line.ends_with("(skipped)"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_name_in_two_user_files_says_which_file_won() {
+    let a = "[[command]]\nname = \"deployctl\"\nsummary = \"From a.toml\"\n\
+             [[command.example]]\ndescription = \"d\"\ncommand = \"deployctl\"\n\
+             safety = \"read-only\"\n";
+    let b = "# deployctl\n\n> From b.md.\n\n- Status:\n\n`deployctl status`\n";
+    let dir = config_with(&[("a.toml", a), ("b.md", b)]);
+    let out = oncall()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args(["cheat", "deployctl", "--json"])
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(doc[0]["summary"], "From b.md.");
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("oncall: warning: command 'deployctl' is in both "),
+        "{err}"
+    );
+    assert!(err.contains("a.toml and "), "{err}");
+    assert!(err.trim_end().ends_with("b.md wins"), "{err}");
+}

@@ -29,7 +29,8 @@ pub fn load_dir(dir: &Path) -> UserSheets {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            out.warnings.push(format!("{}: {e}", dir.display()));
+            out.warnings
+                .push(format!("{}: {e} (skipped)", dir.display()));
             return out;
         }
     };
@@ -47,7 +48,7 @@ pub fn load_dir(dir: &Path) -> UserSheets {
         let text = match fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                out.warnings.push(format!("{shown}: {e}"));
+                out.warnings.push(format!("{shown}: {e} (skipped)"));
                 continue;
             }
         };
@@ -77,12 +78,36 @@ pub fn load_dir(dir: &Path) -> UserSheets {
                         description: Cow::Borrowed("Commands from your cheat folder"),
                     });
                 }
-                out.commands.extend(commands);
+                for c in commands {
+                    // Files are read in name order and the later one wins a clash; say so,
+                    // or an edit to the losing file seems to do nothing.
+                    if let Some(i) = out.commands.iter().position(|k| k.name == c.name) {
+                        let earlier = out.commands[i].source.as_deref().unwrap_or("?");
+                        out.warnings.push(format!(
+                            "command '{}' is in both {earlier} and {shown}: {shown} wins",
+                            c.name
+                        ));
+                        out.commands.remove(i);
+                    }
+                    out.commands.push(c);
+                }
             }
-            Err(why) => out.warnings.push(format!("{shown}: {why}")),
+            Err(why) => out.warnings.push(format!("{shown}: {why} (skipped)")),
         }
     }
     out
+}
+
+/// "line 3, column 9: invalid string": toml's message with where it is, on one line (its
+/// `Display` draws the line with a caret under it, over several).
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else {
+        return e.message().to_string();
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("line {line}, column {column}: {}", e.message().trim())
 }
 
 fn owned(s: impl Into<String>) -> Text {
@@ -90,7 +115,7 @@ fn owned(s: impl Into<String>) -> Text {
 }
 
 fn parse_toml(text: &str, shown: &str) -> Result<(Option<Category>, Vec<Command>), String> {
-    let file: CheatFile = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    let file: CheatFile = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
     let mut problems = Vec::new();
     for cmd in &file.command {
         schema::check_command(shown, cmd, &mut problems);

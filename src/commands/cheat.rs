@@ -10,7 +10,7 @@ use std::io::Write;
 pub fn run(args: CheatArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let sheet = sheet::Sheet::with_user_dir(sheet::user_dir());
     for w in &sheet.warnings {
-        crate::render::stderr::line(format_args!("oncall: warning: {w} (skipped)"));
+        crate::render::stderr::line(format_args!("oncall: warning: {w}"));
     }
     let opts = CheatOptions {
         query: args.query,

@@ -66,7 +66,8 @@ pub fn query(args: &NetArgs) -> Result<Query, Error> {
     if let Some(text) = &args.state {
         q.states = state::parse_states(text).map_err(|why| Error::usage("--state", why))?;
     }
-    if args.listen {
+    // ss's -a asks for every state; with -l too (`ss -tlna`), every state it is.
+    if args.listen && !args.all {
         q.states = if args.state.is_some() {
             q.states.union(Query::listen_states())
         } else {

@@ -12,7 +12,7 @@ use crate::probe::{self, run, target, targets_file, watch, Ctx, ProbeOptions, Ta
 use crate::render::probe::{self as view, NagiosState};
 use crate::render::{Format, Ui};
 use hyper::header::{HeaderName, HeaderValue, AUTHORIZATION};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::Arc;
 
 pub fn run(args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
@@ -150,7 +150,7 @@ struct Progress {
 impl Progress {
     fn new() -> Progress {
         Progress {
-            enabled: std::io::stderr().is_terminal(),
+            enabled: crate::render::stderr::shows_progress(),
             started: std::time::Instant::now(),
             last: None,
         }
@@ -166,12 +166,12 @@ impl Progress {
             return;
         }
         self.last = Some(now);
-        eprint!("\r\x1b[Kbalancer: {done} of {of} requests");
+        crate::render::stderr::progress(Some(format_args!("balancer: {done} of {of} requests")));
     }
 
     fn clear(&mut self) {
         if self.last.is_some() {
-            eprint!("\r\x1b[K");
+            crate::render::stderr::progress(None);
         }
     }
 }

@@ -50,6 +50,7 @@ pub fn run(args: PsArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         partly_hidden: snap.partly_hidden,
         unreadable: snap.unreadable,
         tree: args.tree,
+        viewer_is_root: rustix::process::geteuid().is_root(),
     };
     render::ps::render(ui, out, &report)?;
     Ok(exit_codes::SUCCESS)
@@ -67,7 +68,8 @@ fn filter(args: &PsArgs, users: &UserNames) -> Result<Filter, Error> {
         Some(s) => process_select::parse_states(s).ok_or_else(|| {
             Error::usage(
                 format!("--state {s}"),
-                "expected state letters: R running, S sleeping, D uninterruptible, Z zombie, T stopped, I idle",
+                "expected state letters: R running, S sleeping, D uninterruptible, Z zombie, \
+                 T stopped, t traced, I idle, P parked",
             )
         })?,
         None => Vec::new(),
@@ -90,6 +92,7 @@ fn filter(args: &PsArgs, users: &UserNames) -> Result<Filter, Error> {
         states,
         grep,
         pids: args.pid.iter().map(|&p| p as i32).collect(),
+        searcher: Some(std::process::id() as i32),
     })
 }
 

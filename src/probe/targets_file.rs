@@ -14,6 +14,18 @@ use super::TargetSpec;
 use crate::duration;
 use crate::error::Error;
 
+/// The flags a line may carry after its target.
+const CHECKS: [&str; 6] = [
+    "--expect-status",
+    "--expect-body",
+    "--expect-json",
+    "--expect-header",
+    "--max-latency",
+    "--min-cert-days",
+];
+const NOT_A_CHECK: &str = "not a per-target check (--expect-status, --expect-body, \
+     --expect-json, --expect-header, --max-latency, --min-cert-days)";
+
 pub fn parse(text: &str, file: &str, defaults: &CheckSpec) -> Result<Vec<TargetSpec>, Error> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -45,6 +57,11 @@ fn line_checks(flags: &[String]) -> Result<CheckSpec, Error> {
             Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
             _ => (flag.as_str(), None),
         };
+        // Know the flag before looking for its value: an unknown one is reported as such,
+        // not as a known one missing its value.
+        if !CHECKS.contains(&name) {
+            return Err(Error::usage(name, NOT_A_CHECK));
+        }
         let value = match inline {
             Some(v) => v,
             None => it
@@ -67,12 +84,7 @@ fn line_checks(flags: &[String]) -> Result<CheckSpec, Error> {
                         .map_err(|_| Error::usage(name, format!("'{value}' is not a number")))?,
                 )
             }
-            other => {
-                return Err(Error::usage(
-                    other,
-                    "not a per-target check (--expect-status, --expect-body, --expect-json, --expect-header, --max-latency, --min-cert-days)",
-                ))
-            }
+            other => return Err(Error::usage(other, NOT_A_CHECK)),
         }
     }
     CheckSpec::parse(
@@ -145,6 +157,17 @@ mod tests {
         assert!(e.to_string().starts_with("f:2"), "{e}");
         let e = parse("http://a/ --bogus 1\n", "f", &CheckSpec::default()).unwrap_err();
         assert!(e.to_string().contains("--bogus"), "{e}");
+        // A flag without a value of its own, last on the line: unknown, not "needs a value".
+        let e = parse("http://a/ --insecure\n", "f", &CheckSpec::default()).unwrap_err();
+        assert!(
+            e.to_string().contains("--insecure: not a per-target check"),
+            "{e}"
+        );
+        let e = parse("http://a/ --max-latency\n", "f", &CheckSpec::default()).unwrap_err();
+        assert!(
+            e.to_string().contains("--max-latency: needs a value"),
+            "{e}"
+        );
         assert!(parse("http://a/ --expect-body 'x\n", "f", &CheckSpec::default()).is_err());
     }
 }

@@ -20,6 +20,9 @@ pub struct PsReport {
     pub unreadable: usize,
     #[serde(skip)]
     pub tree: bool,
+    /// The footer's advice: "run as root" only helps someone who is not.
+    #[serde(skip)]
+    pub viewer_is_root: bool,
 }
 
 /// Long command lines (a JVM's) would swamp the table; the full line is in `--json`.
@@ -75,7 +78,9 @@ const HEADER: [&str; 11] = [
 fn cells(p: &Process, tree: bool) -> Vec<String> {
     let command = match p.cmdline.as_deref() {
         Some(c) if !c.is_empty() => printable(c).into_owned(),
-        // Kernel threads and zombies have no command line; ps shows the name in brackets.
+        // A zombie stays until its parent reaps it: the parent is the one to look at.
+        _ if p.state == "Z" => format!("[{}] <defunct>, parent {}", printable(&p.name), p.ppid),
+        // Kernel threads have no command line; ps shows the name in brackets.
         _ => format!("[{}]", printable(&p.name)),
     };
     let mut command: String = command.chars().take(COMMAND_LIMIT).collect();
@@ -159,9 +164,13 @@ fn footer(r: &PsReport) -> String {
 fn hidden_note(r: &PsReport) -> String {
     let mut parts = Vec::new();
     if r.partly_hidden > 0 {
+        let why = if r.viewer_is_root {
+            "kept from root too: a process of an outer user namespace, or a security module's rule"
+        } else {
+            "another user's or protected: run as root"
+        };
         parts.push(format!(
-            "{} {}: fds or I/O counters not readable (shown as ?; another user's or \
-             protected: run as root)",
+            "{} {}: fds or I/O counters not readable (shown as ?; {why})",
             r.partly_hidden,
             if r.partly_hidden == 1 {
                 "process"

@@ -24,6 +24,9 @@ pub struct Filter {
     pub states: Vec<char>,
     pub grep: Option<Regex>,
     pub pids: Vec<i32>,
+    /// Left out of `--grep` matches: the searching process itself, whose own command line
+    /// holds the pattern (`oncall ps --grep java`), as pgrep leaves itself out.
+    pub searcher: Option<i32>,
 }
 
 impl Filter {
@@ -40,6 +43,9 @@ impl Filter {
             return false;
         }
         if let Some(re) = &self.grep {
+            if self.searcher == Some(p.pid) {
+                return false;
+            }
             let cmd = p.cmdline.as_deref().unwrap_or("");
             if !re.is_match(&p.name) && !re.is_match(cmd) {
                 return false;
@@ -49,13 +55,18 @@ impl Filter {
     }
 }
 
+/// The states `/proc/PID/stat` shows on current kernels (fs/proc/array.c): running,
+/// sleeping, disk sleep, stopped, tracing stop, zombie, parked, idle. `X` (dead) is in the
+/// kernel's table but never seen by a reader, and `W`, `K` left with Linux 2.6.
+pub const STATES: &str = "RSDTtZPI";
+
 /// State letters from `--state D`, `--state DZ` or `--state d,z`; `None` for an unknown letter.
 pub fn parse_states(text: &str) -> Option<Vec<char>> {
     let mut out = Vec::new();
     for c in text.chars().filter(|c| *c != ',' && !c.is_whitespace()) {
         // `t` (tracing stop) is the one lower-case state; the rest are upper case.
         let c = if c == 't' { c } else { c.to_ascii_uppercase() };
-        if !"RSDZTtXIWPK".contains(c) {
+        if !STATES.contains(c) {
             return None;
         }
         out.push(c);
@@ -159,6 +170,9 @@ mod tests {
         assert_eq!(parse_states("D"), Some(vec!['D']));
         assert_eq!(parse_states("d,z"), Some(vec!['D', 'Z']));
         assert_eq!(parse_states("Q"), None);
+        assert_eq!(parse_states("X"), None, "dead is never visible");
+        assert_eq!(parse_states("W"), None);
+        assert_eq!(parse_states("t"), Some(vec!['t']));
         assert_eq!(parse_states(""), None);
     }
 
