@@ -309,3 +309,47 @@ fn follow_json_lines_carry_path_number_and_time() {
     let first: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(first["line_number"], 9);
 }
+
+/// `oncall logs tail -f FILE | head -1`: once head has its line and exits, the follower sees
+/// its reader gone and ends quietly with 0, though no new line comes that could fail to write.
+#[test]
+fn follow_ends_when_its_reader_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("reader.log");
+    fs::write(&log, "closed-reader-marker one\nclosed-reader-marker two\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let mut tail = Command::new(bin)
+        .args(["logs", "tail", "-f", "-n", "2", log.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let head = Command::new("head")
+        .arg("-1")
+        .stdin(tail.stdout.take().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&head.stdout),
+        "closed-reader-marker one\n"
+    );
+    // A liveness bound, not a timing assertion: the follower polls every 250 ms.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = tail.try_wait().unwrap() {
+            break Some(s);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    if status.is_none() {
+        let _ = tail.kill();
+    }
+    let out = tail.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let status = status.unwrap_or_else(|| panic!("still following with no reader; {stderr}"));
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

@@ -18,6 +18,7 @@ use crate::render::{Format, Ui};
 use grep_matcher::Matcher;
 use rayon::prelude::*;
 use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 
 fn level(l: LogLevel) -> Level {
@@ -235,7 +236,9 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     let clock = Clock::system();
     let show_path = paths.len() > 1;
     let mut starts = Vec::new();
-    let mut printer = render::TailPrinter::new(out, ui, show_path);
+    // `out` is stdout (main.rs), buffered or guarded: its reader going away ends a follow.
+    let mut printer =
+        render::TailPrinter::new(out, ui, show_path).writes_to(io::stdout().as_raw_fd());
     for path in &paths {
         if path.is_dir() {
             return Err(Error::usage(path.display(), "is a directory (name a file)"));

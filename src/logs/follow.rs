@@ -13,6 +13,10 @@
 //! - a file that does not exist yet is picked up when it appears;
 //! - NUL bytes at the start of a line (a writer without O_APPEND after a truncation leaves a
 //!   hole) are reported, not printed.
+//!
+//! The sink may name the descriptor its reader is on (`FollowSink::reader_fd`): it is polled
+//! with the watch, so a closed pipe (`| head -1`: POLLERR on the write end) or a hung-up
+//! terminal ends the follow within one wake-up, with no line needed to fail on.
 
 use crate::logs::timestamps::{Clock, Parser};
 use grep_matcher::Matcher;
@@ -20,7 +24,7 @@ use grep_regex::RegexMatcher;
 use inotify::{Inotify, WatchMask};
 use std::fs::{self, File};
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -48,6 +52,11 @@ pub trait FollowSink {
     fn notice(&mut self, path: &Path, notice: Notice);
     /// End of one wake-up: a good moment to flush.
     fn flush(&mut self) -> io::Result<()>;
+    /// The descriptor the lines are written to, if the sink can tell (stdout): when its reader
+    /// goes away, following ends.
+    fn reader_fd(&self) -> Option<RawFd> {
+        None
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -184,7 +193,8 @@ impl Follower {
         }
     }
 
-    /// Follows until the sink fails (a closed pipe) or the process is interrupted.
+    /// Follows until the sink's reader is gone (a closed pipe), the sink fails, or the process
+    /// is interrupted.
     pub fn run(&mut self, sink: &mut dyn FollowSink) -> io::Result<()> {
         let watched = if self.opts.force_poll {
             Err(io::Error::other("polling requested"))
@@ -201,12 +211,15 @@ impl Follower {
             }
         };
         let mut events = vec![0u8; 64 * 1024];
+        let reader = sink.reader_fd();
         loop {
             self.check_all(sink)?;
             sink.flush()?;
             match inotify.as_mut() {
                 Some(ino) => {
-                    wait_readable(ino.as_raw_fd(), self.opts.poll);
+                    if wait(Some(ino.as_raw_fd()), reader, self.opts.poll) == Woke::ReaderGone {
+                        return Ok(());
+                    }
                     // Drain the queue; which event it was does not matter, every name is
                     // checked (there are few).
                     loop {
@@ -221,7 +234,12 @@ impl Follower {
                         }
                     }
                 }
-                None => std::thread::sleep(self.opts.poll.min(Duration::from_millis(100))),
+                None => {
+                    let interval = self.opts.poll.min(Duration::from_millis(100));
+                    if wait(None, reader, interval) == Woke::ReaderGone {
+                        return Ok(());
+                    }
+                }
             }
         }
     }
@@ -317,20 +335,43 @@ impl Follower {
     }
 }
 
-/// Waits until the fd is readable or the timeout passes.
-fn wait_readable(fd: i32, timeout: Duration) {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd for the duration of the call.
+#[derive(Debug, PartialEq, Eq)]
+enum Woke {
+    /// An event, the timeout, or a signal: look at the files.
+    Look,
+    /// The reader's end of our output is closed (or the terminal hung up).
+    ReaderGone,
+}
+
+/// Waits until `watch` is readable, `reader` reports an error or hang-up, or the timeout
+/// passes. `reader` is polled for no event: POLLERR/POLLHUP are always reported, and a pipe's
+/// write end shows POLLERR once its last reader closed.
+fn wait(watch: Option<RawFd>, reader: Option<RawFd>, timeout: Duration) -> Woke {
+    let mut pfds = [
+        libc::pollfd {
+            fd: watch.unwrap_or(-1),
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: reader.unwrap_or(-1),
+            events: 0,
+            revents: 0,
+        },
+    ];
+    // A negative fd is ignored by poll(2): with neither, this is a plain sleep.
+    // SAFETY: two valid pollfds for the duration of the call.
     unsafe {
         libc::poll(
-            &mut pfd,
-            1,
+            pfds.as_mut_ptr(),
+            pfds.len() as libc::nfds_t,
             timeout.as_millis().min(i32::MAX as u128) as i32,
         );
+    }
+    if pfds[1].revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
+        Woke::ReaderGone
+    } else {
+        Woke::Look
     }
 }
 

@@ -212,6 +212,8 @@ pub struct TailPrinter<'w> {
     pub out: &'w mut dyn Write,
     ui: Ui,
     show_path: bool,
+    /// The descriptor `out` ends in (stdout), when the caller knows it: see `reader_fd`.
+    reader: Option<std::os::fd::RawFd>,
 }
 
 impl<'w> TailPrinter<'w> {
@@ -220,7 +222,14 @@ impl<'w> TailPrinter<'w> {
             out,
             ui: *ui,
             show_path,
+            reader: None,
         }
+    }
+
+    /// `out` writes to `fd`: a follower polls it to end when the reader goes away.
+    pub fn writes_to(mut self, fd: std::os::fd::RawFd) -> TailPrinter<'w> {
+        self.reader = Some(fd);
+        self
     }
 
     pub fn line(
@@ -284,6 +293,10 @@ impl crate::logs::follow::FollowSink for TailPrinter<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+
+    fn reader_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.reader
     }
 }
 
