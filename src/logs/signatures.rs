@@ -182,7 +182,9 @@ pub fn signature(line: &[u8]) -> String {
                 | "Nov"
                 | "Dec"
         );
-        if stripped.is_empty() || month {
+        // klog's level letter and date, `E1127` masked.
+        let klog = matches!(*w, "I<n>" | "W<n>" | "E<n>" | "F<n>");
+        if stripped.is_empty() || month || klog {
             words.next();
         } else {
             break;
@@ -342,6 +344,14 @@ mod tests {
             signature(br#"{"level":"error","msg":"db pool exhausted (42 waiting)","ts":1}"#),
             "db pool exhausted (<n> waiting)"
         );
+    }
+
+    #[test]
+    fn klog_lines_drop_their_header() {
+        let a = signature(b"E1127 14:03:01.250000    4242 pod.go:7] sync pod web-1 failed");
+        let b = signature(b"E1128 09:00:00.000001      17 pod.go:7] sync pod web-2 failed");
+        assert_eq!(a, b);
+        assert_eq!(a, "pod.go:<n>] sync pod web-<n> failed");
     }
 
     #[test]
