@@ -36,6 +36,8 @@ fn parsers_never_panic_on_random_or_mutated_lines() {
         Format::CommonLog,
         Format::Syslog,
         Format::JsonEpoch,
+        Format::Klog,
+        Format::LeadingEpoch,
     ]
     .into_iter()
     .map(|f| Parser::with_format(f, &clock))

@@ -309,3 +309,179 @@ fn follow_json_lines_carry_path_number_and_time() {
     let first: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(first["line_number"], 9);
 }
+
+/// `oncall logs tail -f FILE | head -1`: once head has its line and exits, the follower sees
+/// its reader gone and ends quietly with 0, though no new line comes that could fail to write.
+#[test]
+fn follow_ends_when_its_reader_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("reader.log");
+    fs::write(&log, "closed-reader-marker one\nclosed-reader-marker two\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let mut tail = Command::new(bin)
+        .args(["logs", "tail", "-f", "-n", "2", log.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let head = Command::new("head")
+        .arg("-1")
+        .stdin(tail.stdout.take().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&head.stdout),
+        "closed-reader-marker one\n"
+    );
+    // A liveness bound, not a timing assertion: the follower polls every 250 ms.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = tail.try_wait().unwrap() {
+            break Some(s);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    if status.is_none() {
+        let _ = tail.kill();
+    }
+    let out = tail.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let status = status.unwrap_or_else(|| panic!("still following with no reader; {stderr}"));
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+/// `-n 5 --grep P` is the last 5 matching lines (as `grep P | tail -n 5`), not the matches
+/// among the last 5 lines; plain and gzipped.
+#[test]
+fn tail_n_with_grep_is_the_last_n_matching_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.log");
+    let mut f = std::io::BufWriter::new(fs::File::create(&p).unwrap());
+    for i in 0..100_000 {
+        if i % 997 == 0 {
+            writeln!(f, "line {i} upstream timed-out-marker").unwrap();
+        } else {
+            writeln!(f, "line {i} ok").unwrap();
+        }
+    }
+    drop(f);
+    let ps = p.to_str().unwrap();
+    let want = sh(&format!("grep timed-out-marker {ps} | tail -n 5"));
+    assert_eq!(want.lines().count(), 5);
+    let out = oncall()
+        .args(["logs", "tail", "-n", "5", "--grep", "timed-out-marker", ps])
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), want);
+    // JSON carries each line's own number.
+    let out = oncall()
+        .args([
+            "logs",
+            "tail",
+            "--json",
+            "-n",
+            "2",
+            "--grep",
+            "timed-out",
+            ps,
+        ])
+        .assert()
+        .success();
+    let numbers: Vec<u64> = String::from_utf8_lossy(&out.get_output().stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["line_number"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        numbers,
+        [98_703 + 1, 99_700 + 1],
+        "line i is line number i + 1"
+    );
+    sh(&format!("gzip -k {ps}"));
+    let out = oncall()
+        .args([
+            "logs",
+            "tail",
+            "-n",
+            "5",
+            "--grep",
+            "timed-out-marker",
+            &format!("{ps}.gz"),
+        ])
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), want);
+}
+
+/// A device, FIFO or socket has no end: `logs tail` (with or without -f) refuses it at once,
+/// one line, exit 2 (`tail -f /dev/zero` grew to gigabytes; opening a FIFO would block).
+#[test]
+fn tail_refuses_what_is_not_a_regular_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.log");
+    sh(&format!("mkfifo {}", fifo.display()));
+    for args in [
+        vec!["logs", "tail", "/dev/zero"],
+        vec!["logs", "tail", "-f", "/dev/zero"],
+        vec!["logs", "tail", "-f", fifo.to_str().unwrap()],
+    ] {
+        let out = oncall()
+            .args(&args)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("oncall: ") && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+/// A line longer than 1 MiB is shown cut, and said so on stderr; the lines after it are whole.
+/// With -f, a writer that has not ended its line yet is cut at 1 MiB too (bounded memory).
+#[test]
+fn a_line_over_the_cap_is_cut_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("long.log");
+    let mut data = b"before-cut-marker\n".to_vec();
+    data.extend(std::iter::repeat_n(b'x', 3 << 20));
+    data.extend_from_slice(b"\nafter-cut-marker\n");
+    fs::write(&log, &data).unwrap();
+    let out = oncall()
+        .args(["logs", "tail", "-n", "3", log.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lens: Vec<usize> = stdout.lines().map(str::len).collect();
+    assert_eq!(lens, [17, 1 << 20, 16]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 line(s) longer than 1.0 MiB"), "{stderr}");
+
+    // Follow: a line still being written, far longer than the cap, then ended.
+    let live = dir.path().join("live.log");
+    fs::write(&live, "").unwrap();
+    let mut f = Follow::start(&[live.to_str().unwrap()]);
+    let mut w = Writer::open(&live);
+    let chunk = vec![b'y'; 256 * 1024];
+    for _ in 0..12 {
+        w.write_all(&chunk).unwrap();
+    }
+    assert!(f.until(|l| l.starts_with('y')), "the cut line never came");
+    w.write_all(b"\nlive-after-marker\n").unwrap();
+    assert!(f.until(|l| l == "live-after-marker"));
+    let (lines, stderr) = f.stop();
+    let lens: Vec<usize> = lines.iter().map(String::len).collect();
+    assert_eq!(lens, [1 << 20, 17], "{stderr}");
+    assert!(stderr.contains("line longer than 1.0 MiB"), "{stderr}");
+}

@@ -256,3 +256,63 @@ fn a_log_truncated_during_a_ranged_search_ends_cleanly() {
         );
     }
 }
+
+/// klog (`I1127 14:03:01.250000 …`, Kubernetes components) and epoch seconds opening a line
+/// (`1795788181.250 …`): detected, so `--since` (here as epoch seconds, `@N` and bare, as
+/// `date -d @N` reads them) cuts where the generator says.
+#[test]
+fn klog_and_leading_epoch_timestamps_bound_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    // Whole seconds, one minute apart, ending an hour ago (klog has no year: keep it recent).
+    let t0 = (now - 4 * 3_600_000) / 1000 * 1000;
+    let times: Vec<i64> = (0..180).map(|i| t0 + i * 60_000).collect();
+    let klog = dir.path().join("kubelet.log");
+    let epoch = dir.path().join("squid.log");
+    let mut k = std::fs::File::create(&klog).unwrap();
+    let mut e = std::fs::File::create(&epoch).unwrap();
+    for (i, t) in times.iter().enumerate() {
+        let iso = iso(*t); // 2026-11-27T14:03:01.000Z
+        let level = ['I', 'W', 'E'][i % 3];
+        writeln!(
+            k,
+            "{level}{}{} {}.000000   4242 controller.go:42] klog-marker seq={i}",
+            &iso[5..7],
+            &iso[8..10],
+            &iso[11..19]
+        )
+        .unwrap();
+        writeln!(
+            e,
+            "{}.{:03} epoch-marker seq={i} TCP_MISS/200",
+            t / 1000,
+            t % 1000
+        )
+        .unwrap();
+    }
+    drop((k, e));
+    for (file, marker) in [(&klog, "klog-marker"), (&epoch, "epoch-marker")] {
+        for at in [0usize, 1, 97, 179] {
+            let secs = (times[at] / 1000).to_string();
+            for since in [format!("@{secs}"), secs.clone()] {
+                let out = oncall()
+                    .env("TZ", "UTC")
+                    .args(["logs", "grep", "-c", "--since", &since, marker])
+                    .arg(file)
+                    .output()
+                    .unwrap();
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(!stderr.contains("no timestamp"), "{stderr}");
+                assert_eq!(
+                    String::from_utf8_lossy(&out.stdout).trim(),
+                    (180 - at).to_string(),
+                    "{} --since {since}: {stderr}",
+                    file.display()
+                );
+            }
+        }
+    }
+}

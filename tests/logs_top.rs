@@ -109,3 +109,82 @@ fn signatures_count_like_grep_and_carry_first_and_last_seen() {
         "{text}"
     );
 }
+
+/// A 10 MB line is one row with a short signature, in the table and in JSON (the whole line
+/// used to be the signature: 10 MB printed, and seconds of table layout).
+#[test]
+fn a_ten_megabyte_line_prints_a_short_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("huge.log");
+    let mut f = std::fs::File::create(&log).unwrap();
+    writeln!(f, "{} ERROR short one", iso(T0)).unwrap();
+    write!(f, "{} ERROR huge-line-marker ", iso(T0 + 1000)).unwrap();
+    f.write_all(&vec![b'x'; 10 << 20]).unwrap();
+    writeln!(f).unwrap();
+    drop(f);
+    let path = log.to_str().unwrap();
+    let v = stdout_json(&["logs", "top", "--json", path]);
+    let sigs = v["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), 2, "{v:#}");
+    let huge = sigs
+        .iter()
+        .map(|s| s["signature"].as_str().unwrap())
+        .find(|s| s.starts_with("ERROR huge-line-marker x"))
+        .expect("the long line's signature");
+    assert!(
+        huge.chars().count() <= 201 && huge.ends_with('…'),
+        "{huge:.300}"
+    );
+    let out = oncall()
+        .args(["logs", "top", "--color", "never", path])
+        .env("COLUMNS", "120")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("huge-line-marker"), "{text:.2000}");
+    assert!(text.len() < 8 * 1024, "{} bytes printed", text.len());
+}
+
+/// JSON loggers often log one message at two levels: warnings are not folded into errors.
+#[test]
+fn warnings_and_errors_with_one_message_are_two_rows_on_json_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.json.log");
+    let mut f = std::fs::File::create(&log).unwrap();
+    for i in 0..266 {
+        let level = if i % 2 == 0 && i < 2 * 127 {
+            "error"
+        } else {
+            "warn"
+        };
+        writeln!(
+            f,
+            r#"{{"ts":{},"level":"{level}","msg":"upstream twolevel-marker {i} ms"}}"#,
+            T0 / 1000 + i
+        )
+        .unwrap();
+    }
+    drop(f);
+    let v = stdout_json(&["logs", "top", "--json", log.to_str().unwrap()]);
+    let rows: Vec<(String, u64, String)> = v["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["level"].as_str().unwrap().to_string(),
+                s["count"].as_u64().unwrap(),
+                s["signature"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let sig = "upstream twolevel-marker <n> ms".to_string();
+    assert_eq!(
+        rows,
+        [
+            ("warn".into(), 139, sig.clone()),
+            ("error".into(), 127, sig)
+        ],
+        "{v:#}"
+    );
+}

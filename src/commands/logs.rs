@@ -18,6 +18,7 @@ use crate::render::{Format, Ui};
 use grep_matcher::Matcher;
 use rayon::prelude::*;
 use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 
 fn level(l: LogLevel) -> Level {
@@ -209,6 +210,9 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     })
 }
 
+const NOT_REGULAR: &str =
+    "not a regular file (logs tail reads log files, not devices, pipes or sockets)";
+
 pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         let default = ["/var/log/syslog", "/var/log/messages"];
@@ -235,10 +239,18 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     let clock = Clock::system();
     let show_path = paths.len() > 1;
     let mut starts = Vec::new();
-    let mut printer = render::TailPrinter::new(out, ui, show_path);
+    // `out` is stdout (main.rs), buffered or guarded: its reader going away ends a follow.
+    let mut printer =
+        render::TailPrinter::new(out, ui, show_path).writes_to(io::stdout().as_raw_fd());
     for path in &paths {
         if path.is_dir() {
             return Err(Error::usage(path.display(), "is a directory (name a file)"));
+        }
+        // A device, pipe or socket has no end to read back from and no name to follow across
+        // rotation (`tail -f /dev/zero` read forever); checked before anything opens it, since
+        // opening a FIFO blocks until a writer comes.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(Error::usage(path.display(), NOT_REGULAR));
         }
         let source = match Source::from_path(path) {
             Ok(s) => s,
@@ -258,33 +270,39 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
             }
             Err(e) => return Err(Error::usage(path.display(), e)),
         };
-        let last = last_lines::read(&source, args.lines, json, !args.follow)
-            .map_err(|e| Error::usage(path.display(), e))?;
+        let keep = |line: &[u8]| {
+            grep.as_ref()
+                .is_none_or(|m| m.is_match(line).unwrap_or(false))
+        };
+        let want = last_lines::Want {
+            n: args.lines,
+            keep: &keep,
+            count_numbers: json,
+            include_partial: !args.follow,
+        };
+        let last = last_lines::read(&source, &want).map_err(|e| Error::usage(path.display(), e))?;
         let parser = if json {
             last.lines
                 .iter()
-                .find_map(|l| timestamps::Parser::detect(l, &clock))
+                .find_map(|l| timestamps::Parser::detect(&l.text, &clock))
         } else {
             None
         };
         let label = path.display().to_string();
-        for (i, line) in last.lines.iter().enumerate() {
-            if grep
-                .as_ref()
-                .is_some_and(|m| !m.is_match(line).unwrap_or(false))
-            {
-                continue;
-            }
-            let n = last.first_line_number.map(|f| f + i as u64);
-            let ts = parser.as_ref().and_then(|p| p.parse(line));
-            printer.line(&label, n, line, ts)?;
+        let mut cut = 0;
+        for line in &last.lines {
+            let ts = parser.as_ref().and_then(|p| p.parse(&line.text));
+            printer.line(&label, line.number, &line.text, ts)?;
+            cut += u64::from(line.cut);
+        }
+        if cut > 0 {
+            printer.out.flush()?;
+            eprintln!("oncall: warning: {label}: {}", render::cut_lines(cut));
         }
         starts.push(Start {
             path: path.clone(),
             offset: Some(last.end_offset),
-            line_number: last
-                .first_line_number
-                .map(|f| f + last.lines.len() as u64 - 1),
+            line_number: last.lines_before_end,
             bytes_before: last.bytes_before_end,
         });
     }

@@ -2,7 +2,7 @@
 //! (`ERROR`, `[warn]`, `level=info`, `<3>`-style words are not guessed from message text:
 //! a lower-case "error" inside a sentence is not a level).
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Error,
@@ -48,9 +48,27 @@ const JSON_KEYS: [&[u8]; 5] = [
     b"\"log.level\"",
 ];
 
-/// Error and warning words, as a fast prefilter; [`detect`] then decides per line.
-pub const PREFILTER: &str =
-    r#"(?i)(err|fatal|crit|panic|emerg|alert|severe|warn)|"(?:level|severity)":\s*[0-4][,}]"#;
+/// Error and warning words, as a fast prefilter; [`detect`] then decides per line. The last
+/// branch is klog's `E1127 14:03:01` (E, W, F: error, warning, fatal).
+pub const PREFILTER: &str = r#"(?i)(err|fatal|crit|panic|emerg|alert|severe|warn)|"(?:level|severity)":\s*[0-4][,}]|^[EFW]\d{4} \d\d:"#;
+
+/// klog/glog's level letter: `E1127 14:03:01.000000 …` (Kubernetes components).
+fn klog_level(line: &[u8]) -> Option<Level> {
+    let head = line.get(..9)?;
+    let shape = head[1..5].iter().all(u8::is_ascii_digit)
+        && head[5] == b' '
+        && head[6..8].iter().all(u8::is_ascii_digit)
+        && head[8] == b':';
+    if !shape {
+        return None;
+    }
+    Some(match head[0] {
+        b'E' | b'F' => Level::Error,
+        b'W' => Level::Warn,
+        b'I' => Level::Info,
+        _ => return None,
+    })
+}
 
 /// The line's level, if it states one.
 pub fn detect(line: &[u8]) -> Option<Level> {
@@ -85,6 +103,9 @@ pub fn detect(line: &[u8]) -> Option<Level> {
                 }
             }
         }
+    }
+    if let Some(l) = klog_level(line) {
+        return Some(l);
     }
     let head = &line[..line.len().min(200)];
     let mut i = 0;
@@ -155,5 +176,18 @@ mod tests {
             None,
             "INFO must be a word on its own"
         );
+        assert_eq!(
+            detect(b"E1127 14:03:01.250000 1 pod.go:7] sync failed"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            detect(b"W1127 14:03:01.250000 1 pod.go:7] slow"),
+            Some(Level::Warn)
+        );
+        assert_eq!(
+            detect(b"I1127 14:03:01.250000 1 pod.go:7] ok"),
+            Some(Level::Info)
+        );
+        assert_eq!(detect(b"E1127 is not a date"), None);
     }
 }

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod follow;
 pub mod last_lines;
 pub mod levels;
+pub mod line_cap;
 pub mod mapped;
 pub mod matcher;
 pub mod search;

@@ -1,7 +1,13 @@
 //! `logs top`: error and warning lines grouped by signature, the line with what varies between
 //! occurrences masked (numbers, hex ids, UUIDs, IP addresses, quoted strings) and the leading
 //! timestamp dropped, so "timeout after 1503 ms to 10.0.0.7:5432" and "timeout after 20 ms to
-//! 10.0.0.9:5432" count as one problem.
+//! 10.0.0.9:5432" count as one problem. A signature is one level's: the same message logged
+//! as a warning and as an error is two rows (JSON loggers often reuse one message for both).
+//!
+//! Bounded per line: only the first `MASK_INPUT_CHARS` characters of a message are masked and
+//! a signature keeps `SIGNATURE_MAX` characters (then `…`), so a 10 MB line costs one pass
+//! over its bytes and prints a short row. Messages that agree on their first `SIGNATURE_MAX`
+//! masked characters are one signature.
 
 use crate::logs::levels::{self, Level};
 use crate::logs::search::{LineKind, LineSink};
@@ -28,12 +34,17 @@ pub struct Signature {
 /// Collects signatures from matched lines of one source.
 #[derive(Debug, Default)]
 pub struct SignatureTable {
-    pub by_sig: HashMap<String, Signature>,
+    pub by_sig: HashMap<(Level, String), Signature>,
     pub lines: u64,
     path: String,
 }
 
 const EXAMPLE_MAX: usize = 400;
+/// Characters of a signature: a table row, not the line (the example keeps more).
+pub const SIGNATURE_MAX: usize = 200;
+/// Characters of a message that are masked: enough for `SIGNATURE_MAX` after masking (which
+/// shrinks ids and quoted strings), never a whole 10 MB line.
+const MASK_INPUT_CHARS: usize = 4096;
 
 impl SignatureTable {
     pub fn new(path: &str) -> SignatureTable {
@@ -52,7 +63,7 @@ impl SignatureTable {
         }
         self.lines += 1;
         let sig = signature(line);
-        let entry = self.by_sig.entry(sig.clone()).or_insert_with(|| {
+        let entry = self.by_sig.entry((level, sig.clone())).or_insert_with(|| {
             let text = String::from_utf8_lossy(line);
             Signature {
                 signature: sig,
@@ -67,7 +78,6 @@ impl SignatureTable {
             }
         });
         entry.count += 1;
-        entry.level = entry.level.min(level);
         if let Some(t) = ts {
             entry.first_ms = Some(entry.first_ms.map_or(t, |f| f.min(t)));
             entry.last_ms = Some(entry.last_ms.map_or(t, |l| l.max(t)));
@@ -84,7 +94,6 @@ impl SignatureTable {
                 }
                 Some(e) => {
                     e.count += v.count;
-                    e.level = e.level.min(v.level);
                     e.first_ms = match (e.first_ms, v.first_ms) {
                         (Some(a), Some(b)) => Some(a.min(b)),
                         (a, b) => a.or(b),
@@ -127,22 +136,28 @@ impl LineSink for SignatureTable {
     }
 }
 
-/// The message of a JSON line (`msg`, `message`, `error`), else the whole line.
+/// The message of a JSON line (`msg`, `message`, `error`), else the line; at most
+/// `MASK_INPUT_CHARS` characters of it.
 fn message(line: &[u8]) -> String {
     let t = line.trim_ascii();
     if t.first() == Some(&b'{') {
         if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(t) {
             for k in ["msg", "message", "error", "err", "event"] {
                 if let Some(serde_json::Value::String(s)) = m.get(k) {
-                    return s.clone();
+                    return s.chars().take(MASK_INPUT_CHARS).collect();
                 }
             }
         }
     }
-    String::from_utf8_lossy(line).into_owned()
+    // A UTF-8 character is at most 4 bytes: this many bytes hold the characters we mask.
+    let head = &line[..line.len().min(MASK_INPUT_CHARS * 4)];
+    String::from_utf8_lossy(head)
+        .chars()
+        .take(MASK_INPUT_CHARS)
+        .collect()
 }
 
-/// The masked signature of a line.
+/// The masked signature of a line, at most `SIGNATURE_MAX` characters (and `…` when cut).
 pub fn signature(line: &[u8]) -> String {
     let masked = mask(&message(line));
     // Drop leading tokens that are only the (masked) time and date, or month names.
@@ -167,13 +182,31 @@ pub fn signature(line: &[u8]) -> String {
                 | "Nov"
                 | "Dec"
         );
-        if stripped.is_empty() || month {
+        // klog's level letter and date, `E1127` masked.
+        let klog = matches!(*w, "I<n>" | "W<n>" | "E<n>" | "F<n>");
+        if stripped.is_empty() || month || klog {
             words.next();
         } else {
             break;
         }
     }
-    words.collect::<Vec<_>>().join(" ")
+    let mut sig = String::new();
+    let mut chars = 0;
+    for (k, w) in words.enumerate() {
+        if k > 0 {
+            sig.push(' ');
+        }
+        sig.push_str(w);
+        chars += w.chars().count() + usize::from(k > 0);
+        if chars > SIGNATURE_MAX {
+            break;
+        }
+    }
+    if sig.chars().count() > SIGNATURE_MAX {
+        sig = sig.chars().take(SIGNATURE_MAX).collect();
+        sig.push('…');
+    }
+    sig
 }
 
 fn is_hex(c: char) -> bool {
@@ -311,5 +344,40 @@ mod tests {
             signature(br#"{"level":"error","msg":"db pool exhausted (42 waiting)","ts":1}"#),
             "db pool exhausted (<n> waiting)"
         );
+    }
+
+    #[test]
+    fn klog_lines_drop_their_header() {
+        let a = signature(b"E1127 14:03:01.250000    4242 pod.go:7] sync pod web-1 failed");
+        let b = signature(b"E1128 09:00:00.000001      17 pod.go:7] sync pod web-2 failed");
+        assert_eq!(a, b);
+        assert_eq!(a, "pod.go:<n>] sync pod web-<n> failed");
+    }
+
+    #[test]
+    fn a_long_line_has_a_short_signature() {
+        let mut line = b"2026-11-27T14:03:01Z ERROR ".to_vec();
+        line.extend(std::iter::repeat_n(b'x', 10 << 20));
+        let s = signature(&line);
+        assert_eq!(s.chars().count(), SIGNATURE_MAX + 1, "{s}");
+        assert!(s.starts_with("ERROR xxx") && s.ends_with('…'));
+        // Words, and multi-byte characters: cut on a character, never inside one.
+        let words = "ERROR é ".repeat(1 << 19);
+        let s = signature(words.as_bytes());
+        assert_eq!(s.chars().count(), SIGNATURE_MAX + 1);
+        // A short one is left alone.
+        assert_eq!(signature(b"ERROR short"), "ERROR short");
+    }
+
+    #[test]
+    fn one_message_at_two_levels_is_two_signatures() {
+        let mut t = SignatureTable::new("app.log");
+        for _ in 0..3 {
+            t.add(br#"{"level":"warn","msg":"upstream slow"}"#, None);
+        }
+        t.add(br#"{"level":"error","msg":"upstream slow"}"#, None);
+        let top = t.top(10);
+        let rows: Vec<(Level, u64)> = top.iter().map(|s| (s.level, s.count)).collect();
+        assert_eq!(rows, [(Level::Warn, 3), (Level::Error, 1)]);
     }
 }

@@ -40,6 +40,9 @@ pub fn parse_time(text: &str, clock: &Clock) -> Result<i64, String> {
         "yesterday" => return Ok(clock.local_midnight(1)),
         _ => {}
     }
+    if let Some(ms) = epoch(t) {
+        return Ok(ms);
+    }
     if let Ok(d) = duration::parse(t) {
         return Ok(clock.now_ms() - d.as_millis() as i64);
     }
@@ -58,8 +61,39 @@ pub fn parse_time(text: &str, clock: &Clock) -> Result<i64, String> {
         }
     }
     Err(format!(
-        "'{text}' is not a time (write 2026-11-27T14:00:00Z, '2026-11-27 14:00', 30m, 2h, yesterday)"
+        "'{text}' is not a time (write 2026-11-27T14:00:00Z, '2026-11-27 14:00', 30m, 2h, yesterday, \
+         or epoch seconds @1795788181)"
     ))
+}
+
+/// Epoch time as `date -d @N` reads it (`@1795788181`, `@1795788181.5`), or bare epoch
+/// seconds (10 digits) or milliseconds (13): a bare shorter number is a duration ("3600" is
+/// an hour ago), and one this long could not be (over 31 years).
+fn epoch(t: &str) -> Option<i64> {
+    let (marked, num) = match t.strip_prefix('@') {
+        Some(n) => (true, n),
+        None => (false, t),
+    };
+    let (whole, frac) = num.split_once('.').unwrap_or((num, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|c| c.is_ascii_digit())
+        || !frac.bytes().all(|c| c.is_ascii_digit())
+        || (num.contains('.') && frac.is_empty())
+    {
+        return None;
+    }
+    let value: i64 = whole.parse().ok()?;
+    let frac_ms: i64 = frac
+        .bytes()
+        .take(3)
+        .zip([100, 10, 1])
+        .map(|(c, m)| i64::from(c - b'0') * m)
+        .sum();
+    match (marked, whole.len()) {
+        (true, _) | (false, 10) => value.checked_mul(1000)?.checked_add(frac_ms),
+        (false, 13) if frac.is_empty() => Some(value),
+        _ => None,
+    }
 }
 
 /// How far a probe may walk to find a line with a timestamp before giving up.
@@ -320,6 +354,21 @@ mod tests {
             }
         }
         (s.into_bytes(), Parser::with_format(Format::Iso, &clock))
+    }
+
+    #[test]
+    fn epoch_bounds_as_date_reads_them() {
+        let clock = Clock::utc();
+        let t = 1_795_788_181_000;
+        assert_eq!(parse_time("@1795788181", &clock), Ok(t));
+        assert_eq!(parse_time("@1795788181.25", &clock), Ok(t + 250));
+        assert_eq!(parse_time("1795788181", &clock), Ok(t));
+        assert_eq!(parse_time("1795788181000", &clock), Ok(t));
+        // A short bare number is still "that many seconds ago".
+        assert_eq!(parse_time("3600", &clock), Ok(clock.now_ms() - 3_600_000));
+        assert!(parse_time("@", &clock).is_err());
+        assert!(parse_time("@12x", &clock).is_err());
+        assert!(parse_time("17957881810", &clock).is_err());
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! Formats: RFC 3339 / ISO 8601 with or without zone (anywhere in the first 64 bytes, so
 //! `[2026-…]`, `level=… ts=2026-…` and JSON string fields work), common log format
 //! `[27/Nov/2026:14:03:01 +0000]`, syslog `Nov 27 14:03:01` (no year: the current one, or the
-//! previous one when that would be in the future), and epoch seconds or milliseconds in a
-//! JSON field (`ts`, `time`, `timestamp`, `@timestamp`, `t`). Without a zone, local time.
+//! previous one when that would be in the future), epoch seconds or milliseconds in a
+//! JSON field (`ts`, `time`, `timestamp`, `@timestamp`, `t`), klog/glog's `I1130 10:00:00.000000`
+//! (Kubernetes components; no year, as syslog), and epoch seconds (10 digits, optional
+//! fraction) or milliseconds (13 digits) opening a line (`1795788181.120 …`, `[1795788181] …`).
+//! Without a zone, local time.
 
 use jiff::tz::TimeZone;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -18,13 +21,17 @@ pub enum Format {
     CommonLog,
     Syslog,
     JsonEpoch,
+    Klog,
+    LeadingEpoch,
 }
 
-const FORMATS: [Format; 4] = [
+const FORMATS: [Format; 6] = [
     Format::Iso,
     Format::CommonLog,
     Format::Syslog,
     Format::JsonEpoch,
+    Format::Klog,
+    Format::LeadingEpoch,
 ];
 
 /// How far into a line a timestamp may start.
@@ -161,6 +168,8 @@ impl Parser {
             Format::CommonLog => common_log(line),
             Format::Syslog => syslog(line, &self.clock),
             Format::JsonEpoch => json_epoch(line),
+            Format::Klog => klog(line, &self.clock),
+            Format::LeadingEpoch => leading_epoch(line),
         }
     }
 }
@@ -332,12 +341,70 @@ fn syslog(line: &[u8], clock: &Clock) -> Option<i64> {
     if line.get(i + 15) == Some(&b'.') {
         ms = digits(line, i + 16, 3).unwrap_or(0);
     }
+    without_year(clock, mo, d, h, mi, s, ms)
+}
+
+/// A civil time without a year (syslog, klog): this year's, or last year's when this year's
+/// would be after tomorrow.
+#[allow(clippy::too_many_arguments)]
+fn without_year(clock: &Clock, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Option<i64> {
     let t = clock.local_ms(clock.year, mo, d, h, mi, s, ms)?;
-    // No year in syslog: a date after tomorrow must be last year's.
     if t > clock.now_ms + 86_400_000 {
         clock.local_ms(clock.year - 1, mo, d, h, mi, s, ms)
     } else {
         Some(t)
+    }
+}
+
+/// klog/glog: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`, L one of I W E F.
+fn klog(line: &[u8], clock: &Clock) -> Option<i64> {
+    if !matches!(line.first(), Some(b'I' | b'W' | b'E' | b'F')) {
+        return None;
+    }
+    let mo = digits(line, 1, 2)?;
+    let d = digits(line, 3, 2)?;
+    if line.get(5) != Some(&b' ') || line.get(8) != Some(&b':') || line.get(11) != Some(&b':') {
+        return None;
+    }
+    let h = digits(line, 6, 2)?;
+    let mi = digits(line, 9, 2)?;
+    let s = digits(line, 12, 2)?;
+    let ms = if line.get(14) == Some(&b'.') {
+        digits(line, 15, 3)?
+    } else {
+        0
+    };
+    without_year(clock, mo, d, h, mi, s, ms)
+}
+
+/// Epoch seconds (10 digits, optional `.fraction`) or milliseconds (13 digits) opening the
+/// line, bare or in `[…]`. Exactly those lengths: other leading numbers (pids, counters,
+/// dmesg's seconds since boot) are not times.
+fn leading_epoch(line: &[u8]) -> Option<i64> {
+    let at = usize::from(line.first() == Some(&b'['));
+    let n = line[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let value: i64 = std::str::from_utf8(&line[at..at + n]).ok()?.parse().ok()?;
+    let after = line.get(at + n).copied();
+    let mut frac_ms = 0;
+    if after == Some(b'.') {
+        let f = &line[at + n + 1..];
+        let k = f.iter().take_while(|c| c.is_ascii_digit()).count();
+        if k == 0 {
+            return None;
+        }
+        for (i, c) in f[..k.min(3)].iter().enumerate() {
+            frac_ms += i64::from(c - b'0') * [100, 10, 1][i];
+        }
+        if f.get(k).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+    } else if after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    match n {
+        10 => Some(value * 1000 + frac_ms),
+        13 if after != Some(b'.') => Some(value),
+        _ => None,
     }
 }
 
@@ -419,6 +486,30 @@ mod tests {
         assert_eq!(utc("{\"time\": 1795788181000}"), Some(T));
         assert_eq!(utc("{\"time\":\"2026-11-27T14:03:01Z\"}"), Some(T));
         assert_eq!(utc("no time here"), None);
+        assert_eq!(utc("1795788181 GET / 200"), Some(T));
+        assert_eq!(utc("1795788181.250 TCP_MISS/200"), Some(T + 250));
+        assert_eq!(utc("[1795788181] x"), Some(T));
+        assert_eq!(utc("1795788181000 x"), Some(T));
+        // Not epochs: dmesg's uptime, a pid, a longer or glued number.
+        assert_eq!(utc("[12345.678901] usb 1-1: new device"), None);
+        assert_eq!(utc("4242 worker started"), None);
+        assert_eq!(utc("17957881810 x"), None);
+        assert_eq!(utc("1795788181abc x"), None);
+    }
+
+    #[test]
+    fn klog_has_no_year() {
+        let clock = Clock::utc();
+        let line = b"I1127 14:03:01.250000   12345 controller.go:42] synced";
+        let p = Parser::detect(line, &clock).expect("klog detected");
+        assert_eq!(p.format, Format::Klog);
+        let t = p.parse(line).unwrap();
+        assert!(t <= clock.now_ms() + 86_400_000);
+        assert_eq!(rfc3339(t).get(4..), Some("-11-27T14:03:01.250Z"));
+        assert!(p
+            .parse(b"E0230 10:00:00.000000 1 x.go:1] bad date")
+            .is_none());
+        assert!(p.parse(b"X1127 14:03:01.250000 1 x.go:1]").is_none());
     }
 
     #[test]

@@ -212,6 +212,8 @@ pub struct TailPrinter<'w> {
     pub out: &'w mut dyn Write,
     ui: Ui,
     show_path: bool,
+    /// The descriptor `out` ends in (stdout), when the caller knows it: see `reader_fd`.
+    reader: Option<std::os::fd::RawFd>,
 }
 
 impl<'w> TailPrinter<'w> {
@@ -220,7 +222,14 @@ impl<'w> TailPrinter<'w> {
             out,
             ui: *ui,
             show_path,
+            reader: None,
         }
+    }
+
+    /// `out` writes to `fd`: a follower polls it to end when the reader goes away.
+    pub fn writes_to(mut self, fd: std::os::fd::RawFd) -> TailPrinter<'w> {
+        self.reader = Some(fd);
+        self
     }
 
     pub fn line(
@@ -276,6 +285,14 @@ impl crate::logs::follow::FollowSink for TailPrinter<'_> {
             Notice::Vanished => "gone (renamed or deleted); waiting for it to reappear".into(),
             Notice::Truncated => "truncated; reading again from the start".into(),
             Notice::NulHole(n) => format!("{n} NUL bytes skipped (a hole left by a truncation)"),
+            Notice::LineCut(n) => {
+                let cap = crate::render::units::bytes(crate::logs::line_cap::MAX_LINE_BYTES as u64);
+                let which = n.map_or("a line".to_string(), |n| format!("line {n}"));
+                format!("{which} longer than {cap}: its first {cap} shown, the rest skipped")
+            }
+            Notice::NotRegular => {
+                "not a regular file (a device, pipe or socket); not read".to_string()
+            }
             Notice::Polling(why) => format!("no inotify ({why}); polling"),
         };
         let _ = self.out.flush();
@@ -285,6 +302,16 @@ impl crate::logs::follow::FollowSink for TailPrinter<'_> {
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+
+    fn reader_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.reader
+    }
+}
+
+/// The warning for lines `logs tail` cut at `MAX_LINE_BYTES` (stderr: stdout keeps the log).
+pub fn cut_lines(count: u64) -> String {
+    let cap = crate::render::units::bytes(crate::logs::line_cap::MAX_LINE_BYTES as u64);
+    format!("{count} line(s) longer than {cap}: only their first {cap} shown")
 }
 
 /// What `logs top` found.
