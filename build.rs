@@ -176,6 +176,16 @@ impl Tables {
         }
     }
 
+    fn flag(&mut self, f: &schema::FlagDef) -> String {
+        format!(
+            "RawFlag{{flag:{},long:{},meaning:{},arg:{}}}",
+            self.opt(&f.flag),
+            self.opt(&f.long),
+            self.span(&f.meaning),
+            self.opt(&f.arg)
+        )
+    }
+
     fn range(start: usize, end: usize) -> String {
         format!("Range{{start:{start},end:{end}}}")
     }
@@ -198,21 +208,22 @@ impl Tables {
         }
         let fl_start = self.flags.len();
         for f in &c.flag {
-            let v = format!(
-                "RawFlag{{flag:{},long:{},meaning:{},arg:{}}}",
-                self.opt(&f.flag),
-                self.opt(&f.long),
-                self.span(&f.meaning),
-                self.opt(&f.arg)
-            );
+            let v = self.flag(f);
             self.flags.push(v);
         }
         let sub_start = self.subcommands.len();
         for sc in &c.subcommand {
+            // A subcommand's own flags follow the command's in the one flag table.
+            let start = self.flags.len();
+            for f in &sc.flag {
+                let v = self.flag(f);
+                self.flags.push(v);
+            }
             let v = format!(
-                "RawSubcommand{{name:{},meaning:{}}}",
+                "RawSubcommand{{name:{},meaning:{},flags:{}}}",
                 self.span(&sc.name),
-                self.span(&sc.meaning)
+                self.span(&sc.meaning),
+                Self::range(start, self.flags.len())
             );
             self.subcommands.push(v);
         }

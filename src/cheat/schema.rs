@@ -69,6 +69,10 @@ pub struct FlagDef {
 pub struct SubcommandDef {
     pub name: String,
     pub meaning: String,
+    /// Flags whose meaning belongs to this subcommand (`kubectl logs -f` follows, `kubectl
+    /// apply -f` names a file); `--explain` looks here first, then at the command's flags.
+    #[serde(default)]
+    pub flag: Vec<FlagDef>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -171,21 +175,35 @@ pub fn check_command(file: &str, cmd: &CommandDef, problems: &mut Vec<Problem>) 
             problem(format!("example {} has an empty command", i + 1));
         }
     }
-    for fl in &cmd.flag {
+    let mut subcommands = HashSet::new();
+    for sub in &cmd.subcommand {
+        if !subcommands.insert(sub.name.as_str()) {
+            problem(format!("subcommand '{}' is listed twice", sub.name));
+        }
+        if sub.meaning.trim().is_empty() {
+            problem(format!("subcommand '{}' has no meaning", sub.name));
+        }
+    }
+    let scoped = cmd
+        .subcommand
+        .iter()
+        .flat_map(|sub| sub.flag.iter().map(move |fl| (Some(sub.name.as_str()), fl)));
+    for (sub, fl) in cmd.flag.iter().map(|fl| (None, fl)).chain(scoped) {
+        let of = sub.map_or(String::new(), |s| format!(" of subcommand '{s}'"));
         if fl.flag.is_none() && fl.long.is_none() {
             problem(format!(
-                "flag '{}' has neither `flag` nor `long`",
+                "flag '{}'{of} has neither `flag` nor `long`",
                 fl.meaning
             ));
         }
         if let Some(long) = &fl.long {
             if !long.starts_with("--") {
-                problem(format!("long flag '{long}' must start with --"));
+                problem(format!("long flag '{long}'{of} must start with --"));
             }
         }
         if let Some(short) = &fl.flag {
             if !(short.starts_with('-') || short.starts_with('+')) {
-                problem(format!("flag '{short}' must start with - or +"));
+                problem(format!("flag '{short}'{of} must start with - or +"));
             }
         }
     }
@@ -558,5 +576,24 @@ mod tests {
         ] {
             assert_eq!(one_example(cmd, "read-only"), vec![], "{cmd}");
         }
+    }
+
+    #[test]
+    fn subcommand_flags_obey_the_flag_rules() {
+        let text = "[[command]]\nname='kubectl'\nsummary='s'\n[[command.example]]\ndescription='d'\ncommand='kubectl get pods'\nsafety='read-only'\n[[command.subcommand]]\nname='logs'\nmeaning='m'\nflag=[{flag='f', meaning='follow'}]\n[[command.subcommand]]\nname='logs'\nmeaning='again'\n";
+        let file: CheatFile = toml::from_str(text).expect("test TOML parses");
+        let mut problems = Vec::new();
+        check_command("user.toml", &file.command[0], &mut problems);
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("flag 'f' of subcommand 'logs' must start with - or +")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("subcommand 'logs' is listed twice")),
+            "{text:?}"
+        );
     }
 }
