@@ -211,6 +211,7 @@ impl Tables {
             let v = self.flag(f);
             self.flags.push(v);
         }
+        let fl_end = self.flags.len();
         let sub_start = self.subcommands.len();
         for sc in &c.subcommand {
             // A subcommand's own flags follow the command's in the one flag table.
@@ -239,7 +240,7 @@ impl Tables {
             self.opt(&c.oncall),
             Self::range(tags_start, self.tags.len()),
             Self::range(ex_start, self.examples.len()),
-            Self::range(fl_start, self.flags.len()),
+            Self::range(fl_start, fl_end),
             Self::range(sub_start, self.subcommands.len()),
             Self::range(see_start, self.see_also.len()),
         );
