@@ -281,7 +281,15 @@ fn destructive_segment(words: &[&str]) -> Option<&'static str> {
     };
     match program {
         "rm" | "shred" | "unlink" => Some("deletes files"),
-        "wipefs" | "mkswap" | "blkdiscard" => Some("erases a device"),
+        "mkswap" | "blkdiscard" => Some("erases a device"),
+        // Without -a or -o, wipefs only lists the signatures it finds.
+        "wipefs"
+            if (flag_with('a') || flag_with('o') || has("--all") || has("--offset"))
+                && !has("-n")
+                && !has("--no-act") =>
+        {
+            Some("erases a device's signatures")
+        }
         // mke2fs's `-n` and mkfs.xfs's `-N` only print what would be made.
         p if (p == "mkfs" || p.starts_with("mkfs.") || p.starts_with("mke2fs")) && !has("-n") => {
             Some("makes a filesystem, erasing what was there")
@@ -563,6 +571,7 @@ mod tests {
         for cmd in [
             "man rm",
             "sudo mkfs.ext4 -n /dev/sdb1",
+            "sudo wipefs /dev/sdc",
             "grep -n 'docker rm' ~/.bash_history",
             "dd if=/dev/sda of=/dev/null bs=1M count=1000",
             "kubectl get pods -n prod -o wide",
