@@ -286,7 +286,7 @@ fn each_category_holds_its_share_of_commands() {
         ("archiving", 16),
         ("package-management", 19),
         ("services", 36),
-        ("containers-kubernetes", 33),
+        ("containers-kubernetes", 35),
         ("users-sessions", 20),
         ("performance-incident", 29),
         ("tracing-profiling", 32),
