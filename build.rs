@@ -16,19 +16,27 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The categories DESIGN.md requires, in the order `--categories` lists them.
-const CATEGORIES: [&str; 13] = [
+/// Categories added for issue 14's breadth follow the area they extend.
+const CATEGORIES: [&str; 20] = [
     "file-management",
     "viewing-editing",
     "text-processing",
     "permissions",
     "networking",
+    "kernel-networking",
+    "http-tls-clients",
     "processes-system",
     "disks-storage",
+    "hardware-storage",
     "archiving",
     "package-management",
     "services",
+    "containers-kubernetes",
     "users-sessions",
     "performance-incident",
+    "tracing-profiling",
+    "data-stores",
+    "version-control",
     "help",
 ];
 
@@ -168,6 +176,16 @@ impl Tables {
         }
     }
 
+    fn flag(&mut self, f: &schema::FlagDef) -> String {
+        format!(
+            "RawFlag{{flag:{},long:{},meaning:{},arg:{}}}",
+            self.opt(&f.flag),
+            self.opt(&f.long),
+            self.span(&f.meaning),
+            self.opt(&f.arg)
+        )
+    }
+
     fn range(start: usize, end: usize) -> String {
         format!("Range{{start:{start},end:{end}}}")
     }
@@ -190,21 +208,23 @@ impl Tables {
         }
         let fl_start = self.flags.len();
         for f in &c.flag {
-            let v = format!(
-                "RawFlag{{flag:{},long:{},meaning:{},arg:{}}}",
-                self.opt(&f.flag),
-                self.opt(&f.long),
-                self.span(&f.meaning),
-                self.opt(&f.arg)
-            );
+            let v = self.flag(f);
             self.flags.push(v);
         }
+        let fl_end = self.flags.len();
         let sub_start = self.subcommands.len();
         for sc in &c.subcommand {
+            // A subcommand's own flags follow the command's in the one flag table.
+            let start = self.flags.len();
+            for f in &sc.flag {
+                let v = self.flag(f);
+                self.flags.push(v);
+            }
             let v = format!(
-                "RawSubcommand{{name:{},meaning:{}}}",
+                "RawSubcommand{{name:{},meaning:{},flags:{}}}",
                 self.span(&sc.name),
-                self.span(&sc.meaning)
+                self.span(&sc.meaning),
+                Self::range(start, self.flags.len())
             );
             self.subcommands.push(v);
         }
@@ -220,7 +240,7 @@ impl Tables {
             self.opt(&c.oncall),
             Self::range(tags_start, self.tags.len()),
             Self::range(ex_start, self.examples.len()),
-            Self::range(fl_start, self.flags.len()),
+            Self::range(fl_start, fl_end),
             Self::range(sub_start, self.subcommands.len()),
             Self::range(see_start, self.see_also.len()),
         );

@@ -172,3 +172,19 @@ fn a_name_in_two_user_files_says_which_file_won() {
     assert!(err.contains("a.toml and "), "{err}");
     assert!(err.trim_end().ends_with("b.md wins"), "{err}");
 }
+
+#[test]
+fn a_user_example_that_deletes_cannot_claim_read_only() {
+    let sheet = "[[command]]\nname='cleanup'\nsummary='s'\n[[command.example]]\ndescription='d'\ncommand='sudo rm -rf /var/cache/app'\nsafety='read-only'\n";
+    let dir = config_with(&[("cleanup.toml", sheet)]);
+    let out = oncall()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args(["cheat", "tar"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("cleanup.toml") && err.contains("is marked read-only but deletes files"),
+        "{err}"
+    );
+}

@@ -2,7 +2,7 @@
 //! the sheet's flag tables. What the sheet does not know is said to be unknown, never guessed.
 
 use super::explain_secrets;
-use super::model::{Command, Flag};
+use super::model::{Command, Flag, Subcommand};
 use super::sheet::Sheet;
 use super::shell_words::{self, LexError, Lexeme};
 use serde::Serialize;
@@ -198,7 +198,7 @@ fn explain_segment(sheet: &Sheet, words: &[(String, String)], parts: &mut Vec<Pa
 /// Explains the words after a command, from `start`. For a wrapper, stops at the word that
 /// begins the wrapped command (after `positional` operands) and returns its index.
 fn explain_arguments(
-    cmd: &Command,
+    command: &Command,
     words: &[(String, String)],
     start: usize,
     wrapper_positional: Option<usize>,
@@ -208,7 +208,10 @@ fn explain_arguments(
     let mut options_done = false;
     let mut operands = 0;
     let mut saw_subcommand = false;
+    // After a subcommand, its own flags come first (`kubectl logs -f` follows).
+    let mut scoped = std::borrow::Cow::Borrowed(command);
     while i < words.len() {
+        let cmd: &Command = &scoped;
         let (raw, value) = &words[i];
         if wrapper_positional.is_some_and(|n| operands >= n)
             && (!value.starts_with('-') || options_done)
@@ -258,6 +261,10 @@ fn explain_arguments(
                 parts.push(part(raw, sub.meaning.to_string(), PartKind::Subcommand));
                 saw_subcommand = true;
                 i += 1;
+                if !sub.flags.is_empty() {
+                    let narrowed = with_subcommand_flags(cmd, sub);
+                    scoped = std::borrow::Cow::Owned(narrowed);
+                }
                 continue;
             }
         }
@@ -270,6 +277,17 @@ fn explain_arguments(
         i += 1;
     }
     i
+}
+
+/// The command as seen after `sub`: the subcommand's flags, then the command's, so that a
+/// flag both define takes the subcommand's meaning.
+fn with_subcommand_flags(cmd: &Command, sub: &Subcommand) -> Command {
+    let mut flags: Vec<Flag> = sub.flags.to_vec();
+    flags.extend(cmd.flags.iter().cloned());
+    Command {
+        flags: flags.into(),
+        ..cmd.clone()
+    }
 }
 
 fn is_assignment(word: &str) -> bool {

@@ -74,6 +74,7 @@ pub struct RawFlag {
 pub struct RawSubcommand {
     name: Span,
     meaning: Span,
+    flags: Range,
 }
 
 include!(concat!(env!("OUT_DIR"), "/cheat_index.rs"));
@@ -112,17 +113,7 @@ pub fn command(i: usize) -> Command {
                 safety: e.safety,
             })
             .collect(),
-        flags: c
-            .flags
-            .of(&FLAGS)
-            .iter()
-            .map(|f| Flag {
-                flag: f.flag.opt(),
-                long: f.long.opt(),
-                meaning: f.meaning.text(),
-                arg: f.arg.opt(),
-            })
-            .collect(),
+        flags: c.flags.of(&FLAGS).iter().map(flag).collect(),
         subcommands: c
             .subcommands
             .of(&SUBCOMMANDS)
@@ -130,10 +121,20 @@ pub fn command(i: usize) -> Command {
             .map(|s| Subcommand {
                 name: s.name.text(),
                 meaning: s.meaning.text(),
+                flags: s.flags.of(&FLAGS).iter().map(flag).collect(),
             })
             .collect(),
         see_also: c.see_also.of(&SEE_ALSO).iter().map(|s| s.text()).collect(),
         oncall: c.oncall.opt(),
         source: None,
+    }
+}
+
+fn flag(f: &RawFlag) -> Flag {
+    Flag {
+        flag: f.flag.opt(),
+        long: f.long.opt(),
+        meaning: f.meaning.text(),
+        arg: f.arg.opt(),
     }
 }

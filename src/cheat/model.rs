@@ -69,6 +69,8 @@ pub struct Flag {
 pub struct Subcommand {
     pub name: Text,
     pub meaning: Text,
+    /// Flags with a meaning of their own after this subcommand; the command's flags apply too.
+    pub flags: List<Flag>,
 }
 
 #[derive(Debug, Clone, Serialize)]

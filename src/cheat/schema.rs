@@ -69,6 +69,10 @@ pub struct FlagDef {
 pub struct SubcommandDef {
     pub name: String,
     pub meaning: String,
+    /// Flags whose meaning belongs to this subcommand (`kubectl logs -f` follows, `kubectl
+    /// apply -f` names a file); `--explain` looks here first, then at the command's flags.
+    #[serde(default)]
+    pub flag: Vec<FlagDef>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,29 +160,175 @@ pub fn check_command(file: &str, cmd: &CommandDef, problems: &mut Vec<Problem>) 
                 ex.command,
                 s
             )),
+            Some("read-only") => {
+                if let Some(what) = destructive_pattern(&ex.command) {
+                    problem(format!(
+                        "example {} ('{}') is marked read-only but {what}: mark it changes-state or destructive",
+                        i + 1,
+                        ex.command
+                    ))
+                }
+            }
             Some(_) => {}
         }
         if ex.command.trim().is_empty() {
             problem(format!("example {} has an empty command", i + 1));
         }
     }
-    for fl in &cmd.flag {
+    let mut subcommands = HashSet::new();
+    for sub in &cmd.subcommand {
+        if !subcommands.insert(sub.name.as_str()) {
+            problem(format!("subcommand '{}' is listed twice", sub.name));
+        }
+        if sub.meaning.trim().is_empty() {
+            problem(format!("subcommand '{}' has no meaning", sub.name));
+        }
+    }
+    let scoped = cmd
+        .subcommand
+        .iter()
+        .flat_map(|sub| sub.flag.iter().map(move |fl| (Some(sub.name.as_str()), fl)));
+    for (sub, fl) in cmd.flag.iter().map(|fl| (None, fl)).chain(scoped) {
+        let of = sub.map_or(String::new(), |s| format!(" of subcommand '{s}'"));
         if fl.flag.is_none() && fl.long.is_none() {
             problem(format!(
-                "flag '{}' has neither `flag` nor `long`",
+                "flag '{}'{of} has neither `flag` nor `long`",
                 fl.meaning
             ));
         }
         if let Some(long) = &fl.long {
             if !long.starts_with("--") {
-                problem(format!("long flag '{long}' must start with --"));
+                problem(format!("long flag '{long}'{of} must start with --"));
             }
         }
         if let Some(short) = &fl.flag {
             if !(short.starts_with('-') || short.starts_with('+')) {
-                problem(format!("flag '{short}' must start with - or +"));
+                problem(format!("flag '{short}'{of} must start with - or +"));
             }
         }
+    }
+}
+
+/// Programs that run the next word as a command: `sudo rm` deletes as surely as `rm`.
+const WRAPPERS: [&str; 13] = [
+    "sudo", "doas", "env", "xargs", "nohup", "nice", "ionice", "time", "exec", "watch", "command",
+    "timeout", "chroot",
+];
+
+/// What in `command` destroys data or state, if anything: an example that does it cannot be
+/// labelled read-only, in the built-in sheet or a user's. Words are looked at per simple
+/// command (split at pipes, lists, `$(`, and `--` before a command run in a container), so
+/// `man rm` or `grep 'docker rm' history` is not mistaken for the thing itself. The list is
+/// of unmistakable kinds, not every way to lose data: a check for slips, not a sandbox.
+pub fn destructive_pattern(command: &str) -> Option<&'static str> {
+    let lower = command.to_ascii_lowercase();
+    for (sql, what) in [
+        ("drop table", "drops a table"),
+        ("drop database", "drops a database"),
+        ("drop schema", "drops a schema"),
+        ("truncate table", "empties a table"),
+    ] {
+        if lower.contains(sql) {
+            return Some(what);
+        }
+    }
+    let mut spaced = String::with_capacity(command.len());
+    for c in command.chars() {
+        match c {
+            '|' | ';' | '&' | '(' | ')' | '`' | '\n' => spaced.push_str(" | "),
+            '\'' | '"' => {}
+            c => spaced.push(c),
+        }
+    }
+    let mut segment: Vec<&str> = Vec::new();
+    for word in spaced.split_whitespace().chain(std::iter::once("|")) {
+        // `kubectl exec pod -- rm -rf /x`: what follows `--` is a command of its own.
+        if word == "|" || word == "--" {
+            if let Some(what) = destructive_segment(&segment) {
+                return Some(what);
+            }
+            segment.clear();
+        } else {
+            segment.push(word);
+        }
+    }
+    None
+}
+
+fn destructive_segment(words: &[&str]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].rsplit('/').next().unwrap_or(words[i]);
+        if !WRAPPERS.contains(&w) {
+            break;
+        }
+        i += 1;
+        while i < words.len() && (words[i].starts_with('-') || words[i].contains('=')) {
+            i += 1;
+        }
+        if matches!(w, "timeout" | "chroot") {
+            i += 1;
+        }
+    }
+    let program = words.get(i)?.rsplit('/').next().unwrap_or("");
+    let rest = &words[i + 1..];
+    let has = |w: &str| rest.iter().any(|r| r.eq_ignore_ascii_case(w));
+    // `kubectl delete --dry-run=server` shows what would go, and deletes nothing.
+    let dry_run = rest.iter().any(|w| w.starts_with("--dry-run"));
+    let flag_with = |letter: char| {
+        rest.iter()
+            .any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains(letter))
+    };
+    match program {
+        "rm" | "shred" | "unlink" => Some("deletes files"),
+        "mkswap" | "blkdiscard" => Some("erases a device"),
+        // Without -a or -o, wipefs only lists the signatures it finds.
+        "wipefs"
+            if (flag_with('a') || flag_with('o') || has("--all") || has("--offset"))
+                && !has("-n")
+                && !has("--no-act") =>
+        {
+            Some("erases a device's signatures")
+        }
+        // mke2fs's `-n` and mkfs.xfs's `-N` only print what would be made.
+        p if (p == "mkfs" || p.starts_with("mkfs.") || p.starts_with("mke2fs")) && !has("-n") => {
+            Some("makes a filesystem, erasing what was there")
+        }
+        "dd" if rest
+            .iter()
+            .any(|w| w.starts_with("of=") && *w != "of=/dev/null") =>
+        {
+            Some("writes over its output file with dd")
+        }
+        "kubectl" | "oc" if (has("delete") || has("drain")) && !has("can-i") && !dry_run => {
+            Some("deletes or evicts cluster objects")
+        }
+        "docker" | "podman" | "nerdctl" if has("rm") || has("rmi") || has("prune") => {
+            Some("removes containers, images or volumes")
+        }
+        "crictl" if has("rm") || has("rmi") || has("rmp") => Some("removes containers or images"),
+        "ctr" if has("rm") || has("delete") || has("del") => Some("removes containers or images"),
+        "helm" if (has("uninstall") || has("delete")) && !dry_run => Some("uninstalls a release"),
+        "etcdctl" if has("del") || has("defrag") => Some("deletes or rewrites etcd keys"),
+        "redis-cli" if has("flushall") || has("flushdb") || has("del") => {
+            Some("deletes Redis keys")
+        }
+        "git"
+            if (has("reset") && has("--hard"))
+                || (has("clean") && flag_with('f'))
+                || (has("push") && (has("--force") || has("-f") || has("--force-with-lease"))) =>
+        {
+            Some("throws away commits or uncommitted work")
+        }
+        "iptables" | "ip6tables" | "iptables-legacy" | "iptables-nft"
+            if has("--flush") || has("--delete-chain") || flag_with('F') || flag_with('X') =>
+        {
+            Some("flushes or deletes firewall rules")
+        }
+        "nft" if has("flush") => Some("flushes firewall rules"),
+        "ipvsadm" if flag_with('C') || has("--clear") => Some("clears the load balancer's table"),
+        "mdadm" if has("--zero-superblock") => Some("erases RAID metadata"),
+        _ => None,
     }
 }
 
@@ -364,6 +514,95 @@ mod tests {
         assert_eq!(
             problems[0].to_string(),
             "data/cheats/help.toml: category 'help' has no file"
+        );
+    }
+
+    fn one_example(command: &str, safety: &str) -> Vec<Problem> {
+        let text = format!(
+            "[[command]]\nname='x'\nsummary='s'\n[[command.example]]\ndescription='d'\ncommand={command:?}\nsafety='{safety}'\n"
+        );
+        let file: CheatFile = toml::from_str(&text).expect("test TOML parses");
+        let mut problems = Vec::new();
+        check_command("user.toml", &file.command[0], &mut problems);
+        problems
+    }
+
+    #[test]
+    fn destructive_commands_cannot_be_read_only() {
+        for cmd in [
+            "rm -rf /var/tmp/build",
+            "sudo rm -f /var/log/app.log.1",
+            "find /tmp -name '*.core' | xargs rm",
+            "sudo mkfs.ext4 /dev/sdb1",
+            "mkfs -t xfs /dev/vdb",
+            "dd if=disk.img of=/dev/sdb bs=4M",
+            "kubectl delete pod web-0 -n prod",
+            "kubectl -n prod drain node-3 --ignore-daemonsets",
+            "kubectl exec -it web-0 -- rm -rf /cache",
+            "docker rm -f web",
+            "docker system prune -a",
+            "podman rmi old:1.0",
+            "crictl rmp -a",
+            "helm uninstall web -n prod",
+            "sudo iptables -F",
+            "iptables -t nat -X",
+            "psql -c 'DROP TABLE sessions'",
+            "mysql -e \"drop database staging\"",
+            "redis-cli FLUSHALL",
+            "git reset --hard origin/main",
+            "git push --force origin main",
+            "git clean -fdx",
+            "sudo wipefs -a /dev/sdc",
+        ] {
+            let problems = one_example(cmd, "read-only");
+            assert_eq!(problems.len(), 1, "{cmd}: {problems:?}");
+            assert!(
+                problems[0].message.contains("is marked read-only but"),
+                "{cmd}: {}",
+                problems[0]
+            );
+            assert!(one_example(cmd, "destructive").is_empty(), "{cmd}");
+            assert!(one_example(cmd, "changes-state").is_empty(), "{cmd}");
+        }
+    }
+
+    #[test]
+    fn looking_at_a_destructive_command_is_still_read_only() {
+        for cmd in [
+            "man rm",
+            "sudo mkfs.ext4 -n /dev/sdb1",
+            "sudo wipefs /dev/sdc",
+            "grep -n 'docker rm' ~/.bash_history",
+            "dd if=/dev/sda of=/dev/null bs=1M count=1000",
+            "kubectl get pods -n prod -o wide",
+            "kubectl auth can-i delete pods -n prod",
+            "kubectl delete -f app.yaml --dry-run=server",
+            "docker ps -a",
+            "sudo iptables -L -n -v -x --line-numbers",
+            "git clean -nd",
+            "git log --oneline -n 20",
+            "helm list -A",
+        ] {
+            assert_eq!(one_example(cmd, "read-only"), vec![], "{cmd}");
+        }
+    }
+
+    #[test]
+    fn subcommand_flags_obey_the_flag_rules() {
+        let text = "[[command]]\nname='kubectl'\nsummary='s'\n[[command.example]]\ndescription='d'\ncommand='kubectl get pods'\nsafety='read-only'\n[[command.subcommand]]\nname='logs'\nmeaning='m'\nflag=[{flag='f', meaning='follow'}]\n[[command.subcommand]]\nname='logs'\nmeaning='again'\n";
+        let file: CheatFile = toml::from_str(text).expect("test TOML parses");
+        let mut problems = Vec::new();
+        check_command("user.toml", &file.command[0], &mut problems);
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("flag 'f' of subcommand 'logs' must start with - or +")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("subcommand 'logs' is listed twice")),
+            "{text:?}"
         );
     }
 }

@@ -152,22 +152,14 @@ fn parse_toml(text: &str, shown: &str) -> Result<(Option<Category>, Vec<Command>
                         .unwrap_or(Safety::Unclassified),
                 })
                 .collect(),
-            flags: c
-                .flag
-                .into_iter()
-                .map(|f| Flag {
-                    flag: f.flag.map(owned),
-                    long: f.long.map(owned),
-                    meaning: owned(f.meaning),
-                    arg: f.arg.map(owned),
-                })
-                .collect(),
+            flags: c.flag.into_iter().map(user_flag).collect(),
             subcommands: c
                 .subcommand
                 .into_iter()
                 .map(|s| Subcommand {
                     name: owned(s.name),
                     meaning: owned(s.meaning),
+                    flags: s.flag.into_iter().map(user_flag).collect(),
                 })
                 .collect(),
             see_also: c.see_also.into_iter().map(owned).collect(),
@@ -176,6 +168,15 @@ fn parse_toml(text: &str, shown: &str) -> Result<(Option<Category>, Vec<Command>
         })
         .collect();
     Ok((category, commands))
+}
+
+fn user_flag(f: schema::FlagDef) -> Flag {
+    Flag {
+        flag: f.flag.map(owned),
+        long: f.long.map(owned),
+        meaning: owned(f.meaning),
+        arg: f.arg.map(owned),
+    }
 }
 
 fn user_command(name: String, summary: String, examples: Vec<Example>, shown: &str) -> Command {
