@@ -7,6 +7,7 @@ use crate::logs::fields::FieldFilter;
 use crate::logs::follow::{FollowOptions, Follower, Start};
 use crate::logs::last_lines;
 use crate::logs::levels::Level;
+use crate::logs::line_cap::MAX_LINE_BYTES;
 use crate::logs::matcher::{LineFilter, PatternSpec};
 use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
 use crate::logs::signatures::SignatureTable;
@@ -18,7 +19,7 @@ use crate::render::{Format, Ui};
 use grep_matcher::Matcher;
 use rayon::prelude::*;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn level(l: LogLevel) -> Level {
     match l {
@@ -44,7 +45,9 @@ pub fn time_range(
     })
 }
 
-/// Named paths (or the default), expanded; a named path that cannot be read is exit 2.
+/// Named paths (or the default), expanded. A named path that cannot be searched is reported
+/// here, one line each, and the rest are searched: the caller exits 2 at the end when
+/// `refused` is not empty, as grep does.
 fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Error> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         default
@@ -63,7 +66,10 @@ fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Er
         ));
     }
     let any_dir = paths.iter().any(|p| p.is_dir());
-    let found = sources::discover(&paths).map_err(|e| Error::usage(e.path.display(), e.why))?;
+    let found = sources::discover_all(&paths);
+    for refused in &found.refused {
+        eprintln!("oncall: {}: {}", refused.path.display(), refused.why);
+    }
     if !found.unreadable.is_empty() {
         eprintln!(
             "oncall: warning: {} file(s) not readable, e.g. {} (run as root to include them)",
@@ -74,17 +80,57 @@ fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Er
     Ok((found, any_dir))
 }
 
-pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let mut paths = args.paths;
-    let mut patterns = args.regexp;
-    if let Some(p) = args.pattern {
-        if patterns.is_empty() {
-            patterns.push(p);
-        } else {
+/// Lines cut at the line cap (see logs/line_cap.rs): said, so a search is never silently
+/// partial.
+fn warn_lines_cut(path: &str, cut: u64) {
+    if cut > 0 {
+        eprintln!(
+            "oncall: warning: {path}: {cut} line(s) longer than {} MiB cut there (the rest of \
+             each was not searched)",
+            MAX_LINE_BYTES >> 20
+        );
+    }
+}
+
+/// With `--level`/`--field` the pattern may be left out: `logs grep --level error app.log`
+/// reads as a person means it, every error line of app.log. So without `-e`, a first operand
+/// that names an existing file or directory is a path when a filter is given; with no pattern
+/// left, every line the filter accepts matches.
+fn patterns_and_paths(args: &mut LogsGrepArgs) -> Result<(Vec<String>, Vec<PathBuf>), Error> {
+    let mut paths = std::mem::take(&mut args.paths);
+    let mut patterns = std::mem::take(&mut args.regexp);
+    let filtered = args.level.is_some() || !args.field.is_empty();
+    if let Some(p) = args.pattern.take() {
+        if !patterns.is_empty() || (filtered && Path::new(&p).exists()) {
             // With -e, every operand is a path (as in grep).
             paths.insert(0, PathBuf::from(p));
+        } else {
+            patterns.push(p);
         }
     }
+    let mut patterns = patterns
+        .into_iter()
+        .map(pattern_text)
+        .collect::<Result<Vec<_>, _>>()?;
+    if patterns.is_empty() {
+        // Only reached with a filter (clap requires a pattern otherwise): match every line.
+        patterns.push(String::new());
+    }
+    Ok((patterns, paths))
+}
+
+/// Patterns are text (the regex syntax is); a byte that is not UTF-8 is written as an escape.
+fn pattern_text(p: std::ffi::OsString) -> Result<String, Error> {
+    p.into_string().map_err(|raw| {
+        Error::usage(
+            format!("pattern '{}'", raw.to_string_lossy()),
+            "not valid UTF-8; write raw bytes as escapes, e.g. '(?-u:\\xff)' for the byte 0xff",
+        )
+    })
+}
+
+pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let (patterns, paths) = patterns_and_paths(&mut args)?;
     let fields = args
         .field
         .iter()
@@ -121,12 +167,13 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     let grep = Grep::new(opts, clock)
         .map_err(|why| Error::usage(format!("invalid pattern '{}'", patterns.join("' '")), why))?;
     let (found, any_dir) = discover(&paths, &["/var/log"])?;
-    let show_path = any_dir || found.sources.len() > 1;
+    // As grep: the path leads each line when more than one path was named (or walked).
+    let show_path = any_dir || paths.len() > 1 || found.sources.len() > 1;
     let run_one = |source: &Source, out: &mut dyn Write| -> io::Result<SourceResult> {
-        let path = source.display();
+        let path = source.path.as_path();
         let result = if mode == Mode::Lines {
             let highlight = (!grep.opts.invert).then(|| grep.matcher.inner.clone());
-            let mut printer = render::LinePrinter::new(out, ui, &path, show_path, highlight);
+            let mut printer = render::LinePrinter::new(out, ui, path, show_path, highlight);
             grep.search(source, &mut printer as &mut dyn LineSink)?
         } else {
             grep.search(source, &mut Discard)?
@@ -139,15 +186,15 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
                     .zip(result.per_pattern.iter().copied())
                     .collect();
                 if !show_path || result.matched_lines > 0 {
-                    render::pattern_counts(ui, out, &path, show_path, &counts)?;
+                    render::pattern_counts(ui, out, path, show_path, &counts)?;
                 }
             }
             // Several files: like rg -c, only files with a match.
             Mode::Count if !show_path || result.matched_lines > 0 => {
-                render::count(ui, out, &path, show_path, result.matched_lines)?
+                render::count(ui, out, path, show_path, result.matched_lines)?
             }
             Mode::FilesWithMatches if result.matched_lines > 0 => {
-                render::file_with_match(ui, out, &path)?
+                render::file_with_match(ui, out, path)?
             }
             _ => {}
         }
@@ -168,6 +215,7 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
                 if let Some(at) = r.truncated_at {
                     warn_truncated(&source.display(), at);
                 }
+                warn_lines_cut(&source.display(), r.lines_cut);
                 Ok(())
             }
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::Io(e)),
@@ -200,10 +248,11 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
             }
         }
     }
-    Ok(if matched {
-        exit_codes::SUCCESS
-    } else if failed {
+    // As grep: an error anywhere is 2, even when other files matched.
+    Ok(if failed || !found.refused.is_empty() {
         exit_codes::USAGE
+    } else if matched {
+        exit_codes::SUCCESS
     } else {
         exit_codes::FAILURE
     })
@@ -326,11 +375,15 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
         .map(|s| {
             let path = s.display();
             let mut table = SignatureTable::new(&path);
-            let r = grep.search(s, &mut table).map(|r| (table, r.truncated_at));
+            let r = grep.search(s, &mut table).map(|r| {
+                warn_lines_cut(&path, r.lines_cut);
+                (table, r.truncated_at)
+            });
             (path, r)
         })
         .collect();
     let mut all = SignatureTable::default();
+    let mut failed = !found.refused.is_empty();
     for (path, t) in tables {
         match t {
             Ok((t, truncated_at)) => {
@@ -339,7 +392,10 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
                 }
                 all.merge(t)
             }
-            Err(e) => eprintln!("oncall: {path}: {e}"),
+            Err(e) => {
+                failed = true;
+                eprintln!("oncall: {path}: {e}")
+            }
         }
     }
     let lines = all.lines;
@@ -354,5 +410,10 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
         signatures,
     };
     render::top(ui, out, &report)?;
-    Ok(exit_codes::SUCCESS)
+    // What could be read is shown; a file that could not be is still an error at the end.
+    Ok(if failed {
+        exit_codes::USAGE
+    } else {
+        exit_codes::SUCCESS
+    })
 }

@@ -3,10 +3,12 @@
 //! grouping error lines by signature. Nothing here prints: lines go to sinks that the
 //! renderers implement.
 
+pub mod capped_reader;
 pub mod fields;
 pub mod follow;
 pub mod last_lines;
 pub mod levels;
+pub mod line_cap;
 pub mod mapped;
 pub mod matcher;
 pub mod search;
