@@ -228,7 +228,7 @@ impl Fixtures {
         }
         for host in pinned.clone() {
             let pin = format!("{host}:{}:127.0.0.1", self.https_port(&host));
-            if !out.iter().any(|a| *a == pin) {
+            if !out.contains(&pin) {
                 out.extend(["--resolve".to_string(), pin]);
             }
         }
