@@ -90,30 +90,34 @@ impl<'w> LinePrinter<'w> {
             flush_each: false,
         }
     }
+}
 
-    /// The line with every match in the error colour.
-    fn write_highlighted(&mut self, m: &RegexMatcher, text: &[u8]) -> io::Result<()> {
-        let mut spans = Vec::new();
-        let _ = m.find_iter(text, |mat| {
-            if mat.start() < mat.end() {
-                spans.push((mat.start(), mat.end()));
-            }
-            true
-        });
-        let mut last = 0;
-        let style = self.ui.style;
-        for (start, end) in spans {
-            self.out
-                .write_all(&out_bytes(&self.ui, &text[last..start]))?;
-            write_styled(
-                self.out,
-                |t| style.bad(t),
-                &out_bytes(&self.ui, &text[start..end]),
-            )?;
-            last = end;
+/// The line with every match in the error colour.
+fn write_highlighted(
+    out: &mut dyn Write,
+    ui: &Ui,
+    m: &RegexMatcher,
+    text: &[u8],
+) -> io::Result<()> {
+    let mut last = 0;
+    let mut result = Ok(());
+    let _ = m.find_iter(text, |mat| {
+        if mat.start() < mat.end() {
+            result = out
+                .write_all(&out_bytes(ui, &text[last..mat.start()]))
+                .and_then(|_| {
+                    write_styled(
+                        out,
+                        |t| ui.style.bad(t),
+                        &out_bytes(ui, &text[mat.start()..mat.end()]),
+                    )
+                });
+            last = mat.end();
         }
-        self.out.write_all(&out_bytes(&self.ui, &text[last..]))
-    }
+        result.is_ok()
+    });
+    result?;
+    out.write_all(&out_bytes(ui, &text[last..]))
 }
 
 impl LineSink for LinePrinter<'_> {
@@ -147,10 +151,7 @@ impl LineSink for LinePrinter<'_> {
                 self.out.write_all(sep)?;
             }
             match (&self.highlight, kind) {
-                (Some(m), LineKind::Match) => {
-                    let m = m.clone();
-                    self.write_highlighted(&m, text)?
-                }
+                (Some(m), LineKind::Match) => write_highlighted(self.out, &self.ui, m, text)?,
                 _ => self.out.write_all(&out_bytes(&self.ui, text))?,
             }
             self.out.write_all(b"\n")?;
