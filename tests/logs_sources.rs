@@ -437,3 +437,46 @@ fn a_filter_without_a_pattern_reads_its_operands_as_paths() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("<PATTERN>"), "{err}");
 }
+
+#[test]
+fn the_output_of_files_searched_in_parallel_is_held_in_bounded_memory() {
+    // Several files are searched in parallel and printed in order, so each one's output is
+    // held until its turn; it was held whole: four files of 600,000 matching lines each
+    // (~30 MiB of output apiece) held together outgrew a 64 MiB cgroup.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ds = d.display();
+    sh(&format!(
+        "cd {ds} && for i in 1 2 3 4; do yes ERROR | head -n 600000 | zstd -q -c > f$i.log.zst; done"
+    ));
+    let Some(cg) = support::cgroup::TestCgroup::new(Some(64 << 20), None) else {
+        return;
+    };
+    let files: Vec<String> = (1..=4).map(|i| format!("{ds}/f{i}.log.zst")).collect();
+    let mut args = vec!["logs", "grep", "ERROR"];
+    args.extend(files.iter().map(String::as_str));
+    let mut child = cg
+        .command(&assert_cmd::cargo::cargo_bin("oncall"), &args)
+        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Lines per file, in the order they came: each file whole, in the order named.
+    let mut runs: Vec<(String, u64)> = Vec::new();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    for line in std::io::BufRead::split(stdout, b'\n') {
+        let line = line.unwrap();
+        let path = String::from_utf8_lossy(line.split(|b| *b == b':').next().unwrap()).into_owned();
+        match runs.last_mut() {
+            Some((p, n)) if *p == path => *n += 1,
+            _ => runs.push((path, 1)),
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), None, "killed: {}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let want: Vec<(String, u64)> = files.iter().map(|f| (f.clone(), 600_000)).collect();
+    assert_eq!(runs, want);
+}

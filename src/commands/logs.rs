@@ -231,20 +231,28 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         let r = run_one(s, out);
         note(s, r)?;
     } else {
-        // Parallel within a bounded batch, printed in order: stable output, bounded memory.
+        // Parallel within a bounded batch, each file into a bounded buffer, printed in order:
+        // stable output, bounded memory. A file whose output outgrows its buffer (one that
+        // matches everywhere, a .gz that expands 1000-fold) is searched again when its turn
+        // comes, straight to the output.
         let batch = rayon::current_num_threads().max(1) * 4;
         for chunk in found.sources.chunks(batch) {
-            let results: Vec<(Vec<u8>, io::Result<SourceResult>)> = chunk
+            let results: Vec<(BoundedBuffer, io::Result<SourceResult>)> = chunk
                 .par_iter()
                 .map(|s| {
-                    let mut buf = Vec::new();
+                    let mut buf = BoundedBuffer::default();
                     let r = run_one(s, &mut buf);
                     (buf, r)
                 })
                 .collect();
             for (s, (buf, r)) in chunk.iter().zip(results) {
-                out.write_all(&buf)?;
-                note(s, r)?;
+                if buf.overflowed {
+                    let r = run_one(s, out);
+                    note(s, r)?;
+                } else {
+                    out.write_all(&buf.bytes)?;
+                    note(s, r)?;
+                }
             }
         }
     }
@@ -350,6 +358,32 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     };
     Follower::new(starts, opts).run(&mut printer)?;
     Ok(exit_codes::SUCCESS)
+}
+
+/// The output of one file searched in parallel, held until its turn. Past
+/// `PARALLEL_OUTPUT_BYTES` it refuses more (the search stops with that error) and says so.
+#[derive(Default)]
+struct BoundedBuffer {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+/// Per file searched in a parallel batch: batch × this bounds the memory held for ordering.
+const PARALLEL_OUTPUT_BYTES: usize = 1 << 20;
+
+impl Write for BoundedBuffer {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.overflowed || self.bytes.len() + data.len() > PARALLEL_OUTPUT_BYTES {
+            self.overflowed = true;
+            return Err(io::Error::other("output held for ordering is full"));
+        }
+        self.bytes.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One file's signatures, and where it was cut short if it was truncated under the search.
