@@ -293,7 +293,7 @@ pub enum LogsAction {
 #[derive(Debug, Args)]
 pub struct LogsGrepArgs {
     /// Pattern (a regex unless -F); optional with --level or --field, where a first operand
-    /// that is an existing file or directory is a path
+    /// that is an existing file (or a directory written with a /) is a path
     #[arg(required_unless_present_any = ["regexp", "level", "field"])]
     pub pattern: Option<OsString>,
     /// Files or directories (default /var/log)

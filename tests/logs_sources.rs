@@ -480,3 +480,25 @@ fn the_output_of_files_searched_in_parallel_is_held_in_bounded_memory() {
     let want: Vec<(String, u64)> = files.iter().map(|f| (f.clone(), 600_000)).collect();
     assert_eq!(runs, want);
 }
+
+#[test]
+fn with_a_filter_dot_stays_a_pattern_and_a_slashed_directory_is_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.log"), "x ERROR one\nx INFO two\n").unwrap();
+    // `.` is an existing directory, but here the regex for any line.
+    let out = oncall()
+        .current_dir(d)
+        .args(["logs", "grep", "-c", "--level", "error", ".", "a.log"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
+    // A directory written with a slash is a path.
+    let slashed = format!("{}/", d.display());
+    let out = run(&["logs", "grep", "-c", "--level", "error", &slashed]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).ends_with("a.log:1\n"),
+        "{out:?}"
+    );
+}

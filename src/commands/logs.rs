@@ -94,14 +94,15 @@ fn warn_lines_cut(path: &str, cut: u64) {
 
 /// With `--level`/`--field` the pattern may be left out: `logs grep --level error app.log`
 /// reads as a person means it, every error line of app.log. So without `-e`, a first operand
-/// that names an existing file or directory is a path when a filter is given; with no pattern
-/// left, every line the filter accepts matches.
+/// that names an existing file, or a directory written with a `/` (`/var/log`, `logs/`), is a
+/// path when a filter is given; `.` stays the regex it usually is (`--level debug .`). With
+/// no pattern left, every line the filter accepts matches.
 fn patterns_and_paths(args: &mut LogsGrepArgs) -> Result<(Vec<String>, Vec<PathBuf>), Error> {
     let mut paths = std::mem::take(&mut args.paths);
     let mut patterns = std::mem::take(&mut args.regexp);
     let filtered = args.level.is_some() || !args.field.is_empty();
     if let Some(p) = args.pattern.take() {
-        if !patterns.is_empty() || (filtered && Path::new(&p).exists()) {
+        if !patterns.is_empty() || (filtered && names_a_path(&p)) {
             // With -e, every operand is a path (as in grep).
             paths.insert(0, PathBuf::from(p));
         } else {
@@ -117,6 +118,14 @@ fn patterns_and_paths(args: &mut LogsGrepArgs) -> Result<(Vec<String>, Vec<PathB
         patterns.push(String::new());
     }
     Ok((patterns, paths))
+}
+
+/// An operand that reads as a path rather than a regex: an existing file, or an existing
+/// directory written with a slash.
+fn names_a_path(operand: &std::ffi::OsStr) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let path = Path::new(operand);
+    path.is_file() || (path.is_dir() && operand.as_bytes().contains(&b'/'))
 }
 
 /// Patterns are text (the regex syntax is); a byte that is not UTF-8 is written as an escape.
