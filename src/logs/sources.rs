@@ -351,6 +351,46 @@ mod tests {
     }
 
     #[test]
+    fn many_interleaved_sets_keep_first_appearance_order_and_lose_duplicates() {
+        // 10k sets of three members named newest first and interleaved, each named twice:
+        // the grouping is one hash lookup per file (it was a list search per file).
+        let mut files = Vec::new();
+        for round in ["", ".1", ".2.gz", ""] {
+            for k in 0..10_000 {
+                files.push(PathBuf::from(format!("/l/s{k}/app.log{round}")));
+            }
+        }
+        let ordered = order_sets(files);
+        assert_eq!(ordered.len(), 30_000);
+        for (k, set) in ordered.chunks(3).enumerate() {
+            let names: Vec<String> = set.iter().map(|p| p.display().to_string()).collect();
+            assert_eq!(
+                names,
+                [
+                    format!("/l/s{k}/app.log.2.gz"),
+                    format!("/l/s{k}/app.log.1"),
+                    format!("/l/s{k}/app.log"),
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn magic_bytes_choose_the_decoder() {
+        assert_eq!(compression_of(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
+        assert_eq!(compression_of(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(
+            compression_of(&[0xfd, b'7', b'z', b'X', b'Z', 0]),
+            Compression::Xz
+        );
+        assert_eq!(compression_of(b"BZh9"), Compression::Bzip2);
+        // Text that merely starts like a magic number stays text.
+        assert_eq!(compression_of(b"BZh is not bzip2"), Compression::None);
+        assert_eq!(compression_of(b"BZ"), Compression::None);
+        assert_eq!(compression_of(b""), Compression::None);
+    }
+
+    #[test]
     fn log_names() {
         for n in [
             "app.log",
