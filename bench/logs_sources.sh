@@ -34,8 +34,9 @@ PY
 rss() { # exit code and peak RSS of one run: rss SECONDS CMD…
   local secs=$1; shift
   /usr/bin/time -f "%x %M" -o "$WORK/time.txt" timeout "$secs" "$@" >/dev/null 2>"$WORK/stderr.txt" || true
-  read -r code kib < <(tail -n 1 "$WORK/time.txt" | sed 's/^Command exited with non-zero status //' | awk '{print $(NF-1), $NF}')
-  printf "exit %s, peak RSS %.1f MiB" "$code" "$(echo "$kib / 1024" | bc -l)"
+  tail -n 1 "$WORK/time.txt" | awk '{printf "exit %s, peak RSS %.1f MiB", $(NF-1), $NF / 1024}'
+  [[ -s "$WORK/stderr.txt" ]] && printf " (stderr: %s)" "$(head -c 120 "$WORK/stderr.txt" | head -n 1)"
+  return 0
 }
 
 echo "== 1. many small files (3 lines each; sets of app-K.log, .1, .2.gz)"
