@@ -6,6 +6,7 @@ use crate::duration;
 use crate::error::Error;
 use crate::render::{ColorChoice, Format, Ui};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -297,14 +298,15 @@ pub enum LogsAction {
 
 #[derive(Debug, Args)]
 pub struct LogsGrepArgs {
-    /// Pattern (a regex unless -F)
-    #[arg(required_unless_present = "regexp")]
-    pub pattern: Option<String>,
+    /// Pattern (a regex unless -F); optional with --level or --field, where a first operand
+    /// that is an existing file (or a directory written with a /) is a path
+    #[arg(required_unless_present_any = ["regexp", "level", "field"])]
+    pub pattern: Option<OsString>,
     /// Files or directories (default /var/log)
     pub paths: Vec<PathBuf>,
     /// More patterns; each is counted on its own with --count
     #[arg(short = 'e', long = "regexp", value_name = "PATTERN")]
-    pub regexp: Vec<String>,
+    pub regexp: Vec<OsString>,
     /// Patterns are literal strings
     #[arg(short = 'F', long)]
     pub fixed_strings: bool,

@@ -447,14 +447,17 @@ fn tail_refuses_what_is_not_a_regular_file() {
     }
 }
 
-/// A line longer than 1 MiB is shown cut, and said so on stderr; the lines after it are whole.
-/// With -f, a writer that has not ended its line yet is cut at 1 MiB too (bounded memory).
+/// A line longer than the cap (`logs::line_cap`, shared with grep and top) is shown cut, and
+/// said so on stderr; the lines after it are whole. With -f, a writer that has not ended its
+/// line yet is cut at the cap too (bounded memory).
 #[test]
 fn a_line_over_the_cap_is_cut_and_said() {
+    use oncall::logs::line_cap::MAX_LINE_BYTES as CAP;
+    let cap_text = oncall::render::units::bytes(CAP as u64);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("long.log");
     let mut data = b"before-cut-marker\n".to_vec();
-    data.extend(std::iter::repeat_n(b'x', 3 << 20));
+    data.extend(std::iter::repeat_n(b'x', CAP + (2 << 20)));
     data.extend_from_slice(b"\nafter-cut-marker\n");
     fs::write(&log, &data).unwrap();
     let out = oncall()
@@ -464,9 +467,12 @@ fn a_line_over_the_cap_is_cut_and_said() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lens: Vec<usize> = stdout.lines().map(str::len).collect();
-    assert_eq!(lens, [17, 1 << 20, 16]);
+    assert_eq!(lens, [17, CAP, 16]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 line(s) longer than 1.0 MiB"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("1 line(s) longer than {cap_text}")),
+        "{stderr}"
+    );
 
     // Follow: a line still being written, far longer than the cap, then ended.
     let live = dir.path().join("live.log");
@@ -474,7 +480,7 @@ fn a_line_over_the_cap_is_cut_and_said() {
     let mut f = Follow::start(&[live.to_str().unwrap()]);
     let mut w = Writer::open(&live);
     let chunk = vec![b'y'; 256 * 1024];
-    for _ in 0..12 {
+    for _ in 0..(CAP / chunk.len() + 8) {
         w.write_all(&chunk).unwrap();
     }
     assert!(f.until(|l| l.starts_with('y')), "the cut line never came");
@@ -482,6 +488,9 @@ fn a_line_over_the_cap_is_cut_and_said() {
     assert!(f.until(|l| l == "live-after-marker"));
     let (lines, stderr) = f.stop();
     let lens: Vec<usize> = lines.iter().map(String::len).collect();
-    assert_eq!(lens, [1 << 20, 17], "{stderr}");
-    assert!(stderr.contains("line longer than 1.0 MiB"), "{stderr}");
+    assert_eq!(lens, [CAP, 17], "{stderr}");
+    assert!(
+        stderr.contains(&format!("line longer than {cap_text}")),
+        "{stderr}"
+    );
 }

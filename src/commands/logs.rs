@@ -7,6 +7,7 @@ use crate::logs::fields::FieldFilter;
 use crate::logs::follow::{FollowOptions, Follower, Start};
 use crate::logs::last_lines;
 use crate::logs::levels::Level;
+use crate::logs::line_cap::MAX_LINE_BYTES;
 use crate::logs::matcher::{LineFilter, PatternSpec};
 use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
 use crate::logs::signatures::SignatureTable;
@@ -19,7 +20,7 @@ use grep_matcher::Matcher;
 use rayon::prelude::*;
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn level(l: LogLevel) -> Level {
     match l {
@@ -45,7 +46,9 @@ pub fn time_range(
     })
 }
 
-/// Named paths (or the default), expanded; a named path that cannot be read is exit 2.
+/// Named paths (or the default), expanded. A named path that cannot be searched is reported
+/// here, one line each, and the rest are searched: the caller exits 2 at the end when
+/// `refused` is not empty, as grep does.
 fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Error> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         default
@@ -64,7 +67,10 @@ fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Er
         ));
     }
     let any_dir = paths.iter().any(|p| p.is_dir());
-    let found = sources::discover(&paths).map_err(|e| Error::usage(e.path.display(), e.why))?;
+    let found = sources::discover_all(&paths);
+    for refused in &found.refused {
+        crate::render::stderr::line(format_args!("oncall: {}: {}", refused.path.display(), refused.why));
+    }
     if !found.unreadable.is_empty() {
         crate::render::stderr::line(format_args!(
             "oncall: warning: {} file(s) not readable, e.g. {} (run as root to include them)",
@@ -75,17 +81,66 @@ fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Er
     Ok((found, any_dir))
 }
 
-pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let mut paths = args.paths;
-    let mut patterns = args.regexp;
-    if let Some(p) = args.pattern {
-        if patterns.is_empty() {
-            patterns.push(p);
-        } else {
+/// Lines cut at the line cap (see logs/line_cap.rs): said, so a search is never silently
+/// partial.
+fn warn_lines_cut(path: &str, cut: u64) {
+    if cut > 0 {
+        crate::render::stderr::line(format_args!(
+            "oncall: warning: {path}: {cut} line(s) longer than {} MiB cut there (the rest of \
+             each was not searched)",
+            MAX_LINE_BYTES >> 20
+        ));
+    }
+}
+
+/// With `--level`/`--field` the pattern may be left out: `logs grep --level error app.log`
+/// reads as a person means it, every error line of app.log. So without `-e`, a first operand
+/// that names an existing file, or a directory written with a `/` (`/var/log`, `logs/`), is a
+/// path when a filter is given; `.` stays the regex it usually is (`--level debug .`). With
+/// no pattern left, every line the filter accepts matches.
+fn patterns_and_paths(args: &mut LogsGrepArgs) -> Result<(Vec<String>, Vec<PathBuf>), Error> {
+    let mut paths = std::mem::take(&mut args.paths);
+    let mut patterns = std::mem::take(&mut args.regexp);
+    let filtered = args.level.is_some() || !args.field.is_empty();
+    if let Some(p) = args.pattern.take() {
+        if !patterns.is_empty() || (filtered && names_a_path(&p)) {
             // With -e, every operand is a path (as in grep).
             paths.insert(0, PathBuf::from(p));
+        } else {
+            patterns.push(p);
         }
     }
+    let mut patterns = patterns
+        .into_iter()
+        .map(pattern_text)
+        .collect::<Result<Vec<_>, _>>()?;
+    if patterns.is_empty() {
+        // Only reached with a filter (clap requires a pattern otherwise): match every line.
+        patterns.push(String::new());
+    }
+    Ok((patterns, paths))
+}
+
+/// An operand that reads as a path rather than a regex: an existing file, or an existing
+/// directory written with a slash.
+fn names_a_path(operand: &std::ffi::OsStr) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let path = Path::new(operand);
+    path.is_file() || (path.is_dir() && operand.as_bytes().contains(&b'/'))
+}
+
+/// Patterns are text (the regex syntax is); a byte that is not UTF-8 is written as an escape.
+fn pattern_text(p: std::ffi::OsString) -> Result<String, Error> {
+    p.into_string().map_err(|raw| {
+        Error::usage(
+            format!("pattern '{}'", raw.to_string_lossy()),
+            "not valid UTF-8; write raw bytes as escapes, e.g. '(?-u:\\xff)' for the byte 0xff",
+        )
+    })
+}
+
+pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let (patterns, paths) = patterns_and_paths(&mut args)?;
     let fields = args
         .field
         .iter()
@@ -122,12 +177,13 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     let grep = Grep::new(opts, clock)
         .map_err(|why| Error::usage(format!("invalid pattern '{}'", patterns.join("' '")), why))?;
     let (found, any_dir) = discover(&paths, &["/var/log"])?;
-    let show_path = any_dir || found.sources.len() > 1;
+    // As grep: the path leads each line when more than one path was named (or walked).
+    let show_path = any_dir || paths.len() > 1 || found.sources.len() > 1;
     let run_one = |source: &Source, out: &mut dyn Write| -> io::Result<SourceResult> {
-        let path = source.display();
+        let path = source.path.as_path();
         let result = if mode == Mode::Lines {
             let highlight = (!grep.opts.invert).then(|| grep.matcher.inner.clone());
-            let mut printer = render::LinePrinter::new(out, ui, &path, show_path, highlight);
+            let mut printer = render::LinePrinter::new(out, ui, path, show_path, highlight);
             grep.search(source, &mut printer as &mut dyn LineSink)?
         } else {
             grep.search(source, &mut Discard)?
@@ -140,15 +196,15 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
                     .zip(result.per_pattern.iter().copied())
                     .collect();
                 if !show_path || result.matched_lines > 0 {
-                    render::pattern_counts(ui, out, &path, show_path, &counts)?;
+                    render::pattern_counts(ui, out, path, show_path, &counts)?;
                 }
             }
             // Several files: like rg -c, only files with a match.
             Mode::Count if !show_path || result.matched_lines > 0 => {
-                render::count(ui, out, &path, show_path, result.matched_lines)?
+                render::count(ui, out, path, show_path, result.matched_lines)?
             }
             Mode::FilesWithMatches if result.matched_lines > 0 => {
-                render::file_with_match(ui, out, &path)?
+                render::file_with_match(ui, out, path)?
             }
             _ => {}
         }
@@ -169,6 +225,7 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
                 if let Some(at) = r.truncated_at {
                     warn_truncated(&source.display(), at);
                 }
+                warn_lines_cut(&source.display(), r.lines_cut);
                 Ok(())
             }
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::Io(e)),
@@ -184,27 +241,36 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
         let r = run_one(s, out);
         note(s, r)?;
     } else {
-        // Parallel within a bounded batch, printed in order: stable output, bounded memory.
+        // Parallel within a bounded batch, each file into a bounded buffer, printed in order:
+        // stable output, bounded memory. A file whose output outgrows its buffer (one that
+        // matches everywhere, a .gz that expands 1000-fold) is searched again when its turn
+        // comes, straight to the output.
         let batch = rayon::current_num_threads().max(1) * 4;
         for chunk in found.sources.chunks(batch) {
-            let results: Vec<(Vec<u8>, io::Result<SourceResult>)> = chunk
+            let results: Vec<(BoundedBuffer, io::Result<SourceResult>)> = chunk
                 .par_iter()
                 .map(|s| {
-                    let mut buf = Vec::new();
+                    let mut buf = BoundedBuffer::default();
                     let r = run_one(s, &mut buf);
                     (buf, r)
                 })
                 .collect();
             for (s, (buf, r)) in chunk.iter().zip(results) {
-                out.write_all(&buf)?;
-                note(s, r)?;
+                if buf.overflowed {
+                    let r = run_one(s, out);
+                    note(s, r)?;
+                } else {
+                    out.write_all(&buf.bytes)?;
+                    note(s, r)?;
+                }
             }
         }
     }
-    Ok(if matched {
-        exit_codes::SUCCESS
-    } else if failed {
+    // As grep: an error anywhere is 2, even when other files matched.
+    Ok(if failed || !found.refused.is_empty() {
         exit_codes::USAGE
+    } else if matched {
+        exit_codes::SUCCESS
     } else {
         exit_codes::FAILURE
     })
@@ -297,7 +363,10 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
         }
         if cut > 0 {
             printer.out.flush()?;
-            eprintln!("oncall: warning: {label}: {}", render::cut_lines(cut));
+            crate::render::stderr::line(format_args!(
+                "oncall: warning: {label}: {}",
+                render::cut_lines(cut)
+            ));
         }
         starts.push(Start {
             path: path.clone(),
@@ -319,6 +388,32 @@ pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
     };
     Follower::new(starts, opts).run(&mut printer)?;
     Ok(exit_codes::SUCCESS)
+}
+
+/// The output of one file searched in parallel, held until its turn. Past
+/// `PARALLEL_OUTPUT_BYTES` it refuses more (the search stops with that error) and says so.
+#[derive(Default)]
+struct BoundedBuffer {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+/// Per file searched in a parallel batch: batch × this bounds the memory held for ordering.
+const PARALLEL_OUTPUT_BYTES: usize = 1 << 20;
+
+impl Write for BoundedBuffer {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.overflowed || self.bytes.len() + data.len() > PARALLEL_OUTPUT_BYTES {
+            self.overflowed = true;
+            return Err(io::Error::other("output held for ordering is full"));
+        }
+        self.bytes.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One file's signatures, and where it was cut short if it was truncated under the search.
@@ -344,11 +439,15 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
         .map(|s| {
             let path = s.display();
             let mut table = SignatureTable::new(&path);
-            let r = grep.search(s, &mut table).map(|r| (table, r.truncated_at));
+            let r = grep.search(s, &mut table).map(|r| {
+                warn_lines_cut(&path, r.lines_cut);
+                (table, r.truncated_at)
+            });
             (path, r)
         })
         .collect();
     let mut all = SignatureTable::default();
+    let mut failed = !found.refused.is_empty();
     for (path, t) in tables {
         match t {
             Ok((t, truncated_at)) => {
@@ -357,7 +456,10 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
                 }
                 all.merge(t)
             }
-            Err(e) => crate::render::stderr::line(format_args!("oncall: {path}: {e}")),
+            Err(e) => {
+                failed = true;
+                crate::render::stderr::line(format_args!("oncall: {path}: {e}"))
+            }
         }
     }
     let lines = all.lines;
@@ -372,5 +474,10 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
         signatures,
     };
     render::top(ui, out, &report)?;
-    Ok(exit_codes::SUCCESS)
+    // What could be read is shown; a file that could not be is still an error at the end.
+    Ok(if failed {
+        exit_codes::USAGE
+    } else {
+        exit_codes::SUCCESS
+    })
 }

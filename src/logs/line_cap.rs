@@ -1,7 +1,8 @@
-//! The longest line the logs commands keep in memory.
+//! The longest line any logs command keeps. A log can hold a line without end (a device or a
+//! stream of NUL bytes, a file of zeros after a crash, a minified JSON blob); without a cap a
+//! buffered reader grows to the size of that line, so memory would have no bound. Longer
+//! lines are cut here, the cut said on stderr.
 
-/// Bytes of one line kept; the rest of a longer line is skipped (and the cut is said). Real
-/// log lines are far shorter (a Java stack trace on one line is tens of KiB); 1 MiB keeps every
-/// real line whole while an endless line (`/dev/zero`, a writer that never ends a line) costs
-/// bounded memory: a few of these per open file, not the whole stream.
-pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// 16 MiB: far above real log lines (multi-megabyte stack traces and JSON blobs still pass
+/// whole), small enough that a few buffers of it stay well inside any machine.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;

@@ -3,6 +3,7 @@
 //! grouping error lines by signature. Nothing here prints: lines go to sinks that the
 //! renderers implement.
 
+pub mod capped_reader;
 pub mod fields;
 pub mod follow;
 pub mod last_lines;

@@ -4,7 +4,9 @@
 //! bytes never make a log "binary" and skipped. Lines go to a `LineSink`; this module never
 //! formats or prints.
 
+use crate::logs::capped_reader::CappedLines;
 use crate::logs::levels;
+use crate::logs::line_cap::MAX_LINE_BYTES;
 use crate::logs::mapped::MappedLog;
 use crate::logs::matcher::{FilteredMatcher, LineFilter, PatternSpec};
 use crate::logs::sources::{Compression, Source};
@@ -112,6 +114,9 @@ pub struct SourceResult {
     /// The file was cut short while it was searched (copytruncate): only its bytes before
     /// this offset were searched.
     pub truncated_at: Option<u64>,
+    /// Lines longer than `MAX_LINE_BYTES`, cut there: the rest of each was neither searched
+    /// (streams) nor printed.
+    pub lines_cut: u64,
 }
 
 /// A compiled search, shared by all sources.
@@ -200,6 +205,8 @@ impl Grep {
             each: &self.each,
             cut_short: None,
         };
+        // Every read goes through the line cap (only a map, which costs no heap, does not).
+        let mut cut = None;
         match (source.compression, range) {
             (Compression::None, None) => {
                 let file = File::open(&source.path)?;
@@ -215,9 +222,11 @@ impl Grep {
                         self.searcher()
                             .search_slice(&self.matcher, m.bytes(), &mut adapter)?;
                     }
-                    None => self
-                        .searcher()
-                        .search_file(&self.matcher, &file, &mut adapter)?,
+                    None => self.searcher().search_reader(
+                        &self.matcher,
+                        capped(&file, &mut cut),
+                        &mut adapter,
+                    )?,
                 }
                 drop(adapter);
                 result.truncated_at = mapped.as_ref().and_then(MappedLog::truncated_at);
@@ -237,18 +246,21 @@ impl Grep {
                 file.seek(SeekFrom::Start(r.start))?;
                 self.searcher().search_reader(
                     &self.matcher,
-                    (&file).take(r.end - r.start),
+                    capped((&file).take(r.end - r.start), &mut cut),
                     &mut adapter,
                 )?;
             }
             (_, None) => {
-                self.searcher()
-                    .search_reader(&self.matcher, source.open()?, &mut adapter)?;
+                self.searcher().search_reader(
+                    &self.matcher,
+                    capped(source.open()?, &mut cut),
+                    &mut adapter,
+                )?;
             }
             (_, Some((parser, range))) => {
                 let reader = WindowReaderCounting {
                     inner: WindowReader::new(
-                        BufReader::with_capacity(256 * 1024, source.open()?),
+                        BufReader::with_capacity(256 * 1024, capped(source.open()?, &mut cut)),
                         parser,
                         range,
                     ),
@@ -258,8 +270,18 @@ impl Grep {
                     .search_reader(&self.matcher, reader, &mut adapter)?;
             }
         }
+        if let Some(cut) = cut {
+            result.lines_cut += cut.load(Ordering::Relaxed);
+        }
         Ok(result)
     }
+}
+
+/// `r` behind the line cap; `cut` gets the counter of lines it cuts.
+fn capped<R: Read>(r: R, cut: &mut Option<Arc<AtomicU64>>) -> CappedLines<R> {
+    let c = CappedLines::new(r);
+    *cut = Some(c.cut.clone());
+    c
 }
 
 /// Publishes the lines skipped before the window so line numbers stay the file's own.
@@ -360,6 +382,17 @@ fn strip_eol(b: &[u8]) -> &[u8] {
     b.strip_suffix(b"\r").unwrap_or(b)
 }
 
+/// A mapped line longer than the cap is printed cut, as a streamed one is (streams are cut by
+/// `CappedLines` before the searcher sees them, so they never reach this).
+fn capped_line<'b>(text: &'b [u8], result: &mut SourceResult) -> &'b [u8] {
+    if text.len() > MAX_LINE_BYTES {
+        result.lines_cut += 1;
+        &text[..MAX_LINE_BYTES]
+    } else {
+        text
+    }
+}
+
 impl Adapter<'_> {
     fn number(&self, n: Option<u64>) -> Option<u64> {
         n.map(|n| n + self.line_offset.load(Ordering::Relaxed))
@@ -380,7 +413,7 @@ impl Sink for Adapter<'_> {
             return Ok(false);
         }
         self.result.matched_lines += 1;
-        let text = strip_eol(m.bytes());
+        let text = capped_line(strip_eol(m.bytes()), self.result);
         for (i, each) in self.each.iter().enumerate() {
             if each.is_match(text).unwrap_or(false) {
                 self.result.per_pattern[i] += 1;
@@ -398,7 +431,7 @@ impl Sink for Adapter<'_> {
         if self.past_the_cut(c.absolute_byte_offset()) {
             return Ok(false);
         }
-        let text = strip_eol(c.bytes());
+        let text = capped_line(strip_eol(c.bytes()), self.result);
         let ts = self.parser.and_then(|p| p.parse(text));
         let n = self.number(c.line_number());
         self.sink.line(LineKind::Context, n, text, ts)

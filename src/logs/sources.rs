@@ -3,8 +3,14 @@
 //! Directories are walked for log-like names; a rotated set (`app.log.3.gz`, `app.log.2.gz`,
 //! `app.log.1`, `app.log`) is ordered oldest to newest so it reads as one stream. Compression is
 //! chosen by magic bytes, never by name: a `.1` that logrotate gzipped, or a `.gz` that is
-//! really plain text, both read right.
+//! really plain text, both read right. gzip, zstd, xz and bzip2 are decoded in-process.
+//!
+//! Only regular files are sources: a device (`/dev/zero`), a pipe or a socket is an endless
+//! or once-only stream that the sniffing, the timestamp detection and the ranged reads would
+//! each consume or wait on, so a named one is refused with its reason (and the other paths are
+//! still searched); walks never enter them.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -15,6 +21,8 @@ pub enum Compression {
     None,
     Gzip,
     Zstd,
+    Xz,
+    Bzip2,
 }
 
 #[derive(Debug, Clone)]
@@ -29,7 +37,11 @@ pub struct Source {
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub sources: Vec<Source>,
+    /// Files found by walking a directory that could not be read (counted in one warning).
     pub unreadable: Vec<PathBuf>,
+    /// Paths named on the command line that cannot be searched, each with its reason: the
+    /// command reports every one, searches the rest and exits 2 at the end, as grep does.
+    pub refused: Vec<PathError>,
 }
 
 /// Why an explicitly named path cannot be read: one line for the user.
@@ -41,25 +53,42 @@ pub struct PathError {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+const XZ_MAGIC: [u8; 6] = [0xfd, b'7', b'z', b'X', b'Z', 0x00];
+/// `BZh` and the block size digit `1`..`9`.
+const BZIP2_MAGIC: [u8; 3] = *b"BZh";
 
-/// Reads the magic bytes of an open file (and leaves it at offset 0 for the caller to reopen).
+/// The largest dictionary an .xz member may ask for (xz -9 uses 64 MiB): a hostile header
+/// must not make us allocate gigabytes.
+const XZ_MEMORY_LIMIT_KIB: u32 = 256 * 1024;
+
+/// Reads the magic bytes of a file.
 pub fn sniff(path: &Path) -> io::Result<Compression> {
     let mut f = File::open(path)?;
-    let mut magic = [0u8; 4];
+    let mut magic = [0u8; 6];
     let mut n = 0;
-    while n < 4 {
+    while n < magic.len() {
         match f.read(&mut magic[n..])? {
             0 => break,
             k => n += k,
         }
     }
-    Ok(if n >= 2 && magic[..2] == GZIP_MAGIC {
+    Ok(compression_of(&magic[..n]))
+}
+
+/// The compression a file's first bytes announce.
+pub fn compression_of(head: &[u8]) -> Compression {
+    if head.starts_with(&GZIP_MAGIC) {
         Compression::Gzip
-    } else if n == 4 && magic == ZSTD_MAGIC {
+    } else if head.starts_with(&ZSTD_MAGIC) {
         Compression::Zstd
+    } else if head.starts_with(&XZ_MAGIC) {
+        Compression::Xz
+    } else if head.len() >= 4 && head.starts_with(&BZIP2_MAGIC) && (b'1'..=b'9').contains(&head[3])
+    {
+        Compression::Bzip2
     } else {
         Compression::None
-    })
+    }
 }
 
 impl Source {
@@ -84,6 +113,16 @@ impl Source {
                 BufReader::with_capacity(256 * 1024, file),
             )),
             Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(file)?),
+            // Several streams, as `cat a.xz b.xz` gives.
+            Compression::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(
+                BufReader::with_capacity(256 * 1024, file),
+                true,
+                XZ_MEMORY_LIMIT_KIB,
+            )),
+            // Multi-stream too (pbzip2 writes one stream per block).
+            Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(
+                BufReader::with_capacity(256 * 1024, file),
+            )),
         })
     }
 
@@ -93,26 +132,46 @@ impl Source {
 }
 
 /// Expands the paths given on the command line: files as named (grouped by rotated set),
-/// directories walked for log files. A named path that cannot be read is an error.
+/// directories walked for log files. The first named path that cannot be searched is an error
+/// (triage's `--logs`); `discover_all` reports them all and keeps the rest.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, PathError> {
+    let mut found = discover_all(paths);
+    if found.refused.is_empty() {
+        Ok(found)
+    } else {
+        Err(found.refused.swap_remove(0))
+    }
+}
+
+/// Like `discover`, but a named path that cannot be searched (missing, unreadable, not a
+/// regular file) goes to `refused` and every other path is still expanded.
+pub fn discover_all(paths: &[PathBuf]) -> Discovery {
     let mut found = Discovery::default();
     let mut files: Vec<PathBuf> = Vec::new();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|e| PathError {
+        let refuse = |why: String| PathError {
             path: path.clone(),
-            why: reason(&e),
-        })?;
+            why,
+        };
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                found.refused.push(refuse(reason(&e)));
+                continue;
+            }
+        };
         if meta.is_dir() {
             let mut walked = Vec::new();
             walk(path, &mut walked, &mut found.unreadable);
-            walked.sort_by_key(|p| rotation_key(p));
+            walked.sort_by_cached_key(|p| rotation_key(p));
             files.extend(walked);
+        } else if !meta.is_file() {
+            found.refused.push(refuse(not_regular(&meta)));
         } else {
-            File::open(path).map_err(|e| PathError {
-                path: path.clone(),
-                why: reason(&e),
-            })?;
-            files.push(path.clone());
+            match File::open(path) {
+                Ok(_) => files.push(path.clone()),
+                Err(e) => found.refused.push(refuse(reason(&e))),
+            }
         }
     }
     for path in order_sets(files) {
@@ -121,7 +180,25 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, PathError> {
             Err(_) => found.unreadable.push(path),
         }
     }
-    Ok(found)
+    found
+}
+
+/// Why a named path that exists is not searched: it is no regular file.
+fn not_regular(meta: &fs::Metadata) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let ft = meta.file_type();
+    let what = if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else if ft.is_fifo() {
+        "a pipe"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    format!("{what}, not a log file: not searched (copy it to a file first)")
 }
 
 fn reason(e: &io::Error) -> String {
@@ -133,28 +210,28 @@ fn reason(e: &io::Error) -> String {
 }
 
 /// Keeps the order in which sets first appear; within a set, oldest first. Duplicates go.
+/// Hash lookups, not list searches: /var/log trees of 100k files must stay linear.
 fn order_sets(files: Vec<PathBuf>) -> Vec<PathBuf> {
-    let mut bases: Vec<PathBuf> = Vec::new();
-    let mut members: Vec<Vec<PathBuf>> = Vec::new();
+    let mut set_of: HashMap<PathBuf, usize> = HashMap::with_capacity(files.len());
+    let mut members: Vec<Vec<(i64, PathBuf)>> = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::with_capacity(files.len());
     for f in files {
-        let (base, _) = rotation_key(&f);
-        match bases.iter().position(|b| *b == base) {
-            Some(i) => {
-                if !members[i].contains(&f) {
-                    members[i].push(f)
-                }
-            }
-            None => {
-                bases.push(base);
-                members.push(vec![f]);
-            }
+        if !seen.insert(f.clone()) {
+            continue;
         }
+        let (base, rank) = rotation_key(&f);
+        let i = *set_of.entry(base).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
+        members[i].push((rank, f));
     }
     members
         .into_iter()
         .flat_map(|mut m| {
-            m.sort_by_key(|p| rotation_key(p).1);
-            m
+            // Stable: members of equal rank keep the order they were named in.
+            m.sort_by_key(|(rank, _)| *rank);
+            m.into_iter().map(|(_, f)| f)
         })
         .collect()
 }
@@ -215,8 +292,9 @@ pub fn is_log_name(name: &str) -> bool {
     let base = base.to_string_lossy();
     base.ends_with(".log")
         || CLASSIC.contains(&base.as_ref())
-        || name.ends_with(".gz")
-        || name.ends_with(".zst")
+        || [".gz", ".zst", ".xz", ".bz2"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, unreadable: &mut Vec<PathBuf>) {
@@ -273,6 +351,46 @@ mod tests {
     }
 
     #[test]
+    fn many_interleaved_sets_keep_first_appearance_order_and_lose_duplicates() {
+        // 10k sets of three members named newest first and interleaved, each named twice:
+        // the grouping is one hash lookup per file (it was a list search per file).
+        let mut files = Vec::new();
+        for round in ["", ".1", ".2.gz", ""] {
+            for k in 0..10_000 {
+                files.push(PathBuf::from(format!("/l/s{k}/app.log{round}")));
+            }
+        }
+        let ordered = order_sets(files);
+        assert_eq!(ordered.len(), 30_000);
+        for (k, set) in ordered.chunks(3).enumerate() {
+            let names: Vec<String> = set.iter().map(|p| p.display().to_string()).collect();
+            assert_eq!(
+                names,
+                [
+                    format!("/l/s{k}/app.log.2.gz"),
+                    format!("/l/s{k}/app.log.1"),
+                    format!("/l/s{k}/app.log"),
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn magic_bytes_choose_the_decoder() {
+        assert_eq!(compression_of(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
+        assert_eq!(compression_of(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(
+            compression_of(&[0xfd, b'7', b'z', b'X', b'Z', 0]),
+            Compression::Xz
+        );
+        assert_eq!(compression_of(b"BZh9"), Compression::Bzip2);
+        // Text that merely starts like a magic number stays text.
+        assert_eq!(compression_of(b"BZh is not bzip2"), Compression::None);
+        assert_eq!(compression_of(b"BZ"), Compression::None);
+        assert_eq!(compression_of(b""), Compression::None);
+    }
+
+    #[test]
     fn log_names() {
         for n in [
             "app.log",
@@ -281,6 +399,8 @@ mod tests {
             "syslog",
             "syslog.1",
             "x.zst",
+            "eipp.log.xz",
+            "app.log.2.bz2",
             "kern.log",
         ] {
             assert!(is_log_name(n), "{n}");

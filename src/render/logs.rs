@@ -10,6 +10,7 @@ use grep_regex::RegexMatcher;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::path::Path;
 
 /// One JSON Lines object per line: DESIGN.md's `{path, line_number, timestamp, text}`.
 #[derive(Serialize)]
@@ -22,12 +23,49 @@ struct JsonLine<'a> {
     context: Option<bool>,
 }
 
+/// The bytes of a log line or a file name as they go out: untouched into a pipe or a file
+/// (invalid UTF-8 included, as grep and rg print it); on a terminal, invalid UTF-8 becomes
+/// U+FFFD, so a stray byte never reaches the terminal as a C1 control (the terminal guard
+/// then shows the control characters that remain).
+fn out_bytes<'a>(ui: &Ui, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+    if !ui.terminal {
+        return Cow::Borrowed(bytes);
+    }
+    match String::from_utf8_lossy(bytes) {
+        Cow::Borrowed(_) => Cow::Borrowed(bytes),
+        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+    }
+}
+
+/// A path's own bytes (a file name need not be UTF-8).
+fn path_bytes(path: &Path) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes()
+}
+
+/// Writes `bytes` in a style (`Style::command`, `good`, `bad`…), which works on `&str`: its
+/// sequences are taken from around a marker, so raw bytes keep the style's exact colours.
+fn write_styled(
+    out: &mut dyn Write,
+    paint: impl Fn(&str) -> String,
+    bytes: &[u8],
+) -> io::Result<()> {
+    let marked = paint("\u{1}");
+    let (before, after) = marked.split_once('\u{1}').unwrap_or(("", ""));
+    out.write_all(before.as_bytes())?;
+    out.write_all(bytes)?;
+    out.write_all(after.as_bytes())
+}
+
 /// Prints lines as they arrive, into any writer (stdout, or a per-file buffer when files are
 /// searched in parallel and printed in order).
 pub struct LinePrinter<'w> {
     pub out: &'w mut dyn Write,
     ui: Ui,
+    /// For JSON, which holds text: the path made valid UTF-8.
     path: String,
+    /// For grep-style lines: the path's own bytes.
+    path_bytes: Vec<u8>,
     show_path: bool,
     highlight: Option<RegexMatcher>,
     /// Flush after every line (follow mode: each line is seen as it comes).
@@ -38,46 +76,48 @@ impl<'w> LinePrinter<'w> {
     pub fn new(
         out: &'w mut dyn Write,
         ui: &Ui,
-        path: &str,
+        path: &Path,
         show_path: bool,
         highlight: Option<RegexMatcher>,
     ) -> LinePrinter<'w> {
         LinePrinter {
             out,
             ui: *ui,
-            path: path.to_string(),
+            path: path.display().to_string(),
+            path_bytes: out_bytes(ui, path_bytes(path)).into_owned(),
             show_path,
             highlight: highlight.filter(|_| ui.style.enabled),
             flush_each: false,
         }
     }
+}
 
-    pub fn set_path(&mut self, path: &str) {
-        self.path = path.to_string();
-    }
-
-    fn highlighted(&self, text: &[u8]) -> String {
-        let Some(m) = &self.highlight else {
-            return String::from_utf8_lossy(text).into_owned();
-        };
-        let mut s = String::new();
-        let mut last = 0;
-        let _ = m.find_iter(text, |mat| {
-            if mat.start() < mat.end() {
-                s.push_str(&String::from_utf8_lossy(&text[last..mat.start()]));
-                s.push_str(
-                    &self
-                        .ui
-                        .style
-                        .bad(&String::from_utf8_lossy(&text[mat.start()..mat.end()])),
-                );
-                last = mat.end();
-            }
-            true
-        });
-        s.push_str(&String::from_utf8_lossy(&text[last..]));
-        s
-    }
+/// The line with every match in the error colour.
+fn write_highlighted(
+    out: &mut dyn Write,
+    ui: &Ui,
+    m: &RegexMatcher,
+    text: &[u8],
+) -> io::Result<()> {
+    let mut last = 0;
+    let mut result = Ok(());
+    let _ = m.find_iter(text, |mat| {
+        if mat.start() < mat.end() {
+            result = out
+                .write_all(&out_bytes(ui, &text[last..mat.start()]))
+                .and_then(|_| {
+                    write_styled(
+                        out,
+                        |t| ui.style.bad(t),
+                        &out_bytes(ui, &text[mat.start()..mat.end()]),
+                    )
+                });
+            last = mat.end();
+        }
+        result.is_ok()
+    });
+    result?;
+    out.write_all(&out_bytes(ui, &text[last..]))
 }
 
 impl LineSink for LinePrinter<'_> {
@@ -89,6 +129,7 @@ impl LineSink for LinePrinter<'_> {
         timestamp: Option<i64>,
     ) -> io::Result<bool> {
         if self.ui.format == Format::Json {
+            // JSON holds text: invalid UTF-8 becomes U+FFFD there (and only there).
             let obj = JsonLine {
                 path: &self.path,
                 line_number,
@@ -99,23 +140,19 @@ impl LineSink for LinePrinter<'_> {
             serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
             self.out.write_all(b"\n")?;
         } else {
-            let sep = if kind == LineKind::Match { ":" } else { "-" };
+            let sep: &[u8] = if kind == LineKind::Match { b":" } else { b"-" };
+            let style = self.ui.style;
             if self.show_path {
-                write!(self.out, "{}{sep}", self.ui.style.command(&self.path))?;
+                write_styled(self.out, |t| style.command(t), &self.path_bytes)?;
+                self.out.write_all(sep)?;
             }
             if let Some(n) = line_number {
-                write!(self.out, "{}{sep}", self.ui.style.good(&n.to_string()))?;
+                write!(self.out, "{}", style.good(&n.to_string()))?;
+                self.out.write_all(sep)?;
             }
-            if kind == LineKind::Match && self.highlight.is_some() {
-                let h = self.highlighted(text);
-                self.out.write_all(h.as_bytes())?;
-            } else {
-                match std::str::from_utf8(text) {
-                    Ok(_) => self.out.write_all(text)?,
-                    Err(_) => self
-                        .out
-                        .write_all(String::from_utf8_lossy(text).as_bytes())?,
-                }
+            match (&self.highlight, kind) {
+                (Some(m), LineKind::Match) => write_highlighted(self.out, &self.ui, m, text)?,
+                _ => self.out.write_all(&out_bytes(&self.ui, text))?,
             }
             self.out.write_all(b"\n")?;
         }
@@ -137,7 +174,7 @@ impl LineSink for LinePrinter<'_> {
 pub fn count(
     ui: &Ui,
     out: &mut dyn Write,
-    path: &str,
+    path: &Path,
     show_path: bool,
     count: u64,
 ) -> io::Result<()> {
@@ -147,11 +184,14 @@ pub fn count(
             path: &'a str,
             count: u64,
         }
-        serde_json::to_writer(&mut *out, &C { path, count }).map_err(io::Error::from)?;
+        let path = path.display().to_string();
+        serde_json::to_writer(&mut *out, &C { path: &path, count }).map_err(io::Error::from)?;
         writeln!(out)
-    } else if show_path {
-        writeln!(out, "{path}:{count}")
     } else {
+        if show_path {
+            out.write_all(&out_bytes(ui, path_bytes(path)))?;
+            out.write_all(b":")?;
+        }
         writeln!(out, "{count}")
     }
 }
@@ -160,10 +200,11 @@ pub fn count(
 pub fn pattern_counts(
     ui: &Ui,
     out: &mut dyn Write,
-    path: &str,
+    path: &Path,
     show_path: bool,
     counts: &[(String, u64)],
 ) -> io::Result<()> {
+    let text_path = path.display().to_string();
     for (pattern, count) in counts {
         if ui.format == Format::Json {
             #[derive(Serialize)]
@@ -175,33 +216,38 @@ pub fn pattern_counts(
             serde_json::to_writer(
                 &mut *out,
                 &C {
-                    path,
+                    path: &text_path,
                     pattern,
                     count: *count,
                 },
             )
             .map_err(io::Error::from)?;
             writeln!(out)?;
-        } else if show_path {
-            writeln!(out, "{path}:{pattern}:{count}")?;
         } else {
+            if show_path {
+                out.write_all(&out_bytes(ui, path_bytes(path)))?;
+                out.write_all(b":")?;
+            }
             writeln!(out, "{pattern}:{count}")?;
         }
     }
     Ok(())
 }
 
-/// `-l`: the path of a file with a match.
-pub fn file_with_match(ui: &Ui, out: &mut dyn Write, path: &str) -> io::Result<()> {
+/// `-l`: the path of a file with a match, its own bytes (`xargs` must find the file).
+pub fn file_with_match(ui: &Ui, out: &mut dyn Write, path: &Path) -> io::Result<()> {
     if ui.format == Format::Json {
         #[derive(Serialize)]
         struct P<'a> {
             path: &'a str,
         }
-        serde_json::to_writer(&mut *out, &P { path }).map_err(io::Error::from)?;
+        let path = path.display().to_string();
+        serde_json::to_writer(&mut *out, &P { path: &path }).map_err(io::Error::from)?;
         writeln!(out)
     } else {
-        writeln!(out, "{}", ui.style.command(path))
+        let style = ui.style;
+        write_styled(out, |t| style.command(t), &out_bytes(ui, path_bytes(path)))?;
+        writeln!(out)
     }
 }
 

@@ -1,0 +1,422 @@
+//! Every `oncall …` command README.md shows is run here with the real binary and must exit as
+//! the README implies (0: none of its examples shows a failure), never with a usage error, a
+//! panic or a signal. The commands are read from README.md when the test runs — lines of its
+//! console blocks that start with `$ oncall` or `oncall`, and inline `oncall …` code spans —
+//! so a command added later is covered too.
+//!
+//! What would reach outside this machine is replaced by local fixtures: `/var/log/…` paths by
+//! generated logs, URLs by servers on 127.0.0.1 (names pinned with `--resolve`, never looked
+//! up; https with a test CA passed as `--cacert`), `@token.txt` by a file. `logs tail -f` runs
+//! until it has printed its first matching line, then is stopped.
+
+mod support;
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use support::servers::{Pki, Reply, Req, TestServer};
+
+/// A command as README.md shows it, and where.
+#[derive(Debug)]
+struct Shown {
+    line: usize,
+    text: String,
+}
+
+/// The `oncall …` commands of README.md: console-block lines and inline code spans.
+fn readme_commands() -> Vec<Shown> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md is readable");
+    let mut shown = Vec::new();
+    let mut in_console = false;
+    let mut in_other_block = false;
+    for (i, line) in readme.lines().enumerate() {
+        let fence = line.trim_start().starts_with("```");
+        if fence {
+            if in_console || in_other_block {
+                in_console = false;
+                in_other_block = false;
+            } else if line.trim_start().trim_start_matches('`').trim() == "console" {
+                in_console = true;
+            } else {
+                in_other_block = true;
+            }
+            continue;
+        }
+        if in_console {
+            let cmd = line.strip_prefix("$ ").unwrap_or(line);
+            // Output lines are indented or start otherwise; a prompt line starts the command.
+            if cmd.starts_with("oncall ") || cmd == "oncall" {
+                shown.push(Shown {
+                    line: i + 1,
+                    text: cmd.to_string(),
+                });
+            }
+        } else if !in_other_block {
+            for (n, span) in line.split('`').enumerate() {
+                if n % 2 == 1 && span.starts_with("oncall ") {
+                    shown.push(Shown {
+                        line: i + 1,
+                        text: span.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    shown
+}
+
+/// Shell words of one command line: quotes and backslashes as sh reads them, a `#` comment
+/// after whitespace dropped. Nothing is expanded.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    word.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
+                            word.push(chars.next().unwrap())
+                        }
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(c) = chars.next() {
+                    word.push(c);
+                }
+            }
+            '#' if !in_word => break,
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// The stand-ins for the README's system paths, names and placeholders.
+struct Fixtures {
+    dir: tempfile::TempDir,
+    pki: Pki,
+    /// One loopback server per host name of an https URL, by name.
+    https: HashMap<String, TestServer>,
+    /// The loopback server that stands for `http://127.0.0.1:PORT/` URLs.
+    http: TestServer,
+}
+
+/// What the README's servers answer: JSON health, a Bearer challenge on `/v1` without
+/// credentials, a backend name for the balancer.
+fn handler(req: &Req) -> Reply {
+    if req.path.starts_with("/v1") && req.header("authorization").is_none() {
+        return Reply::new(401, "")
+            .header("WWW-Authenticate", "Bearer realm=\"readme\"")
+            .header("Content-Length", "0");
+    }
+    Reply::new(200, "{\"status\":\"UP\"}")
+        .header("Content-Type", "application/json")
+        .header("Server", "readme-backend-1")
+}
+
+impl Fixtures {
+    fn new() -> Fixtures {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        let iso = |ms: i64| {
+            let secs = ms / 1000;
+            let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+            let (y, m, dd) = oncall::probe::clock::civil_from_days(days);
+            format!(
+                "{y:04}-{m:02}-{dd:02}T{:02}:{:02}:{:02}Z",
+                rem / 3600,
+                rem / 60 % 60,
+                rem % 60
+            )
+        };
+        // /var/log/app.log: the last hour, errors recent enough for --since 30m, a timeout.
+        let log = d.join("var/log");
+        std::fs::create_dir_all(log.join("nginx")).unwrap();
+        let mut app = String::new();
+        for k in (1..=60).rev() {
+            let t = now_ms - k * 60_000;
+            let (level, msg) = match k % 7 {
+                0 => ("ERROR", "upstream timeout after 30s req=42"),
+                3 => ("WARN", "slow query took 1200ms"),
+                _ => ("INFO", "request served status=200"),
+            };
+            app.push_str(&format!("{} {level} {msg}\n", iso(t)));
+        }
+        std::fs::write(log.join("app.log"), app).unwrap();
+        std::fs::write(
+            log.join("nginx/access.log"),
+            "127.0.0.1 - - \"GET / HTTP/1.1\" status=200\n\
+             127.0.0.1 - - \"GET /api HTTP/1.1\" status=503\n\
+             127.0.0.1 - - \"GET /api HTTP/1.1\" status=502\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("token.txt"), "readme-test-token\n").unwrap();
+        Fixtures {
+            dir,
+            pki: Pki::new(),
+            https: HashMap::new(),
+            http: TestServer::http(handler),
+        }
+    }
+
+    /// The port that stands for `host`'s https server (started on first use).
+    fn https_port(&mut self, host: &str) -> u16 {
+        let pki = &self.pki;
+        self.https
+            .entry(host.to_string())
+            .or_insert_with(|| TestServer::https(pki.server(&[host], -1, 90), handler))
+            .port()
+    }
+
+    /// The README's words made local. Returns the argv.
+    fn localise(&mut self, words: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut pinned: Vec<String> = Vec::new();
+        let mut https = false;
+        let mut i = 0;
+        while i < words.len() {
+            let w = &words[i];
+            if w == "--resolve" && i + 1 < words.len() {
+                // HOST:PORT:ADDR → HOST:<its local port>:127.0.0.1
+                let host = words[i + 1].split(':').next().unwrap().to_string();
+                let port = self.https_port(&host);
+                out.push(w.clone());
+                out.push(format!("{host}:{port}:127.0.0.1"));
+                pinned.push(host);
+                i += 2;
+                continue;
+            }
+            out.push(self.localise_word(w, &mut pinned, &mut https));
+            i += 1;
+        }
+        for host in pinned.clone() {
+            let pin = format!("{host}:{}:127.0.0.1", self.https_port(&host));
+            if !out.contains(&pin) {
+                out.extend(["--resolve".to_string(), pin]);
+            }
+        }
+        if https {
+            out.extend(["--cacert".to_string(), self.pki.ca().display().to_string()]);
+        }
+        out
+    }
+
+    fn localise_word(&mut self, w: &str, pinned: &mut Vec<String>, https: &mut bool) -> String {
+        if let Some(rest) = w.strip_prefix("/var/log") {
+            return format!("{}/var/log{rest}", self.dir.path().display());
+        }
+        if let Some(file) = w.strip_prefix('@') {
+            return format!("@{}", self.dir.path().join(file).display());
+        }
+        if let Some(rest) = w.strip_prefix("http://127.0.0.1") {
+            let path = rest.find('/').map_or("/", |i| &rest[i..]);
+            return format!("http://127.0.0.1:{}{path}", self.http.port());
+        }
+        if let Some(rest) = w.strip_prefix("https://") {
+            *https = true;
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority.split(':').next().unwrap();
+            let port = self.https_port(host);
+            if !pinned.iter().any(|h| h == host) {
+                pinned.push(host.to_string());
+            }
+            return format!("https://{host}:{port}{path}");
+        }
+        match w {
+            // Placeholders of the prose.
+            "SHELL" => "bash".into(),
+            _ => {
+                assert!(
+                    !(w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase())),
+                    "README placeholder {w} has no stand-in here: add one to localise_word"
+                );
+                w.to_string()
+            }
+        }
+    }
+}
+
+fn oncall_bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("oncall")
+}
+
+fn command(fx: &Fixtures, argv: &[String]) -> Command {
+    let mut cmd = Command::new(oncall_bin());
+    cmd.args(&argv[1..])
+        .current_dir(fx.dir.path())
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS")
+        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs a command that ends by itself, within a deadline.
+fn run_to_end(mut cmd: Command, deadline: Duration) -> Output {
+    let mut child = cmd.spawn().unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > deadline {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!("still running after {deadline:?}: {out:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Runs a follower (`logs tail -f`) until it prints a line containing `want`; then stops it.
+fn run_follow(mut cmd: Command, want: &str, deadline: Duration) -> Result<(), String> {
+    let mut child = cmd.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    let result = loop {
+        let left = deadline.saturating_sub(start.elapsed());
+        match rx.recv_timeout(left.min(Duration::from_millis(200))) {
+            Ok(line) if line.contains(want) => break Ok(()),
+            Ok(line) => seen.push(line),
+            Err(mpsc::RecvTimeoutError::Timeout) if left > Duration::ZERO => {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break Err(format!("ended by itself with {status}; printed {seen:?}"));
+                }
+            }
+            Err(_) => break Err(format!("no line with {want:?} in {deadline:?}: {seen:?}")),
+        }
+    };
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    result.map_err(|e| format!("{e}; stderr: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// The exit codes a command's README line allows: 0, or 1 where the command itself says a
+/// finding is a failure (`--fail-on`).
+fn allowed_codes(argv: &[String]) -> &'static [i32] {
+    if argv.iter().any(|a| a == "--fail-on") {
+        &[0, 1]
+    } else {
+        &[0]
+    }
+}
+
+#[test]
+fn every_command_in_the_readme_runs_and_exits_as_the_readme_implies() {
+    let shown = readme_commands();
+    assert!(
+        shown.len() >= 20,
+        "README.md's commands were not found: {shown:?}"
+    );
+    let mut fx = Fixtures::new();
+    let mut failures = Vec::new();
+    for s in &shown {
+        let words = shell_words(&s.text);
+        let argv = fx.localise(&words);
+        let label = format!("README.md:{}: {}", s.line, s.text);
+        eprintln!("running {label}\n    as {}", argv.join(" "));
+        let cmd = command(&fx, &argv);
+        let follow = argv.get(1).is_some_and(|a| a == "logs")
+            && argv.get(2).is_some_and(|a| a == "tail")
+            && argv.iter().any(|a| a == "-f" || a == "--follow");
+        if follow {
+            let want = argv
+                .iter()
+                .position(|a| a == "--grep")
+                .and_then(|i| argv.get(i + 1))
+                .cloned()
+                .unwrap_or_default();
+            if let Err(e) = run_follow(cmd, &want, Duration::from_secs(30)) {
+                failures.push(format!("{label}: {e}"));
+            }
+            continue;
+        }
+        let out = run_to_end(cmd, Duration::from_secs(120));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let code = out.status.code();
+        let ok = code.is_some_and(|c| allowed_codes(&argv).contains(&c))
+            && !err.contains("panicked")
+            && !out.stdout.is_empty();
+        if !ok {
+            failures.push(format!(
+                "{label}: exit {code:?} (allowed {:?}), stdout {} bytes, stderr: {err}",
+                allowed_codes(&argv),
+                out.stdout.len()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn shell_words_split_as_sh_does() {
+    assert_eq!(
+        shell_words(r#"oncall cheat --explain 'journalctl -u nginx --since "1 hour ago"'  # why"#),
+        [
+            "oncall",
+            "cheat",
+            "--explain",
+            r#"journalctl -u nginx --since "1 hour ago""#
+        ]
+    );
+    assert_eq!(
+        shell_words(r#"oncall logs grep -c 'status=5\d\d' /var/log/nginx   # rotated"#),
+        [
+            "oncall",
+            "logs",
+            "grep",
+            "-c",
+            r"status=5\d\d",
+            "/var/log/nginx"
+        ]
+    );
+    assert_eq!(shell_words(r#"a "b \"c\"" d\ e"#), ["a", r#"b "c""#, "d e"]);
+}
