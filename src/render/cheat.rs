@@ -214,7 +214,11 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
             runbooks,
         } => {
             runbook_line(ui, out, runbooks)?;
-            if !runbooks.is_empty() && !commands.is_empty() {
+            if commands.is_empty() {
+                // Only runbooks matched (`cheat 401`): say so rather than draw an empty table.
+                return writeln!(out, "no command matched '{query}'");
+            }
+            if !runbooks.is_empty() {
                 writeln!(out)?;
             }
             command_table(ui, out, commands)?;
@@ -228,12 +232,25 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
             }
             Ok(())
         }
-        CheatReport::Category { category, commands } => {
+        CheatReport::Category {
+            category,
+            commands,
+            query,
+        } if commands.is_empty() => {
+            if query.is_empty() {
+                writeln!(out, "no command in {} (--safe)", category.id)
+            } else {
+                writeln!(out, "no command in {} matched '{query}'", category.id)
+            }
+        }
+        CheatReport::Category {
+            category, commands, ..
+        } => {
             writeln!(
                 out,
-                "{} ({} commands)\n{}\n",
+                "{} ({})\n{}\n",
                 ui.style.bold(&category.title),
-                commands.len(),
+                super::units::plural(commands.len() as u64, "command", "commands"),
                 ui.wrap(&category.description, 0)
             )?;
             let mut t = table::new(ui, &["COMMAND", "SUMMARY", "TRY"]);
@@ -387,7 +404,20 @@ fn render_markdown(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> 
             Ok(())
         }
         CheatReport::Results { commands, .. } => list(out, commands),
-        CheatReport::Category { category, commands } => {
+        CheatReport::Category {
+            category,
+            commands,
+            query,
+        } if commands.is_empty() => {
+            if query.is_empty() {
+                writeln!(out, "no command in {} (--safe)", category.id)
+            } else {
+                writeln!(out, "no command in {} matched '{query}'", category.id)
+            }
+        }
+        CheatReport::Category {
+            category, commands, ..
+        } => {
             writeln!(out, "## {}\n", category.title)?;
             list(out, commands)
         }

@@ -322,7 +322,11 @@ pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
         Format::Markdown => crate::render::markdown::table(out, &header, &rows),
         _ => {
             if rows.is_empty() {
-                writeln!(out, "no error or warning lines in {} file(s)", report.files)?;
+                writeln!(
+                    out,
+                    "no error or warning line in {}",
+                    crate::render::units::plural(report.files as u64, "file", "files")
+                )?;
             } else {
                 let mut t = crate::render::table::new(ui, &header);
                 for (row, s) in rows.into_iter().zip(&report.signatures) {
@@ -343,8 +347,13 @@ pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
                     out,
                     "{}",
                     ui.style.dim(&format!(
-                        "{} error and warning lines in {} file(s); numbers, hex ids, UUIDs, IPs and quoted strings masked",
-                        report.error_and_warning_lines, report.files
+                        "{} in {}; numbers, hex ids, UUIDs, IPs and quoted strings masked",
+                        crate::render::units::plural(
+                            report.error_and_warning_lines as u64,
+                            "error or warning line",
+                            "error and warning lines"
+                        ),
+                        crate::render::units::plural(report.files as u64, "file", "files")
                     ))
                 )?;
             }
