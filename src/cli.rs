@@ -119,8 +119,10 @@ pub enum Command {
     #[command(after_help = NO_MATCH_EXIT)]
     Net(NetArgs),
     /// Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)
-    #[command(after_help = "Exit codes: logs grep that matched nothing exits 1 (as grep); logs top
-with no error or warning line exits 0 (nothing wrong found). 2 usage or input error.")]
+    #[command(
+        after_help = "Exit codes: logs grep that matched nothing exits 1 (as grep); logs top
+with no error or warning line exits 0 (nothing wrong found). 2 usage or input error."
+    )]
     Logs(LogsArgs),
     /// Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)
     #[command(after_help = "Examples:

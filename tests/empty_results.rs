@@ -47,7 +47,11 @@ fn asleep(s: &Sleeper) {
     let stat = format!("/proc/{}/stat", s.pid());
     for _ in 0..5000 {
         let text = std::fs::read_to_string(&stat).unwrap_or_default();
-        if text.rsplit(')').next().is_some_and(|t| t.trim_start().starts_with('S')) {
+        if text
+            .rsplit(')')
+            .next()
+            .is_some_and(|t| t.trim_start().starts_with('S'))
+        {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
@@ -62,7 +66,10 @@ fn ps_filter_that_matches_nothing_says_so_and_exits_1() {
     assert_eq!(code, 1, "{out}");
     assert_eq!(out.lines().count(), 1, "one line, no header:\n{out}");
     assert!(
-        out.starts_with(&format!("no process matched --state Z --pid {} (of ", s.pid())),
+        out.starts_with(&format!(
+            "no process matched --state Z --pid {} (of ",
+            s.pid()
+        )),
         "{out}"
     );
     assert!(out.ends_with(" processes)\n"), "{out:?}");
@@ -97,7 +104,10 @@ fn net_filter_that_matches_nothing_says_so_and_exits_1() {
     );
     let (code, out, _) = run(&["net", "--summary", "--state", "close-wait", "--port", &port]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.starts_with("Total: 0 sockets\n"), "no dangling colon: {out}");
+    assert!(
+        out.starts_with("Total: 0 sockets\n"),
+        "no dangling colon: {out}"
+    );
 
     // The listener itself: found, exit 0, one socket in the singular.
     let (code, out, _) = run(&["net", "--listen", "--port", &port]);
@@ -124,7 +134,10 @@ fn cheat_queries_that_match_nothing_exit_1() {
     let (code, out, err) = run(&["cheat", "qqzzxxyyww"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.is_empty(), "{out}");
-    assert!(err.starts_with("oncall: no command matches 'qqzzxxyyww'"), "{err}");
+    assert!(
+        err.starts_with("oncall: no command matches 'qqzzxxyyww'"),
+        "{err}"
+    );
 
     let (code, out, _) = run(&["cheat", "-c", "networking", "qqzzxxyyww"]);
     assert_eq!(code, 1, "{out}");
@@ -163,7 +176,10 @@ fn logs_grep_no_match_exits_1_and_logs_top_counts_agree() {
     std::fs::write(&quiet, "2026-11-27T10:00:00Z INFO all fine\n").unwrap();
     let (code, out, _) = run(&["logs", "top", quiet.to_str().unwrap()]);
     assert_eq!(code, 0, "no signature is a finding of nothing wrong: {out}");
-    assert!(out.starts_with("no error or warning line in 1 file\n"), "{out}");
+    assert!(
+        out.starts_with("no error or warning line in 1 file\n"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -70,8 +70,15 @@ fn assert_no_fragments(view: &str, what: &str) {
     );
 }
 
-/// The colour view and the plain view of one command at one width.
+/// The colour view, as seen, and the plain view of one command at one width; no piece of an
+/// escape sequence may be left on the screen.
 fn both_views(cols: u16, args: &[&str]) -> (String, String, String) {
+    let (coloured, seen, plain) = views(cols, args);
+    assert_no_fragments(&seen, &format!("{args:?} at {cols}"));
+    (coloured, seen, plain)
+}
+
+fn views(cols: u16, args: &[&str]) -> (String, String, String) {
     let (coloured, code) = on_terminal(cols, args);
     assert!(code == 0 || code == 1, "{args:?} exit {code}:\n{coloured}");
     assert!(
@@ -83,7 +90,6 @@ fn both_views(cols: u16, args: &[&str]) -> (String, String, String) {
     let (plain, _) = on_terminal(cols, &never);
     assert!(!plain.contains('\x1b'), "{args:?} --color never:\n{plain}");
     let seen = strip_colour(&coloured);
-    assert_no_fragments(&seen, &format!("{args:?} at {cols}"));
     (coloured, seen, plain)
 }
 
@@ -212,7 +218,10 @@ fn the_readme_tour_looks_as_written_at_a_terminal() {
         seen.contains(" COMMAND     CATEGORY  SUMMARY"),
         "header over its columns:\n{seen}"
     );
-    assert!(seen.contains(" journalctl  services  Read the systemd journal"), "{seen}");
+    assert!(
+        seen.contains(" journalctl  services  Read the systemd journal"),
+        "{seen}"
+    );
 }
 
 #[test]
@@ -272,7 +281,10 @@ fn net_views_line_up() {
     // The kernel's counters under the table change between runs: columns, not text.
     let header = ["Proto", "State", "Local", "Remote", "Recv-Q", "Send-Q"];
     columns_line_up(&["net", "--listen", "--port", &port], &header);
-    columns_line_up(&["net", "--listen", "--port", &port, "--processes"], &header);
+    columns_line_up(
+        &["net", "--listen", "--port", &port, "--processes"],
+        &header,
+    );
     columns_line_up(&["net", "--listen"], &header);
     // Nine columns of rates need more than 80 (the header wraps there, colour or not).
     columns_line_up_at(
@@ -359,6 +371,53 @@ fn triage_labels_stay_right_aligned_with_colour_on() {
                             && c[11..13] == [' ', ' ']
                     }),
                     "{label} not right-aligned at {cols}:\n{view}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cheat_entry_prose_fits_the_terminal() {
+    // Descriptions wrap with their [safety] tag counted; commands stay whole to copy.
+    for cols in [80, 120] {
+        let (_, seen, _) = both_views(cols, &["cheat", "tar"]);
+        for line in seen.lines().filter(|l| !l.starts_with("    ")) {
+            assert!(
+                line.chars().count() <= usize::from(cols),
+                "{} chars at {cols}: {line}",
+                line.chars().count()
+            );
+        }
+        assert!(seen.contains("[changes state]"), "{seen}");
+    }
+}
+
+#[test]
+fn control_characters_in_a_cell_keep_the_columns() {
+    // A pasted line with a terminal-title sequence: the guard shows it as ^[…^G, and the
+    // table is laid out with that width, so MEANING stays one column for every token.
+    let line = "ls \x1b]0;pwned\x07 -l";
+    for cols in [120, 250] {
+        // Here `^[` is on the screen on purpose: it is how the sequence is shown.
+        let (_, seen, plain) = views(cols, &["cheat", "--explain", line]);
+        assert!(!seen.contains('\x1b'), "{seen:?}");
+        for view in [&seen, &plain] {
+            assert!(view.contains("^[]0;pwned^G"), "{view}");
+            let lines: Vec<Vec<char>> = view.lines().map(|l| l.chars().collect()).collect();
+            let head = lines
+                .iter()
+                .position(|l| l.iter().collect::<String>().starts_with(" TOKEN "))
+                .unwrap_or_else(|| panic!("no header:\n{view}"));
+            let c = lines[head]
+                .iter()
+                .collect::<String>()
+                .find("MEANING")
+                .unwrap();
+            for row in lines[head + 1..].iter().take_while(|l| !l.is_empty()) {
+                assert!(
+                    row.len() > c && row[c - 1] == ' ' && row[c] != ' ',
+                    "MEANING not at {c}:\n{view}"
                 );
             }
         }

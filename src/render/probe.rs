@@ -129,8 +129,7 @@ fn terminal(ui: &Ui, out: &mut dyn Write, report: &ProbeReport) -> io::Result<()
             writeln!(
                 out,
                 "      {} attempts, {} passed",
-                r.attempts,
-                r.attempts_ok
+                r.attempts, r.attempts_ok
             )?;
         }
         let mut t = table::new(ui, &["", "check", "result", "detail"]);

@@ -157,7 +157,10 @@ fn footer(r: &PsReport) -> String {
     if s.stopped > 0 {
         text.push_str(&format!(", {} stopped", s.stopped));
     }
-    text.push_str(&format!("; {}", units::plural(s.threads, "thread", "threads")));
+    text.push_str(&format!(
+        "; {}",
+        units::plural(s.threads, "thread", "threads")
+    ));
     if r.processes.len() < r.matched {
         text.push_str(&format!(
             " · showing {} of {} (--top N)",

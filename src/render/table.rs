@@ -20,6 +20,9 @@ const SEPARATOR: char = '\u{F8FF}';
 /// A borderless table whose cells may carry `Style` colours.
 pub struct Table {
     width: Option<u16>,
+    /// stdout is a terminal: control characters in cells are laid out as the terminal guard
+    /// will show them (`^[`, two columns), not as the one column they would take raw.
+    caret: bool,
     header: Option<Vec<String>>,
     rows: Vec<Vec<String>>,
 }
@@ -35,6 +38,7 @@ pub fn new(ui: &Ui, header: &[&str]) -> Table {
 pub fn plain(ui: &Ui) -> Table {
     Table {
         width: ui.width,
+        caret: ui.terminal,
         header: None,
         rows: Vec::new(),
     }
@@ -60,7 +64,12 @@ impl Table {
         }
         // Each column's cells, top to bottom, as one stream of characters and their colour:
         // the pieces of that column on the laid-out lines come in the same order.
-        let mut streams: Vec<Stream> = (0..columns).map(|_| Stream::default()).collect();
+        let mut streams: Vec<Stream> = (0..columns)
+            .map(|_| Stream {
+                caret: self.caret,
+                ..Stream::default()
+            })
+            .collect();
         let mut layout = comfy_table::Table::new();
         layout.load_preset(presets::NOTHING);
         layout.set_style(TableComponent::VerticalLines, SEPARATOR);
@@ -121,6 +130,8 @@ struct Stream {
     /// Next character to match; `None` once a piece did not match (then no more colour:
     /// the text stays right, only its colour is lost).
     at: Option<usize>,
+    /// Lay out control characters in caret notation (see `Table::caret`).
+    caret: bool,
 }
 
 impl Stream {
@@ -145,9 +156,6 @@ impl Stream {
             }
             let c = rest.chars().next().expect("rest is not empty");
             rest = &rest[c.len_utf8()..];
-            let c = if c == SEPARATOR { '\u{FFFD}' } else { c };
-            plain.push(c);
-            self.chars.push(c);
             let index = match self.colours.iter().position(|s| *s == active) {
                 Some(i) => i,
                 None => {
@@ -155,7 +163,27 @@ impl Stream {
                     self.colours.len() - 1
                 }
             };
-            self.colour.push(index);
+            let mut shown = [c; 4];
+            let shown: &[char] = match c {
+                SEPARATOR => &['\u{FFFD}'],
+                '\n' | '\t' => &shown[..1],
+                _ if !self.caret || !c.is_control() => &shown[..1],
+                '\u{7f}' => &['^', '?'],
+                '\u{80}'..='\u{9f}' => {
+                    shown = ['M', '-', '^', char::from(c as u8 - 0x80 + 0x40)];
+                    &shown
+                }
+                _ => {
+                    shown[0] = '^';
+                    shown[1] = char::from(c as u8 + 0x40);
+                    &shown[..2]
+                }
+            };
+            for &c in shown {
+                plain.push(c);
+                self.chars.push(c);
+                self.colour.push(index);
+            }
         }
         // Cells of one column are separate in the stream as on the screen.
         self.chars.push('\n');
@@ -221,7 +249,11 @@ fn colour_piece(piece: &str, stream: &mut Stream, out: &mut String) {
         if colour[i].is_none() {
             let before = colour[..i].iter().rev().find_map(|c| *c);
             let after = colour[i + 1..].iter().find_map(|c| *c);
-            colour[i] = Some(if before == after { before.unwrap_or(0) } else { 0 });
+            colour[i] = Some(if before == after {
+                before.unwrap_or(0)
+            } else {
+                0
+            });
         }
     }
     let mut current = 0;
@@ -302,7 +334,10 @@ mod tests {
             let coloured = render(true, width);
             let stripped: Vec<String> = coloured.iter().map(|l| strip(l)).collect();
             assert_eq!(stripped, plain, "width {width:?}");
-            assert!(coloured.iter().any(|l| l.contains("\x1b[1m")), "{coloured:?}");
+            assert!(
+                coloured.iter().any(|l| l.contains("\x1b[1m")),
+                "{coloured:?}"
+            );
             for line in &coloured {
                 // Every sequence is whole, and none is left open at the end of a line.
                 assert!(!strip(line).contains('\x1b'), "{line:?}");
@@ -342,15 +377,42 @@ mod tests {
                 }
             }
             t.set_header(["A", "BB", "CCC"]);
-            t.add_row(["one two three four five", "x", "six seven eight nine ten eleven"]);
+            t.add_row([
+                "one two three four five",
+                "x",
+                "six seven eight nine ten eleven",
+            ]);
             t.add_row(["1", "", "2"]);
             let expected: Vec<String> = t.lines().map(|l| l.trim_end().to_string()).collect();
             let ui = ui(false, width);
             let mut ours = new(&ui, &["A", "BB", "CCC"]);
-            ours.add_row(vec!["one two three four five", "x", "six seven eight nine ten eleven"]);
+            ours.add_row(vec![
+                "one two three four five",
+                "x",
+                "six seven eight nine ten eleven",
+            ]);
             ours.add_row(vec!["1", "", "2"]);
             assert_eq!(ours.lines(), expected, "width {width:?}");
         }
+    }
+
+    #[test]
+    fn on_a_terminal_control_characters_take_the_width_the_guard_gives_them() {
+        let mut ui = ui(true, None);
+        ui.terminal = true;
+        let mut t = new(&ui, &["TOKEN", "MEANING"]);
+        t.add_row(vec!["a\x1b]0;x\x07b\u{9b}".to_string(), "m".to_string()]);
+        t.add_row(vec!["abcdefghijklmnopq".to_string(), "n".to_string()]);
+        let lines: Vec<String> = t.lines().iter().map(|l| strip(l)).collect();
+        assert_eq!(lines[1], " a^[]0;x^GbM-^[     m");
+        assert_eq!(lines[2], " abcdefghijklmnopq  n");
+        // What the guard then does to it changes nothing.
+        let mut out = Vec::new();
+        {
+            let mut g = crate::render::terminal_guard::TerminalGuard::new(&mut out);
+            std::io::Write::write_all(&mut g, t.lines()[1].as_bytes()).unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), t.lines()[1]);
     }
 
     #[test]
