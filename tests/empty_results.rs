@@ -171,6 +171,13 @@ fn logs_grep_no_match_exits_1_and_logs_top_counts_agree() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 error or warning line in 1 file;"), "{out}");
     assert!(!out.contains("(s)"), "{out}");
+    let (code, out, _) = run(&["logs", "top", "--top", "0", path]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().next(),
+        Some("no signature shown: --top 0 (of 1 error or warning line in 1 file)"),
+        "the error line is there, only cut: {out}"
+    );
 
     let quiet = dir.path().join("quiet.log");
     std::fs::write(&quiet, "2026-11-27T10:00:00Z INFO all fine\n").unwrap();
