@@ -328,7 +328,7 @@ pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
                     out,
                     "no signature shown: --top 0 (of {} in {files})",
                     crate::render::units::plural(
-                        report.error_and_warning_lines as u64,
+                        report.error_and_warning_lines,
                         "error or warning line",
                         "error and warning lines"
                     )
@@ -357,7 +357,7 @@ pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
                     ui.style.dim(&format!(
                         "{} in {}; numbers, hex ids, UUIDs, IPs and quoted strings masked",
                         crate::render::units::plural(
-                            report.error_and_warning_lines as u64,
+                            report.error_and_warning_lines,
                             "error or warning line",
                             "error and warning lines"
                         ),

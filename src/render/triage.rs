@@ -219,7 +219,7 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
             format!(
                 "{}: {} in 15 min ({} before)",
                 b.path,
-                super::units::plural(b.errors_last_15m as u64, "error", "errors"),
+                super::units::plural(b.errors_last_15m, "error", "errors"),
                 b.errors_before
             ),
         ));
