@@ -21,7 +21,13 @@ Examples:
   oncall cheat --runbook disk full      ordered steps for a symptom
   oncall triage                         the first 60 seconds on this host
 
-Exit codes: 0 ok, 1 ran and found a failure (or no match), 2 usage or input error, 130 interrupted.";
+Exit codes: 0 ok, 1 ran and found a failure, 2 usage or input error, 130 interrupted.
+A filter or query that matched nothing exits 1 (as grep and pgrep); an empty listing exits 0.";
+
+/// The one rule for "nothing matched", under the help of every command that filters.
+const NO_MATCH_EXIT: &str = "\
+Exit codes: a filter or query that matched nothing exits 1 (as grep and pgrep), and says so in
+one line; an empty listing without a filter (ps --top 0) exits 0. 2 usage or input error.";
 
 #[derive(Debug, Parser)]
 #[command(name = "oncall", version, about = ABOUT, after_help = EXAMPLES, max_term_width = 100)]
@@ -67,7 +73,10 @@ const CHEAT_EXAMPLES: &str = "Examples:
   oncall cheat -c networking
   oncall cheat --safe ss
   oncall cheat --explain 'ss -tlnp | grep 8080'
-  oncall cheat --runbook 'too many open files'";
+  oncall cheat --runbook 'too many open files'
+
+Exit codes: a query that matched nothing exits 1 (only a runbook matching is a match);
+2 usage or input error.";
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
@@ -101,14 +110,20 @@ pub enum Command {
     #[command(after_help = CHEAT_EXAMPLES)]
     Cheat(CheatArgs),
     /// Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)
+    #[command(after_help = NO_MATCH_EXIT)]
     Ps(PsArgs),
     /// Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)
     Mem(MemArgs),
     /// Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)
     Disk(DiskArgs),
     /// Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)
+    #[command(after_help = NO_MATCH_EXIT)]
     Net(NetArgs),
     /// Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)
+    #[command(
+        after_help = "Exit codes: logs grep that matched nothing exits 1 (as grep); logs top
+with no error or warning line exits 0 (nothing wrong found). 2 usage or input error."
+    )]
     Logs(LogsArgs),
     /// Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)
     #[command(after_help = "Examples:
@@ -289,6 +304,7 @@ pub struct LogsArgs {
 #[derive(Debug, Subcommand)]
 pub enum LogsAction {
     /// Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)
+    #[command(after_help = NO_MATCH_EXIT)]
     Grep(LogsGrepArgs),
     /// Print the last lines; -f follows across rotation and truncation (tail -F)
     Tail(LogsTailArgs),

@@ -57,6 +57,8 @@ pub enum CheatReport {
     Category {
         category: Category,
         commands: Vec<Command>,
+        /// Words that narrowed the category (`cheat -c networking dns`), empty for none.
+        query: String,
     },
     Categories(Vec<CategoryCount>),
     Explain(explain::Explanation),
@@ -71,8 +73,14 @@ pub enum CheatReport {
 }
 
 impl CheatReport {
+    /// Whether the query matched something (else the command exits 1). Only runbooks
+    /// matching counts: `cheat 401` found the one for 401 errors.
     pub fn found(&self) -> bool {
-        !matches!(self, CheatReport::NoMatch { .. })
+        match self {
+            CheatReport::NoMatch { .. } => false,
+            CheatReport::Category { commands, .. } => !commands.is_empty(),
+            _ => true,
+        }
     }
 }
 
@@ -104,6 +112,12 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         } else {
             format!("{line} {text}")
         };
+        if line.trim().is_empty() {
+            return Err(Error::usage(
+                "--explain",
+                "the command line is empty: paste one, in quotes",
+            ));
+        }
         return explain::explain(sheet, &line)
             .map(CheatReport::Explain)
             .map_err(|e| Error::usage("--explain", e.0));
@@ -157,6 +171,7 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         return Ok(CheatReport::Category {
             category: category.clone(),
             commands,
+            query: text,
         });
     }
     if text.is_empty() {

@@ -29,12 +29,35 @@ fn sockets(args: &NetArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         crate::render::stderr::line(format_args!("oncall: note: {note}"));
     }
     let hint = format!("same as: {}", ss_equivalent(args, &q));
+    let filters = filters_text(args);
     if args.summary {
         render::net::summary_only(ui, out, &report, &hint)?;
     } else {
-        render::net::sockets(ui, out, &report, q.processes, &hint)?;
+        render::net::sockets(ui, out, &report, q.processes, &filters, &hint)?;
     }
-    Ok(exit_codes::SUCCESS)
+    // A filter that matched nothing is a failed search (as grep and pgrep); a host that
+    // simply has no sockets of a kind is not.
+    Ok(if report.summary.total == 0 && !filters.is_empty() {
+        exit_codes::FAILURE
+    } else {
+        exit_codes::SUCCESS
+    })
+}
+
+/// The filters as they were given (`--state close-wait --port 8080`), to say what matched
+/// nothing; empty when the command lists everything of the chosen protocols.
+fn filters_text(args: &NetArgs) -> String {
+    let mut parts = Vec::new();
+    if args.listen {
+        parts.push("--listen".to_string());
+    }
+    if let Some(s) = &args.state {
+        parts.push(format!("--state {s}"));
+    }
+    if let Some(p) = args.port {
+        parts.push(format!("--port {p}"));
+    }
+    parts.join(" ")
 }
 
 /// Turns the flags into a query, refusing combinations that cannot mean anything.

@@ -51,9 +51,34 @@ pub fn run(args: PsArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         unreadable: snap.unreadable,
         tree: args.tree,
         viewer_is_root: rustix::process::geteuid().is_root(),
+        filters: filters_text(&args),
     };
     render::ps::render(ui, out, &report)?;
-    Ok(exit_codes::SUCCESS)
+    // A filter that matched nothing is a failed search, as for grep and pgrep; a listing cut
+    // to nothing (`--top 0`) is not.
+    Ok(if report.matched == 0 && !report.filters.is_empty() {
+        exit_codes::FAILURE
+    } else {
+        exit_codes::SUCCESS
+    })
+}
+
+/// The filters as they were given, to say what matched nothing.
+fn filters_text(args: &PsArgs) -> String {
+    let mut parts = Vec::new();
+    if let Some(u) = &args.user {
+        parts.push(format!("--user {u}"));
+    }
+    if let Some(s) = &args.state {
+        parts.push(format!("--state {s}"));
+    }
+    if let Some(g) = &args.grep {
+        parts.push(format!("--grep {g}"));
+    }
+    for p in &args.pid {
+        parts.push(format!("--pid {p}"));
+    }
+    parts.join(" ")
 }
 
 fn filter(args: &PsArgs, users: &UserNames) -> Result<Filter, Error> {

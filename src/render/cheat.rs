@@ -58,29 +58,42 @@ fn render_json(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
     }
 }
 
-fn safety_tag(ui: &Ui, safety: Safety) -> String {
-    match safety {
-        Safety::ReadOnly => ui.style.dim("read-only"),
-        Safety::ChangesState => ui.style.warn("changes state"),
-        Safety::Destructive => ui.style.bad("DESTRUCTIVE"),
-        Safety::Unclassified => ui.style.dim("unclassified"),
+fn safety_tag(ui: &Ui, safety: Safety) -> (&'static str, String) {
+    let (text, paint): (_, fn(&super::Style, &str) -> String) = match safety {
+        Safety::ReadOnly => ("read-only", super::Style::dim),
+        Safety::ChangesState => ("changes state", super::Style::warn),
+        Safety::Destructive => ("DESTRUCTIVE", super::Style::bad),
+        Safety::Unclassified => ("unclassified", super::Style::dim),
+    };
+    (text, paint(&ui.style, text))
+}
+
+/// `wrapped` text, then `  [tag]` on its last line, or on a line of its own (indented by
+/// `indent`) when the terminal has no room left for it: the tag's escape codes take no
+/// columns, its letters do.
+fn with_tag(ui: &Ui, wrapped: &str, tag: &str, styled_tag: &str, indent: usize) -> String {
+    let last = wrapped.rsplit('\n').next().unwrap_or("").chars().count();
+    let room = ui.width.map_or(usize::MAX, usize::from);
+    if last + 2 + tag.chars().count() + 2 <= room {
+        format!("{wrapped}  [{styled_tag}]")
+    } else {
+        format!("{wrapped}\n{}[{styled_tag}]", " ".repeat(indent))
     }
 }
 
 fn write_example(ui: &Ui, out: &mut dyn Write, e: &Example) -> io::Result<()> {
     let description = ui.wrap(&format!("  {}", e.description), 2);
-    writeln!(out, "{description}  [{}]", safety_tag(ui, e.safety))?;
+    let (tag, styled) = safety_tag(ui, e.safety);
+    writeln!(out, "{}", with_tag(ui, &description, tag, &styled, 2))?;
     writeln!(out, "    {}", ui.style.command(&e.command))
 }
 
 fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
     let summary = ui.wrap(&format!("{} — {}", c.name, c.summary), 2);
+    let category = c.category.to_string();
+    let summary = with_tag(ui, &summary, &category, &ui.style.dim(&category), 2);
     let summary = summary.replacen(c.name.as_ref(), &ui.style.bold(&c.name), 1);
-    writeln!(
-        out,
-        "{summary}  {}",
-        ui.style.dim(&format!("[{}]", c.category))
-    )?;
+    writeln!(out, "{summary}")?;
     if let Some(src) = &c.source {
         writeln!(out, "{}", ui.style.dim(&format!("from your sheet {src}")))?;
     }
@@ -214,7 +227,11 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
             runbooks,
         } => {
             runbook_line(ui, out, runbooks)?;
-            if !runbooks.is_empty() && !commands.is_empty() {
+            if commands.is_empty() {
+                // Only runbooks matched (`cheat 401`): say so rather than draw an empty table.
+                return writeln!(out, "no command matched '{query}'");
+            }
+            if !runbooks.is_empty() {
                 writeln!(out)?;
             }
             command_table(ui, out, commands)?;
@@ -228,12 +245,25 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
             }
             Ok(())
         }
-        CheatReport::Category { category, commands } => {
+        CheatReport::Category {
+            category,
+            commands,
+            query,
+        } if commands.is_empty() => {
+            if query.is_empty() {
+                writeln!(out, "no command in {} (--safe)", category.id)
+            } else {
+                writeln!(out, "no command in {} matched '{query}'", category.id)
+            }
+        }
+        CheatReport::Category {
+            category, commands, ..
+        } => {
             writeln!(
                 out,
-                "{} ({} commands)\n{}\n",
+                "{} ({})\n{}\n",
                 ui.style.bold(&category.title),
-                commands.len(),
+                super::units::plural(commands.len() as u64, "command", "commands"),
                 ui.wrap(&category.description, 0)
             )?;
             let mut t = table::new(ui, &["COMMAND", "SUMMARY", "TRY"]);
@@ -318,7 +348,7 @@ fn write_runbook(ui: &Ui, out: &mut dyn Write, r: &Runbook) -> io::Result<()> {
             "{}. {}  [{}]",
             i + 1,
             ui.style.bold(&s.title),
-            safety_tag(ui, s.safety)
+            safety_tag(ui, s.safety).1
         )?;
         if let Some(c) = &s.classic {
             writeln!(out, "   $ {}", ui.style.command(c))?;
@@ -387,7 +417,20 @@ fn render_markdown(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> 
             Ok(())
         }
         CheatReport::Results { commands, .. } => list(out, commands),
-        CheatReport::Category { category, commands } => {
+        CheatReport::Category {
+            category,
+            commands,
+            query,
+        } if commands.is_empty() => {
+            if query.is_empty() {
+                writeln!(out, "no command in {} (--safe)", category.id)
+            } else {
+                writeln!(out, "no command in {} matched '{query}'", category.id)
+            }
+        }
+        CheatReport::Category {
+            category, commands, ..
+        } => {
             writeln!(out, "## {}\n", category.title)?;
             list(out, commands)
         }

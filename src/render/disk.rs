@@ -91,12 +91,12 @@ pub fn usage(ui: &Ui, out: &mut dyn Write, r: &UsageReport) -> io::Result<()> {
         return json::write(out, r);
     }
     let summary = format!(
-        "{}: {} on disk ({} apparent) in {} files and {} directories{}",
+        "{}: {} on disk ({} apparent) in {} and {}{}",
         printable(&r.path),
         units::bytes(r.allocated_bytes),
         units::bytes(r.apparent_bytes),
-        units::count(r.files),
-        units::count(r.dirs),
+        units::plural(r.files, "file", "files"),
+        units::plural(r.dirs, "directory", "directories"),
         if r.one_file_system {
             ", one filesystem"
         } else {
@@ -126,8 +126,8 @@ pub fn usage(ui: &Ui, out: &mut dyn Write, r: &UsageReport) -> io::Result<()> {
     }
     if r.unreadable_dirs > 0 {
         notes.push(format!(
-            "{} directories could not be read (their contents are not counted; run as root?): {}",
-            units::count(r.unreadable_dirs),
+            "{} could not be read (their contents are not counted; run as root?): {}",
+            units::plural(r.unreadable_dirs, "directory", "directories"),
             r.unreadable_examples.join(", ")
         ));
     }
@@ -193,14 +193,14 @@ pub fn deleted(ui: &Ui, out: &mut dyn Write, r: &DeletedReport) -> io::Result<()
         .collect::<std::collections::HashSet<_>>()
         .len();
     let summary = format!(
-        "{} pinned on disk by {} deleted file(s) still open",
+        "{} pinned on disk by {} still open",
         units::bytes(r.pinned_bytes),
-        files
+        units::plural(files as u64, "deleted file", "deleted files")
     );
     let hidden = (r.processes_unreadable > 0).then(|| {
         format!(
-            "{} processes could not be inspected (another user's): run as root to see all",
-            r.processes_unreadable
+            "{} could not be inspected (another user's): run as root to see all",
+            units::plural(r.processes_unreadable as u64, "process", "processes")
         )
     });
     match ui.format {

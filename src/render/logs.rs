@@ -394,8 +394,20 @@ pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
         Format::Json => crate::render::json::write(out, report),
         Format::Markdown => crate::render::markdown::table(out, &header, &rows),
         _ => {
-            if rows.is_empty() {
-                writeln!(out, "no error or warning lines in {} file(s)", report.files)?;
+            let files = crate::render::units::plural(report.files as u64, "file", "files");
+            if rows.is_empty() && report.error_and_warning_lines > 0 {
+                // Cut to nothing by --top 0: the lines are there, just not shown.
+                writeln!(
+                    out,
+                    "no signature shown: --top 0 (of {} in {files})",
+                    crate::render::units::plural(
+                        report.error_and_warning_lines,
+                        "error or warning line",
+                        "error and warning lines"
+                    )
+                )?;
+            } else if rows.is_empty() {
+                writeln!(out, "no error or warning line in {files}")?;
             } else {
                 let mut t = crate::render::table::new(ui, &header);
                 for (row, s) in rows.into_iter().zip(&report.signatures) {
@@ -416,8 +428,13 @@ pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {
                     out,
                     "{}",
                     ui.style.dim(&format!(
-                        "{} error and warning lines in {} file(s); numbers, hex ids, UUIDs, IPs and quoted strings masked",
-                        report.error_and_warning_lines, report.files
+                        "{} in {}; numbers, hex ids, UUIDs, IPs and quoted strings masked",
+                        crate::render::units::plural(
+                            report.error_and_warning_lines,
+                            "error or warning line",
+                            "error and warning lines"
+                        ),
+                        crate::render::units::plural(report.files as u64, "file", "files")
                     ))
                 )?;
             }

@@ -12,6 +12,7 @@ pub fn sockets(
     out: &mut dyn Write,
     r: &SocketReport,
     processes: bool,
+    filters: &str,
     hint: &str,
 ) -> io::Result<()> {
     let mut header = vec!["Proto", "State", "Local", "Remote", "Recv-Q", "Send-Q"];
@@ -44,6 +45,14 @@ pub fn sockets(
                 writeln!(out, "- {}", markdown::cell(line.trim_start()))?;
             }
             Ok(())
+        }
+        _ if r.sockets.is_empty() => {
+            // One line, not a header over nothing and a summary of zeros.
+            if filters.is_empty() {
+                writeln!(out, "no sockets")
+            } else {
+                writeln!(out, "no socket matched {filters}")
+            }
         }
         _ => {
             let rows: Vec<Vec<String>> = rows().collect();
@@ -174,7 +183,12 @@ fn summary_lines(r: &SocketReport) -> Vec<String> {
             }
         })
         .collect();
-    lines.push(format!("Total: {} sockets: {}", s.total, protos.join(", ")));
+    let total = super::units::plural(s.total as u64, "socket", "sockets");
+    if protos.is_empty() {
+        lines.push(format!("Total: {total}"));
+    } else {
+        lines.push(format!("Total: {total}: {}", protos.join(", ")));
+    }
     for p in &s.by_proto {
         let states: Vec<String> = s
             .by_state
@@ -207,13 +221,16 @@ fn summary_lines(r: &SocketReport) -> Vec<String> {
         }
     }
     if let Some(o) = &r.owners {
-        let mut line = format!("Owners: {} sockets mapped to a process", o.mapped);
+        let mut line = format!(
+            "Owners: {} mapped to a process",
+            super::units::plural(o.mapped as u64, "socket", "sockets")
+        );
         if o.unmapped > 0 {
             line.push_str(&format!(", {} not mapped", o.unmapped));
             if o.unreadable_processes > 0 {
                 line.push_str(&format!(
-                    " ({} processes not readable: run as root)",
-                    o.unreadable_processes
+                    " ({} not readable: run as root)",
+                    super::units::plural(o.unreadable_processes as u64, "process", "processes")
                 ));
             }
         }

@@ -23,6 +23,9 @@ pub struct PsReport {
     /// The footer's advice: "run as root" only helps someone who is not.
     #[serde(skip)]
     pub viewer_is_root: bool,
+    /// The filters given (`--state D --user web`), empty for none: what matched nothing.
+    #[serde(skip)]
+    pub filters: String,
 }
 
 /// Long command lines (a JVM's) would swamp the table; the full line is in `--json`.
@@ -49,6 +52,7 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsReport) -> io::Result<()> {
             markdown::table(out, &header, &rows.collect::<Vec<_>>())?;
             writeln!(out, "\n{}", footer(r))
         }
+        Format::Table if r.processes.is_empty() => writeln!(out, "{}", no_rows(r)),
         Format::Table => {
             let mut rows: Vec<Vec<String>> = rows.collect();
             if let Some(width) = ui.width {
@@ -130,11 +134,26 @@ fn fit_command(header: &[&str], rows: &mut [Vec<String>], width: usize) {
     }
 }
 
+/// One line instead of a header with no rows.
+fn no_rows(r: &PsReport) -> String {
+    let total = units::plural(r.summary.total as u64, "process", "processes");
+    if r.matched == 0 && !r.filters.is_empty() {
+        format!("no process matched {} (of {total})", r.filters)
+    } else if r.matched == 0 {
+        "no process to show".to_string()
+    } else {
+        format!(
+            "no process shown: --top 0 (of {})",
+            units::plural(r.matched as u64, "process", "processes")
+        )
+    }
+}
+
 fn footer(r: &PsReport) -> String {
     let s = &r.summary;
     let mut text = format!(
-        "{} processes: {} running, {} sleeping, {} uninterruptible (D), {} zombie",
-        units::count(s.total as u64),
+        "{}: {} running, {} sleeping, {} uninterruptible (D), {} zombie",
+        units::plural(s.total as u64, "process", "processes"),
         s.running,
         s.sleeping + s.idle,
         s.uninterruptible,
@@ -143,7 +162,10 @@ fn footer(r: &PsReport) -> String {
     if s.stopped > 0 {
         text.push_str(&format!(", {} stopped", s.stopped));
     }
-    text.push_str(&format!("; {} threads", units::count(s.threads)));
+    text.push_str(&format!(
+        "; {}",
+        units::plural(s.threads, "thread", "threads")
+    ));
     if r.processes.len() < r.matched {
         text.push_str(&format!(
             " · showing {} of {} (--top N)",
@@ -151,7 +173,7 @@ fn footer(r: &PsReport) -> String {
             r.matched
         ));
     } else if r.matched < s.total {
-        text.push_str(&format!(" · {} match", r.matched));
+        text.push_str(&format!(" · {} matched", units::count(r.matched as u64)));
     }
     text.push_str(&if r.window_ms == 0 {
         " · CPU% over each process's lifetime".to_string()
@@ -181,8 +203,8 @@ fn hidden_note(r: &PsReport) -> String {
     }
     if r.unreadable > 0 {
         parts.push(format!(
-            "{} processes could not be read at all",
-            r.unreadable
+            "{} could not be read at all",
+            units::plural(r.unreadable as u64, "process", "processes")
         ));
     }
     parts.join("; ")

@@ -232,9 +232,9 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
         v.push((
             "kernel",
             format!(
-                "{} errors in 15 min, {} OOM kills in the log",
-                k.recent_errors.len(),
-                k.oom_victims.len()
+                "{} in 15 min, {} in the log",
+                super::units::plural(k.recent_errors.len() as u64, "error", "errors"),
+                super::units::plural(k.oom_victims.len() as u64, "OOM kill", "OOM kills")
             ),
         ));
     }
@@ -242,8 +242,10 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
         v.push((
             "logs",
             format!(
-                "{}: {} errors in 15 min ({} before)",
-                b.path, b.errors_last_15m, b.errors_before
+                "{}: {} in 15 min ({} before)",
+                b.path,
+                super::units::plural(b.errors_last_15m, "error", "errors"),
+                b.errors_before
             ),
         ));
     }
@@ -309,13 +311,14 @@ fn terminal(ui: &Ui, out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
     }
     writeln!(out)?;
     for (label, text) in section_lines(&r.sections.observed) {
-        writeln!(out, "{:>11}  {}", ui.style.bold(label), text)?;
+        // Padded before it is styled: the escape codes take no columns.
+        writeln!(out, "{}  {}", ui.style.bold(&format!("{label:>11}")), text)?;
     }
     for c in r.sections.collectors.iter().filter(|c| c.status != "ok") {
         writeln!(
             out,
-            "{:>11}  {} {}: {}",
-            ui.style.warn("collector"),
+            "{}  {} {}: {}",
+            ui.style.warn(&format!("{:>11}", "collector")),
             c.name,
             c.status,
             c.error.as_deref().unwrap_or("")

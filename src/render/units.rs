@@ -69,6 +69,11 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// `1 socket`, `2 sockets`, `1,024 processes`: the count and the word that agrees with it.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +94,9 @@ mod tests {
         assert_eq!(elapsed(90_000), "1d01h");
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(count(12), "12");
+        assert_eq!(plural(1, "socket", "sockets"), "1 socket");
+        assert_eq!(plural(0, "socket", "sockets"), "0 sockets");
+        assert_eq!(plural(1200, "process", "processes"), "1,200 processes");
         assert_eq!(rate(None), "?");
         assert_eq!(rate(Some(0.0)), "-");
     }

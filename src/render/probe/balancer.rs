@@ -17,9 +17,9 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &BalancerReport) -> io::Result<()
             };
             writeln!(
                 out,
-                "{verdict}  {}  {} requests ({}), backend by {}",
+                "{verdict}  {}  {} ({}), backend by {}",
                 st.bold(&r.target),
-                r.requests,
+                crate::render::units::plural(r.requests as u64, "request", "requests"),
                 if r.reuse {
                     "one kept-alive connection"
                 } else {
@@ -36,7 +36,11 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &BalancerReport) -> io::Result<()
                 writeln!(
                     out,
                     "{}",
-                    st.bad(&format!("{} of {} requests failed", r.failed, r.requests))
+                    st.bad(&format!(
+                        "{} of {} failed",
+                        r.failed,
+                        crate::render::units::plural(r.requests as u64, "request", "requests")
+                    ))
                 )?;
                 for s in r.samples.iter().filter(|s| !s.ok) {
                     writeln!(
@@ -54,18 +58,18 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &BalancerReport) -> io::Result<()
             match &r.stickiness {
                 Some(s) if s.sticky => writeln!(
                     out,
-                    "sticky: cookie {} kept {} requests on {}",
+                    "sticky: cookie {} kept {} on {}",
                     s.cookie,
-                    s.requests,
+                    crate::render::units::plural(s.requests as u64, "request", "requests"),
                     s.backends.join(", ")
                 )?,
                 Some(s) => writeln!(
                     out,
                     "{}",
                     st.warn(&format!(
-                        "not sticky: with cookie {}, {} requests went to {}",
+                        "not sticky: with cookie {}, {} went to {}",
                         s.cookie,
-                        s.requests,
+                        crate::render::units::plural(s.requests as u64, "request", "requests"),
                         s.backends.join(", ")
                     ))
                 )?,
