@@ -9,6 +9,7 @@ pub mod commands;
 pub mod duration;
 pub mod error;
 pub mod exit_codes;
+pub mod journal;
 pub mod logs;
 pub mod probe;
 pub mod render;
