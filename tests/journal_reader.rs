@@ -1,0 +1,221 @@
+//! The journal reader against journal files written by systemd's own code
+//! (systemd-journal-remote) from a deterministic generator: entries, fields and counts
+//! equal the generator's; each selector returns what `journalctl --file … -o json` returns,
+//! in the same order; compact / unkeyed-hash / uncompressed variants; damaged files give a
+//! warning for that file, never a panic or a hang, and the other files are still read.
+
+mod journal_support;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use journal_support::{boot_id, generate, journalctl, tools, write_journal, GenEntry, Variant};
+use oncall::journal::{self, Entry, Fields, Match, Outcome, Query};
+use regex::bytes::Regex;
+
+const PER_BOOT: usize = 700;
+
+fn read(paths: &[PathBuf], query: &Query) -> (Vec<Entry>, Outcome) {
+    journal::collect(paths, query)
+}
+
+fn messages(entries: &[Entry]) -> Vec<Vec<u8>> {
+    entries
+        .iter()
+        .map(|e| {
+            e.field("MESSAGE")
+                .expect("every entry has MESSAGE")
+                .to_vec()
+        })
+        .collect()
+}
+
+fn only_message() -> Query {
+    Query {
+        fields: Fields::Only(vec!["MESSAGE".into()]),
+        ..Query::default()
+    }
+}
+
+fn file_arg(path: &Path) -> String {
+    format!("--file={}", path.display())
+}
+
+/// Ours and journalctl's agree entry for entry (seqnum, realtime, MESSAGE, in order), and
+/// both equal what the generator says the selector should give.
+fn same_as_journalctl(path: &Path, query: Query, args: &[&str], expected: Vec<&GenEntry>) {
+    let (ours, outcome) = read(&[path.to_path_buf()], &query);
+    assert!(outcome.files[0].warning.is_none(), "{:?}", outcome.files[0]);
+    let mut jargs = vec![file_arg(path)];
+    jargs.extend(args.iter().map(|s| s.to_string()));
+    let theirs = journalctl(&jargs);
+    assert!(!expected.is_empty(), "selector {args:?} selects something");
+    assert_eq!(ours.len(), expected.len(), "{args:?}: ours vs generator");
+    assert_eq!(
+        theirs.len(),
+        expected.len(),
+        "{args:?}: journalctl vs generator"
+    );
+    for (k, ((o, t), g)) in ours.iter().zip(&theirs).zip(&expected).enumerate() {
+        assert_eq!(o.seqnum, t.seqnum, "{args:?}: entry {k} seqnum");
+        assert_eq!(o.realtime, t.realtime, "{args:?}: entry {k} realtime");
+        assert_eq!(o.realtime, g.realtime, "{args:?}: entry {k} vs generator");
+        assert_eq!(o.field("MESSAGE").unwrap(), t.message.as_slice());
+        assert_eq!(o.field("MESSAGE").unwrap(), g.message());
+    }
+}
+
+#[test]
+fn entries_fields_and_counts_equal_the_generators() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(1, PER_BOOT);
+    let path = write_journal(dir.path(), "all.journal", &gen, Variant::Default);
+    let (entries, outcome) = read(std::slice::from_ref(&path), &Query::default());
+    assert!(outcome.files[0].warning.is_none(), "{:?}", outcome.files[0]);
+    assert_eq!(entries.len(), gen.len());
+    let compressed = gen.iter().filter(|g| g.message().len() > 512).count();
+    assert!(
+        compressed > 50,
+        "the generator makes compressed messages ({compressed})"
+    );
+    for (k, (e, g)) in entries.iter().zip(&gen).enumerate() {
+        assert_eq!(e.seqnum, k as u64 + 1);
+        assert_eq!(
+            (e.realtime, e.monotonic),
+            (g.realtime, g.monotonic),
+            "entry {k}"
+        );
+        assert_eq!(hex(&e.boot_id), boot_id(g.boot));
+        assert!(e.problems.is_empty(), "entry {k}: {:?}", e.problems);
+        let mut ours: Vec<_> = e
+            .fields
+            .iter()
+            .filter(|(n, _)| n != "_BOOT_ID")
+            .cloned()
+            .collect();
+        let mut want = g.fields.clone();
+        ours.sort();
+        want.sort();
+        assert_eq!(ours, want, "entry {k}'s fields");
+    }
+    // Only the fields asked for are returned.
+    let (few, _) = read(&[path], &only_message());
+    assert!(few.iter().all(|e| e.fields.len() == 1));
+    assert_eq!(
+        messages(&few),
+        gen.iter().map(|g| g.message().to_vec()).collect::<Vec<_>>()
+    );
+}
+
+fn hex(id: &[u8; 16]) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn each_selector_returns_what_journalctl_returns() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(2, PER_BOOT);
+    let path = write_journal(dir.path(), "sel.journal", &gen, Variant::Default);
+    let pick = |f: &dyn Fn(&GenEntry) -> bool| gen.iter().filter(|g| f(g)).collect::<Vec<_>>();
+
+    // -u: the unit's own lines, PID 1's about it, a privileged daemon's OBJECT_SYSTEMD_UNIT.
+    for unit in ["nginx.service", "sshd"] {
+        let full = if unit.contains('.') {
+            unit.to_string()
+        } else {
+            format!("{unit}.service")
+        };
+        same_as_journalctl(
+            &path,
+            only_message().units(&[unit]),
+            &["-u", unit],
+            pick(&|g| g.about_unit(&full)),
+        );
+    }
+    // Two units at once: their union.
+    same_as_journalctl(
+        &path,
+        only_message().units(&["cron.service", "app.service"]),
+        &["-u", "cron.service", "-u", "app.service"],
+        pick(&|g| g.about_unit("cron.service") || g.about_unit("app.service")),
+    );
+    same_as_journalctl(
+        &path,
+        only_message().priorities(0, 3),
+        &["-p", "3"],
+        pick(&|g| g.priority() <= 3),
+    );
+    same_as_journalctl(
+        &path,
+        only_message().priorities(2, 5),
+        &["-p", "2..5"],
+        pick(&|g| (2..=5).contains(&g.priority())),
+    );
+    let b1 = boot_id(1);
+    same_as_journalctl(
+        &path,
+        only_message().boot(&b1).unwrap(),
+        &["-b", &b1],
+        pick(&|g| g.boot == 1),
+    );
+    // --since/--until in whole seconds (journalctl's @EPOCH), both inclusive.
+    let since = (gen[300].realtime / 1_000_000 + 1) * 1_000_000;
+    let until = (gen[1500].realtime / 1_000_000) * 1_000_000;
+    let window = Query {
+        since: Some(since),
+        until: Some(until),
+        ..only_message()
+    };
+    let (s, u) = (
+        format!("--since=@{}", since / 1_000_000),
+        format!("--until=@{}", until / 1_000_000),
+    );
+    same_as_journalctl(
+        &path,
+        window.clone(),
+        &[&s, &u],
+        pick(&|g| (since..=until).contains(&g.realtime)),
+    );
+    // All together: a window inside boot 2 (and the -b says boot 2 as well).
+    let b2 = boot_id(2);
+    let since = (gen[2 * PER_BOOT + 100].realtime / 1_000_000 + 1) * 1_000_000;
+    let until = (gen[3 * PER_BOOT - 100].realtime / 1_000_000) * 1_000_000;
+    let combo = Query {
+        since: Some(since),
+        until: Some(until),
+        ..only_message()
+    }
+    .units(&["nginx"])
+    .priorities(0, 4)
+    .boot(&b2)
+    .unwrap();
+    let (s, u) = (
+        format!("--since=@{}", since / 1_000_000),
+        format!("--until=@{}", until / 1_000_000),
+    );
+    same_as_journalctl(
+        &path,
+        combo,
+        &["-u", "nginx", "-p", "4", "-b", &b2, &s, &u],
+        pick(&|g| {
+            g.about_unit("nginx.service")
+                && g.priority() <= 4
+                && g.boot == 2
+                && (since..=until).contains(&g.realtime)
+        }),
+    );
+    // A plain FIELD=VALUE match.
+    same_as_journalctl(
+        &path,
+        only_message().matches(vec![Match::new("_TRANSPORT", "kernel")]),
+        &["_TRANSPORT=kernel"],
+        pick(&|g| g.has("_TRANSPORT", "kernel")),
+    );
+}
