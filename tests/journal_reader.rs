@@ -219,3 +219,137 @@ fn each_selector_returns_what_journalctl_returns() {
         pick(&|g| g.has("_TRANSPORT", "kernel")),
     );
 }
+
+/// The header's incompatible flags (offset 12), read straight from the file.
+fn incompatible_flags(path: &Path) -> u32 {
+    let b = std::fs::read(path).unwrap();
+    u32::from_le_bytes(b[12..16].try_into().unwrap())
+}
+
+#[test]
+fn regular_unkeyed_and_uncompressed_files_read_alike() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(3, 300);
+    // (variant, flags that must be set, flags that must not): compact 16, keyed 4, zstd 8.
+    for (variant, set, unset) in [
+        (Variant::Default, 16 | 4 | 8, 0),
+        (Variant::NotCompact, 4 | 8, 16),
+        (Variant::UnkeyedHash, 16 | 8, 4),
+        (Variant::Uncompressed, 16 | 4, 8 | 2 | 1),
+    ] {
+        let path = write_journal(dir.path(), &format!("{variant:?}.journal"), &gen, variant);
+        let flags = incompatible_flags(&path);
+        assert_eq!(flags & set, set, "{variant:?}: flags {flags:#x}");
+        assert_eq!(flags & unset, 0, "{variant:?}: flags {flags:#x}");
+        let (all, outcome) = read(std::slice::from_ref(&path), &only_message());
+        assert!(
+            outcome.files[0].warning.is_none(),
+            "{variant:?}: {:?}",
+            outcome.files[0]
+        );
+        assert_eq!(
+            messages(&all),
+            gen.iter().map(|g| g.message().to_vec()).collect::<Vec<_>>()
+        );
+        // Lookups hash the match as the writer did (siphash keyed by file id, or jenkins).
+        let want: Vec<_> = gen
+            .iter()
+            .filter(|g| g.about_unit("sshd.service"))
+            .collect();
+        let (ours, _) = read(
+            std::slice::from_ref(&path),
+            &only_message().units(&["sshd"]),
+        );
+        assert_eq!(ours.len(), want.len(), "{variant:?}");
+        assert!(ours
+            .iter()
+            .zip(&want)
+            .all(|(o, g)| o.realtime == g.realtime));
+        let theirs = journalctl(&[file_arg(&path), "-u".into(), "sshd".into()]);
+        assert_eq!(
+            ours.iter().map(|e| e.seqnum).collect::<Vec<_>>(),
+            theirs.iter().map(|t| t.seqnum).collect::<Vec<_>>(),
+            "{variant:?}"
+        );
+    }
+}
+
+#[test]
+fn several_files_merge_in_journalctls_order() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(4, 400);
+    // Entries dealt unevenly over three files written by three writers (three seqnum ids),
+    // so only the entries' times can order them: monotonic within a boot, else realtime.
+    let mut parts: [Vec<GenEntry>; 3] = Default::default();
+    for (k, g) in gen.iter().enumerate() {
+        parts[(k * 7 / 3 + k / 5) % 3].push(g.clone());
+    }
+    let names = [
+        "a.journal",
+        "b@0000000000000001-0000000000000002.journal",
+        "c.journal~",
+    ];
+    for (part, name) in parts.iter().zip(names) {
+        write_journal(dir.path(), name, part, Variant::Default);
+    }
+    let found = journal::sources::discover(&journal::sources::Sources::Dirs(vec![dir
+        .path()
+        .to_path_buf()]));
+    assert_eq!(found.files.len(), 3, "{found:?}");
+    let (ours, outcome) = read(&found.files, &only_message());
+    assert!(
+        outcome.files.iter().all(|f| f.warning.is_none()),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        messages(&ours),
+        gen.iter().map(|g| g.message().to_vec()).collect::<Vec<_>>()
+    );
+    let theirs = journalctl(&[format!("--directory={}", dir.path().display())]);
+    assert_eq!(theirs.len(), gen.len());
+    assert!(ours
+        .iter()
+        .zip(&theirs)
+        .all(|(o, t)| (o.realtime, o.field("MESSAGE").unwrap()) == (t.realtime, &t.message[..])));
+
+    // A MESSAGE regex over all three (journalctl -g; an upper-case pattern is
+    // case-sensitive there too), and with a unit match.
+    for (pattern, unit) in [
+        ("status=500", None),
+        ("Started [a-z]+\\.service", Some("nginx")),
+    ] {
+        let mut q = only_message();
+        q.grep = Some(Regex::new(pattern).unwrap());
+        let mut args = vec![
+            format!("--directory={}", dir.path().display()),
+            format!("--grep={pattern}"),
+        ];
+        if let Some(u) = unit {
+            q = q.units(&[u]);
+            args.extend(["-u".to_string(), u.to_string()]);
+        }
+        let (ours, _) = read(&found.files, &q);
+        let re = Regex::new(pattern).unwrap();
+        let want = gen
+            .iter()
+            .filter(|g| {
+                re.is_match(g.message())
+                    && unit.is_none_or(|u| g.about_unit(&format!("{u}.service")))
+            })
+            .count();
+        assert!(want > 0, "{pattern}");
+        assert_eq!(ours.len(), want, "{pattern}");
+        let theirs = journalctl(&args);
+        assert_eq!(
+            ours.iter().map(|e| e.realtime).collect::<Vec<_>>(),
+            theirs.iter().map(|t| t.realtime).collect::<Vec<_>>(),
+            "{pattern}"
+        );
+    }
+}

@@ -222,11 +222,17 @@ pub enum Variant {
     Uncompressed,
 }
 
-/// Writes `entries` into `dir/name` (a name ending in `.journal`) with systemd's writer.
+/// Writes `entries` into `dir/name` with systemd's writer. The writer takes only plain
+/// `NAME.journal` names, so archived (`@`) and set-aside (`.journal~`) names are renamed
+/// to afterwards.
 pub fn write_journal(dir: &Path, name: &str, entries: &[GenEntry], variant: Variant) -> PathBuf {
     let path = dir.join(name);
+    let written = dir.join(format!(
+        "writing-{}.journal",
+        name.replace(['@', '~', '.'], "_")
+    ));
     let mut cmd = Command::new(REMOTE);
-    cmd.arg(format!("--output={}", path.display()));
+    cmd.arg(format!("--output={}", written.display()));
     match variant {
         Variant::Default => {}
         Variant::NotCompact => {
@@ -250,12 +256,13 @@ pub fn write_journal(dir: &Path, name: &str, entries: &[GenEntry], variant: Vari
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || stdin.write_all(&stream));
     let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    let fed = writer.join().unwrap();
     assert!(
-        out.status.success(),
+        out.status.success() && fed.is_ok(),
         "systemd-journal-remote failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    std::fs::rename(&written, &path).unwrap();
     path
 }
 
