@@ -353,3 +353,268 @@ fn several_files_merge_in_journalctls_order() {
         );
     }
 }
+
+/// Reads on its own thread and waits a bounded time: a reader that loops forever on a
+/// damaged file fails the test instead of hanging it (the bound is far beyond any normal
+/// read, so a busy machine does not trip it).
+fn read_bounded(paths: Vec<PathBuf>, query: Query) -> (Vec<Entry>, Outcome) {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(journal::collect(&paths, &query));
+    });
+    match rx.recv_timeout(Duration::from_secs(300)) {
+        Ok(r) => r,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("the reader hung on a damaged file"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the reader panicked"),
+    }
+}
+
+/// Where the file's last object ends: the bytes systemd wrote (the rest is preallocated).
+fn used_len(bytes: &[u8]) -> usize {
+    let tail = u64::from_le_bytes(bytes[136..144].try_into().unwrap()) as usize;
+    let size = u64::from_le_bytes(bytes[tail + 8..tail + 16].try_into().unwrap()) as usize;
+    tail + size
+}
+
+struct Damage {
+    _dir: tempfile::TempDir,
+    good: PathBuf,
+    good_gen: Vec<GenEntry>,
+    victim: PathBuf,
+    victim_bytes: Vec<u8>,
+}
+
+fn damage_fixture() -> Damage {
+    let dir = tempfile::tempdir().unwrap();
+    let good_gen = generate(5, 100);
+    let good = write_journal(dir.path(), "good.journal", &good_gen, Variant::Default);
+    let victim = write_journal(
+        dir.path(),
+        "victim.journal",
+        &generate(6, 200),
+        Variant::Default,
+    );
+    let victim_bytes = std::fs::read(&victim).unwrap();
+    Damage {
+        _dir: dir,
+        good,
+        good_gen,
+        victim,
+        victim_bytes,
+    }
+}
+
+/// The healthy file beside a damaged one is read whole, with no warning of its own.
+fn good_file_still_read(d: &Damage, entries: &[Entry], outcome: &Outcome) {
+    let gi = outcome.files.iter().position(|f| f.path == d.good).unwrap();
+    assert!(
+        outcome.files[gi].warning.is_none(),
+        "{:?}",
+        outcome.files[gi]
+    );
+    let from_good: Vec<_> = entries
+        .iter()
+        .filter(|e| e.file == gi)
+        .map(|e| e.realtime)
+        .collect();
+    assert_eq!(
+        from_good,
+        d.good_gen.iter().map(|g| g.realtime).collect::<Vec<_>>()
+    );
+}
+
+fn victim_warning(d: &Damage, outcome: &Outcome) -> String {
+    let f = outcome.files.iter().find(|f| f.path == d.victim).unwrap();
+    f.warning.clone().unwrap_or_default()
+}
+
+#[test]
+fn zero_length_and_unknown_flag_files_are_refused_with_a_clear_warning() {
+    if tools().is_none() {
+        return;
+    }
+    let d = damage_fixture();
+    std::fs::write(&d.victim, b"").unwrap();
+    let (entries, outcome) = read_bounded(vec![d.good.clone(), d.victim.clone()], only_message());
+    assert!(
+        victim_warning(&d, &outcome).contains("too short"),
+        "{outcome:?}"
+    );
+    good_file_still_read(&d, &entries, &outcome);
+
+    // A flag a newer systemd might set: the file cannot be read correctly, so it is not.
+    let mut bytes = d.victim_bytes.clone();
+    bytes[12] |= 1 << 7;
+    std::fs::write(&d.victim, &bytes).unwrap();
+    let (entries, outcome) = read_bounded(vec![d.good.clone(), d.victim.clone()], only_message());
+    let w = victim_warning(&d, &outcome);
+    assert!(w.contains("incompatible") && w.contains("0x80"), "{w}");
+    good_file_still_read(&d, &entries, &outcome);
+}
+
+#[test]
+fn a_truncated_file_gives_its_first_entries_and_a_warning() {
+    if tools().is_none() {
+        return;
+    }
+    let d = damage_fixture();
+    let full = used_len(&d.victim_bytes);
+    let victim_gen = generate(6, 200);
+    for cut in [full / 2, full * 9 / 10, full - 1] {
+        std::fs::write(&d.victim, &d.victim_bytes[..cut]).unwrap();
+        for unit in [None, Some("nginx")] {
+            let q = match unit {
+                None => only_message(),
+                Some(u) => only_message().units(&[u]),
+            };
+            let (entries, outcome) = read_bounded(vec![d.good.clone(), d.victim.clone()], q);
+            if unit.is_none() {
+                good_file_still_read(&d, &entries, &outcome);
+            }
+            let vi = outcome
+                .files
+                .iter()
+                .position(|f| f.path == d.victim)
+                .unwrap();
+            let got: Vec<_> = entries.iter().filter(|e| e.file == vi).collect();
+            // What is returned is true: every entry read is one the generator made, in order.
+            let mut g = victim_gen.iter();
+            for e in &got {
+                assert!(
+                    g.any(|x| x.realtime == e.realtime),
+                    "cut {cut}: unknown entry"
+                );
+            }
+        }
+        let (_, outcome) = read_bounded(vec![d.victim.clone()], only_message());
+        assert!(
+            !victim_warning(&d, &outcome).is_empty(),
+            "cut at {cut} of {full} is noticed"
+        );
+    }
+}
+
+#[test]
+fn random_byte_flips_never_panic_or_hang() {
+    if tools().is_none() {
+        return;
+    }
+    let d = damage_fixture();
+    let used = used_len(&d.victim_bytes);
+    let mut state = 0x5eed_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut warned = 0;
+    for round in 0..40 {
+        let mut bytes = d.victim_bytes.clone();
+        let flips = 1 + next() % 64;
+        for _ in 0..flips {
+            // Mostly past the header, sometimes inside it.
+            let at = if next() % 8 == 0 {
+                next() as usize % 272
+            } else {
+                next() as usize % used
+            };
+            bytes[at] ^= 1 << (next() % 8);
+        }
+        std::fs::write(&d.victim, &bytes).unwrap();
+        let mut q = Query::default().units(&["sshd"]);
+        if round % 2 == 0 {
+            q = Query::default();
+        }
+        q.grep = (round % 3 == 0).then(|| Regex::new("status=[45]").unwrap());
+        let (entries, outcome) = read_bounded(vec![d.good.clone(), d.victim.clone()], q.clone());
+        if !victim_warning(&d, &outcome).is_empty() {
+            warned += 1;
+        }
+        if q.clauses.is_empty() && q.grep.is_none() {
+            good_file_still_read(&d, &entries, &outcome);
+        }
+    }
+    eprintln!("{warned} of 40 damaged copies gave a warning");
+}
+
+#[test]
+fn a_file_truncated_under_the_reader_is_a_warning_not_a_crash() {
+    if tools().is_none() {
+        return;
+    }
+    let d = damage_fixture();
+    let file = journal::file::JournalFile::open(&d.victim).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&d.victim)
+        .unwrap()
+        .set_len(4096)
+        .unwrap();
+    let (offsets, _) = file.entry_offsets();
+    for o in offsets {
+        let _ = file.entry_fields(o, &|_| true);
+    }
+    assert!(
+        file.truncated_at().is_some(),
+        "the cut under the map was seen"
+    );
+}
+
+#[test]
+fn a_file_still_being_written_reads_as_what_it_holds_so_far() {
+    if tools().is_none() {
+        return;
+    }
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(7, 300);
+    let path = dir.path().join("live.journal");
+    let mut child = Command::new(journal_support::REMOTE)
+        .arg(format!("--output={}", path.display()))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let half = gen.len() / 2;
+    stdin
+        .write_all(&journal_support::export(&gen[..half]))
+        .unwrap();
+    stdin.flush().unwrap();
+    // Bounded poll until the writer has put entries in (it holds the file online).
+    let mut seen = Vec::new();
+    for _ in 0..600 {
+        if path.exists() {
+            let (entries, outcome) = read_bounded(vec![path.clone()], only_message());
+            assert!(entries.len() <= half, "{outcome:?}");
+            if !entries.is_empty() {
+                seen = entries;
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !seen.is_empty(),
+        "the writer put entries in within the poll"
+    );
+    // What was read while the file was being written is a prefix of what was written.
+    for (e, g) in seen.iter().zip(&gen) {
+        assert_eq!(
+            (e.realtime, e.field("MESSAGE").unwrap()),
+            (g.realtime, g.message())
+        );
+    }
+    stdin
+        .write_all(&journal_support::export(&gen[half..]))
+        .unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    let (all, outcome) = read_bounded(vec![path], only_message());
+    assert!(outcome.files[0].warning.is_none(), "{outcome:?}");
+    assert_eq!(all.len(), gen.len());
+}

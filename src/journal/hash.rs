@@ -161,7 +161,13 @@ mod tests {
         // lookup3.c driver5: hashlittle2("", 0, 0) gives c = b = 0xdeadbeef, and
         // "Four score and seven years ago" with seeds 0,0 gives c = 0x17770551.
         assert_eq!(hashlittle2(b"", 0, 0), (0xdead_beef, 0xdead_beef));
-        assert_eq!(hashlittle2(b"Four score and seven years ago", 0, 0).0, 0x1777_0551);
-        assert_eq!(hashlittle2(b"Four score and seven years ago", 1, 0).0, 0xcd62_8161);
+        assert_eq!(
+            hashlittle2(b"Four score and seven years ago", 0, 0).0,
+            0x1777_0551
+        );
+        assert_eq!(
+            hashlittle2(b"Four score and seven years ago", 1, 0).0,
+            0xcd62_8161
+        );
     }
 }

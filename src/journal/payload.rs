@@ -65,6 +65,8 @@ pub fn decode_prefix<'a>(
         }
         OBJ_COMPRESSED_LZ4 => Err(PayloadError::Unsupported("lz4")),
         OBJ_COMPRESSED_XZ => Err(PayloadError::Unsupported("xz")),
-        _ => Err(PayloadError::Corrupt("several compression flags set".into())),
+        _ => Err(PayloadError::Corrupt(
+            "several compression flags set".into(),
+        )),
     }
 }

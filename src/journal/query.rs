@@ -83,7 +83,9 @@ impl Query {
         let mut clause = Clause::default();
         for unit in units {
             let unit = mangle_unit(unit);
-            clause.0.push(Conjunction(vec![Match::new("_SYSTEMD_UNIT", &unit)]));
+            clause
+                .0
+                .push(Conjunction(vec![Match::new("_SYSTEMD_UNIT", &unit)]));
             clause.0.push(Conjunction(vec![
                 Match::new("MESSAGE_ID", "fc2e22bc6ee647b6b90729ab34a250b1"),
                 Match::new("_UID", "0"),
@@ -194,7 +196,10 @@ mod tests {
     fn units_without_suffix_are_services_and_priorities_are_a_range() {
         let q = Query::default().units(&["nginx"]).priorities(0, 3);
         assert_eq!(q.clauses.len(), 2);
-        assert_eq!(q.clauses[0].0[0].0[0], Match::new("_SYSTEMD_UNIT", "nginx.service"));
+        assert_eq!(
+            q.clauses[0].0[0].0[0],
+            Match::new("_SYSTEMD_UNIT", "nginx.service")
+        );
         assert_eq!(q.clauses[1].0[0].0.len(), 4);
         assert!(Query::default().boot("not-a-boot").is_none());
         let b = Query::default()

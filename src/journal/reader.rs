@@ -102,7 +102,10 @@ pub fn search(paths: &[PathBuf], query: &Query, sink: &mut dyn FnMut(Entry) -> b
             }
         }
         last = Some((i, head));
-        let file = matched[i].file.as_ref().expect("a file with entries is open");
+        let file = matched[i]
+            .file
+            .as_ref()
+            .expect("a file with entries is open");
         let (fields, problems) = match file.entry_fields(head.offset, &want) {
             Ok(r) => r,
             Err(e) => {

@@ -12,7 +12,9 @@ pub const DEFAULT_ROOTS: [&str; 2] = ["/run/log/journal", "/var/log/journal"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sources {
     /// This machine's journal, under `roots` (normally `DEFAULT_ROOTS`).
-    Default { roots: Vec<PathBuf> },
+    Default {
+        roots: Vec<PathBuf>,
+    },
     Dirs(Vec<PathBuf>),
     /// Paths whose last component may hold `*` and `?`.
     Files(Vec<String>),
