@@ -44,6 +44,9 @@ impl std::fmt::Display for OpenError {
     }
 }
 
+/// An entry's fields as `(name, value)`, in the entry's stored order.
+pub type FieldList = Vec<(String, Vec<u8>)>;
+
 /// A field of an entry that could not be read (unsupported compression, damage): the entry
 /// is still returned, without that field, and the caller can say why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +117,7 @@ impl JournalFile {
     /// No file can hold more entries than fit in it: a damaged `n_entries` must not size
     /// anything.
     fn entry_limit(&self) -> u64 {
-        self.header.n_entries.min(self.bytes().len() / 64)
+        self.header.n_entries.min(self.bytes().file_len() / 64)
     }
 
     pub fn entry_head(&self, offset: u64) -> Result<EntryHead, ObjectError> {
@@ -180,7 +183,7 @@ impl JournalFile {
         &self,
         offset: u64,
         want: &dyn Fn(&[u8]) -> bool,
-    ) -> Result<(Vec<(String, Vec<u8>)>, Vec<FieldProblem>), ObjectError> {
+    ) -> Result<(FieldList, Vec<FieldProblem>), ObjectError> {
         let b = self.bytes();
         let mut fields = Vec::new();
         let mut problems = Vec::new();

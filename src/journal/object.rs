@@ -82,14 +82,14 @@ pub struct Object {
 }
 
 impl<'a> Bytes<'a> {
-    pub fn len(&self) -> u64 {
+    pub fn file_len(&self) -> u64 {
         self.data.len() as u64
     }
 
     pub fn slice(&self, offset: u64, len: u64) -> Result<&'a [u8], ObjectError> {
         let end = offset
             .checked_add(len)
-            .filter(|&e| e <= self.len())
+            .filter(|&e| e <= self.file_len())
             .ok_or(ObjectError::OutOfBounds { offset })?;
         Ok(&self.data[offset as usize..end as usize])
     }

@@ -5,11 +5,11 @@
 //! is damaged part-way gives a warning naming it; the other files are still read.
 
 use std::cmp::Ordering;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::file::{FieldProblem, JournalFile};
+use super::file::{FieldList, FieldProblem, JournalFile};
 use super::object::{EntryHead, ObjectError};
 use super::query::{intersect, union, Clause, Conjunction, Query};
 
@@ -22,7 +22,7 @@ pub struct Entry {
     pub realtime: u64,
     pub monotonic: u64,
     pub boot_id: [u8; 16],
-    pub fields: Vec<(String, Vec<u8>)>,
+    pub fields: FieldList,
     /// Fields that could not be read (unsupported compression, damage).
     pub problems: Vec<FieldProblem>,
 }
@@ -158,9 +158,9 @@ fn damaged(e: &ObjectError) -> String {
     format!("damaged ({e}); entries beyond it were not read")
 }
 
-fn match_file(path: &PathBuf, query: &Query) -> (Matched, FileStatus) {
+fn match_file(path: &Path, query: &Query) -> (Matched, FileStatus) {
     let mut status = FileStatus {
-        path: path.clone(),
+        path: path.to_path_buf(),
         matched: 0,
         warning: None,
     };
