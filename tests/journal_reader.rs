@@ -619,3 +619,47 @@ fn a_file_still_being_written_reads_as_what_it_holds_so_far() {
     assert!(outcome.files[0].warning.is_none(), "{outcome:?}");
     assert_eq!(all.len(), gen.len());
 }
+
+#[test]
+fn an_lz4_or_xz_field_is_unsupported_for_that_entry_only() {
+    if tools().is_none() {
+        return;
+    }
+    let d = damage_fixture();
+    // Mark the MESSAGE data of the victim's third entry as lz4- (then xz-) compressed: this
+    // reader inflates zstd, what systemd 252 writes, and must say so for that field alone.
+    let file = journal::file::JournalFile::open(&d.victim).unwrap();
+    let (offsets, _) = file.entry_offsets();
+    let b = file.bytes();
+    let message_data = journal::object::entry_items(&b, offsets[2])
+        .unwrap()
+        .into_iter()
+        .find(|&o| {
+            let data = journal::object::Data::read(&b, o).unwrap();
+            let raw = data.raw_payload(&b).unwrap();
+            journal::payload::decode(&data, raw)
+                .unwrap()
+                .starts_with(b"MESSAGE=")
+        })
+        .unwrap();
+    drop(file);
+    for (flag, name) in [(2u8, "lz4"), (1u8, "xz")] {
+        let mut bytes = d.victim_bytes.clone();
+        bytes[message_data as usize + 1] = flag;
+        std::fs::write(&d.victim, &bytes).unwrap();
+        let (entries, outcome) = read_bounded(vec![d.victim.clone()], only_message());
+        assert!(outcome.files[0].warning.is_none(), "{outcome:?}");
+        // Every entry sharing that MESSAGE loses it; the rest read as before.
+        let hit: Vec<_> = entries.iter().filter(|e| !e.problems.is_empty()).collect();
+        assert!(!hit.is_empty());
+        assert!(hit.iter().all(|e| e.field("MESSAGE").is_none()
+            && e.problems[0]
+                .reason
+                .contains(&format!("{name}-compressed data is not supported"))));
+        assert_eq!(entries.len(), 600);
+        assert!(entries
+            .iter()
+            .filter(|e| e.problems.is_empty())
+            .all(|e| e.field("MESSAGE").is_some()));
+    }
+}
