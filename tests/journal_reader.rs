@@ -663,3 +663,82 @@ fn an_lz4_or_xz_field_is_unsupported_for_that_entry_only() {
             .all(|e| e.field("MESSAGE").is_some()));
     }
 }
+
+/// `journalctl --list-boots ARGS`: (offset, boot id) per line, oldest first.
+fn journalctl_boots(args: &[String]) -> Vec<(i64, String)> {
+    let out = std::process::Command::new("journalctl")
+        .args(["--no-pager", "--list-boots"])
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            Some((w.next()?.parse().ok()?, w.next()?.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn boots_are_listed_and_offset_as_journalctl_does() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(8, 200);
+    // One file with all three boots, and the same entries spread over two files.
+    let one = write_journal(dir.path(), "one.journal", &gen, Variant::Default);
+    let split = tempfile::tempdir().unwrap();
+    let half = gen.len() / 2 + 50;
+    write_journal(split.path(), "x.journal", &gen[..half], Variant::NotCompact);
+    write_journal(split.path(), "y.journal", &gen[half..], Variant::Default);
+    let split_files = journal::sources::discover(&journal::sources::Sources::Dirs(vec![split
+        .path()
+        .to_path_buf()]))
+    .files;
+    for (paths, args) in [
+        (vec![one.clone()], vec![file_arg(&one)]),
+        (
+            split_files,
+            vec![format!("--directory={}", split.path().display())],
+        ),
+    ] {
+        let (boots, problems) = journal::boots::list(&paths);
+        assert!(problems.is_empty(), "{problems:?}");
+        let theirs = journalctl_boots(&args);
+        assert_eq!(
+            boots.iter().map(|b| b.id_hex()).collect::<Vec<_>>(),
+            (0..3).map(boot_id).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            theirs.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>(),
+            boots.iter().map(|b| b.id_hex()).collect::<Vec<_>>()
+        );
+        for (b, g) in boots.iter().zip(0..3) {
+            let of_boot: Vec<_> = gen.iter().filter(|e| e.boot == g).collect();
+            assert_eq!(b.first_realtime, of_boot[0].realtime);
+            assert_eq!(b.last_realtime, of_boot.last().unwrap().realtime);
+        }
+        // -b 1 (the first), -b -1 (the one before the last), -b 0 (the last).
+        for offset in [1i64, -1, 0] {
+            let boot = journal::boots::by_offset(&boots, offset).unwrap();
+            let q = only_message().boot(&boot.id_hex()).unwrap();
+            let (ours, _) = read(&paths, &q);
+            let mut jargs = args.clone();
+            jargs.push(format!("--boot={offset}"));
+            let theirs = journalctl(&jargs);
+            assert_eq!(
+                ours.len(),
+                gen.iter()
+                    .filter(|e| boot_id(e.boot) == boot.id_hex())
+                    .count()
+            );
+            assert_eq!(
+                ours.iter().map(|e| e.realtime).collect::<Vec<_>>(),
+                theirs.iter().map(|t| t.realtime).collect::<Vec<_>>(),
+                "-b {offset}"
+            );
+        }
+    }
+}

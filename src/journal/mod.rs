@@ -9,6 +9,7 @@
 //!             time bounds, MESSAGE regex → merge in journalctl's order → fields (payload.rs)
 //! ```
 
+pub mod boots;
 pub mod file;
 pub mod hash;
 pub mod header;
