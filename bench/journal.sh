@@ -9,8 +9,10 @@
 # a count; journalctl prints the messages with -o cat to /dev/null, hyperfine's default).
 # SDJOURNAL=path/to/binary adds the same queries through the sdjournal crate (a throwaway
 # program, not part of the tree: see ARCHITECTURE.md, "Journal").
-# Warm cache: every command runs 3 times before measuring. Inputs are generated here and never
-# committed. Needs: hyperfine, python3, systemd-journal-remote, journalctl.
+# Warm cache: every command runs 3 times before measuring (WARMUP=N, RUNS=N to change it on a
+# loaded machine; hyperfine's user and system times are then the steadier numbers). Inputs
+# are generated here and never committed. Needs: hyperfine, python3, systemd-journal-remote,
+# journalctl.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -81,7 +83,7 @@ done
 run() {
   local name="$1"; shift
   local cmds=("$@")
-  hyperfine -N --warmup 3 --export-markdown "$WORK/$name.md" "${cmds[@]}"
+  hyperfine -N --warmup "${WARMUP:-3}" ${RUNS:+--runs "$RUNS"} --export-markdown "$WORK/$name.md" "${cmds[@]}"
 }
 SD=()
 [[ -n "${SDJOURNAL:-}" ]] && SD=("$SDJOURNAL -D $DIR -g Timeout")
