@@ -742,3 +742,26 @@ fn boots_are_listed_and_offset_as_journalctl_does() {
         }
     }
 }
+
+#[test]
+fn more_files_than_map_slots_and_the_same_entries_twice_read_once() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(9, 50);
+    let path = write_journal(dir.path(), "same.journal", &gen, Variant::Default);
+    // 70 opens of one file: more maps than the SIGBUS table's 64 slots, all open for the
+    // merge at once, and every entry found 70 times, which journalctl would show once.
+    let paths = vec![path; 70];
+    let (entries, outcome) = read_bounded(paths, only_message());
+    assert!(
+        outcome.files.iter().all(|f| f.warning.is_none()),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        messages(&entries),
+        gen.iter().map(|g| g.message().to_vec()).collect::<Vec<_>>()
+    );
+    assert_eq!(outcome.duplicates, 69 * gen.len());
+}

@@ -1,5 +1,5 @@
-//! One open journal file: its bytes (a SIGBUS-safe map, or a copy when no map slot is
-//! free), its parsed header, and the three ways in: entries in file order (the global entry
+//! One open journal file: its bytes (a SIGBUS-safe map, a plain map when the SIGBUS table
+//! is full), its parsed header, and the three ways in: entries in file order (the global entry
 //! array chain), an entry's fields, and the entries that carry one `FIELD=value` (the data
 //! hash table, then that DATA object's own entry list — no scan of the file).
 //!
@@ -20,6 +20,10 @@ use crate::logs::mapped::MappedLog;
 
 enum Storage {
     Mapped(MappedLog),
+    /// A map outside the SIGBUS table, when all its slots are taken (a merge keeps every
+    /// file of /var/log/journal open at once, often more than 64).
+    Plain(memmap2::Mmap),
+    /// Empty files cannot be mapped.
     Owned(Vec<u8>),
 }
 
@@ -61,6 +65,17 @@ impl JournalFile {
         let len = file.metadata().map_err(OpenError::Io)?.len();
         let storage = match MappedLog::map(&file, len).map_err(OpenError::Io)? {
             Some(map) => Storage::Mapped(map),
+            None if len > 0 => {
+                // SAFETY: read-only and private. Unlike the registered maps, a truncation
+                // under this one would raise SIGBUS; journald never shrinks a journal file
+                // (it appends, archives by rename and vacuums by unlink, which keeps a map
+                // valid), so we take that risk for files beyond the table rather than copy
+                // whole files into memory.
+                let len = usize::try_from(len)
+                    .map_err(|_| OpenError::Io(io::Error::other("too large to map")))?;
+                let map = unsafe { memmap2::MmapOptions::new().len(len).map(&file) };
+                Storage::Plain(map.map_err(OpenError::Io)?)
+            }
             None => {
                 let mut bytes = Vec::new();
                 (&mut file)
@@ -72,6 +87,7 @@ impl JournalFile {
         };
         let bytes = match &storage {
             Storage::Mapped(m) => m.bytes(),
+            Storage::Plain(m) => &m[..],
             Storage::Owned(v) => v.as_slice(),
         };
         let header = header::parse(bytes).map_err(OpenError::Header)?;
@@ -85,6 +101,7 @@ impl JournalFile {
     pub fn bytes(&self) -> Bytes<'_> {
         let data = match &self.storage {
             Storage::Mapped(m) => m.bytes(),
+            Storage::Plain(m) => &m[..],
             Storage::Owned(v) => v.as_slice(),
         };
         Bytes {
@@ -97,7 +114,7 @@ impl JournalFile {
     pub fn truncated_at(&self) -> Option<u64> {
         match &self.storage {
             Storage::Mapped(m) => m.truncated_at(),
-            Storage::Owned(_) => None,
+            Storage::Plain(_) | Storage::Owned(_) => None,
         }
     }
 
