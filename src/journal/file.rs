@@ -217,6 +217,18 @@ impl JournalFile {
         Ok((fields, problems))
     }
 
+    /// The first value of field `name` in the entry at `offset` (what `sd_journal_get_data`
+    /// returns, and so what journalctl -g matches), reading no field after it.
+    pub fn first_field(&self, offset: u64, name: &[u8]) -> Result<Option<Vec<u8>>, ObjectError> {
+        let b = self.bytes();
+        for data_offset in object::entry_items(&b, offset)? {
+            if let Ok(Some((_, value))) = self.field(&b, data_offset, &|n: &[u8]| n == name) {
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
     fn field(
         &self,
         b: &Bytes<'_>,

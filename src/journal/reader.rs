@@ -182,9 +182,9 @@ fn match_file(path: &Path, query: &Query) -> (Matched, FileStatus) {
     let mut heads = Vec::with_capacity(offsets.len());
     let message = |offset: u64| -> bool {
         let Some(re) = &query.grep else { return true };
-        match file.entry_fields(offset, &|n: &[u8]| n == b"MESSAGE") {
-            Ok((fields, _)) => fields.iter().any(|(_, v)| re.is_match(v)),
-            Err(_) => false,
+        match file.first_field(offset, b"MESSAGE") {
+            Ok(Some(m)) => re.is_match(&m),
+            _ => false,
         }
     };
     for offset in offsets {

@@ -1,6 +1,7 @@
 //! Which journal files to read, as journalctl finds them: by default the files of this
 //! machine under `/run/log/journal/<machine-id>/` (volatile) and
-//! `/var/log/journal/<machine-id>/` (persistent) — system and user files, archived
+//! `/var/log/journal/<machine-id>/` (persistent), and any directly in those two roots —
+//! system and user files, archived
 //! `name@….journal` and `*.journal~` (files journald found dirty and set aside); or, for
 //! copies from another host, explicit directories (their own files and those of
 //! machine-id subdirectories, as `journalctl -D`) and `--file` globs.
@@ -53,6 +54,9 @@ pub fn discover(sources: &Sources) -> Discovered {
             };
             for root in roots {
                 // A missing directory is normal (no persistent journal, or none in /run).
+                // Files directly in the root are read too, as sd_journal does; other
+                // machines' directories (containers' journals) are not.
+                files_in(root, &mut found, false);
                 files_in(&root.join(&id), &mut found, false);
             }
         }
@@ -191,5 +195,45 @@ mod tests {
             dir.path().display()
         )]));
         assert_eq!(g.files.len(), 1);
+    }
+
+    #[test]
+    fn the_default_is_this_machines_directory_under_each_root() {
+        let Some(id) = machine_id() else {
+            eprintln!("skipped: no /etc/machine-id");
+            return;
+        };
+        let root = tempfile::tempdir().unwrap();
+        let mine = root.path().join(&id);
+        let other = root.path().join("ffffffffffffffffffffffffffffffff");
+        std::fs::create_dir(&mine).unwrap();
+        std::fs::create_dir(&other).unwrap();
+        for f in [
+            "system.journal",
+            "user-1000@0001-0002.journal",
+            "system@x.journal~",
+        ] {
+            std::fs::write(mine.join(f), b"").unwrap();
+        }
+        std::fs::write(other.join("system.journal"), b"").unwrap();
+        std::fs::write(root.path().join("loose.journal"), b"").unwrap();
+        let d = discover(&Sources::Default {
+            roots: vec![root.path().to_path_buf(), root.path().join("missing")],
+        });
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        let mut names: Vec<_> = d
+            .files
+            .iter()
+            .map(|p| p.strip_prefix(root.path()).unwrap().display().to_string())
+            .collect();
+        names.sort();
+        let mut want = vec![
+            "loose.journal".to_string(),
+            format!("{id}/system.journal"),
+            format!("{id}/system@x.journal~"),
+            format!("{id}/user-1000@0001-0002.journal"),
+        ];
+        want.sort();
+        assert_eq!(names, want);
     }
 }
