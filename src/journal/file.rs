@@ -251,6 +251,10 @@ impl JournalFile {
         }
         let name = String::from_utf8_lossy(&head[..eq]).into_owned();
         let plain = payload::decode(&data, raw).map_err(|e| e.to_string())?;
-        Ok(Some((name, plain[eq + 1..].to_vec())))
+        // A damaged frame may inflate differently the second time: never index past it.
+        let value = plain
+            .get(eq + 1..)
+            .ok_or("compressed data ends inside its name")?;
+        Ok(Some((name, value.to_vec())))
     }
 }

@@ -235,7 +235,9 @@ pub fn entry_items(b: &Bytes<'_>, entry_offset: u64) -> Result<Vec<u64>, ObjectE
     // Regular items are {offset u64, hash u64}; compact items are one u32 offset.
     let stride = if b.compact { 4 } else { 16 };
     let n = (object.size - ENTRY_ITEMS) / stride;
-    let mut items = Vec::with_capacity(n as usize);
+    // journald writes at most 1024 fields an entry; a damaged size only grows the vector
+    // as far as items are actually read, never by a count taken on trust.
+    let mut items = Vec::with_capacity(n.min(1024) as usize);
     for i in 0..n {
         let at = entry_offset + ENTRY_ITEMS + i * stride;
         items.push(b.offset_item(at)?);
