@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod duration;
 pub mod error;
 pub mod exit_codes;
+pub mod journal;
 pub mod logs;
 pub mod probe;
 pub mod render;

@@ -1,0 +1,23 @@
+//! A native reader of systemd journal files (issue 10): no `journalctl` process, no
+//! libsystemd. See ARCHITECTURE.md, "Journal".
+//!
+//! ```text
+//! sources.rs  journalctl's default directories, --journal-dir, --journal-file globs
+//!    ▼
+//! reader.rs   per file, in parallel: file.rs (open, header.rs checks) → query.rs matches
+//!             through the data hash table (hash.rs) and DATA entry lists (object.rs) →
+//!             time bounds, MESSAGE regex → merge in journalctl's order → fields (payload.rs)
+//! ```
+
+pub mod boots;
+pub mod file;
+pub mod hash;
+pub mod header;
+pub mod object;
+pub mod payload;
+pub mod query;
+pub mod reader;
+pub mod sources;
+
+pub use query::{Clause, Conjunction, Fields, Match, Query};
+pub use reader::{collect, search, Entry, FileStatus, Outcome};

@@ -1,0 +1,213 @@
+//! What to read from a set of journal files, in sd_journal's match model (the one
+//! journalctl builds from its flags): a query is an AND of clauses; a clause is an OR of
+//! conjunctions; inside a conjunction, matches of the same field are ORed and different
+//! fields ANDed. `-u UNIT`, `-p`, `-b ID` each become one clause, as in journalctl.
+//! Since/until bound the realtime clock; `grep` is a regex on MESSAGE.
+
+use regex::bytes::Regex;
+
+/// One `FIELD=value` match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub field: String,
+    pub value: Vec<u8>,
+}
+
+impl Match {
+    pub fn new(field: &str, value: impl AsRef<[u8]>) -> Match {
+        Match {
+            field: field.to_string(),
+            value: value.as_ref().to_vec(),
+        }
+    }
+
+    pub fn payload(&self) -> Vec<u8> {
+        let mut p = Vec::with_capacity(self.field.len() + 1 + self.value.len());
+        p.extend_from_slice(self.field.as_bytes());
+        p.push(b'=');
+        p.extend_from_slice(&self.value);
+        p
+    }
+}
+
+/// Matches ANDed across fields, ORed within one field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conjunction(pub Vec<Match>);
+
+/// Conjunctions ORed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Clause(pub Vec<Conjunction>);
+
+/// Which fields each returned entry carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fields {
+    All,
+    Only(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub clauses: Vec<Clause>,
+    /// Realtime bounds in µs since the epoch, both inclusive (journalctl's --since/--until).
+    pub since: Option<u64>,
+    pub until: Option<u64>,
+    /// Only entries whose MESSAGE matches (journalctl -g).
+    pub grep: Option<Regex>,
+    pub fields: Fields,
+}
+
+impl Default for Query {
+    fn default() -> Query {
+        Query {
+            clauses: Vec::new(),
+            since: None,
+            until: None,
+            grep: None,
+            fields: Fields::All,
+        }
+    }
+}
+
+impl Query {
+    /// One more clause of plain matches (`FIELD=value …`, same field ORed).
+    pub fn matches(mut self, matches: Vec<Match>) -> Query {
+        self.clauses.push(Clause(vec![Conjunction(matches)]));
+        self
+    }
+
+    /// journalctl `-u UNIT` (repeatable: call with every unit at once): the unit's own
+    /// messages, its coredumps, PID 1's messages about it and those of privileged daemons,
+    /// as systemd's `add_matches_for_unit`. A name without a suffix means `.service`, as
+    /// journalctl mangles it; globs are not expanded.
+    pub fn units(mut self, units: &[&str]) -> Query {
+        let mut clause = Clause::default();
+        for unit in units {
+            let unit = mangle_unit(unit);
+            clause
+                .0
+                .push(Conjunction(vec![Match::new("_SYSTEMD_UNIT", &unit)]));
+            clause.0.push(Conjunction(vec![
+                Match::new("MESSAGE_ID", "fc2e22bc6ee647b6b90729ab34a250b1"),
+                Match::new("_UID", "0"),
+                Match::new("COREDUMP_UNIT", &unit),
+            ]));
+            clause.0.push(Conjunction(vec![
+                Match::new("_PID", "1"),
+                Match::new("UNIT", &unit),
+            ]));
+            clause.0.push(Conjunction(vec![
+                Match::new("_UID", "0"),
+                Match::new("OBJECT_SYSTEMD_UNIT", &unit),
+            ]));
+        }
+        self.clauses.push(clause);
+        self
+    }
+
+    /// journalctl `-p MIN..MAX` (numbers 0 emerg … 7 debug; `-p 3` is `0..=3`).
+    pub fn priorities(self, from: u8, to: u8) -> Query {
+        let (lo, hi) = (from.min(to), from.max(to).min(7));
+        let matches = (lo..=hi)
+            .map(|p| Match::new("PRIORITY", p.to_string()))
+            .collect();
+        self.matches(matches)
+    }
+
+    /// journalctl `-b ID`: 32 hex digits, dashes allowed.
+    pub fn boot(self, id: &str) -> Option<Query> {
+        let hex: String = id.chars().filter(|&c| c != '-').collect();
+        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some(self.matches(vec![Match::new("_BOOT_ID", hex.to_ascii_lowercase())]))
+    }
+
+    pub fn wants_field(&self, name: &[u8]) -> bool {
+        match &self.fields {
+            Fields::All => true,
+            Fields::Only(names) => names.iter().any(|n| n.as_bytes() == name),
+        }
+    }
+}
+
+fn mangle_unit(unit: &str) -> String {
+    if unit.contains('.') {
+        unit.to_string()
+    } else {
+        format!("{unit}.service")
+    }
+}
+
+/// Sorted, deduplicated offset lists: the set algebra of matches.
+pub fn union(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+pub fn intersect(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_algebra_keeps_order_and_drops_duplicates() {
+        assert_eq!(union(&[1, 3, 5], &[2, 3, 9]), vec![1, 2, 3, 5, 9]);
+        assert_eq!(intersect(&[1, 3, 5, 9], &[2, 3, 9]), vec![3, 9]);
+        assert!(intersect(&[], &[1]).is_empty());
+    }
+
+    #[test]
+    fn units_without_suffix_are_services_and_priorities_are_a_range() {
+        let q = Query::default().units(&["nginx"]).priorities(0, 3);
+        assert_eq!(q.clauses.len(), 2);
+        assert_eq!(
+            q.clauses[0].0[0].0[0],
+            Match::new("_SYSTEMD_UNIT", "nginx.service")
+        );
+        assert_eq!(q.clauses[1].0[0].0.len(), 4);
+        assert!(Query::default().boot("not-a-boot").is_none());
+        let b = Query::default()
+            .boot("0123456789ABCDEF-0123456789abcdef")
+            .unwrap();
+        assert_eq!(
+            b.clauses[0].0[0].0[0].value,
+            b"0123456789abcdef0123456789abcdef"
+        );
+    }
+}

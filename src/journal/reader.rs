@@ -1,0 +1,313 @@
+//! Runs a `Query` over several journal files: each file is opened and matched on its own
+//! rayon task (matches through its indexes, then the time bounds and the MESSAGE regex),
+//! then the per-file lists are merged in journalctl's order and only the fields the query
+//! wants are read, entry by entry, into the caller's sink. A file that cannot be opened or
+//! is damaged part-way gives a warning naming it; the other files are still read.
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::file::{FieldList, FieldProblem, JournalFile};
+use super::object::{EntryHead, ObjectError};
+use super::query::{intersect, union, Clause, Conjunction, Query};
+
+/// One entry as the query asked for it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Index into `Outcome::files`.
+    pub file: usize,
+    pub seqnum: u64,
+    pub realtime: u64,
+    pub monotonic: u64,
+    pub boot_id: [u8; 16],
+    pub fields: FieldList,
+    /// Fields that could not be read (unsupported compression, damage).
+    pub problems: Vec<FieldProblem>,
+}
+
+impl Entry {
+    pub fn field(&self, name: &str) -> Option<&[u8]> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FileStatus {
+    pub path: PathBuf,
+    /// Entries of this file that matched (before the merge dropped duplicates).
+    pub matched: usize,
+    /// Why the file was not read, or not wholly.
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub files: Vec<FileStatus>,
+    /// Entries found in more than one file (the same entry in an archived and a copied
+    /// file, say), returned once.
+    pub duplicates: usize,
+}
+
+struct Matched {
+    file: Option<JournalFile>,
+    heads: Vec<EntryHead>,
+}
+
+/// Every matching entry of `paths`, in journalctl's order, handed to `sink` until it
+/// returns false.
+pub fn search(paths: &[PathBuf], query: &Query, sink: &mut dyn FnMut(Entry) -> bool) -> Outcome {
+    let per_file: Vec<(Matched, FileStatus)> =
+        paths.par_iter().map(|p| match_file(p, query)).collect();
+    let mut outcome = Outcome::default();
+    let mut matched = Vec::with_capacity(per_file.len());
+    for (m, status) in per_file {
+        matched.push(m);
+        outcome.files.push(status);
+    }
+    let want = |name: &[u8]| query.wants_field(name);
+    let mut next = vec![0usize; matched.len()];
+    let mut last: Option<(usize, EntryHead)> = None;
+    loop {
+        // journalctl's merge: of every file's next entry, the earliest by
+        // `compare_locations`; linear over the files, as sd_journal does.
+        let mut best: Option<usize> = None;
+        for (i, m) in matched.iter().enumerate() {
+            let Some(head) = m.heads.get(next[i]) else {
+                continue;
+            };
+            best = match best {
+                None => Some(i),
+                Some(b) => {
+                    let bh = &matched[b].heads[next[b]];
+                    if compare(&matched[i], head, &matched[b], bh) == Ordering::Less {
+                        Some(i)
+                    } else {
+                        Some(b)
+                    }
+                }
+            };
+        }
+        let Some(i) = best else { break };
+        let head = matched[i].heads[next[i]];
+        next[i] += 1;
+        if let Some((lf, lh)) = &last {
+            if same_entry(&matched[*lf], lh, &matched[i], &head) {
+                outcome.duplicates += 1;
+                continue;
+            }
+        }
+        last = Some((i, head));
+        let file = matched[i]
+            .file
+            .as_ref()
+            .expect("a file with entries is open");
+        let (fields, problems) = match file.entry_fields(head.offset, &want) {
+            Ok(r) => r,
+            Err(e) => {
+                note(&mut outcome.files[i], format!("entry unreadable: {e}"));
+                continue;
+            }
+        };
+        let entry = Entry {
+            file: i,
+            seqnum: head.seqnum,
+            realtime: head.realtime,
+            monotonic: head.monotonic,
+            boot_id: head.boot_id,
+            fields,
+            problems,
+        };
+        if !sink(entry) {
+            break;
+        }
+    }
+    for (status, m) in outcome.files.iter_mut().zip(&matched) {
+        if let Some(at) = m.file.as_ref().and_then(|f| f.truncated_at()) {
+            note(
+                status,
+                format!("truncated while being read; only its first {at} bytes were read"),
+            );
+        }
+    }
+    outcome
+}
+
+/// `search` into a vector.
+pub fn collect(paths: &[PathBuf], query: &Query) -> (Vec<Entry>, Outcome) {
+    let mut entries = Vec::new();
+    let outcome = search(paths, query, &mut |e| {
+        entries.push(e);
+        true
+    });
+    (entries, outcome)
+}
+
+fn note(status: &mut FileStatus, warning: String) {
+    status.warning = Some(match status.warning.take() {
+        Some(w) => format!("{w}; {warning}"),
+        None => warning,
+    });
+}
+
+fn damaged(e: &ObjectError) -> String {
+    format!("damaged ({e}); entries beyond it were not read")
+}
+
+fn match_file(path: &Path, query: &Query) -> (Matched, FileStatus) {
+    let mut status = FileStatus {
+        path: path.to_path_buf(),
+        matched: 0,
+        warning: None,
+    };
+    let file = match JournalFile::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            status.warning = Some(format!("not read: {e}"));
+            let m = Matched {
+                file: None,
+                heads: Vec::new(),
+            };
+            return (m, status);
+        }
+    };
+    let (offsets, problem) = candidates(&file, &query.clauses);
+    if let Some(e) = problem {
+        note(&mut status, damaged(&e));
+    }
+    let mut heads = Vec::with_capacity(offsets.len());
+    let message = |offset: u64| -> bool {
+        let Some(re) = &query.grep else { return true };
+        match file.first_field(offset, b"MESSAGE") {
+            Ok(Some(m)) => re.is_match(&m),
+            _ => false,
+        }
+    };
+    for offset in offsets {
+        let head = match file.entry_head(offset) {
+            Ok(h) => h,
+            Err(e) => {
+                note(&mut status, damaged(&e));
+                break;
+            }
+        };
+        if query.since.is_some_and(|s| head.realtime < s)
+            || query.until.is_some_and(|u| head.realtime > u)
+        {
+            continue;
+        }
+        if message(offset) {
+            heads.push(head);
+        }
+    }
+    status.matched = heads.len();
+    let m = Matched {
+        file: Some(file),
+        heads,
+    };
+    (m, status)
+}
+
+/// The offsets of the entries that satisfy every clause, in file order, through the
+/// file's indexes; all entries when there is no clause. An index found damaged ends that
+/// list early and is reported.
+fn candidates(file: &JournalFile, clauses: &[Clause]) -> (Vec<u64>, Option<ObjectError>) {
+    if clauses.is_empty() {
+        return file.entry_offsets();
+    }
+    let mut problem = None;
+    let mut result: Option<Vec<u64>> = None;
+    for clause in clauses {
+        let mut any = Vec::new();
+        for conj in &clause.0 {
+            let got = conjunction(file, conj, &mut problem);
+            any = union(&any, &got);
+        }
+        result = Some(match result {
+            None => any,
+            Some(r) => intersect(&r, &any),
+        });
+        if result.as_ref().is_some_and(|r| r.is_empty()) {
+            break;
+        }
+    }
+    (result.unwrap_or_default(), problem)
+}
+
+fn conjunction(
+    file: &JournalFile,
+    conj: &Conjunction,
+    problem: &mut Option<ObjectError>,
+) -> Vec<u64> {
+    let mut fields: Vec<&str> = conj.0.iter().map(|m| m.field.as_str()).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let mut result: Option<Vec<u64>> = None;
+    for field in fields {
+        let mut any = Vec::new();
+        for m in conj.0.iter().filter(|m| m.field == field) {
+            match file.find_data(&m.payload()) {
+                Ok(Some(data)) => {
+                    let (mut list, e) = file.data_entries(&data);
+                    if e.is_some() {
+                        *problem = e;
+                    }
+                    // Appended entries have rising offsets; a damaged list may not.
+                    list.sort_unstable();
+                    list.dedup();
+                    any = union(&any, &list);
+                }
+                Ok(None) => {}
+                Err(e) => *problem = Some(e),
+            }
+        }
+        result = Some(match result {
+            None => any,
+            Some(r) => intersect(&r, &any),
+        });
+        if result.as_ref().is_some_and(|r| r.is_empty()) {
+            break;
+        }
+    }
+    result.unwrap_or_default()
+}
+
+fn seqnum_id(m: &Matched) -> Option<[u8; 16]> {
+    m.file.as_ref().map(|f| f.header.seqnum_id)
+}
+
+/// systemd's `journal_file_compare_locations`: seqnum when both files share a seqnum id
+/// (written by the same journald), else monotonic time within one boot, else realtime,
+/// else the entries' xor hash.
+fn compare(fa: &Matched, a: &EntryHead, fb: &Matched, b: &EntryHead) -> Ordering {
+    if seqnum_id(fa) == seqnum_id(fb) {
+        let o = a.seqnum.cmp(&b.seqnum);
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    if a.boot_id == b.boot_id {
+        let o = a.monotonic.cmp(&b.monotonic);
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    a.realtime
+        .cmp(&b.realtime)
+        .then(a.xor_hash.cmp(&b.xor_hash))
+}
+
+/// The same entry seen in two files (journalctl shows it once).
+fn same_entry(fa: &Matched, a: &EntryHead, fb: &Matched, b: &EntryHead) -> bool {
+    if std::ptr::eq(fa, fb) {
+        return false;
+    }
+    a.boot_id == b.boot_id
+        && a.monotonic == b.monotonic
+        && a.realtime == b.realtime
+        && a.xor_hash == b.xor_hash
+}
