@@ -121,7 +121,11 @@ impl Follow {
     }
 }
 
-/// Writes `seq=N` lines at well over 5k lines/s (a batch of 20, then a pause of 2 ms).
+/// Writes `seq=N` lines in batches of 20 with a pause of 2 ms between them (up to ~10k
+/// lines/s). Each phase writes a number of lines, not for a time: on a busy machine a phase
+/// takes longer but holds the same lines, so the rotations and the truncation always have
+/// lines in flight around them (a time-based writer managed 1,000 lines/s under load and the
+/// test could only refuse to judge).
 struct Writer {
     file: fs::File,
     next: u64,
@@ -136,9 +140,9 @@ impl Writer {
             .unwrap()
     }
 
-    fn write_for(&mut self, d: Duration) {
-        let end = Instant::now() + d;
-        while Instant::now() < end {
+    fn write_lines(&mut self, lines: u64) {
+        let end = self.next + lines;
+        while self.next < end {
             let mut batch = String::new();
             for _ in 0..20 {
                 batch.push_str(&format!(
@@ -181,14 +185,14 @@ fn rotation(poll: bool) {
         file: Writer::open(&log),
         next: 0,
     };
-    w.write_for(Duration::from_millis(50));
+    w.write_lines(500);
     // -n with more lines than exist: everything written before the follower started counts too.
     let mut f = Follow::start_env(
         &["-n", "100000000", log.to_str().unwrap()],
         if poll { "1" } else { "0" },
     );
     let start_rate = Instant::now();
-    w.write_for(Duration::from_millis(300));
+    w.write_lines(3000);
     for gen in 1..=3 {
         for k in (1..gen).rev() {
             fs::rename(
@@ -199,14 +203,14 @@ fn rotation(poll: bool) {
         }
         fs::rename(&log, dir.path().join("app.log.1")).unwrap();
         // The writer keeps its old handle for a moment, then reopens by name (as after a HUP).
-        w.write_for(Duration::from_millis(50));
+        w.write_lines(500);
         w.file = Writer::open(&log);
-        w.write_for(Duration::from_millis(300));
+        w.write_lines(3000);
     }
     // copytruncate: copy, then truncate while the writer goes on (O_APPEND: it restarts at 0).
     fs::copy(&log, dir.path().join("app.log.copy")).unwrap();
     let between = w.next;
-    w.write_for(Duration::from_millis(5));
+    w.write_lines(60);
     fs::OpenOptions::new()
         .write(true)
         .open(&log)
@@ -214,16 +218,12 @@ fn rotation(poll: bool) {
         .set_len(0)
         .unwrap();
     let after_truncate = w.next;
-    w.write_for(Duration::from_millis(300));
+    w.write_lines(3000);
     let rate = w.next as f64 / start_rate.elapsed().as_secs_f64();
     let last = w.next - 1;
     let done = f.until(|l| l.starts_with(&format!("seq={last} ")));
     let (lines, stderr) = f.stop();
     assert!(done, "never saw the last line; stderr: {stderr}");
-    assert!(
-        rate >= 5000.0,
-        "writer too slow for the test's premise: {rate:.0} lines/s"
-    );
     let seen = seqs(&lines);
     let dups: Vec<_> = seen.iter().filter(|(_, c)| **c > 1).collect();
     assert!(dups.is_empty(), "lines printed twice: {dups:?}");

@@ -69,7 +69,11 @@ fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Er
     let any_dir = paths.iter().any(|p| p.is_dir());
     let found = sources::discover_all(&paths);
     for refused in &found.refused {
-        crate::render::stderr::line(format_args!("oncall: {}: {}", refused.path.display(), refused.why));
+        crate::render::stderr::line(format_args!(
+            "oncall: {}: {}",
+            refused.path.display(),
+            refused.why
+        ));
     }
     if !found.unreadable.is_empty() {
         crate::render::stderr::line(format_args!(
