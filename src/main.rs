@@ -6,7 +6,7 @@ use oncall::exit_codes;
 use oncall::render::stderr;
 use oncall::render::terminal_guard::TerminalGuard;
 use oncall::render::Ui;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -105,7 +105,14 @@ fn clap_error(e: clap::Error, nagios: bool) -> u8 {
             let tip = format!("{usage}{tip}");
             if nagios {
                 let line = format!("{first}{tip}").replace('|', "/");
-                let _ = writeln!(io::stdout(), "PROBE UNKNOWN - {line}");
+                // The bad value is echoed: on a terminal it goes through the guard, as all
+                // of stdout does once the command runs.
+                let stdout = io::stdout();
+                let _ = if stdout.is_terminal() {
+                    writeln!(TerminalGuard::new(stdout.lock()), "PROBE UNKNOWN - {line}")
+                } else {
+                    writeln!(stdout.lock(), "PROBE UNKNOWN - {line}")
+                };
                 return oncall::render::probe::NagiosState::Unknown as u8;
             }
             stderr::line(format_args!("oncall: {first}{tip}"));

@@ -340,13 +340,40 @@ fn run_follow(mut cmd: Command, want: &str, deadline: Duration) -> Result<(), St
 }
 
 /// The exit codes a command's README line allows: 0, or 1 where the command itself says a
-/// finding is a failure (`--fail-on`).
+/// finding is a failure (`--fail-on`), or where a `ps`/`net` filter may match nothing on
+/// this host (the README's rule: a filter that matched nothing exits 1, like grep and pgrep;
+/// such a run must then say so in its one line, checked by `no_match_is_said`).
 fn allowed_codes(argv: &[String]) -> &'static [i32] {
-    if argv.iter().any(|a| a == "--fail-on") {
+    if argv.iter().any(|a| a == "--fail-on") || is_filtered_listing(argv) {
         &[0, 1]
     } else {
         &[0]
     }
+}
+
+fn is_filtered_listing(argv: &[String]) -> bool {
+    let filters = [
+        "--state",
+        "--port",
+        "--grep",
+        "--user",
+        "--pid",
+        "--container",
+        "--pod",
+        "--unit",
+    ];
+    argv.get(1).is_some_and(|c| c == "ps" || c == "net")
+        && argv.get(2).is_none_or(|s| s.starts_with('-'))
+        && argv.iter().any(|a| filters.contains(&a.as_str()))
+}
+
+/// Exit 1 from a filtered listing is only right with its "no … matched" line.
+fn no_match_is_said(argv: &[String], code: Option<i32>, stdout: &[u8]) -> bool {
+    if code != Some(1) || !is_filtered_listing(argv) {
+        return true;
+    }
+    let text = String::from_utf8_lossy(stdout);
+    text.starts_with("no ") && text.contains("matched") && text.lines().count() == 1
 }
 
 #[test]
@@ -383,6 +410,7 @@ fn every_command_in_the_readme_runs_and_exits_as_the_readme_implies() {
         let err = String::from_utf8_lossy(&out.stderr);
         let code = out.status.code();
         let ok = code.is_some_and(|c| allowed_codes(&argv).contains(&c))
+            && no_match_is_said(&argv, code, &out.stdout)
             && !err.contains("panicked")
             && !out.stdout.is_empty();
         if !ok {

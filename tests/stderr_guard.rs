@@ -102,3 +102,24 @@ fn piped_stderr_gets_the_bytes_untouched() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(ESC_TITLE));
 }
+
+/// `probe --nagios` answers a value clap rejects with its UNKNOWN line on stdout, echoing the
+/// value: on a terminal that line is guarded too.
+#[test]
+fn a_nagios_unknown_line_echoing_a_bad_value_is_shown_not_obeyed() {
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    let bad = format!("soon{ESC_TITLE}");
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            "\"$ONCALL_BIN\" probe --nagios --timeout \"$BAD\" http://127.0.0.1:9/",
+            "/dev/null",
+        ])
+        .env("ONCALL_BIN", bin)
+        .env("BAD", &bad)
+        .output()
+        .expect("script (bsdutils) is installed");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("PROBE UNKNOWN"), "{text:?}");
+    assert_shown_not_obeyed("nagios unknown line", &text);
+}
