@@ -13,5 +13,6 @@ pub mod exit_codes;
 pub mod logs;
 pub mod probe;
 pub mod render;
+pub mod serve;
 pub mod system;
 pub mod triage;
