@@ -119,6 +119,8 @@ pub struct Module {
     pub checks: CheckSpec,
     pub fail_if_ssl: bool,
     pub fail_if_not_ssl: bool,
+    /// `follow_redirects: false`: a redirect is the answer, judged by its status.
+    pub follow_redirects: bool,
     pub grpc_service: String,
     /// The module's text as read, for `debug=true`.
     pub shown: String,
@@ -186,6 +188,7 @@ fn module(
         .transpose()?;
     let mut checks = CheckSpec::default();
     let (mut fail_if_ssl, mut fail_if_not_ssl, mut grpc_service) = (false, false, String::new());
+    let mut follow_redirects = true;
     let (prober, ctx) = match m.prober.as_str() {
         "http" => {
             let h = m.http.unwrap_or_default();
@@ -233,11 +236,8 @@ fn module(
                 h.preferred_ip_protocol.as_deref(),
                 h.ip_protocol_fallback,
             )?;
-            let redirects = if h.follow_redirects.unwrap_or(true) {
-                10
-            } else {
-                0
-            };
+            follow_redirects = h.follow_redirects.unwrap_or(true);
+            let redirects = if follow_redirects { 10 } else { 0 };
             let mut opts = options(fam, gate.clone(), redirects);
             for (k, v) in &h.headers {
                 let n = HeaderName::from_bytes(k.as_bytes())
@@ -297,6 +297,7 @@ fn module(
         checks,
         fail_if_ssl,
         fail_if_not_ssl,
+        follow_redirects,
         grpc_service,
         shown,
         ctx,

@@ -5,7 +5,7 @@
 
 use super::blackbox_config::{Module, Prober};
 use super::target_policy::TargetPolicy;
-use crate::probe::report::{CheckResult, ProbeResult};
+use crate::probe::report::{CheckResult, Hop, ProbeResult};
 use crate::probe::{run, target, TargetSpec};
 use crate::render;
 use std::collections::BTreeMap;
@@ -100,6 +100,26 @@ fn target_text(m: &Module, t: &str) -> String {
     }
 }
 
+/// A module that does not follow redirects takes the redirect as the answer: the probe's
+/// "more than 0 redirects" check (the CLI's `--max-redirects 0` failing) does not apply,
+/// and the status decides, as in blackbox.
+fn redirect_rule(m: &Module, r: &mut ProbeResult) {
+    if m.follow_redirects {
+        return;
+    }
+    r.checks.retain(|c| c.name != "redirects");
+    r.ok = r.error.is_none() && r.checks.iter().all(|c| c.ok);
+    // blackbox counts the redirect it met and did not follow (its CheckRedirect runs).
+    if let Some(status @ (301 | 302 | 303 | 307 | 308)) = r.status {
+        r.redirects.push(Hop {
+            url: r.target.clone(),
+            status,
+            location: None,
+            phases_ms: r.phases_ms,
+        });
+    }
+}
+
 /// fail_if_ssl / fail_if_not_ssl, judged on the final hop as blackbox does.
 fn ssl_rules(m: &Module, r: &mut ProbeResult) {
     let ssl = r.tls.is_some();
@@ -152,6 +172,7 @@ pub async fn answer(
     ctx.opts.timeout = timeout;
     ctx.opts.connect_timeout = timeout;
     let mut r = run::attempt(&ctx, &spec, None).await;
+    redirect_rule(m, &mut r);
     ssl_rules(m, &mut r);
     let metrics = render::probe::blackbox(&r);
     if !debug {
