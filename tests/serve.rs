@@ -431,3 +431,69 @@ fn sigterm_ends_serve_cleanly() {
     let status = poll(240, || serve.0.try_wait().ok().flatten()).expect("serve did not exit");
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn a_hung_mount_is_a_finding_and_never_holds_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mountpoint = dir.path().join("dead");
+    std::fs::create_dir(&mountpoint).unwrap();
+    let port = free_port().to_string();
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    // Inside the namespace that holds the hung mount: serve, scrape until the mount is
+    // reported (bounded), scrape on while it stays hung (curl's own bound), SIGTERM.
+    let script = r#"bin=$1 port=$2 mnt=$3
+"$bin" serve --web.listen-address "127.0.0.1:$port" --interval 1s 2>/dev/null & pid=$!
+seen=0 i=0
+while [ $i -lt 240 ]; do
+  body=$(curl -s --max-time 30 "http://127.0.0.1:$port/metrics")
+  case "$body" in *"oncall_filesystem_responding{mount=\"$mnt\"} 0"*) seen=1; break;; esac
+  sleep 0.25; i=$((i+1))
+done
+# Threads at a window's end, now and 4 windows later: a statvfs stuck on the mount is not
+# asked again each window, so they do not grow by one a window.
+at_window_end() { n=$(curl -s "http://127.0.0.1:$port/metrics" | sed -n 's/^oncall_samples_total //p')
+  while [ "$(curl -s "http://127.0.0.1:$port/metrics" | sed -n 's/^oncall_samples_total //p')" = "$n" ]; do sleep 0.05; done
+  awk '/^Threads/ {print $2}' /proc/$pid/status; }
+before=$(at_window_end)
+for n in 1 2 3; do curl -s --max-time 30 -o /dev/null -w 'later %{http_code}\n' "http://127.0.0.1:$port/metrics"; sleep 1; done
+after=$(at_window_end)
+echo "threads $before $after"
+kill -TERM $pid; wait $pid; echo "exit $?"
+echo "seen $seen"
+printf '%s\n' "$body""#;
+    let argv = [
+        "sh",
+        "-c",
+        script,
+        "sh",
+        bin.to_str().unwrap(),
+        &port,
+        mountpoint.to_str().unwrap(),
+    ];
+    let Some(out) = support::hung_mount("oncall-serve-test", &mountpoint, &argv) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("seen 1"),
+        "the hung mount was never reported:\n{text}"
+    );
+    assert_eq!(text.matches("later 200").count(), 3, "{text}");
+    assert!(text.contains("exit 0"), "{text}");
+    let threads: Vec<i64> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("threads "))
+        .map(|t| t.split(' ').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_default();
+    assert_eq!(threads.len(), 2, "{text}");
+    // One stuck thread per dead mount, not one per window (4+ windows passed).
+    assert!(
+        threads[1] - threads[0] < 3,
+        "threads grew: {threads:?}\n{text}"
+    );
+    let finding = format!(
+        "oncall_finding{{rule=\"filesystems\",severity=\"critical\",subject=\"{}\",runbook=\"mount-hung\"}} 1",
+        mountpoint.display()
+    );
+    assert!(text.contains(&finding), "no {finding}:\n{text}");
+}
