@@ -379,7 +379,63 @@ fn a_slow_client_and_a_slow_target_do_not_delay_metrics() {
     let (s, body) = probe.join().unwrap();
     assert_eq!(s, 200);
     assert!(body.contains("probe_success 0"), "{body}");
-    drop(slow);
+    // The half-sent head is not waited for forever: the server closes the connection
+    // (hyper's header_read_timeout); the read's own bound only keeps a failure from hanging.
+    slow.set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = std::io::Read::read_to_end(&mut slow, &mut rest);
+    assert!(
+        closed.is_ok(),
+        "the slow client was never let go: {closed:?}"
+    );
+}
+
+#[test]
+fn the_scrape_timeout_bounds_a_probe_and_the_concurrency_limit_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("blackbox.yml");
+    std::fs::write(&cfg, BLACKBOX_YML).unwrap();
+    let (_serve, port) = oncall_serve(&[
+        "--interval",
+        "15s",
+        "--config.file",
+        cfg.to_str().unwrap(),
+        "--probe.concurrency",
+        "1",
+    ]);
+    let (hole, _q) = black_hole("127.0.0.1:0".parse().unwrap());
+    let target = hole.local_addr().unwrap().to_string();
+    // Prometheus says it waits 2 s: the probe gets 1.5 s, not the module's 5 s.
+    let (s, body) = http_get(
+        port,
+        &format!("/probe?module=tcp_connect&target={target}&debug=true"),
+        &[("X-Prometheus-Scrape-Timeout-Seconds", "2")],
+    );
+    assert_eq!(s, 200);
+    assert!(body.contains("timeout_seconds=1.5"), "{body}");
+    assert!(body.contains("probe_success 0"), "{body}");
+    // One probe at a time: of two sent together at the black hole (each waits out 5 s),
+    // one runs and the other is refused at once. A pair that did not overlap (a stalled
+    // thread on a busy machine) is tried again, a few times.
+    let pair = || {
+        let both: Vec<_> = (0..2)
+            .map(|_| {
+                let t = target.clone();
+                std::thread::spawn(move || {
+                    http_get(port, &format!("/probe?module=tcp_connect&target={t}"), &[]).0
+                })
+            })
+            .collect();
+        let mut codes: Vec<u16> = both.into_iter().map(|h| h.join().unwrap()).collect();
+        codes.sort();
+        codes
+    };
+    let overlapped = (0..5).map(|_| pair()).find(|c| c == &[200, 503]);
+    assert!(
+        overlapped.is_some(),
+        "two probes at once were never one 200 and one 503"
+    );
 }
 
 #[test]
