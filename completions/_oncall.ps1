@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'The first 60 seconds on this host in one report, findings ranked by severity')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -332,6 +333,21 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'oncall;serve' {
+            [CompletionResult]::new('--web.listen-address', '--web.listen-address', [CompletionResultType]::ParameterName, 'Address to listen on (loopback by default; the exporter has no authentication)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Length of each triage window; /metrics answers from the last complete one')
+            [CompletionResult]::new('--config.file', '--config.file', [CompletionResultType]::ParameterName, 'blackbox_exporter modules for /probe (blackbox.yml''s format)')
+            [CompletionResult]::new('--probe.allow', '--probe.allow', [CompletionResultType]::ParameterName, 'Targets /probe may reach: CIDRs and host globs, comma-separated or repeated')
+            [CompletionResult]::new('--probe.concurrency', '--probe.concurrency', [CompletionResultType]::ParameterName, 'Probes running at once; more get 503')
+            [CompletionResult]::new('--logs', '--logs', [CompletionResultType]::ParameterName, 'Logs to watch for error bursts (default /var/log)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'oncall;completions' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
@@ -350,6 +366,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'The first 60 seconds on this host in one report, findings ranked by severity')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -400,6 +417,9 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             break
         }
         'oncall;help;triage' {
+            break
+        }
+        'oncall;help;serve' {
             break
         }
         'oncall;help;completions' {

@@ -43,6 +43,9 @@ _oncall() {
             oncall,ps)
                 cmd="oncall__subcmd__ps"
                 ;;
+            oncall,serve)
+                cmd="oncall__subcmd__serve"
+                ;;
             oncall,triage)
                 cmd="oncall__subcmd__triage"
                 ;;
@@ -90,6 +93,9 @@ _oncall() {
                 ;;
             oncall__subcmd__help,ps)
                 cmd="oncall__subcmd__help__subcmd__ps"
+                ;;
+            oncall__subcmd__help,serve)
+                cmd="oncall__subcmd__help__subcmd__serve"
                 ;;
             oncall__subcmd__help,triage)
                 cmd="oncall__subcmd__help__subcmd__triage"
@@ -155,7 +161,7 @@ _oncall() {
 
     case "${cmd}" in
         oncall)
-            opts="-h -V --json --format --color --no-hints --help --version cheat ps mem disk net logs probe triage completions help"
+            opts="-h -V --json --format --color --no-hints --help --version cheat ps mem disk net logs probe triage serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,7 +373,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__help)
-            opts="cheat ps mem disk net logs probe triage completions help"
+            opts="cheat ps mem disk net logs probe triage serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -577,6 +583,20 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__help__subcmd__ps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1120,6 +1140,52 @@ _oncall() {
                     return 0
                     ;;
                 --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__serve)
+            opts="-h --web.listen-address --interval --config.file --probe.allow --probe.concurrency --logs --json --format --color --no-hints --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --web.listen-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config.file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe.allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe.concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --logs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

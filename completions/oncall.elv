@@ -34,6 +34,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand logs 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)'
             cand probe 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
             cand triage 'The first 60 seconds on this host in one report, findings ranked by severity'
+            cand serve 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -302,6 +303,20 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'oncall;serve'= {
+            cand --web.listen-address 'Address to listen on (loopback by default; the exporter has no authentication)'
+            cand --interval 'Length of each triage window; /metrics answers from the last complete one'
+            cand --config.file 'blackbox_exporter modules for /probe (blackbox.yml''s format)'
+            cand --probe.allow 'Targets /probe may reach: CIDRs and host globs, comma-separated or repeated'
+            cand --probe.concurrency 'Probes running at once; more get 503'
+            cand --logs 'Logs to watch for error bursts (default /var/log)'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'oncall;completions'= {
             cand --format 'Output format'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
@@ -319,6 +334,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand logs 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)'
             cand probe 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
             cand triage 'The first 60 seconds on this host in one report, findings ranked by severity'
+            cand serve 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -355,6 +371,8 @@ set edit:completion:arg-completer[oncall] = {|@words|
         &'oncall;help;probe'= {
         }
         &'oncall;help;triage'= {
+        }
+        &'oncall;help;serve'= {
         }
         &'oncall;help;completions'= {
         }

@@ -139,6 +139,14 @@ Exit codes: 0 every target passed, 1 a check failed, 2 bad input.")]
     Probe(Box<ProbeArgs>),
     /// The first 60 seconds on this host in one report, findings ranked by severity
     Triage(TriageArgs),
+    /// Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter's /probe
+    #[command(after_help = "Examples:
+  oncall serve                                      /metrics on 127.0.0.1:9199
+  oncall serve --config.file /etc/prometheus/blackbox.yml --probe.allow 10.0.0.0/8,*.svc
+  curl '127.0.0.1:9199/probe?target=http://10.0.0.5/health&module=http_2xx'
+
+A blackbox.yml key oncall does not support is an error (exit 2) that names it.")]
+    Serve(ServeArgs),
     /// Print shell completions
     Completions {
         /// The shell to complete for
@@ -526,6 +534,32 @@ pub struct TriageArgs {
     pub fail_on: Option<Severity>,
 }
 
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default; the exporter has no authentication)
+    #[arg(
+        long = "web.listen-address",
+        default_value = "127.0.0.1:9199",
+        value_name = "ADDR:PORT"
+    )]
+    pub listen: std::net::SocketAddr,
+    /// Length of each triage window; /metrics answers from the last complete one
+    #[arg(long, default_value = "15s", value_parser = duration::parse, value_name = "DURATION")]
+    pub interval: Duration,
+    /// blackbox_exporter modules for /probe (blackbox.yml's format)
+    #[arg(long = "config.file", value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+    /// Targets /probe may reach: CIDRs and host globs, comma-separated or repeated
+    #[arg(long = "probe.allow", value_name = "CIDR|GLOB")]
+    pub probe_allow: Vec<String>,
+    /// Probes running at once; more get 503
+    #[arg(long = "probe.concurrency", default_value_t = 32, value_name = "N")]
+    pub probe_concurrency: usize,
+    /// Logs to watch for error bursts (default /var/log)
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub logs: Vec<PathBuf>,
+}
+
 /// Runs the parsed command; returns the exit code (0 or 1) or an error for `main` to report.
 pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     if ui.format == Format::Prometheus && !matches!(cli.command, Command::Probe(_)) {
@@ -548,6 +582,7 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         },
         Command::Probe(args) => commands::probe::run(*args, ui, out),
         Command::Triage(args) => commands::triage::run(args, ui, out),
+        Command::Serve(args) => commands::serve::run(args),
     }
 }
 

@@ -14,5 +14,6 @@ pub mod journal;
 pub mod logs;
 pub mod probe;
 pub mod render;
+pub mod serve;
 pub mod system;
 pub mod triage;

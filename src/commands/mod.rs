@@ -8,4 +8,5 @@ pub mod mem;
 pub mod net;
 pub mod probe;
 pub mod ps;
+pub mod serve;
 pub mod triage;

@@ -101,6 +101,7 @@ fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Er
                 .map(|r| Override::parse(r))
                 .collect::<Result<_, _>>()
                 .map_err(Error::Usage)?,
+            gate: None,
         },
         each_ip: args.each_ip,
         connect_timeout: args.connect_timeout,

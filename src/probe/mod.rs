@@ -37,6 +37,7 @@ use std::time::Duration;
 use target::Target;
 
 /// Everything a run needs, decided from the flags.
+#[derive(Clone)]
 pub struct ProbeOptions {
     /// `-4`/`-6` and `--resolve`.
     pub resolver: Resolver,
@@ -63,6 +64,7 @@ pub struct TargetSpec {
 }
 
 /// The run's shared state: options and TLS trust.
+#[derive(Clone)]
 pub struct Ctx {
     pub opts: ProbeOptions,
     pub tls: tls::TlsSettings,

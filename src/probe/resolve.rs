@@ -14,7 +14,7 @@ pub enum Family {
 }
 
 impl Family {
-    fn admits(self, ip: &IpAddr) -> bool {
+    pub fn admits(self, ip: &IpAddr) -> bool {
         match self {
             Family::Any => true,
             Family::V4 => ip.is_ipv4(),
@@ -63,11 +63,27 @@ impl Override {
     }
 }
 
+/// Which addresses a probe may connect to, asked of every address a name resolves to (each
+/// hop of a redirect chain too): `oncall serve`'s `--probe.allow`, so a target or a redirect
+/// cannot reach the metadata service. `Err` says why the address is refused.
+pub type AddressCheck = dyn Fn(&IpAddr) -> Result<(), String> + Send + Sync;
+
+#[derive(Clone)]
+pub struct AddressGate(pub std::sync::Arc<AddressCheck>);
+
+impl std::fmt::Debug for AddressGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AddressGate")
+    }
+}
+
 /// How names become addresses for one run: the family allowed and the `--resolve` pins.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
     pub family: Family,
     pub overrides: Vec<Override>,
+    /// Addresses refused by this check are dropped; none left is a failed resolution.
+    pub gate: Option<AddressGate>,
 }
 
 impl Resolver {
@@ -75,12 +91,43 @@ impl Resolver {
         Resolver {
             family,
             overrides: Vec::new(),
+            gate: None,
         }
+    }
+
+    /// Every address of `host` the gate (if any) admits; else why none is.
+    pub async fn resolve(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> (Result<Vec<SocketAddr>, String>, Duration) {
+        let (found, took) = self.resolve_ungated(host, port).await;
+        let Some(AddressGate(check)) = &self.gate else {
+            return (found, took);
+        };
+        let found = found.and_then(|addrs| {
+            let mut refused = None;
+            let kept: Vec<SocketAddr> = addrs
+                .into_iter()
+                .filter(|a| match check(&a.ip()) {
+                    Ok(()) => true,
+                    Err(why) => {
+                        refused.get_or_insert(why);
+                        false
+                    }
+                })
+                .collect();
+            match (kept.is_empty(), refused) {
+                (true, Some(why)) => Err(why),
+                _ => Ok(kept),
+            }
+        });
+        (found, took)
     }
 
     /// Every address of `host` (in the resolver's order, duplicates dropped) and the time
     /// taken. An IP literal is not looked up (0 ms), nor is a pinned name.
-    pub async fn resolve(
+    async fn resolve_ungated(
         &self,
         host: &str,
         port: u16,
@@ -202,6 +249,7 @@ mod tests {
         let r = Resolver {
             family: Family::V4,
             overrides: vec![Override::parse("svc.test:8080:[::1],127.0.0.3").unwrap()],
+            gate: None,
         };
         let rt = crate::probe::runtime().unwrap();
         let (addrs, took) = rt.block_on(r.resolve("SVC.test", 8080));
@@ -213,6 +261,7 @@ mod tests {
         let v6only = Resolver {
             family: Family::V6,
             overrides: vec![Override::parse("svc.test:80:127.0.0.1").unwrap()],
+            gate: None,
         };
         let (none, _) = rt.block_on(v6only.resolve("svc.test", 80));
         assert!(none.unwrap_err().contains("no IPv6 address"));

@@ -26,11 +26,13 @@ use tokio_rustls::client::TlsStream;
 type Verifier = Result<Arc<WebPkiServerVerifier>, String>;
 
 /// Trust decided once per run: `--insecure`, `--cacert FILE` (read at start, so a bad file is
-/// a usage error) or the system roots (loaded on the first TLS target only).
+/// a usage error) or the system roots (loaded on the first TLS target only). Clones share
+/// the verifier, so `oncall serve`'s per-request copies load the roots once.
+#[derive(Clone)]
 pub struct TlsSettings {
     provider: Arc<CryptoProvider>,
     insecure: bool,
-    verifier: OnceLock<Verifier>,
+    verifier: Arc<OnceLock<Verifier>>,
     /// The `--cacert` certificates, for the self-signed case above.
     pinned: Arc<Vec<CertificateDer<'static>>>,
 }
@@ -57,7 +59,7 @@ impl TlsSettings {
         Ok(TlsSettings {
             provider,
             insecure,
-            verifier,
+            verifier: Arc::new(verifier),
             pinned: Arc::new(pinned),
         })
     }

@@ -213,6 +213,43 @@ struct Metric {
 /// blackbox_exporter's names, one series per target (plus `address` with `--each-ip`).
 pub fn prometheus(report: &ProbeReport) -> String {
     let dup = |t: &str| report.results.iter().filter(|r| r.target == t).count() > 1;
+    let rows = report.results.iter().map(|r| {
+        let mut base = format!("target=\"{}\"", label(&r.target));
+        if dup(&r.target) {
+            let _ = write!(
+                base,
+                ",address=\"{}\"",
+                label(r.remote.as_deref().unwrap_or(""))
+            );
+        }
+        (base, r)
+    });
+    exposition(rows.collect(), false)
+}
+
+/// One probe as blackbox_exporter's `/probe` answers it: no target label (Prometheus adds
+/// `instance` from the scrape), for `oncall serve`.
+pub fn blackbox(r: &ProbeResult) -> String {
+    exposition(vec![(String::new(), r)], true)
+}
+
+/// blackbox's `probe_ip_addr_hash`: FNV-1a (32 bits) of the address's bytes (4 for IPv4,
+/// 16 for IPv6), so a series shows when a name starts resolving elsewhere.
+fn ip_addr_hash(ip: std::net::IpAddr) -> f64 {
+    let bytes = match ip {
+        std::net::IpAddr::V4(a) => a.octets().to_vec(),
+        std::net::IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    let mut h: u32 = 0x811c_9dc5;
+    for b in bytes {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    f64::from(h)
+}
+
+/// The metrics of each result under its base labels (empty: no labels of its own);
+/// `blackbox` adds the series only blackbox_exporter's `/probe` has.
+fn exposition(rows: Vec<(String, &ProbeResult)>, blackbox: bool) -> String {
     let mut metrics: Vec<Metric> = Vec::new();
     let mut add = |name: &'static str, help: &'static str, labels: String, v: f64| {
         if let Some(m) = metrics.iter_mut().find(|m| m.name == name) {
@@ -225,17 +262,19 @@ pub fn prometheus(report: &ProbeReport) -> String {
             });
         }
     };
-    for r in &report.results {
-        let mut base = format!("target=\"{}\"", label(&r.target));
-        if dup(&r.target) {
-            let _ = write!(
-                base,
-                ",address=\"{}\"",
-                label(r.remote.as_deref().unwrap_or(""))
-            );
-        }
-        let with = |extra: &str| format!("{{{base},{extra}}}");
-        let plain = format!("{{{base}}}");
+    for (base, r) in rows {
+        let with = |extra: &str| {
+            if base.is_empty() {
+                format!("{{{extra}}}")
+            } else {
+                format!("{{{base},{extra}}}")
+            }
+        };
+        let plain = if base.is_empty() {
+            String::new()
+        } else {
+            format!("{{{base}}}")
+        };
         let p = &r.phases_ms;
         // Phases are whole microseconds: µs / 1e6 is the double nearest the decimal, which
         // prints in its short form (0.001136, not ms / 1000's 0.0011359999999999999).
@@ -258,7 +297,25 @@ pub fn prometheus(report: &ProbeReport) -> String {
             plain.clone(),
             s(p.dns),
         );
-        if let Some(fam) = r.ip_family {
+        // blackbox reports the address it chose at resolution, connected or not.
+        let chosen = r
+            .remote
+            .iter()
+            .chain(r.resolved.iter())
+            .find_map(|a| a.parse::<std::net::SocketAddr>().ok());
+        if let (true, Some(addr)) = (blackbox, chosen) {
+            add(
+                "probe_ip_addr_hash",
+                "Hash of the IP address used, to see it change",
+                plain.clone(),
+                ip_addr_hash(addr.ip()),
+            );
+        }
+        let family = match (blackbox, chosen) {
+            (true, Some(a)) => Some(if a.is_ipv4() { "ipv4" } else { "ipv6" }),
+            _ => r.ip_family,
+        };
+        if let Some(fam) = family {
             add(
                 "probe_ip_protocol",
                 "IP protocol of the address used (4 or 6)",
@@ -301,15 +358,21 @@ pub fn prometheus(report: &ProbeReport) -> String {
                 plain.clone(),
                 f64::from(u8::from(r.tls.is_some())),
             );
-            if let Some(v) = r.http_version {
+            // With no response, blackbox's /probe still has these series, at 0.
+            let none = blackbox && r.status.is_none();
+            if let Some(v) = r.http_version.or(none.then_some("")) {
                 add(
                     "probe_http_version",
                     "The HTTP version of the response",
                     plain.clone(),
-                    if v == "HTTP/2" { 2.0 } else { 1.1 },
+                    match v {
+                        "HTTP/2" => 2.0,
+                        "" => 0.0,
+                        _ => 1.1,
+                    },
                 );
             }
-            if let Some(b) = r.body_bytes {
+            if let Some(b) = r.body_bytes.or(none.then_some(0)) {
                 add(
                     "probe_http_uncompressed_body_length",
                     "Length of the body read (up to the cap)",
@@ -322,7 +385,11 @@ pub fn prometheus(report: &ProbeReport) -> String {
                 "probe_http_content_length",
                 "Length of the response content (Content-Length, -1 when absent)",
                 plain.clone(),
-                r.content_length.map_or(-1.0, |n| n as f64),
+                if none {
+                    0.0
+                } else {
+                    r.content_length.map_or(-1.0, |n| n as f64)
+                },
             );
             let regex_failed = r
                 .checks
@@ -333,6 +400,15 @@ pub fn prometheus(report: &ProbeReport) -> String {
                 "Whether a body or header regex failed",
                 plain.clone(),
                 f64::from(u8::from(regex_failed)),
+            );
+        }
+        if blackbox && r.kind == "tcp" {
+            // blackbox's TCP prober has it too (its query_response regexps).
+            add(
+                "probe_failed_due_to_regex",
+                "Whether a body or header regex failed",
+                plain.clone(),
+                0.0,
             );
         }
         if let Some(t) = &r.tls {

@@ -167,6 +167,16 @@ pub fn collect(all: bool, timeout: Duration) -> std::io::Result<DiskReport> {
 
 type StatvfsResult = Result<rustix::fs::StatVfs, rustix::io::Errno>;
 
+/// Mounts with a statvfs thread still waiting in the kernel, process-wide.
+fn in_flight() -> std::sync::MutexGuard<'static, std::collections::HashSet<PathBuf>> {
+    static IN_FLIGHT: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<PathBuf>>> =
+        std::sync::OnceLock::new();
+    IN_FLIGHT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
+
 /// Sizes `mounts` with `statvfs` (a parameter so tests can play a dead server).
 pub fn size_all(
     mounts: Vec<Mount>,
@@ -180,10 +190,18 @@ pub fn size_all(
         .filter(|m| !LOCAL.contains(&m.fs_type.as_str()))
         .map(|m| m.mount.as_str())
         .collect();
+    let mut skipped = 0;
     for (i, m) in mounts.iter().enumerate() {
         let path = PathBuf::from(&m.mount);
         if LOCAL.contains(&m.fs_type.as_str()) && !below_any(&m.mount, &remote) {
             let _ = tx.send((i, statvfs(&path)));
+            continue;
+        }
+        // A mount whose earlier statvfs has not returned yet is still hung: not asked again,
+        // so a long-running caller (`oncall serve`, a window every 15 s) keeps one stuck
+        // thread per dead mount instead of one per window.
+        if !in_flight().insert(path.clone()) {
+            skipped += 1;
             continue;
         }
         let thread_tx = tx.clone();
@@ -192,16 +210,19 @@ pub fn size_all(
         let spawned = std::thread::Builder::new()
             .stack_size(64 * 1024)
             .spawn(move || {
-                let _ = thread_tx.send((i, statvfs(&path)));
+                let r = statvfs(&path);
+                in_flight().remove(&path);
+                let _ = thread_tx.send((i, r));
             });
         if spawned.is_err() {
+            in_flight().remove(&PathBuf::from(&m.mount));
             let _ = tx.send((i, Err(rustix::io::Errno::AGAIN)));
         }
     }
     drop(tx);
     let deadline = Instant::now() + timeout;
     let mut answers: Vec<Option<StatvfsResult>> = (0..mounts.len()).map(|_| None).collect();
-    let mut pending = mounts.len();
+    let mut pending = mounts.len() - skipped;
     while pending > 0 {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {

@@ -23,6 +23,13 @@ impl Severity {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
+    /// Which rule found it (the subsystem's rule set: `filesystems`, `sockets`, …): with
+    /// `subject` and `runbook` it names one `oncall_finding` series of `oncall serve`.
+    pub rule: &'static str,
+    /// What it is about when a rule can find several (a mount, a listener, a pid, a log,
+    /// a probe target); empty for host-wide findings.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subject: String,
     pub severity: Severity,
     /// One line that carries the numbers.
     pub title: String,

@@ -54,6 +54,8 @@ use limits::*;
 
 fn finding(severity: Severity, title: String, runbook: Option<&'static str>) -> Finding {
     Finding {
+        rule: "",
+        subject: String::new(),
         severity,
         title,
         detail: String::new(),
@@ -64,6 +66,10 @@ fn finding(severity: Severity, title: String, runbook: Option<&'static str>) -> 
 }
 
 impl Finding {
+    fn subject(mut self, s: impl Into<String>) -> Finding {
+        self.subject = s.into();
+        self
+    }
     fn detail(mut self, d: impl Into<String>) -> Finding {
         self.detail = d.into();
         self
@@ -93,20 +99,30 @@ fn pct(v: f64) -> String {
 
 /// All rules, findings sorted by severity (critical first).
 pub fn evaluate(o: &Observations) -> Vec<Finding> {
+    type Rule = fn(&Observations, &mut Vec<Finding>);
+    let rules: [(&'static str, Rule); 13] = [
+        ("load", load),
+        ("cpu", cpu),
+        ("memory", memory),
+        ("pressure", pressure),
+        ("processes", processes),
+        ("disks", disks),
+        ("filesystems", filesystems),
+        ("network", network),
+        ("sockets", sockets),
+        ("cgroup", cgroup),
+        ("kernel", kernel),
+        ("logs", logs),
+        ("probes", probes),
+    ];
     let mut out = Vec::new();
-    load(o, &mut out);
-    cpu(o, &mut out);
-    memory(o, &mut out);
-    pressure(o, &mut out);
-    processes(o, &mut out);
-    disks(o, &mut out);
-    filesystems(o, &mut out);
-    network(o, &mut out);
-    sockets(o, &mut out);
-    cgroup(o, &mut out);
-    kernel(o, &mut out);
-    logs(o, &mut out);
-    probes(o, &mut out);
+    for (name, rule) in rules {
+        let first = out.len();
+        rule(o, &mut out);
+        for f in &mut out[first..] {
+            f.rule = name;
+        }
+    }
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
@@ -339,6 +355,7 @@ fn processes(o: &Observations, out: &mut Vec<Finding>) {
                     format!("{} (pid {}) uses {:.0}% CPU", p.name, p.pid, c),
                     Some("high-cpu"),
                 )
+                .subject(p.pid.to_string())
                 .evidence([format!("user: {}", p.user.as_deref().unwrap_or("?"))])
                 .next(&[
                     &format!("pidstat -p {} 1 5", p.pid),
@@ -366,6 +383,7 @@ fn disks(o: &Observations, out: &mut Vec<Finding>) {
                     ),
                     Some("slow-disk-io"),
                 )
+                .subject(d.device.clone())
                 .next(&["iostat -xz 1 3", "oncall ps --sort io", "iotop -o"]),
             );
         }
@@ -384,6 +402,7 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
                     ),
                     Some("mount-hung"),
                 )
+                .subject(fs.mount.clone())
                 .detail("A dead network mount hangs every process that touches it.")
                 .next(&[
                     &format!("findmnt -T {}", quote(&fs.mount)),
@@ -424,6 +443,7 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
                         "deleted-files-pin-space"
                     }),
                 )
+                .subject(fs.mount.clone())
                 .evidence([format!(
                     "{} on {}, size {}",
                     fs.source,
@@ -448,6 +468,7 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
                     format!("{} has used {} of its inodes", fs.mount, pct(i)),
                     Some("inodes-exhausted"),
                 )
+                .subject(fs.mount.clone())
                 .next(&[&format!("df -i {}", quote(&fs.mount)), "oncall disk"]),
             );
         }
@@ -486,6 +507,7 @@ fn network(o: &Observations, out: &mut Vec<Finding>) {
                 format!("{name}: {rate:.1} errors or drops per second"),
                 Some("packet-loss-retransmits"),
             )
+            .subject(name.clone())
             .next(&["ip -s link", "ethtool -S IFACE", "oncall net stats"]),
         );
     }
@@ -540,6 +562,7 @@ fn sockets(o: &Observations, out: &mut Vec<Finding>) {
                 ),
                 Some("backend-unhealthy"),
             )
+            .subject(addr.clone())
             .next(&["ss -tlnp", "oncall net --listen --processes"]),
         );
     }
@@ -694,6 +717,7 @@ fn kernel(o: &Observations, out: &mut Vec<Finding>) {
                 format!("OOM killer killed {name} (pid {pid}) at {when}"),
                 Some("memory-pressure"),
             )
+            .subject(pid.to_string())
             .next(&["dmesg -T | grep -i -A5 'out of memory'", "oncall mem"]),
         );
     }
@@ -727,6 +751,7 @@ fn logs(o: &Observations, out: &mut Vec<Finding>) {
                     ),
                     Some("service-wont-start"),
                 )
+                .subject(b.path.clone())
                 .evidence(
                     b.top_signature
                         .iter()
@@ -768,6 +793,7 @@ fn probes(o: &Observations, out: &mut Vec<Finding>) {
                 format!("Probe of {} failed: {}", p.target, p.detail),
                 Some(runbook),
             )
+            .subject(p.target.clone())
             .next(&[&format!("oncall probe {}", quote(&p.target)), &classic]),
         );
     }

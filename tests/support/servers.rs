@@ -746,3 +746,90 @@ pub fn plain_http_400() -> SocketAddr {
     });
     addr
 }
+
+/// A daemon of a Debian Prometheus package (`prometheus`, `prometheus-blackbox-exporter`,
+/// `prometheus-node-exporter`) in the foreground on 127.0.0.1:PORT; `None` (with the reason)
+/// when it is not installed, except under CI, where .ci/run installs it.
+pub fn prometheus_daemon(bin: &str, args: &[String], port: u16) -> Option<Daemon> {
+    let Some(path) = find_binary(bin) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{bin} must be installed under CI (.ci/run installs it)"
+        );
+        eprintln!("skipped: {bin} is not installed");
+        return None;
+    };
+    let child = std::process::Command::new(path)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let daemon = Daemon(child);
+    assert!(wait_for_port(port), "{bin} did not listen on {port}");
+    Some(daemon)
+}
+
+/// `oncall serve ARGS` on a quiet loopback port, waited for until it accepts.
+pub fn oncall_serve(args: &[&str]) -> (Daemon, u16) {
+    let port = free_port();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("oncall"))
+        .arg("serve")
+        .arg("--web.listen-address")
+        .arg(format!("127.0.0.1:{port}"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let daemon = Daemon(child);
+    assert!(wait_for_port(port), "oncall serve did not listen on {port}");
+    (daemon, port)
+}
+
+/// One HTTP/1.1 GET on 127.0.0.1:port with `Connection: close`; (status, body). Bounded by
+/// a generous read timeout, so a server that never answers fails the test instead of hanging.
+pub fn http_get(port: u16, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    // hyper chunks bodies of unknown length; ours and the exporters' set Content-Length,
+    // except Go's for large bodies: undo chunking when the head says so.
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    (status, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].strip_prefix("\r\n").unwrap_or(&rest[n..]);
+    }
+    out
+}

@@ -1,0 +1,56 @@
+//! `oncall serve`: a Prometheus exporter over the same library the CLI runs. `/metrics` is
+//! the last triage window (sampler.rs, in the background; triage_metrics.rs renders it),
+//! `/probe` answers as blackbox_exporter does (probe_endpoint.rs over probe::run, modules
+//! from blackbox_config.rs, targets limited by target_policy.rs), `/triage` the last report.
+//! The HTTP side (server.rs) bounds slow clients, probe concurrency and connections.
+
+pub mod blackbox_config;
+pub mod probe_endpoint;
+pub mod sampler;
+pub mod server;
+pub mod target_policy;
+pub mod triage_metrics;
+
+use crate::error::Error;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub interval: Duration,
+    pub config_file: Option<PathBuf>,
+    pub allow: Vec<String>,
+    pub logs: Vec<PathBuf>,
+    pub probe_concurrency: usize,
+}
+
+/// Reads the config (a bad one is exit 2 before anything listens), binds, starts the
+/// sampler, and serves until SIGTERM or SIGINT. The tokio runtime exists only here.
+pub fn run(opts: ServeOptions) -> Result<u8, Error> {
+    let policy = target_policy::TargetPolicy::parse(&opts.allow)?;
+    let modules = match &opts.config_file {
+        Some(p) => blackbox_config::load(p, Some(policy.gate()))?,
+        None => Default::default(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()?;
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(opts.listen))
+        .map_err(|e| Error::usage(format!("--web.listen-address {}", opts.listen), e))?;
+    let latest = sampler::start(sampler::SamplerOptions {
+        interval: opts.interval,
+        logs: opts.logs,
+    })?;
+    let state = server::State {
+        latest,
+        modules,
+        policy,
+        probes: std::sync::Arc::new(tokio::sync::Semaphore::new(opts.probe_concurrency.max(1))),
+        connections: std::sync::Arc::new(tokio::sync::Semaphore::new(server::MAX_CONNECTIONS)),
+    };
+    rt.block_on(server::serve(listener, std::sync::Arc::new(state)))?;
+    Ok(crate::exit_codes::SUCCESS)
+}

@@ -1,0 +1,166 @@
+//! The HTTP side of `oncall serve`: hyper's HTTP/1.1 server on one current-thread runtime.
+//! Hostile clients are bounded here: the request head must arrive within HEADER_TIMEOUT,
+//! request bodies are never read (every endpoint is a GET), a connection lives at most
+//! CONNECTION_LIFETIME, at most MAX_CONNECTIONS are open, and `/probe` runs at most
+//! `--probe.concurrency` probes at once (the rest get 503 at once rather than queueing).
+//! `/metrics` only copies the sampler's last text, so neither a slow client, a slow probe
+//! target nor a hung mount delays it.
+
+use super::blackbox_config::Module;
+use super::probe_endpoint;
+use super::sampler::Latest;
+use super::target_policy::TargetPolicy;
+use crate::render::{self, Format, Ui};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(600);
+pub const MAX_CONNECTIONS: usize = 512;
+
+pub struct State {
+    pub latest: Latest,
+    pub modules: BTreeMap<String, Arc<Module>>,
+    pub policy: TargetPolicy,
+    pub probes: Arc<Semaphore>,
+    pub connections: Arc<Semaphore>,
+}
+
+fn reply(status: u16, content_type: &str, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(status)
+        .header(hyper::header::CONTENT_TYPE, content_type)
+        .body(Full::new(body.into()))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+const EXPOSITION: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Before the first window ends, /metrics says who answers and that no window ran yet.
+fn first_window_pending() -> String {
+    format!(
+        "# HELP oncall_build_info The oncall build answering, by version\n\
+         # TYPE oncall_build_info gauge\n\
+         oncall_build_info{{version=\"{}\"}} 1\n\
+         # HELP oncall_samples_total Triage windows completed since start\n\
+         # TYPE oncall_samples_total counter\n\
+         oncall_samples_total 0\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+const INDEX: &str = "<html><head><title>oncall serve</title></head><body>\n\
+<h1>oncall serve</h1>\n<ul>\n\
+<li><a href=\"/metrics\">/metrics</a>: the last triage window</li>\n\
+<li>/probe?target=…&amp;module=…: blackbox_exporter's probe</li>\n\
+<li><a href=\"/triage\">/triage</a>: the last triage report (JSON; Markdown for Accept: text/markdown)</li>\n\
+<li><a href=\"/-/healthy\">/-/healthy</a>, <a href=\"/-/ready\">/-/ready</a></li>\n\
+</ul></body></html>\n";
+
+async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    if req.method() != hyper::Method::GET && req.method() != hyper::Method::HEAD {
+        return reply(405, TEXT, "only GET\n");
+    }
+    match req.uri().path() {
+        "/" => reply(200, "text/html; charset=utf-8", INDEX),
+        "/-/healthy" => reply(200, TEXT, "Healthy\n"),
+        "/-/ready" => match state.latest.get() {
+            Some(_) => reply(200, TEXT, "Ready\n"),
+            None => reply(503, TEXT, "Not ready: the first triage window is running\n"),
+        },
+        "/metrics" => match state.latest.get() {
+            Some(s) => reply(200, EXPOSITION, s.metrics.clone()),
+            None => reply(200, EXPOSITION, first_window_pending()),
+        },
+        "/triage" => {
+            let Some(s) = state.latest.get() else {
+                return reply(503, TEXT, "the first triage window is running\n");
+            };
+            let markdown = req
+                .headers()
+                .get(hyper::header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/markdown"));
+            if markdown {
+                let mut out = Vec::new();
+                match render::triage::render(&Ui::plain(Format::Markdown), &mut out, &s.report) {
+                    Ok(()) => reply(200, "text/markdown; charset=utf-8", out),
+                    Err(e) => reply(500, TEXT, format!("{e}\n")),
+                }
+            } else {
+                match serde_json::to_vec_pretty(&s.report) {
+                    Ok(j) => reply(200, "application/json", j),
+                    Err(e) => reply(500, TEXT, format!("{e}\n")),
+                }
+            }
+        }
+        "/probe" => {
+            let Ok(_permit) = state.probes.clone().try_acquire_owned() else {
+                return reply(503, TEXT, "too many probes at once (--probe.concurrency)\n");
+            };
+            let scrape_timeout = req
+                .headers()
+                .get("x-prometheus-scrape-timeout-seconds")
+                .and_then(|v| v.to_str().ok());
+            let a = probe_endpoint::answer(
+                req.uri().query().unwrap_or(""),
+                scrape_timeout,
+                &state.modules,
+                &state.policy,
+            )
+            .await;
+            reply(a.status, a.content_type, a.body)
+        }
+        _ => reply(404, TEXT, "404 page not found\n"),
+    }
+}
+
+/// Accepts until SIGTERM or SIGINT, then stops accepting and returns (exit 0).
+pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(x) => x,
+                // EMFILE and the like: wait a moment rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = term.recv() => return Ok(()),
+            _ = int.recv() => return Ok(()),
+        };
+        // Over the limit, the connection is closed at once: old ones keep being served.
+        let Ok(permit) = state.connections.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let service = hyper::service::service_fn(move |req| {
+                let state = state.clone();
+                async move { Ok::<_, Infallible>(handle(state, req).await) }
+            });
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(64 * 1024);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+        });
+    }
+}
