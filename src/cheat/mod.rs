@@ -76,6 +76,9 @@ impl CheatReport {
     }
 }
 
+/// `NoMatch::what` when the command exists but `--safe` leaves none of its examples.
+pub const NO_READ_ONLY: &str = "read-only example";
+
 /// With `--safe`, a command keeps only its read-only examples (and is dropped if none is).
 fn safe_only(mut cmd: Command) -> Option<Command> {
     let examples: Vec<_> = cmd
@@ -185,6 +188,23 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         hits.iter().take(wanted).map(|h| sheet.get(h.index)),
         opts.safe,
     );
+    // `--safe rm`: the command is there, it just has nothing read-only to show.
+    if let Some(h) = exact.filter(|_| opts.safe) {
+        if commands
+            .first()
+            .is_none_or(|c| c.name != sheet.name(h.index))
+        {
+            return Ok(CheatReport::NoMatch {
+                what: NO_READ_ONLY,
+                query: sheet.name(h.index).to_string(),
+                nearest: commands
+                    .iter()
+                    .take(3)
+                    .map(|c| c.name.to_string())
+                    .collect(),
+            });
+        }
+    }
     if commands.is_empty() && runbooks.is_empty() {
         return Ok(CheatReport::NoMatch {
             what: "command",
