@@ -2,10 +2,12 @@
 //! `query` turns the options of `oncall cheat` into a [`CheatReport`] (plain data);
 //! `render::cheat` prints it.
 
+mod destructive;
 pub mod explain;
 mod explain_secrets;
 pub mod fuzzy;
 mod index;
+pub mod man_page;
 pub mod model;
 pub mod schema;
 pub mod search;

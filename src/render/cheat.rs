@@ -286,6 +286,9 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
 }
 
 fn write_explanation(ui: &Ui, out: &mut dyn Write, e: &Explanation) -> io::Result<()> {
+    for why in &e.destroys {
+        writeln!(out, "{} {why}", ui.style.bad("DESTRUCTIVE:"))?;
+    }
     writeln!(out, "{}\n", ui.style.command(&e.command))?;
     let mut t = table::new(ui, &["TOKEN", "MEANING"]);
     for p in &e.parts {
@@ -399,6 +402,9 @@ fn render_markdown(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> 
             markdown::table(out, &["id", "title", "commands"], &rows)
         }
         CheatReport::Explain(e) => {
+            for why in &e.destroys {
+                writeln!(out, "**DESTRUCTIVE:** {why}\n")?;
+            }
             writeln!(out, "{}\n", markdown::code(&e.command))?;
             let rows: Vec<Vec<String>> = e
                 .parts
