@@ -471,7 +471,7 @@ fn finish(item: &mut Option<Item>, flags: &mut Vec<Flag>) {
         let long = name.starts_with("--");
         flags.push(Flag {
             flag: (!long).then(|| Cow::Owned(name.clone())),
-            long: long.then(|| Cow::Owned(name)),
+            long: long.then_some(Cow::Owned(name)),
             meaning: Cow::Owned(meaning.clone()),
             arg: arg.or_else(|| shared.clone()).map(Cow::Owned),
         });

@@ -13,6 +13,7 @@ pub mod schema;
 pub mod search;
 pub mod sheet;
 pub mod shell_words;
+pub mod tldr_cache;
 pub mod user_sheets;
 mod word_index;
 pub mod words;
@@ -50,6 +51,9 @@ pub enum CheatReport {
         command: Command,
         related: Vec<Command>,
         runbooks: Vec<Runbook>,
+        /// The host's tldr page of the same name, when the built-in entry won the clash:
+        /// its path and how many examples it has.
+        tldr: Option<(String, usize)>,
     },
     Results {
         query: String,
@@ -99,6 +103,48 @@ fn safe_only(mut cmd: Command) -> Option<Command> {
 fn filtered(cmds: impl Iterator<Item = Command>, safe: bool) -> Vec<Command> {
     cmds.filter_map(|c| if safe { safe_only(c) } else { Some(c) })
         .collect()
+}
+
+/// The host's tldr pages beside the built-in sheet, when no built-in name matched exactly: a
+/// query word that is a page's name finds it (a single word shows the page), and a single
+/// word within typing distance of page names lists those after the built-in hits. tldr
+/// pages carry no safety class, so `--safe` never shows them.
+fn tldr_hits(
+    sheet: &Sheet,
+    text: &str,
+    commands: &mut Vec<Command>,
+    runbooks: Vec<Runbook>,
+) -> Option<CheatReport> {
+    const MAX: usize = 5;
+    let tldr = sheet.tldr.as_ref()?;
+    let words = search::tokens(text);
+    if let [word] = words.as_slice() {
+        if sheet.position(word).is_none() && tldr.path(word).is_some() {
+            // A page that does not parse has been named on stderr: not tried twice.
+            let page = tldr.command(word)?;
+            return Some(CheatReport::Entry {
+                command: page,
+                related: std::mem::take(commands).into_iter().take(8).collect(),
+                runbooks,
+                tldr: None,
+            });
+        }
+    }
+    let mut names: Vec<String> = words
+        .iter()
+        .filter(|w| sheet.position(w).is_none() && tldr.path(w).is_some())
+        .cloned()
+        .collect();
+    if let [word] = words.as_slice() {
+        names.extend(
+            search::near_in(tldr.names(), word)
+                .into_iter()
+                .filter(|n| sheet.position(n).is_none()),
+        );
+    }
+    names.dedup();
+    commands.extend(names.iter().take(MAX).filter_map(|n| tldr.command(n)));
+    None
 }
 
 pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
@@ -207,6 +253,12 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
             });
         }
     }
+    let mut commands = commands;
+    if exact.is_none() && !opts.safe {
+        if let Some(report) = tldr_hits(sheet, &text, &mut commands, runbooks.clone()) {
+            return Ok(report);
+        }
+    }
     if commands.is_empty() && runbooks.is_empty() {
         return Ok(CheatReport::NoMatch {
             what: "command",
@@ -222,10 +274,15 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         {
             let mut commands = commands.into_iter();
             let command = commands.next().expect("checked non-empty");
+            let tldr = sheet.tldr.as_ref().and_then(|t| {
+                let page = t.command(&command.name)?;
+                Some((page.source?.to_string(), page.examples.len()))
+            });
             Ok(CheatReport::Entry {
                 command,
                 related: commands.take(8).collect(),
                 runbooks,
+                tldr,
             })
         }
         _ => Ok(CheatReport::Results {

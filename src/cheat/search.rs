@@ -288,6 +288,20 @@ pub fn runbooks<'a>(sheet: &'a Sheet, symptom: &str) -> Vec<RunbookHit<'a>> {
     hits
 }
 
+/// Of `names` (a tldr cache's pages), those within typing distance of `word` or starting
+/// with it, closest first.
+pub fn near_in(names: Vec<String>, word: &str) -> Vec<String> {
+    let mut hits: Vec<(u32, String)> = names
+        .into_iter()
+        .filter_map(|n| {
+            let s = name_score(&lowercase(&n), word);
+            (s >= 40).then_some((s, n))
+        })
+        .collect();
+    hits.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    hits.into_iter().map(|(_, n)| n).collect()
+}
+
 /// The command names closest to what was typed, for "did you mean": for several words, the
 /// names closest to any one of them.
 pub fn nearest_names(sheet: &Sheet, query: &str, n: usize) -> Vec<String> {

@@ -8,7 +8,8 @@ use crate::render::{self, Ui};
 use std::io::Write;
 
 pub fn run(args: CheatArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let sheet = sheet::Sheet::with_user_dir(sheet::user_dir());
+    let mut sheet = sheet::Sheet::with_user_dir(sheet::user_dir());
+    sheet.tldr = cheat::tldr_cache::discover(args.tldr.clone());
     for w in &sheet.warnings {
         crate::render::stderr::line(format_args!("oncall: warning: {w} (skipped)"));
     }

@@ -82,7 +82,11 @@ fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
         ui.style.dim(&format!("[{}]", c.category))
     )?;
     if let Some(src) = &c.source {
-        writeln!(out, "{}", ui.style.dim(&format!("from your sheet {src}")))?;
+        let from = match c.category.as_ref() {
+            crate::cheat::tldr_cache::CATEGORY => "from the tldr page",
+            _ => "from your sheet",
+        };
+        writeln!(out, "{}", ui.style.dim(&format!("{from} {src}")))?;
     }
     writeln!(out)?;
     for e in c.examples.iter() {
@@ -190,8 +194,16 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
             command,
             related,
             runbooks,
+            tldr,
         } => {
             write_entry(ui, out, command)?;
+            if let Some((path, n)) = tldr {
+                writeln!(
+                    out,
+                    "{}",
+                    ui.style.dim(&format!("tldr has {n} more examples: {path}"))
+                )?;
+            }
             if !related.is_empty() {
                 let names: Vec<&str> = related.iter().map(|c| c.name.as_ref()).collect();
                 writeln!(out, "Related: {}", names.join(", "))?;
