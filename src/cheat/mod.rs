@@ -107,7 +107,7 @@ fn filtered(cmds: impl Iterator<Item = Command>, safe: bool) -> Vec<Command> {
 
 /// The host's tldr pages beside the built-in sheet, when no built-in name matched exactly: a
 /// query word that is a page's name finds it (a single word shows the page), and a single
-/// word within typing distance of page names lists those after the built-in hits. tldr
+/// word the sheet has nothing for lists the page names within typing distance of it. tldr
 /// pages carry no safety class, so `--safe` never shows them.
 fn tldr_hits(
     sheet: &Sheet,
@@ -135,7 +135,9 @@ fn tldr_hits(
         .filter(|w| sheet.position(w).is_none() && tldr.path(w).is_some())
         .cloned()
         .collect();
-    if let [word] = words.as_slice() {
+    // Listing the cache (thousands of names) only when the sheet found nothing: a typo of
+    // a name only tldr has, without slowing the searches the sheet answers.
+    if let ([word], true) = (words.as_slice(), commands.is_empty()) {
         names.extend(
             search::near_in(tldr.names(), word)
                 .into_iter()
