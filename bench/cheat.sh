@@ -2,6 +2,9 @@
 # Cheat-sheet speed against tealdeer, in one hyperfine run per pair, as a ratio of medians.
 #   lookup:  oncall cheat tar        vs  tldr -f tar.md   (tealdeer rendering a page file)
 #   search:  oncall cheat disk full  vs  tldr -f tar.md
+#   typo:    oncall cheat jounralctl vs  tldr -f tar.md   (with a cache: lists its page names)
+# Each twice: with no tldr cache, then with a synthetic 6,000-page tealdeer cache present
+# (generated here, our own filler text), so the tldr path's cost shows.
 # Targets (DESIGN.md): lookup <= 1.0, search <= 1.5. Needs: hyperfine, tealdeer (Debian), python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,9 +42,40 @@ cat > "$work/tar.md" <<'PAGE'
 - Extract only files matching a pattern:
 
 `tar xf {{source.tar}} --wildcards "{{*.html}}"`
+
+- Append files to an existing archive:
+
+`tar rf {{target.tar}} {{path/to/file}}`
+
+- Extract an archive, keeping permissions:
+
+`tar xpf {{source.tar}}`
+
+- Create an archive, leaving some files out:
+
+`tar cf {{target.tar}} --exclude={{pattern}} {{path/to/dir}}`
 PAGE
+[ "$(grep -c '^- ' "$work/tar.md")" = 8 ] || { echo "bench: the tar page must have 8 examples" >&2; exit 2; }
+
+# A 6,000-page cache in tealdeer's layout: 4,999 common + tar.md, 1,000 linux.
+python3 - "$work/cache/tealdeer/tldr-pages/pages" "$work/tar.md" <<'PY'
+import os, sys, shutil
+root = sys.argv[1]
+for platform, n in (("common", 4999), ("linux", 1000)):
+    d = os.path.join(root, platform)
+    os.makedirs(d, exist_ok=True)
+    for i in range(n):
+        name = f"tool{platform[0]}{i:04d}"
+        with open(os.path.join(d, name + ".md"), "w") as f:
+            f.write(f"# {name}\n\n> Synthetic page {i}.\n\n")
+            for k in range(6):
+                f.write(f"- Example {k}:\n\n`{name} --opt-{k} {{{{file}}}}`\n\n")
+shutil.copy(sys.argv[2], os.path.join(root, "common", "tar.md"))
+PY
 
 export XDG_CONFIG_HOME="$work/config"   # no user sheets: measure the built-in path
+export HOME="$work/home"                 # no tldr cache of this machine's user
+unset TEALDEER_CACHE_DIR
 export NO_COLOR=1
 run() { # name, oncall args...
   local name=$1; shift
@@ -57,8 +91,17 @@ print(f"{sys.argv[2]:7s} {a:28s} median {med[a]*1000:7.3f} ms | {b:16s} median {
 PY
 }
 echo "warm cache; $(nproc) cores; $(date -u +%FT%TZ)"
+export XDG_CACHE_HOME="$work/nocache"
+echo "-- no tldr cache"
 run lookup tar
 run search disk full
+run typo jounralctl
+export XDG_CACHE_HOME="$work/cache"
+echo "-- a 6,000-page tldr cache present ($(find "$work/cache" -name '*.md' | wc -l) pages)"
+run lookup tar
+run search disk full
+run typo jounralctl
+export XDG_CACHE_HOME="$work/nocache"
 for q in "tar" "disk full"; do
   rss=$( { /usr/bin/time -v "$bin" cheat $q >/dev/null; } 2>&1 | awk '/Maximum resident/ {print $6}')
   echo "peak RSS oncall cheat $q: ${rss} KiB"

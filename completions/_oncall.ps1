@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('--category', '--category', [CompletionResultType]::ParameterName, 'List every command of a category')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain each token of a pasted command line')
             [CompletionResult]::new('--runbook', '--runbook', [CompletionResultType]::ParameterName, 'A symptom''s runbook; without a symptom, the list of runbooks')
+            [CompletionResult]::new('--tldr', '--tldr', [CompletionResultType]::ParameterName, 'A tldr-pages checkout or cache to search beside the sheet (default: a tldr client''s cache)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
             [CompletionResult]::new('--categories', '--categories', [CompletionResultType]::ParameterName, 'List the categories with their counts')

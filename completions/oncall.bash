@@ -183,7 +183,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__cheat)
-            opts="-c -h --category --categories --explain --runbook --safe --json --format --color --no-hints --help"
+            opts="-c -h --category --categories --explain --runbook --safe --tldr --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -202,6 +202,10 @@ _oncall() {
                     return 0
                     ;;
                 --runbook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tldr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand --category 'List every command of a category'
             cand --explain 'Explain each token of a pasted command line'
             cand --runbook 'A symptom''s runbook; without a symptom, the list of runbooks'
+            cand --tldr 'A tldr-pages checkout or cache to search beside the sheet (default: a tldr client''s cache)'
             cand --format 'Output format'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
             cand --categories 'List the categories with their counts'

@@ -49,6 +49,7 @@ complete -c oncall -n "__fish_oncall_needs_command" -f -a "help" -d 'Print this 
 complete -c oncall -n "__fish_oncall_using_subcommand cheat" -s c -l category -d 'List every command of a category' -r
 complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l explain -d 'Explain each token of a pasted command line' -r
 complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l runbook -d 'A symptom\'s runbook; without a symptom, the list of runbooks' -r
+complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l tldr -d 'A tldr-pages checkout or cache to search beside the sheet (default: a tldr client\'s cache)' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand cheat" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''

@@ -174,6 +174,9 @@ pub struct CheatArgs {
     /// Only examples that change nothing on the host
     #[arg(long)]
     pub safe: bool,
+    /// A tldr-pages checkout or cache to search beside the sheet (default: a tldr client's cache)
+    #[arg(long, value_name = "DIR")]
+    pub tldr: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

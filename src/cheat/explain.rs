@@ -1,7 +1,9 @@
 //! `oncall cheat --explain 'CMDLINE'`: every token of a pasted command line explained from
 //! the sheet's flag tables. What the sheet does not know is said to be unknown, never guessed.
 
+use super::destructive;
 use super::explain_secrets;
+use super::man_page;
 use super::model::{Command, Flag, Subcommand};
 use super::sheet::Sheet;
 use super::shell_words::{self, LexError, Lexeme};
@@ -34,12 +36,16 @@ pub struct Part {
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
     pub command: String,
+    /// Why the line destroys data, one reason per simple command that does; shown first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub destroys: Vec<String>,
     pub parts: Vec<Part>,
 }
 
 /// Commands that run another command: after their own flags (and `positional` operands)
 /// the next word starts a new command.
-const WRAPPERS: [(&str, usize); 14] = [
+const WRAPPERS: [(&str, usize); 15] = [
+    ("ssh", 1),
     ("sudo", 0),
     ("env", 0),
     ("nohup", 0),
@@ -70,31 +76,46 @@ pub fn explain(sheet: &Sheet, line: &str) -> Result<Explanation, LexError> {
         .collect();
     let secrets = explain_secrets::find(&words);
     let mut parts = Vec::new();
+    let mut destroys = Vec::new();
     let mut segment: Vec<(String, String)> = Vec::new();
     let mut lexemes = lexemes.into_iter().peekable();
     while let Some(lx) = lexemes.next() {
         match lx {
             Lexeme::Word { raw, value } => segment.push((raw, value)),
             Lexeme::Control(op) => {
-                explain_segment(sheet, &std::mem::take(&mut segment), &mut parts);
+                explain_segment(
+                    sheet,
+                    &std::mem::take(&mut segment),
+                    &mut parts,
+                    &mut destroys,
+                );
                 parts.push(part(&op, control_meaning(&op), PartKind::Operator));
             }
             Lexeme::Redirect(op) => {
-                explain_segment(sheet, &std::mem::take(&mut segment), &mut parts);
+                explain_segment(
+                    sheet,
+                    &std::mem::take(&mut segment),
+                    &mut parts,
+                    &mut destroys,
+                );
                 let takes_target = !op.contains('&') || op.starts_with('&');
                 parts.push(part(&op, redirect_meaning(&op), PartKind::Redirect));
                 if takes_target {
-                    if let Some(Lexeme::Word { raw, .. }) = lexemes.peek().cloned() {
+                    if let Some(Lexeme::Word { raw, value }) = lexemes.peek().cloned() {
                         lexemes.next();
+                        if op.starts_with('>') && destructive::is_device(&value) {
+                            destroys.push(format!("the redirection overwrites the device {value}"));
+                        }
                         parts.push(part(&raw, target_meaning(&op), PartKind::Argument));
                     }
                 }
             }
         }
     }
-    explain_segment(sheet, &segment, &mut parts);
+    explain_segment(sheet, &segment, &mut parts, &mut destroys);
     let mut explanation = Explanation {
         command: line.trim().to_string(),
+        destroys,
         parts,
     };
     // A pasted token is not echoed back, in any format.
@@ -152,7 +173,12 @@ fn target_meaning(op: &str) -> &'static str {
 }
 
 /// One simple command: assignments, a command word (through wrappers), flags, operands.
-fn explain_segment(sheet: &Sheet, words: &[(String, String)], parts: &mut Vec<Part>) {
+fn explain_segment(
+    sheet: &Sheet,
+    words: &[(String, String)],
+    parts: &mut Vec<Part>,
+    destroys: &mut Vec<String>,
+) {
     let mut i = 0;
     while i < words.len() {
         let (raw, value) = &words[i];
@@ -167,7 +193,10 @@ fn explain_segment(sheet: &Sheet, words: &[(String, String)], parts: &mut Vec<Pa
             continue;
         }
         let name = value.rsplit('/').next().unwrap_or(value);
-        let Some(cmd) = sheet.command(name) else {
+        let args: Vec<&str> = words[i + 1..].iter().map(|w| w.1.as_str()).collect();
+        destroys.extend(destructive::check(name, &args));
+        // The sheet first; else the host's own man page, read in-process.
+        let Some(cmd) = sheet.command(name).or_else(|| man_page::command(name)) else {
             parts.push(part(
                 raw,
                 "unknown command: not in the cheat sheet",
@@ -188,30 +217,66 @@ fn explain_segment(sheet: &Sheet, words: &[(String, String)], parts: &mut Vec<Pa
         };
         parts.push(part(raw, cmd.summary.to_string(), PartKind::Command));
         let wrapper = WRAPPERS.iter().find(|(w, _)| *w == cmd.name);
-        i = explain_arguments(&cmd, words, i + 1, wrapper.map(|w| w.1), parts);
+        let scope = Scope {
+            sheet,
+            cmd: std::borrow::Cow::Borrowed(&cmd),
+            man: vec![cmd.name.to_string()],
+        };
+        i = explain_arguments(scope, words, i + 1, wrapper.map(|w| w.1), parts, destroys);
         if wrapper.is_none() {
+            return;
+        }
+        // `ssh host 'df -h'`: the quoted remote command is a command line of its own.
+        if cmd.name == "ssh" && words.len() == i + 1 && words[i].1.contains(char::is_whitespace) {
+            let (raw, remote) = &words[i];
+            match explain(sheet, remote) {
+                Ok(inner) => {
+                    parts.push(part(
+                        raw,
+                        "the command run on the remote host, explained below",
+                        PartKind::Argument,
+                    ));
+                    destroys.extend(inner.destroys);
+                    parts.extend(inner.parts);
+                }
+                Err(_) => parts.push(part(
+                    raw,
+                    "the command run on the remote host",
+                    PartKind::Argument,
+                )),
+            }
             return;
         }
     }
 }
 
+/// The command whose flags are being read, and the man pages that may explain what the sheet
+/// lacks: the command's, and after a subcommand also `command-subcommand`'s (openssl-x509).
+/// After a subcommand with flags of its own, `cmd` is the command narrowed to it (its flags
+/// first, `with_subcommand_flags`), hence owned.
+struct Scope<'a> {
+    sheet: &'a Sheet,
+    cmd: std::borrow::Cow<'a, Command>,
+    man: Vec<String>,
+}
+
 /// Explains the words after a command, from `start`. For a wrapper, stops at the word that
 /// begins the wrapped command (after `positional` operands) and returns its index.
 fn explain_arguments(
-    command: &Command,
+    mut scope: Scope,
     words: &[(String, String)],
     start: usize,
     wrapper_positional: Option<usize>,
     parts: &mut Vec<Part>,
+    destroys: &mut Vec<String>,
 ) -> usize {
     let mut i = start;
     let mut options_done = false;
     let mut operands = 0;
     let mut saw_subcommand = false;
-    // After a subcommand, its own flags come first (`kubectl logs -f` follows).
-    let mut scoped = std::borrow::Cow::Borrowed(command);
     while i < words.len() {
-        let cmd: &Command = &scoped;
+        // After a subcommand, its own flags come first (`kubectl logs -f` follows).
+        let cmd: &Command = &scope.cmd;
         let (raw, value) = &words[i];
         if wrapper_positional.is_some_and(|n| operands >= n)
             && (!value.starts_with('-') || options_done)
@@ -229,21 +294,25 @@ fn explain_arguments(
             i += 1;
             continue;
         }
+        if !options_done && cmd.name == "find" && FIND_EXEC.iter().any(|(a, _)| a == value) {
+            i = explain_find_exec(&scope, words, i, parts, destroys);
+            continue;
+        }
         if !options_done && value.len() > 1 && value.starts_with('-') {
-            i = explain_flag(cmd, words, i, parts);
+            i = explain_flag(&scope, words, i, parts);
             continue;
         }
         // `+` options as whole words: dig's `+short`, chattr's `+i`.
         if let Some(f) = value
             .starts_with('+')
-            .then(|| find_short(cmd, value))
+            .then(|| find_short(&scope, value))
             .flatten()
         {
-            i = flag_with_value(f, raw, words, i, parts);
+            i = flag_with_value(&f, raw, words, i, parts);
             continue;
         }
-        if i == start && DASHLESS_FLAGS.contains(&cmd.name.as_ref()) && dashless(cmd, value) {
-            i = explain_flag_letters(cmd, words, i, value, parts);
+        if i == start && DASHLESS_FLAGS.contains(&cmd.name.as_ref()) && dashless(&scope, value) {
+            i = explain_flag_letters(&scope, words, i, value, parts);
             continue;
         }
         if cmd.name == "env" && is_assignment(value) {
@@ -260,10 +329,11 @@ fn explain_arguments(
             if let Some(sub) = cmd.subcommands.iter().find(|s| s.name == *value) {
                 parts.push(part(raw, sub.meaning.to_string(), PartKind::Subcommand));
                 saw_subcommand = true;
+                scope.man.insert(0, format!("{}-{value}", cmd.name));
                 i += 1;
                 if !sub.flags.is_empty() {
                     let narrowed = with_subcommand_flags(cmd, sub);
-                    scoped = std::borrow::Cow::Owned(narrowed);
+                    scope.cmd = std::borrow::Cow::Owned(narrowed);
                 }
                 continue;
             }
@@ -301,83 +371,233 @@ fn is_assignment(word: &str) -> bool {
     }
 }
 
-fn find_short<'a>(cmd: &'a Command, flag: &str) -> Option<&'a Flag> {
-    cmd.flags.iter().find(|f| f.flag.as_deref() == Some(flag))
+/// A flag as typed, whole (`-n`, find's `-print0`, `+short`): the sheet's, else the local
+/// man page's.
+fn find_short(scope: &Scope, flag: &str) -> Option<Flag> {
+    let sheet = scope
+        .cmd
+        .flags
+        .iter()
+        .find(|f| f.flag.as_deref() == Some(flag));
+    sheet.cloned().or_else(|| man_page::flag(&scope.man, flag))
 }
 
-fn find_long<'a>(cmd: &'a Command, flag: &str) -> Option<&'a Flag> {
-    cmd.flags.iter().find(|f| f.long.as_deref() == Some(flag))
+fn find_long(scope: &Scope, flag: &str) -> Option<Flag> {
+    let sheet = scope
+        .cmd
+        .flags
+        .iter()
+        .find(|f| f.long.as_deref() == Some(flag));
+    sheet.cloned().or_else(|| man_page::flag(&scope.man, flag))
+}
+
+/// A single-dash long option with its value attached (java's `-Xmx512m`): the longest known
+/// flag of three letters or more that takes a value and starts the token.
+fn find_attached(scope: &Scope, token: &str) -> Option<(Flag, String)> {
+    let f = scope
+        .cmd
+        .flags
+        .iter()
+        .filter_map(|f| f.flag.as_deref().map(|n| (n, f)))
+        .filter(|(n, f)| n.len() >= 3 && f.arg.is_some() && token.len() > n.len())
+        .filter(|(n, _)| token.starts_with(n))
+        .max_by_key(|(n, _)| n.len())?;
+    Some((f.1.clone(), token[f.0.len()..].to_string()))
+}
+
+/// Whether the command has single-dash long options (find's `-name`, openssl's `-noout`):
+/// then a token the sheet lacks is never read as letters.
+fn has_single_dash_long(cmd: &Command) -> bool {
+    cmd.flags.iter().any(|f| {
+        f.flag
+            .as_deref()
+            .is_some_and(|n| n.len() > 2 && !n.starts_with("--") && n.starts_with('-'))
+    })
+}
+
+/// find's actions that run a command, up to `;` or `{} +`.
+const FIND_EXEC: [(&str, &str); 4] = [
+    ("-exec", "run the command that follows for the matches"),
+    (
+        "-execdir",
+        "like -exec, but run from the directory of each match",
+    ),
+    ("-ok", "like -exec, asking for confirmation before each run"),
+    (
+        "-okdir",
+        "like -execdir, asking for confirmation before each run",
+    ),
+];
+
+/// `find … -exec CMD ARGS {} \;`: CMD is explained as its own command, `{}` and the
+/// terminator as find's.
+fn explain_find_exec(
+    scope: &Scope,
+    words: &[(String, String)],
+    i: usize,
+    parts: &mut Vec<Part>,
+    destroys: &mut Vec<String>,
+) -> usize {
+    let (raw, value) = &words[i];
+    let meaning = match scope
+        .cmd
+        .flags
+        .iter()
+        .find(|f| f.flag.as_deref() == Some(value))
+    {
+        Some(f) => f.meaning.to_string(),
+        None => FIND_EXEC
+            .iter()
+            .find(|(a, _)| a == value)
+            .map_or("", |(_, m)| m)
+            .to_string(),
+    };
+    parts.push(part(raw, meaning, PartKind::Flag));
+    let mut end = i + 1;
+    while end < words.len() {
+        let v = words[end].1.as_str();
+        if v == ";" || (v == "+" && words[end - 1].1 == "{}") {
+            break;
+        }
+        end += 1;
+    }
+    let first_inner = parts.len();
+    explain_segment(scope.sheet, &words[i + 1..end], parts, destroys);
+    for p in &mut parts[first_inner..] {
+        if p.token == "{}" {
+            p.meaning = format!("find puts the path of the match here ({value})");
+            p.kind = PartKind::Argument;
+        }
+    }
+    if let Some((raw, v)) = words.get(end) {
+        let meaning = if v == ";" {
+            format!("ends {value}'s command: it runs once per match")
+        } else {
+            format!("ends {value}'s command: it runs once with as many matches as fit (as xargs)")
+        };
+        parts.push(part(raw, meaning, PartKind::Operator));
+        end + 1
+    } else {
+        end
+    }
 }
 
 fn meaning_of(f: &Flag) -> String {
     match &f.arg {
-        Some(arg) => format!("{} (takes {arg})", f.meaning),
+        Some(arg) => annotated(&f.meaning, &format!(" (takes {arg})")),
         None => f.meaning.to_string(),
     }
 }
 
+/// A flag's meaning with `extra` after it, before the man page's mark if it has one.
+fn annotated(meaning: &str, extra: &str) -> String {
+    let mark = format!(" ({})", man_page::MARK);
+    match meaning.strip_suffix(&mark) {
+        Some(m) => format!("{m}{extra}{mark}"),
+        None => format!("{meaning}{extra}"),
+    }
+}
+
 /// Whether a dash-less first operand of `tar`/`ps` reads as flag letters (`xzvf`, `aux`).
-fn dashless(cmd: &Command, word: &str) -> bool {
+fn dashless(scope: &Scope, word: &str) -> bool {
     !word.is_empty()
         && word.chars().all(|c| c.is_ascii_alphabetic())
         && word
             .chars()
-            .all(|c| find_short(cmd, &format!("-{c}")).is_some())
+            .all(|c| find_short(scope, &format!("-{c}")).is_some())
 }
 
 /// A word starting with `-`: a long flag (with or without `=value`), a known flag as a
 /// whole (`-name`, `-9`), or combined short flags (`-xzvf`, `-n10`).
 fn explain_flag(
-    cmd: &Command,
+    scope: &Scope,
     words: &[(String, String)],
     i: usize,
     parts: &mut Vec<Part>,
 ) -> usize {
+    let cmd: &Command = &scope.cmd;
     let (raw, value) = &words[i];
     if value.starts_with("--") {
         let (name, inline) = match value.split_once('=') {
             Some((n, v)) => (n, Some(v)),
             None => (value.as_str(), None),
         };
-        return match find_long(cmd, name) {
+        return match find_long(scope, name) {
             None => {
                 parts.push(unknown_flag(cmd, raw));
                 i + 1
             }
             Some(f) => match (inline, &f.arg) {
                 (Some(v), _) => {
-                    parts.push(part(raw, format!("{} = {v}", f.meaning), PartKind::Flag));
+                    parts.push(part(
+                        raw,
+                        annotated(&f.meaning, &format!(" = {v}")),
+                        PartKind::Flag,
+                    ));
                     i + 1
                 }
-                (None, Some(_)) => flag_with_value(f, raw, words, i, parts),
+                (None, Some(_)) => flag_with_value(&f, raw, words, i, parts),
                 (None, None) => {
-                    parts.push(part(raw, meaning_of(f), PartKind::Flag));
+                    parts.push(part(raw, meaning_of(&f), PartKind::Flag));
                     i + 1
                 }
             },
         };
     }
-    if let Some(f) = find_short(cmd, value) {
-        return flag_with_value(f, raw, words, i, parts);
+    // Whole before split: `-print0`, `-noout`, `-enddate` are words, not letters.
+    if let Some(f) = find_short(scope, value) {
+        return flag_with_value(&f, raw, words, i, parts);
+    }
+    if let Some((f, attached)) = find_attached(scope, value) {
+        parts.push(part(
+            raw,
+            annotated(&f.meaning, &format!(" = {attached}")),
+            PartKind::Flag,
+        ));
+        return i + 1;
     }
     let letters = &value[1..];
-    explain_flag_letters(cmd, words, i, letters, parts)
+    // Letters only when they read as letters: a first one the command knows, and for a
+    // command with single-dash long options, every one up to a flag that takes a value.
+    let known = |c: char| find_short(scope, &format!("-{c}"));
+    let reads_as_letters = letters.chars().count() > 1
+        && letters.chars().next().and_then(known).is_some()
+        && (!has_single_dash_long(cmd) || {
+            let mut all = true;
+            for c in letters.chars() {
+                match known(c) {
+                    None => {
+                        all = false;
+                        break;
+                    }
+                    Some(f) if f.arg.is_some() => break,
+                    Some(_) => {}
+                }
+            }
+            all
+        });
+    if !reads_as_letters {
+        parts.push(unknown_flag(cmd, raw));
+        return i + 1;
+    }
+    explain_flag_letters(scope, words, i, letters, parts)
 }
 
 /// Combined short flags: each letter its own flag, until one that takes a value, which
 /// takes the rest of the word (`-n10`) or the next word (`-xzvf FILE`).
 fn explain_flag_letters(
-    cmd: &Command,
+    scope: &Scope,
     words: &[(String, String)],
     i: usize,
     letters: &str,
     parts: &mut Vec<Part>,
 ) -> usize {
+    let cmd: &Command = &scope.cmd;
     let raw = &words[i].0;
-    let mut pending_value: Option<(&Flag, String)> = None;
+    let mut pending_value: Option<(Flag, String)> = None;
     for (pos, c) in letters.char_indices() {
         let flag = format!("-{c}");
-        match find_short(cmd, &flag) {
+        match find_short(scope, &flag) {
             None => {
                 let mut p = unknown_flag(cmd, &flag);
                 p.from = Some(raw.clone());
@@ -389,27 +609,31 @@ fn explain_flag_letters(
                 if !rest.is_empty()
                     && !rest
                         .chars()
-                        .all(|r| find_short(cmd, &format!("-{r}")).is_some())
+                        .all(|r| find_short(scope, &format!("-{r}")).is_some())
                 {
-                    let mut p = part(&flag, format!("{} = {rest}", f.meaning), PartKind::Flag);
+                    let mut p = part(
+                        &flag,
+                        annotated(&f.meaning, &format!(" = {rest}")),
+                        PartKind::Flag,
+                    );
                     p.from = Some(raw.clone());
                     parts.push(p);
                     return i + 1;
                 }
-                let mut p = part(&flag, meaning_of(f), PartKind::Flag);
+                let mut p = part(&flag, meaning_of(&f), PartKind::Flag);
                 p.from = Some(raw.clone());
                 parts.push(p);
                 pending_value = Some((f, flag));
             }
             Some(f) => {
-                let mut p = part(&flag, meaning_of(f), PartKind::Flag);
+                let mut p = part(&flag, meaning_of(&f), PartKind::Flag);
                 p.from = Some(raw.clone());
                 parts.push(p);
             }
         }
     }
     match pending_value {
-        Some((f, typed)) => take_value(f, &typed, words, i + 1, parts),
+        Some((f, typed)) => take_value(&f, &typed, words, i + 1, parts),
         None => i + 1,
     }
 }
@@ -449,11 +673,17 @@ fn take_value(
 }
 
 fn unknown_flag(cmd: &Command, token: &str) -> Part {
-    part(
-        token,
-        format!("unknown: not a flag of {} in the cheat sheet", cmd.name),
-        PartKind::Unknown,
-    )
+    let meaning = if cmd.category == "man" {
+        format!("unknown: not a flag of {} in its local man page", cmd.name)
+    } else if man_page::page(&cmd.name).is_some() {
+        format!(
+            "unknown: not a flag of {} in the cheat sheet nor in its local man page",
+            cmd.name
+        )
+    } else {
+        format!("unknown: not a flag of {} in the cheat sheet", cmd.name)
+    };
+    part(token, meaning, PartKind::Unknown)
 }
 
 #[cfg(test)]

@@ -2,15 +2,18 @@
 //! `query` turns the options of `oncall cheat` into a [`CheatReport`] (plain data);
 //! `render::cheat` prints it.
 
+mod destructive;
 pub mod explain;
 mod explain_secrets;
 pub mod fuzzy;
 mod index;
+pub mod man_page;
 pub mod model;
 pub mod schema;
 pub mod search;
 pub mod sheet;
 pub mod shell_words;
+pub mod tldr_cache;
 pub mod user_sheets;
 mod word_index;
 pub mod words;
@@ -48,6 +51,9 @@ pub enum CheatReport {
         command: Command,
         related: Vec<Command>,
         runbooks: Vec<Runbook>,
+        /// The host's tldr page of the same name, when the built-in entry won the clash:
+        /// its path and how many examples it has.
+        tldr: Option<(String, usize)>,
     },
     Results {
         query: String,
@@ -84,6 +90,9 @@ impl CheatReport {
     }
 }
 
+/// `NoMatch::what` when the command exists but `--safe` leaves none of its examples.
+pub const NO_READ_ONLY: &str = "read-only example";
+
 /// With `--safe`, a command keeps only its read-only examples (and is dropped if none is).
 fn safe_only(mut cmd: Command) -> Option<Command> {
     let examples: Vec<_> = cmd
@@ -102,6 +111,50 @@ fn safe_only(mut cmd: Command) -> Option<Command> {
 fn filtered(cmds: impl Iterator<Item = Command>, safe: bool) -> Vec<Command> {
     cmds.filter_map(|c| if safe { safe_only(c) } else { Some(c) })
         .collect()
+}
+
+/// The host's tldr pages beside the built-in sheet, when no built-in name matched exactly: a
+/// query word that is a page's name finds it (a single word shows the page), and a single
+/// word the sheet has nothing for lists the page names within typing distance of it. tldr
+/// pages carry no safety class, so `--safe` never shows them.
+fn tldr_hits(
+    sheet: &Sheet,
+    text: &str,
+    commands: &mut Vec<Command>,
+    runbooks: Vec<Runbook>,
+) -> Option<CheatReport> {
+    const MAX: usize = 5;
+    let tldr = sheet.tldr.as_ref()?;
+    let words = search::tokens(text);
+    if let [word] = words.as_slice() {
+        if sheet.position(word).is_none() && tldr.path(word).is_some() {
+            // A page that does not parse has been named on stderr: not tried twice.
+            let page = tldr.command(word)?;
+            return Some(CheatReport::Entry {
+                command: page,
+                related: std::mem::take(commands).into_iter().take(8).collect(),
+                runbooks,
+                tldr: None,
+            });
+        }
+    }
+    let mut names: Vec<String> = words
+        .iter()
+        .filter(|w| sheet.position(w).is_none() && tldr.path(w).is_some())
+        .cloned()
+        .collect();
+    // Listing the cache (thousands of names) only when the sheet found nothing: a typo of
+    // a name only tldr has, without slowing the searches the sheet answers.
+    if let ([word], true) = (words.as_slice(), commands.is_empty()) {
+        names.extend(
+            search::near_in(tldr.names(), word)
+                .into_iter()
+                .filter(|n| sheet.position(n).is_none()),
+        );
+    }
+    names.dedup();
+    commands.extend(names.iter().take(MAX).filter_map(|n| tldr.command(n)));
+    None
 }
 
 pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
@@ -200,6 +253,29 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         hits.iter().take(wanted).map(|h| sheet.get(h.index)),
         opts.safe,
     );
+    // `--safe rm`: the command is there, it just has nothing read-only to show.
+    if let Some(h) = exact.filter(|_| opts.safe) {
+        if commands
+            .first()
+            .is_none_or(|c| c.name != sheet.name(h.index))
+        {
+            return Ok(CheatReport::NoMatch {
+                what: NO_READ_ONLY,
+                query: sheet.name(h.index).to_string(),
+                nearest: commands
+                    .iter()
+                    .take(3)
+                    .map(|c| c.name.to_string())
+                    .collect(),
+            });
+        }
+    }
+    let mut commands = commands;
+    if exact.is_none() && !opts.safe {
+        if let Some(report) = tldr_hits(sheet, &text, &mut commands, runbooks.clone()) {
+            return Ok(report);
+        }
+    }
     if commands.is_empty() && runbooks.is_empty() {
         return Ok(CheatReport::NoMatch {
             what: "command",
@@ -215,10 +291,15 @@ pub fn query(sheet: &Sheet, opts: &CheatOptions) -> Result<CheatReport, Error> {
         {
             let mut commands = commands.into_iter();
             let command = commands.next().expect("checked non-empty");
+            let tldr = sheet.tldr.as_ref().and_then(|t| {
+                let page = t.command(&command.name)?;
+                Some((page.source?.to_string(), page.examples.len()))
+            });
             Ok(CheatReport::Entry {
                 command,
                 related: commands.take(8).collect(),
                 runbooks,
+                tldr,
             })
         }
         _ => Ok(CheatReport::Results {

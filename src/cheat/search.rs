@@ -33,6 +33,49 @@ pub fn tokens(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that carry no subject of their own ("show open ports", "what is using my disk"):
+/// they still score, but a hit must be found by the other words to be a real one.
+const FILLER: [&str; 36] = [
+    "a", "all", "an", "and", "are", "by", "can", "check", "does", "doesn", "find", "for", "from",
+    "get", "has", "how", "i", "in", "is", "isn", "list", "me", "my", "no", "not", "of", "on", "or",
+    "see", "show", "t", "the", "to", "what", "why", "with",
+];
+
+fn is_filler(token: &str) -> bool {
+    FILLER.contains(&token)
+}
+
+/// The words of a query that name what is asked about; all of them when every word is filler.
+pub fn subject_words(tokens: &[String]) -> Vec<&str> {
+    let subject: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !is_filler(t))
+        .collect();
+    if subject.is_empty() {
+        tokens.iter().map(String::as_str).collect()
+    } else {
+        subject
+    }
+}
+
+/// A plural's singular or an -ing word's stem ("ports" → "port", "resolving" → "resolv",
+/// which prefixes "resolve"), so that `show open ports` finds text that says "port". Only
+/// for words of five letters or more, not "ss"/"us" endings (process, status); names are
+/// still compared with the word as typed.
+fn stem(token: &str) -> Option<&str> {
+    if token.len() >= 7 && token.ends_with("ing") {
+        return Some(&token[..token.len() - 3]);
+    }
+    (token.len() >= 5 && token.ends_with('s') && !token.ends_with("ss") && !token.ends_with("us"))
+        .then(|| &token[..token.len() - 1])
+}
+
+/// `has_word` for the token or its stem.
+fn has_word_or_stem(text: &str, token: &str) -> bool {
+    has_word(text, token) || stem(token).is_some_and(|s| has_word(text, s))
+}
+
 /// Whether `text` holds `token` as a word, or as the start of a word for tokens of four
 /// letters or more ("connect" finds "connections").
 fn has_word(text: &str, token: &str) -> bool {
@@ -110,23 +153,41 @@ pub fn commands(sheet: &Sheet, query: &str) -> Vec<Hit> {
     let mut totals = vec![0u32; n];
     let mut matched = vec![0u32; n];
     let mut text = vec![TokenMatch::default(); n];
+    let subject = subject_words(&tokens);
+    let mut subject_matched = vec![0usize; n];
     for token in &tokens {
+        let counts = subject.contains(&token.as_str());
         text.fill(TokenMatch::default());
         word_index::lookup(token, &mut text);
+        let stem = stem(token);
+        if let Some(stem) = stem {
+            // `lookup` adds to what is there: the two words' matches are united.
+            word_index::lookup(stem, &mut text);
+        }
         for (i, found) in text.iter().enumerate() {
             let text_score = match sheet.user_command(i) {
-                Some(cmd) => scan(cmd, sheet.title_of(&cmd.category), token).score(),
+                Some(cmd) => {
+                    let title = sheet.title_of(&cmd.category);
+                    let m = scan(cmd, title, token).score();
+                    m.max(stem.map_or(0, |s| scan(cmd, title, s).score()))
+                }
                 None => found.score(),
             };
             let s = name_score(&lowercase(sheet.name(i)), token) + text_score;
             if s > 0 {
                 matched[i] += 1;
                 totals[i] += s;
+                subject_matched[i] += usize::from(counts);
             }
         }
     }
     let count = tokens.len() as u32;
     let mut hits: Vec<Hit> = (0..n)
+        // A real hit is found by half of the query's subject words or more: `kubernetes pod crash`
+        // is not about gdb because gdb's text says "crash".
+        .filter(|&i| {
+            subject_matched[i] * 2 >= subject.len() || sheet.name(i).eq_ignore_ascii_case(&phrase)
+        })
         .filter_map(|i| {
             let score = if sheet.name(i).eq_ignore_ascii_case(&phrase) {
                 EXACT
@@ -161,14 +222,18 @@ pub fn runbooks<'a>(sheet: &'a Sheet, symptom: &str) -> Vec<RunbookHit<'a>> {
         return Vec::new();
     }
     let phrase = tokens.join(" ");
+    let subject = subject_words(&tokens);
     let mut hits: Vec<RunbookHit> = sheet
         .runbooks
         .iter()
         .filter_map(|rb| {
             let mut total = 0;
             let mut matched = 0;
+            let mut subject_matched = 0;
+            let mut phrase_hit = false;
             if rb.id == phrase.replace(' ', "-") || rb.title.eq_ignore_ascii_case(&phrase) {
                 total += 1000;
+                phrase_hit = true;
             }
             // An alias equal to the symptom beats one that merely contains it
             // ("No space left on device" vs "… but df shows free space").
@@ -181,20 +246,38 @@ pub fn runbooks<'a>(sheet: &'a Sheet, symptom: &str) -> Vec<RunbookHit<'a>> {
             {
                 total += 200;
             }
+            phrase_hit |= total > 0;
             for t in &tokens {
                 let mut s = 0;
-                if has_word(&rb.id, t) || has_word(&rb.title, t) {
+                if has_word_or_stem(&rb.id, t) || has_word_or_stem(&rb.title, t) {
                     s += 40;
                 }
-                s += 15 * rb.aliases.iter().filter(|a| has_word(a, t)).count().min(3) as u32;
-                s += 10 * rb.tags.iter().filter(|g| has_word(g, t)).count().min(2) as u32;
-                if has_word(&rb.summary, t) {
+                s += 15
+                    * rb.aliases
+                        .iter()
+                        .filter(|a| has_word_or_stem(a, t))
+                        .count()
+                        .min(3) as u32;
+                s += 10
+                    * rb.tags
+                        .iter()
+                        .filter(|g| has_word_or_stem(g, t))
+                        .count()
+                        .min(2) as u32;
+                if has_word_or_stem(&rb.summary, t) {
                     s += 8;
                 }
                 if s > 0 {
                     matched += 1;
+                    subject_matched += usize::from(subject.contains(&t.as_str()));
                 }
                 total += s;
+            }
+            // A runbook fits a symptom it names, or one every subject word of which it
+            // speaks of: `tail log file` is not about deleted files because their runbook
+            // mentions logs and files.
+            if !phrase_hit && subject_matched < subject.len() {
+                return None;
             }
             let n = tokens.len() as u32;
             let score = total * matched * matched / (n * n);
@@ -205,19 +288,41 @@ pub fn runbooks<'a>(sheet: &'a Sheet, symptom: &str) -> Vec<RunbookHit<'a>> {
     hits
 }
 
-/// The command names closest to what was typed, for "did you mean".
+/// Of `names` (a tldr cache's pages), those within typing distance of `word` or starting
+/// with it, closest first.
+pub fn near_in(names: Vec<String>, word: &str) -> Vec<String> {
+    let mut hits: Vec<(u32, String)> = names
+        .into_iter()
+        .filter_map(|n| {
+            let s = name_score(&lowercase(&n), word);
+            (s >= 40).then_some((s, n))
+        })
+        .collect();
+    hits.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    hits.into_iter().map(|(_, n)| n).collect()
+}
+
+/// The command names closest to what was typed, for "did you mean": for several words, the
+/// names closest to any one of them.
 pub fn nearest_names(sheet: &Sheet, query: &str, n: usize) -> Vec<String> {
-    let q = query.trim().to_lowercase();
+    let words = tokens(query);
     let mut scored: Vec<(usize, &str)> = (0..sheet.len())
         .map(|i| {
             let name = sheet.name(i);
-            let d = fuzzy::distance(name, &q);
-            // A shared first letter makes a name feel closer than its raw distance.
-            let bonus = usize::from(q.chars().next().is_some_and(|c| name.starts_with(c)));
-            (d.saturating_sub(bonus), name)
+            let d = words
+                .iter()
+                .map(|q| {
+                    // A shared first letter makes a name feel closer than its raw distance.
+                    let bonus = usize::from(q.chars().next().is_some_and(|c| name.starts_with(c)));
+                    fuzzy::distance(name, q).saturating_sub(bonus)
+                })
+                .min()
+                .unwrap_or(usize::MAX);
+            (d, name)
         })
         .collect();
     scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
     scored
         .into_iter()
         .take(n)

@@ -6,6 +6,7 @@
 
 use super::index;
 use super::model::{Category, Command, Runbook};
+use super::tldr_cache::TldrCache;
 use super::user_sheets::{self, UserSheets};
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ pub struct Sheet {
     pub runbooks: &'static [Runbook],
     /// User files that could not be read, as `path: why`; reported, never fatal.
     pub warnings: Vec<String>,
+    /// The host's tldr pages, searched beside the sheet (never merged into it).
+    pub tldr: Option<TldrCache>,
 }
 
 impl Sheet {
@@ -31,6 +34,7 @@ impl Sheet {
             entries: (0..index::len()).map(Entry::Builtin).collect(),
             runbooks: index::RUNBOOKS,
             warnings: Vec::new(),
+            tldr: None,
         }
     }
 

@@ -195,7 +195,7 @@ fn user_command(name: String, summary: String, examples: Vec<Example>, shown: &s
 }
 
 /// A tldr page: `# name`, `> summary` lines, then `- description:` / `` `command` `` pairs.
-fn parse_tldr(text: &str, shown: &str) -> Result<Command, String> {
+pub(super) fn parse_tldr(text: &str, shown: &str) -> Result<Command, String> {
     let mut name = None;
     let mut summary = Vec::new();
     let mut examples = Vec::new();

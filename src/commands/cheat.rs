@@ -8,7 +8,8 @@ use crate::render::{self, Ui};
 use std::io::Write;
 
 pub fn run(args: CheatArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let sheet = sheet::Sheet::with_user_dir(sheet::user_dir());
+    let mut sheet = sheet::Sheet::with_user_dir(sheet::user_dir());
+    sheet.tldr = cheat::tldr_cache::discover(args.tldr.clone());
     for w in &sheet.warnings {
         crate::render::stderr::line(format_args!("oncall: warning: {w}"));
     }
@@ -28,6 +29,17 @@ pub fn run(args: CheatArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         nearest,
     } = &report
     {
+        if *what == cheat::NO_READ_ONLY {
+            let others = if nearest.is_empty() {
+                String::new()
+            } else {
+                format!("; related with read-only examples: {}", nearest.join(", "))
+            };
+            crate::render::stderr::line(format_args!(
+                "oncall: {query} has no read-only example in the cheat sheet (oncall cheat {query} shows all of them){others}"
+            ));
+            return Ok(exit_codes::FAILURE);
+        }
         let (prefix, hint) = if *what == "runbook" {
             ("runbooks", "oncall cheat --runbook lists them")
         } else {

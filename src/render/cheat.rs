@@ -95,7 +95,11 @@ fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
     let summary = summary.replacen(c.name.as_ref(), &ui.style.bold(&c.name), 1);
     writeln!(out, "{summary}")?;
     if let Some(src) = &c.source {
-        writeln!(out, "{}", ui.style.dim(&format!("from your sheet {src}")))?;
+        let from = match c.category.as_ref() {
+            crate::cheat::tldr_cache::CATEGORY => "from the tldr page",
+            _ => "from your sheet",
+        };
+        writeln!(out, "{}", ui.style.dim(&format!("{from} {src}")))?;
     }
     writeln!(out)?;
     for e in c.examples.iter() {
@@ -203,8 +207,16 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
             command,
             related,
             runbooks,
+            tldr,
         } => {
             write_entry(ui, out, command)?;
+            if let Some((path, n)) = tldr {
+                writeln!(
+                    out,
+                    "{}",
+                    ui.style.dim(&format!("tldr has {n} more examples: {path}"))
+                )?;
+            }
             if !related.is_empty() {
                 let names: Vec<&str> = related.iter().map(|c| c.name.as_ref()).collect();
                 writeln!(out, "Related: {}", names.join(", "))?;
@@ -316,6 +328,9 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
 }
 
 fn write_explanation(ui: &Ui, out: &mut dyn Write, e: &Explanation) -> io::Result<()> {
+    for why in &e.destroys {
+        writeln!(out, "{} {why}", ui.style.bad("DESTRUCTIVE:"))?;
+    }
     writeln!(out, "{}\n", ui.style.command(&e.command))?;
     let mut t = table::new(ui, &["TOKEN", "MEANING"]);
     for p in &e.parts {
@@ -442,6 +457,9 @@ fn render_markdown(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> 
             markdown::table(out, &["id", "title", "commands"], &rows)
         }
         CheatReport::Explain(e) => {
+            for why in &e.destroys {
+                writeln!(out, "**DESTRUCTIVE:** {why}\n")?;
+            }
             writeln!(out, "{}\n", markdown::code(&e.command))?;
             let rows: Vec<Vec<String>> = e
                 .parts

@@ -4,13 +4,17 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// `oncall` with no colour variables, no width and no user sheets of this machine.
+/// `oncall` with no colour variables, no width, and no user sheets nor tldr caches of this
+/// machine.
 pub fn oncall() -> Command {
     let mut cmd = Command::cargo_bin("oncall").expect("the oncall binary is built");
     cmd.env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("COLUMNS")
-        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests");
+        .env_remove("TEALDEER_CACHE_DIR")
+        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests")
+        .env("XDG_CACHE_HOME", "/nonexistent/oncall-tests")
+        .env("HOME", "/nonexistent/oncall-tests");
     cmd
 }
 
