@@ -262,11 +262,7 @@ fn render_terminal(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Re
             commands,
             query,
         } if commands.is_empty() => {
-            if query.is_empty() {
-                writeln!(out, "no command in {} (--safe)", category.id)
-            } else {
-                writeln!(out, "no command in {} matched '{query}'", category.id)
-            }
+            writeln!(out, "{}", empty_category(&category.id, query))
         }
         CheatReport::Category {
             category, commands, ..
@@ -437,11 +433,7 @@ fn render_markdown(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> 
             commands,
             query,
         } if commands.is_empty() => {
-            if query.is_empty() {
-                writeln!(out, "no command in {} (--safe)", category.id)
-            } else {
-                writeln!(out, "no command in {} matched '{query}'", category.id)
-            }
+            writeln!(out, "{}", empty_category(&category.id, query))
         }
         CheatReport::Category {
             category, commands, ..
@@ -491,5 +483,15 @@ fn render_markdown(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> 
             markdown::table(out, &["runbook", "symptom", "summary"], &rows)
         }
         CheatReport::NoMatch { .. } => Ok(()),
+    }
+}
+
+/// The one line for a category view with nothing in it: every example filtered out by
+/// `--safe`, or no command of the category matched the words (table and Markdown alike).
+fn empty_category(id: &str, query: &str) -> String {
+    if query.is_empty() {
+        format!("no command in {id} (--safe)")
+    } else {
+        format!("no command in {id} matched '{query}'")
     }
 }
