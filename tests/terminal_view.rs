@@ -373,6 +373,20 @@ fn triage_labels_stay_right_aligned_with_colour_on() {
                     "{label} not right-aligned at {cols}:\n{view}"
                 );
             }
+            // The observed lines fit the terminal: a long one (memory, sockets) wraps under
+            // its text instead of running on at column 0.
+            for l in view.lines() {
+                let c: Vec<char> = l.chars().collect();
+                let labelled =
+                    c.len() > 13 && c[0] == ' ' && c[10] != ' ' && c[11..13] == [' ', ' '];
+                let continued = c.len() > 13 && c[..13].iter().all(|&x| x == ' ') && c[13] != ' ';
+                if labelled || continued {
+                    assert!(
+                        c.len() <= usize::from(cols),
+                        "wider than {cols}: {l:?}\n{view}"
+                    );
+                }
+            }
         }
     }
 }

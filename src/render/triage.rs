@@ -311,8 +311,12 @@ fn terminal(ui: &Ui, out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
     }
     writeln!(out)?;
     for (label, text) in section_lines(&r.sections.observed) {
-        // Padded before it is styled: the escape codes take no columns.
-        writeln!(out, "{}  {}", ui.style.bold(&format!("{label:>11}")), text)?;
+        // Padded before it is styled: the escape codes take no columns. Wrapped to the
+        // terminal with continuation lines under the text, not under the label (at 80 columns
+        // the memory and socket lines ran on at column 0).
+        let label = format!("{label:>11}");
+        let wrapped = ui.wrap_after(&format!("{label}  "), &text);
+        writeln!(out, "{}{}", ui.style.bold(&label), &wrapped[label.len()..])?;
     }
     for c in r.sections.collectors.iter().filter(|c| c.status != "ok") {
         writeln!(
