@@ -34,8 +34,8 @@ fn tealdeer() -> tempfile::TempDir {
     let pages = cache.path().join("tealdeer/tldr-pages");
     write(
         &pages,
-        "pages/common/kubectl.md",
-        &page("kubectl", "Talk to a Kubernetes cluster.", 3),
+        "pages/common/skaffold.md",
+        &page("skaffold", "Build and deploy to Kubernetes in a loop.", 3),
     );
     write(
         &pages,
@@ -44,8 +44,8 @@ fn tealdeer() -> tempfile::TempDir {
     );
     write(
         &pages,
-        "pages/linux/kubeadm.md",
-        &page("kubeadm", "Set a cluster up.", 2),
+        "pages/linux/kompose.md",
+        &page("kompose", "Set a cluster up.", 2),
     );
     write(
         &pages,
@@ -75,21 +75,21 @@ fn json(out: &std::process::Output) -> Value {
 #[test]
 fn a_name_only_tldr_has_shows_its_page_marked_as_tldr() {
     let cache = tealdeer();
-    let v = json(&run(cache.path(), &["cheat", "kubectl", "--json"]));
-    assert_eq!(v[0]["name"], "kubectl");
+    let v = json(&run(cache.path(), &["cheat", "skaffold", "--json"]));
+    assert_eq!(v[0]["name"], "skaffold");
     assert_eq!(v[0]["category"], "tldr");
     assert_eq!(v[0]["examples"].as_array().unwrap().len(), 3);
     assert!(v[0]["source"]
         .as_str()
         .unwrap()
-        .ends_with("pages/common/kubectl.md"));
-    let out = run(cache.path(), &["cheat", "kubectl"]);
+        .ends_with("pages/common/skaffold.md"));
+    let out = run(cache.path(), &["cheat", "skaffold"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("from the tldr page"), "{text}");
     // Without the cache a word only tldr names is no match.
-    let v = json(&run(cache.path(), &["cheat", "kubeadm", "--json"]));
+    let v = json(&run(cache.path(), &["cheat", "kompose", "--json"]));
     assert_eq!(v[0]["category"], "tldr");
-    oncall().args(["cheat", "kubeadm"]).assert().code(1);
+    oncall().args(["cheat", "kompose"]).assert().code(1);
 }
 
 #[test]
@@ -105,30 +105,30 @@ fn the_built_in_entry_wins_and_says_tldr_has_more() {
 #[test]
 fn typos_and_words_find_tldr_names() {
     let cache = tealdeer();
-    let v = json(&run(cache.path(), &["cheat", "kubectll", "--json"]));
+    let v = json(&run(cache.path(), &["cheat", "skafold", "--json"]));
     let names: Vec<&str> = v
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert!(names.contains(&"kubectl"), "{names:?}");
-    let v = json(&run(cache.path(), &["cheat", "kubeadm", "init", "--json"]));
+    assert!(names.contains(&"skaffold"), "{names:?}");
+    let v = json(&run(cache.path(), &["cheat", "kompose", "init", "--json"]));
     let names: Vec<&str> = v
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert!(names.contains(&"kubeadm"), "{names:?}");
+    assert!(names.contains(&"kompose"), "{names:?}");
 }
 
 #[test]
 fn safe_never_shows_unclassified_tldr_examples() {
     let cache = tealdeer();
-    let out = run(cache.path(), &["cheat", "--safe", "kubeadm"]);
+    let out = run(cache.path(), &["cheat", "--safe", "kompose"]);
     assert_eq!(out.status.code(), Some(1));
-    let out = run(cache.path(), &["cheat", "--safe", "kubectl", "--json"]);
+    let out = run(cache.path(), &["cheat", "--safe", "skaffold", "--json"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("\"tldr\""));
 }
 
@@ -146,14 +146,14 @@ fn tealdeer_cache_dir_is_honoured() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
-        "tldr-pages/pages/common/kubectl.md",
-        &page("kubectl", "From TEALDEER_CACHE_DIR.", 1),
+        "tldr-pages/pages/common/skaffold.md",
+        &page("skaffold", "From TEALDEER_CACHE_DIR.", 1),
     );
     let empty = tempfile::tempdir().unwrap();
     let out = oncall()
         .env("XDG_CACHE_HOME", empty.path())
         .env("TEALDEER_CACHE_DIR", dir.path())
-        .args(["cheat", "kubectl", "--json"])
+        .args(["cheat", "skaffold", "--json"])
         .output()
         .unwrap();
     assert_eq!(json(&out)[0]["summary"], "From TEALDEER_CACHE_DIR.");
@@ -165,18 +165,18 @@ fn tlrc_layout_and_the_user_s_language_first() {
     let tlrc = cache.path().join("tlrc");
     write(
         &tlrc,
-        "pages.en/common/kubectl.md",
-        &page("kubectl", "English page.", 2),
+        "pages.en/common/skaffold.md",
+        &page("skaffold", "English page.", 2),
     );
     write(
         &tlrc,
-        "pages.de/common/kubectl.md",
-        &page("kubectl", "Deutsche Seite.", 2),
+        "pages.de/common/skaffold.md",
+        &page("skaffold", "Deutsche Seite.", 2),
     );
     write(
         &tlrc,
-        "pages.en/linux/kubeadm.md",
-        &page("kubeadm", "English only.", 1),
+        "pages.en/linux/kompose.md",
+        &page("kompose", "English only.", 1),
     );
     let out = oncall()
         .env("XDG_CACHE_HOME", cache.path())
@@ -184,7 +184,7 @@ fn tlrc_layout_and_the_user_s_language_first() {
         .env_remove("LANGUAGE")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
-        .args(["cheat", "kubectl", "--json"])
+        .args(["cheat", "skaffold", "--json"])
         .output()
         .unwrap();
     assert_eq!(json(&out)[0]["summary"], "Deutsche Seite.");
@@ -192,7 +192,7 @@ fn tlrc_layout_and_the_user_s_language_first() {
     let out = oncall()
         .env("XDG_CACHE_HOME", cache.path())
         .env("LANG", "de_DE.UTF-8")
-        .args(["cheat", "kubeadm", "--json"])
+        .args(["cheat", "kompose", "--json"])
         .output()
         .unwrap();
     assert_eq!(json(&out)[0]["summary"], "English only.");
@@ -203,12 +203,12 @@ fn tldr_dir_names_a_checkout() {
     let checkout = tempfile::tempdir().unwrap();
     write(
         checkout.path(),
-        "pages/linux/kubeadm.md",
-        &page("kubeadm", "From the checkout.", 1),
+        "pages/linux/kompose.md",
+        &page("kompose", "From the checkout.", 1),
     );
     let dir = checkout.path().to_str().unwrap();
     let out = oncall()
-        .args(["cheat", "--tldr", dir, "kubeadm", "--json"])
+        .args(["cheat", "--tldr", dir, "kompose", "--json"])
         .output()
         .unwrap();
     assert_eq!(json(&out)[0]["summary"], "From the checkout.");
@@ -221,7 +221,7 @@ fn tldr_dir_names_a_checkout() {
     );
     let out = oncall()
         .env("XDG_CONFIG_HOME", config.path())
-        .args(["cheat", "kubeadm", "--json"])
+        .args(["cheat", "kompose", "--json"])
         .output()
         .unwrap();
     assert_eq!(json(&out)[0]["summary"], "From the checkout.");

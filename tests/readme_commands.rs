@@ -12,7 +12,7 @@
 mod support;
 
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
@@ -242,6 +242,17 @@ impl Fixtures {
         if let Some(rest) = w.strip_prefix("/var/log") {
             return format!("{}/var/log{rest}", self.dir.path().display());
         }
+        if w == "/etc/prometheus/blackbox.yml" {
+            // A module file of the blackbox format with one module oncall supports (the host's
+            // own blackbox.yml, where the package is installed, has modules it refuses).
+            let path = self.dir.path().join("blackbox.yml");
+            std::fs::write(
+                &path,
+                "modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n",
+            )
+            .unwrap();
+            return path.display().to_string();
+        }
         if let Some(file) = w.strip_prefix('@') {
             return format!("@{}", self.dir.path().join(file).display());
         }
@@ -406,6 +417,12 @@ fn every_command_in_the_readme_runs_and_exits_as_the_readme_implies() {
             }
             continue;
         }
+        if argv.get(1).is_some_and(|a| a == "serve") {
+            if let Err(e) = run_server(&argv, Duration::from_secs(30)) {
+                failures.push(format!("{label}: {e}"));
+            }
+            continue;
+        }
         let out = run_to_end(cmd, Duration::from_secs(120));
         let err = String::from_utf8_lossy(&out.stderr);
         let code = out.status.code();
@@ -447,4 +464,64 @@ fn shell_words_split_as_sh_does() {
         ]
     );
     assert_eq!(shell_words(r#"a "b \"c\"" d\ e"#), ["a", r#"b "c""#, "d e"]);
+}
+
+/// `oncall serve …` runs until stopped: started on a free loopback port, it must answer
+/// `/-/healthy` and serve `/metrics` within the deadline; then it is ended with SIGTERM and
+/// must exit 0.
+fn run_server(argv: &[String], deadline: Duration) -> Result<(), String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("oncall"))
+        .args(&argv[1..])
+        .args(["--web.listen-address", &addr])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let get = |path: &str| -> Option<String> {
+        let mut s = std::net::TcpStream::connect(&addr).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut text = String::new();
+        s.read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    let start = Instant::now();
+    let result = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Err(format!("ended by itself with {status}"));
+        }
+        if get("/-/healthy").is_some_and(|t| t.starts_with("HTTP/1.1 200")) {
+            break match get("/metrics") {
+                Some(t) if t.contains("oncall_build_info") => Ok(()),
+                other => Err(format!("/metrics without oncall_build_info: {other:?}")),
+            };
+        }
+        if start.elapsed() > deadline {
+            break Err(format!("no answer on {addr} in {deadline:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    result.map_err(|e| format!("{e}; stderr: {err}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "exit {:?} after SIGTERM; stderr: {err}",
+            out.status.code()
+        ))
+    }
 }
