@@ -765,7 +765,6 @@ fn status_matches_curl() {
 
 #[test]
 fn watch_prints_the_first_state_then_only_changes() {
-    use std::io::BufRead;
     use std::sync::atomic::AtomicBool;
     let up = Arc::new(AtomicBool::new(true));
     let flag = up.clone();
@@ -783,16 +782,7 @@ fn watch_prints_the_first_state_then_only_changes() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = support::stdout_lines(&mut child);
     // A bound so a broken watch fails the test instead of hanging it.
     let next = || -> Value {
         let line = rx

@@ -164,7 +164,6 @@ fn secrets_a_server_echoes_are_redacted_in_every_format() {
 
 #[test]
 fn secrets_are_redacted_in_watch_lines() {
-    use std::io::BufRead;
     let s = echoing();
     let url = format!("http://127.0.0.1:{}/go", s.port());
     for format in [None, Some("--json")] {
@@ -177,16 +176,7 @@ fn secrets_are_redacted_in_watch_lines() {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let rx = support::stdout_lines(&mut child);
         // A bound so a broken watch fails the test instead of hanging it.
         let line = rx.recv_timeout(std::time::Duration::from_secs(30));
         let _ = child.kill();

@@ -85,3 +85,20 @@ exec "$@""#;
     }
     Some(out)
 }
+
+/// The lines a child prints, as they come, on a channel (read by a thread of their own, so a
+/// test can wait on them with a bound instead of blocking on the pipe).
+pub fn stdout_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("the child's stdout is piped");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
