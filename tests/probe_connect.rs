@@ -13,10 +13,8 @@ use support::servers::black_hole;
 fn falls_back_to_the_next_address_and_reports_the_refused_one() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let good = listener.local_addr().unwrap();
-    let closed: SocketAddr = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
+    let refusing = support::servers::RefusingPort::new();
+    let closed = SocketAddr::from(([127, 0, 0, 1], refusing.port));
     // ::1 on the same port: refused when IPv6 loopback exists, unreachable otherwise.
     let v6: SocketAddr = format!("[::1]:{}", good.port()).parse().unwrap();
     let rt = oncall::probe::runtime().unwrap();

@@ -239,10 +239,10 @@ fn a_huge_body_is_read_up_to_the_cap() {
 #[test]
 fn tcp_targets_report_connect_only() {
     let s = app();
-    let closed = support::servers::free_port();
+    let refusing = support::servers::RefusingPort::new();
     let (code, doc) = probe(&[
         &format!("tcp://127.0.0.1:{}", s.port()),
-        &format!("tcp://127.0.0.1:{closed}"),
+        &format!("tcp://127.0.0.1:{}", refusing.port),
     ]);
     assert_eq!(code, 1);
     let ok = &doc["results"][0];

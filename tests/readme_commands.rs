@@ -470,11 +470,7 @@ fn shell_words_split_as_sh_does() {
 /// `/-/healthy` and serve `/metrics` within the deadline; then it is ended with SIGTERM and
 /// must exit 0.
 fn run_server(argv: &[String], deadline: Duration) -> Result<(), String> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::servers::free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("oncall"))
         .args(&argv[1..])

@@ -259,9 +259,8 @@ fn probe_answers_as_blackbox_exporter_does() {
     };
     let (_serve, ours) =
         oncall_serve(&["--interval", "15s", "--config.file", cfg.to_str().unwrap()]);
-    let (refused, _) = support::servers::quiet_listener();
-    let closed = refused.local_addr().unwrap().port();
-    drop(refused);
+    let refusing = support::servers::RefusingPort::new();
+    let closed = refusing.port;
     let cases = [
         ("http_2xx", format!("http://127.0.0.1:{t}/ok")),
         ("http_2xx", format!("http://127.0.0.1:{t}/down")),

@@ -338,13 +338,9 @@ fn a_nearly_full_filesystem_is_critical() {
 #[test]
 fn a_failing_probe_is_a_critical_finding() {
     let _host = HOST.lock().unwrap_or_else(|e| e.into_inner());
-    // A port nobody listens on: bind one, note it, close it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let target = format!("http://127.0.0.1:{port}/health");
+    // A port nobody listens on for as long as the test runs.
+    let refusing = support::servers::RefusingPort::new();
+    let target = format!("http://127.0.0.1:{}/health", refusing.port);
     let r = triage(&["--probe", &target]);
     let f = r["findings"]
         .as_array()

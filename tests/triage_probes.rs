@@ -7,7 +7,7 @@ mod support;
 use serde_json::Value;
 use std::net::TcpListener;
 use support::oncall;
-use support::servers::{Pki, Reply, Req, TestServer};
+use support::servers::{Pki, RefusingPort, Reply, Req, TestServer};
 
 fn triage(extra: &[&str]) -> Value {
     let mut args = vec!["triage", "--json", "--window", "1s"];
@@ -36,15 +36,6 @@ fn probe_finding<'a>(r: &'a Value, target: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no finding for {target}: {:#}", r["findings"]))
 }
 
-/// A port nobody listens on: bind one, note it, close it.
-fn refused_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn a_hung_target_does_not_discard_the_other_results() {
     // Accepts (the kernel's backlog) and never answers.
@@ -53,7 +44,8 @@ fn a_hung_target_does_not_discard_the_other_results() {
         "http://127.0.0.1:{}/hung",
         hung.local_addr().unwrap().port()
     );
-    let refused = format!("http://127.0.0.1:{}/refused", refused_port());
+    let refusing = RefusingPort::new();
+    let refused = format!("http://127.0.0.1:{}/refused", refusing.port);
     let good = TestServer::http(|_: &Req| Reply::new(200, "ok"));
     let good_url = good.url("/fine");
     let r = triage(&["--probe", &hung_url, &refused, &good_url]);
@@ -98,7 +90,8 @@ fn a_bad_probe_target_is_a_usage_error() {
 
 #[test]
 fn a_refused_tcp_target_suggests_nc_not_curl() {
-    let port = refused_port();
+    let refusing = RefusingPort::new();
+    let port = refusing.port;
     let target = format!("tcp://127.0.0.1:{port}");
     let r = triage(&["--probe", &target]);
     let f = probe_finding(&r, &target);

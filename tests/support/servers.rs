@@ -459,6 +459,42 @@ pub fn free_port() -> u16 {
     quiet_listener().1
 }
 
+/// A loopback port that refuses connections for as long as this value lives: a TCP socket
+/// bound to it that never listens (the kernel answers a SYN with RST). Binding and closing a
+/// listener is not enough — between the close and the probe another test's server may be
+/// handed the same port, and the "refused" target answers 200.
+pub struct RefusingPort {
+    /// Held, never read: the port is ours until this closes.
+    _fd: std::os::fd::OwnedFd,
+    pub port: u16,
+}
+
+impl RefusingPort {
+    pub fn new() -> RefusingPort {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        // SAFETY: plain socket syscalls on a descriptor we own; sockaddr_in is fully initialised.
+        unsafe {
+            let raw = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+            assert!(raw >= 0, "socket: {}", std::io::Error::last_os_error());
+            let fd = std::os::fd::OwnedFd::from_raw_fd(raw);
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_addr.s_addr = u32::from(std::net::Ipv4Addr::LOCALHOST).to_be();
+            let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let rc = libc::bind(fd.as_raw_fd(), (&raw const addr).cast(), len);
+            assert_eq!(rc, 0, "bind: {}", std::io::Error::last_os_error());
+            let mut bound: libc::sockaddr_in = std::mem::zeroed();
+            let mut blen = len;
+            let rc = libc::getsockname(fd.as_raw_fd(), (&raw mut bound).cast(), &mut blen);
+            assert_eq!(rc, 0, "getsockname: {}", std::io::Error::last_os_error());
+            RefusingPort {
+                _fd: fd,
+                port: u16::from_be(bound.sin_port),
+            }
+        }
+    }
+}
+
 /// A listener on a port that no other socket on the host touches. Ports come from below the
 /// kernel's ephemeral range, which neither `connect()` nor `bind(:0)` hands out: on a busy
 /// host every ephemeral port may be taken by another process's connect() a moment later, or
