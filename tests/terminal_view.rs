@@ -256,7 +256,26 @@ fn ps_and_mem_columns_line_up() {
 
 #[test]
 fn disk_views_line_up() {
-    columns_line_up(&["disk"], &["MOUNT", "SOURCE", "TYPE", "SIZE", "USED"]);
+    // SOURCE and INODES are left out below 110 columns: the header checked is in every width.
+    columns_line_up(
+        &["disk"],
+        &["MOUNT", "TYPE", "SIZE", "USED", "AVAIL", "USE%"],
+    );
+    // A size never wraps away from its unit ("11.8" on one line, "GiB" under it).
+    for cols in WIDTHS {
+        let (plain, _) = on_terminal(cols, &["disk", "--color", "never"]);
+        for line in plain.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for (i, w) in words.iter().enumerate() {
+                if ["B", "KiB", "MiB", "GiB", "TiB", "PiB"].contains(w) {
+                    assert!(
+                        i > 0 && words[i - 1].parse::<f64>().is_ok(),
+                        "a unit without its number at {cols} columns:\n{plain}"
+                    );
+                }
+            }
+        }
+    }
     // A walk of our own files does not change between runs.
     let dir = tempfile::tempdir().unwrap();
     for (i, size) in [10_000usize, 200_000, 3_000_000].iter().enumerate() {

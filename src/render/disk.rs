@@ -11,6 +11,9 @@ const FS_HEADER: [&str; 10] = [
     "MOUNT", "SOURCE", "TYPE", "SIZE", "USED", "AVAIL", "USE%", "INODES", "IUSE%", "FLAGS",
 ];
 
+/// Terminal width under which `oncall disk` leaves out SOURCE and INODES.
+const NARROW: u16 = 110;
+
 pub fn filesystems(ui: &Ui, out: &mut dyn Write, r: &DiskReport) -> io::Result<()> {
     let rows: Vec<Vec<String>> = r
         .filesystems
@@ -41,7 +44,20 @@ pub fn filesystems(ui: &Ui, out: &mut dyn Write, r: &DiskReport) -> io::Result<(
         Format::Json | Format::Prometheus => json::write(out, r),
         Format::Markdown => markdown::table(out, &FS_HEADER, &rows),
         Format::Table => {
-            let mut t = table::new(ui, &FS_HEADER);
+            // Below NARROW columns SOURCE and the inode count give their room to the mount
+            // point (as df -hT does at 80 columns); IUSE% stays, inode exhaustion is an outage.
+            let narrow = ui.width.is_some_and(|w| w < NARROW);
+            let shown: Vec<usize> = (0..FS_HEADER.len())
+                .filter(|&i| !(narrow && (i == 1 || i == 7)))
+                .collect();
+            let header: Vec<&str> = shown.iter().map(|&i| FS_HEADER[i]).collect();
+            let mut t = table::new(ui, &header);
+            // TYPE and the figures stay whole ("11.8" over "GiB" reads as two values); mount
+            // points, sources and flags wrap.
+            let whole: Vec<usize> = (0..shown.len())
+                .filter(|&k| (2..=8).contains(&shown[k]))
+                .collect();
+            t.keep_whole(&whole);
             for (row, f) in rows.into_iter().zip(&r.filesystems) {
                 let mut row = row;
                 // Colour the use% a reader's eye should stop at.
@@ -55,6 +71,7 @@ pub fn filesystems(ui: &Ui, out: &mut dyn Write, r: &DiskReport) -> io::Result<(
                 if !f.responding {
                     row[9] = ui.style.bad(&row[9]);
                 }
+                let row: Vec<String> = shown.iter().map(|&i| std::mem::take(&mut row[i])).collect();
                 t.add_row(row);
             }
             table::write(out, &t)?;

@@ -10,7 +10,7 @@
 //! closed at the end of each piece, so a wrapped cell is coloured on every line it takes.
 
 use super::Ui;
-use comfy_table::{presets, Cell, ContentArrangement, TableComponent};
+use comfy_table::{presets, Cell, ColumnConstraint, ContentArrangement, TableComponent, Width};
 use std::io::{self, Write};
 
 /// Between columns while laying out: a private-use character, one column wide like the
@@ -25,6 +25,8 @@ pub struct Table {
     caret: bool,
     header: Option<Vec<String>>,
     rows: Vec<Vec<String>>,
+    /// Columns never wrapped (numbers and their units): "11.8" over "GiB" reads as two values.
+    whole: Vec<usize>,
 }
 
 /// A borderless table with a header row (in bold), fitted to the terminal when there is one.
@@ -41,10 +43,17 @@ pub fn plain(ui: &Ui) -> Table {
         caret: ui.terminal,
         header: None,
         rows: Vec::new(),
+        whole: Vec::new(),
     }
 }
 
 impl Table {
+    /// Keeps these columns on one line each; the others wrap to make the table fit.
+    pub fn keep_whole(&mut self, columns: &[usize]) -> &mut Table {
+        self.whole.extend_from_slice(columns);
+        self
+    }
+
     pub fn add_row<S: Into<String>>(&mut self, row: Vec<S>) -> &mut Table {
         self.rows.push(row.into_iter().map(Into::into).collect());
         self
@@ -82,11 +91,16 @@ impl Table {
                 layout.set_content_arrangement(ContentArrangement::Disabled);
             }
         }
+        // Per column, the widest plain cell (in chars: cells are mostly ASCII, and a bound a
+        // little off only moves where a wide-character cell wraps).
+        let mut widest = vec![0usize; columns];
         let mut plain_row = |row: &[String]| -> Vec<Cell> {
             (0..columns)
                 .map(|j| {
                     let text = row.get(j).map_or("", String::as_str);
-                    Cell::new(streams[j].push_cell(text))
+                    let plain = streams[j].push_cell(text);
+                    widest[j] = widest[j].max(plain.chars().count());
+                    Cell::new(plain)
                 })
                 .collect()
         };
@@ -102,6 +116,12 @@ impl Table {
         // one, except after the last column, so the table takes the same width as before.
         for (j, c) in layout.column_iter_mut().enumerate() {
             c.set_padding((1, if j + 1 == columns { 1 } else { 0 }));
+            if self.whole.contains(&j) {
+                // A lower bound of the widest cell (ContentWidth would also hand these columns
+                // the spare room the wrapped ones need).
+                let widest = u16::try_from(widest[j]).unwrap_or(u16::MAX);
+                c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(widest + 1)));
+            }
         }
         layout
             .lines()
