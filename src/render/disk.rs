@@ -160,7 +160,7 @@ pub fn usage(ui: &Ui, out: &mut dyn Write, r: &UsageReport) -> io::Result<()> {
         }
         return Ok(());
     }
-    writeln!(out, "{}", ui.style.bold(&summary))?;
+    writeln!(out, "{}", ui.style.bold(&ui.wrap(&summary, 2)))?;
     for (title, kind) in [
         ("Largest directories under it", "dir"),
         ("Largest files", "file"),
@@ -171,6 +171,7 @@ pub fn usage(ui: &Ui, out: &mut dyn Write, r: &UsageReport) -> io::Result<()> {
         }
         writeln!(out, "\n{}", ui.style.bold(title))?;
         let mut t = table::new(ui, &header);
+        t.keep_whole(&[0, 1]);
         for row in rows {
             t.add_row(row);
         }
@@ -233,14 +234,15 @@ pub fn deleted(ui: &Ui, out: &mut dyn Write, r: &DeletedReport) -> io::Result<()
         Format::Table => {
             if !rows.is_empty() {
                 let mut t = table::new(ui, &DELETED_HEADER);
+                t.keep_whole(&[0, 3, 4]);
                 for row in rows {
                     t.add_row(row);
                 }
                 table::write(out, &t)?;
             }
-            writeln!(out, "{summary}")?;
+            writeln!(out, "{}", ui.wrap(&summary, 2))?;
             if let Some(h) = hidden {
-                writeln!(out, "{}", ui.style.warn(&h))?;
+                writeln!(out, "{}", ui.style.warn(&ui.wrap(&h, 2)))?;
             }
             if !r.files.is_empty() {
                 ui.hint(

@@ -312,6 +312,8 @@ pub fn stats(ui: &Ui, out: &mut dyn Write, r: &NetRates) -> io::Result<()> {
                 ui.style.bold(&format!("Over {} ms", r.window_ms))
             )?;
             let mut t = table::new(ui, &header);
+            // Rates stay whole; at 80 columns the headers wrap between their words instead.
+            t.keep_whole(&(0..header.len()).collect::<Vec<_>>());
             for row in rows {
                 t.add_row(row);
             }

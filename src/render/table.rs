@@ -93,23 +93,29 @@ impl Table {
         }
         // Per column, the widest plain cell (in chars: cells are mostly ASCII, and a bound a
         // little off only moves where a wide-character cell wraps).
+        // A header may still wrap between its words ("RX" over "err/s"), never inside one.
         let mut widest = vec![0usize; columns];
-        let mut plain_row = |row: &[String]| -> Vec<Cell> {
+        let mut plain_row = |row: &[String], header: bool| -> Vec<Cell> {
             (0..columns)
                 .map(|j| {
                     let text = row.get(j).map_or("", String::as_str);
                     let plain = streams[j].push_cell(text);
-                    widest[j] = widest[j].max(plain.chars().count());
+                    let width = if header {
+                        plain.split(' ').map(|w| w.chars().count()).max()
+                    } else {
+                        Some(plain.chars().count())
+                    };
+                    widest[j] = widest[j].max(width.unwrap_or(0));
                     Cell::new(plain)
                 })
                 .collect()
         };
         if let Some(h) = &self.header {
-            let cells = plain_row(h);
+            let cells = plain_row(h, true);
             layout.set_header(cells);
         }
         for row in &self.rows {
-            let cells = plain_row(row);
+            let cells = plain_row(row, false);
             layout.add_row(cells);
         }
         // A column's padding was one space each side; the separator now stands for the right
