@@ -2,6 +2,9 @@
 //! that a cheat-sheet lookup parses nothing at run time. A broken file fails the build with
 //! the file and the entry at fault.
 
+#[path = "src/cheat/destructive.rs"]
+#[allow(dead_code)]
+mod destructive;
 #[path = "src/cheat/schema.rs"]
 #[allow(dead_code)]
 mod schema;
@@ -51,6 +54,7 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=data");
     println!("cargo:rerun-if-changed=src/cheat/schema.rs");
+    println!("cargo:rerun-if-changed=src/cheat/destructive.rs");
     println!("cargo:rerun-if-changed=src/cheat/words.rs");
     let cheats: Vec<(String, CheatFile)> = load("data/cheats");
     let runbooks: Vec<(String, RunbookFile)> = load("data/runbooks");

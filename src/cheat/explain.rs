@@ -113,6 +113,13 @@ pub fn explain(sheet: &Sheet, line: &str) -> Result<Explanation, LexError> {
         }
     }
     explain_segment(sheet, &segment, &mut parts, &mut destroys);
+    if let Some(f) = destructive::sql(line) {
+        let why = format!("the SQL in this line {}", f.what);
+        // A remote command explained inside this line has said it already.
+        if !destroys.contains(&why) {
+            destroys.push(why);
+        }
+    }
     let mut explanation = Explanation {
         command: line.trim().to_string(),
         destroys,
@@ -194,7 +201,11 @@ fn explain_segment(
         }
         let name = value.rsplit('/').next().unwrap_or(value);
         let args: Vec<&str> = words[i + 1..].iter().map(|w| w.1.as_str()).collect();
-        destroys.extend(destructive::check(name, &args));
+        if let Some(f) = destructive::check(name, &args) {
+            if f.harm == destructive::Harm::Destroys {
+                destroys.push(format!("{name} {}", f.what));
+            }
+        }
         // The sheet first; else the host's own man page, read in-process.
         let Some(cmd) = sheet.command(name).or_else(|| man_page::command(name)) else {
             parts.push(part(
@@ -273,7 +284,7 @@ fn explain_arguments(
     let mut i = start;
     let mut options_done = false;
     let mut operands = 0;
-    let mut saw_subcommand = false;
+    let mut subcommand_path: Option<String> = None;
     while i < words.len() {
         // After a subcommand, its own flags come first (`kubectl logs -f` follows).
         let cmd: &Command = &scope.cmd;
@@ -308,7 +319,7 @@ fn explain_arguments(
             .then(|| find_short(&scope, value))
             .flatten()
         {
-            i = flag_with_value(&f, raw, words, i, parts);
+            i = flag_with_value(&scope, &f, raw, words, i, parts);
             continue;
         }
         if i == start && DASHLESS_FLAGS.contains(&cmd.name.as_ref()) && dashless(&scope, value) {
@@ -325,18 +336,40 @@ fn explain_arguments(
             i += 1;
             continue;
         }
-        if !saw_subcommand && operands == 0 {
-            if let Some(sub) = cmd.subcommands.iter().find(|s| s.name == *value) {
+        if operands == 0 {
+            // A nested subcommand is named by its path (`rollout undo`, `compose up`).
+            let wanted = match &subcommand_path {
+                None => value.to_string(),
+                Some(path) => format!("{path} {value}"),
+            };
+            if let Some(sub) = cmd.subcommands.iter().find(|s| s.name == wanted) {
                 parts.push(part(raw, sub.meaning.to_string(), PartKind::Subcommand));
-                saw_subcommand = true;
-                scope.man.insert(0, format!("{}-{value}", cmd.name));
+                if subcommand_path.is_none() {
+                    scope.man.insert(0, format!("{}-{value}", cmd.name));
+                }
                 i += 1;
                 if !sub.flags.is_empty() {
                     let narrowed = with_subcommand_flags(cmd, sub);
                     scope.cmd = std::borrow::Cow::Owned(narrowed);
                 }
+                subcommand_path = Some(wanted);
                 continue;
             }
+        }
+        // Operand words with a meaning of their own: ip's `dev eth0`, dd's `of=FILE`.
+        if let Some((key, attached)) = value.split_once('=') {
+            if let Some(f) = find_keyword(cmd, &format!("{key}=")) {
+                parts.push(part(
+                    raw,
+                    annotated(&f.meaning, &format!(" = {attached}")),
+                    PartKind::Flag,
+                ));
+                i += 1;
+                continue;
+            }
+        } else if let Some(f) = find_keyword(cmd, value) {
+            i = flag_with_value(&scope, &f, raw, words, i, parts);
+            continue;
         }
         parts.push(part(
             raw,
@@ -380,6 +413,17 @@ fn find_short(scope: &Scope, flag: &str) -> Option<Flag> {
         .iter()
         .find(|f| f.flag.as_deref() == Some(flag));
     sheet.cloned().or_else(|| man_page::flag(&scope.man, flag))
+}
+
+/// An operand keyword of the sheet (`dev`, `if=`, `ACCEPT`); man pages hold none.
+fn find_keyword(cmd: &Command, word: &str) -> Option<Flag> {
+    if !super::schema::is_keyword(word) {
+        return None;
+    }
+    cmd.flags
+        .iter()
+        .find(|f| f.flag.as_deref() == Some(word))
+        .cloned()
 }
 
 fn find_long(scope: &Scope, flag: &str) -> Option<Flag> {
@@ -536,7 +580,7 @@ fn explain_flag(
                     ));
                     i + 1
                 }
-                (None, Some(_)) => flag_with_value(&f, raw, words, i, parts),
+                (None, Some(_)) => flag_with_value(scope, &f, raw, words, i, parts),
                 (None, None) => {
                     parts.push(part(raw, meaning_of(&f), PartKind::Flag));
                     i + 1
@@ -546,7 +590,7 @@ fn explain_flag(
     }
     // Whole before split: `-print0`, `-noout`, `-enddate` are words, not letters.
     if let Some(f) = find_short(scope, value) {
-        return flag_with_value(&f, raw, words, i, parts);
+        return flag_with_value(scope, &f, raw, words, i, parts);
     }
     if let Some((f, attached)) = find_attached(scope, value) {
         parts.push(part(
@@ -633,12 +677,13 @@ fn explain_flag_letters(
         }
     }
     match pending_value {
-        Some((f, typed)) => take_value(&f, &typed, words, i + 1, parts),
+        Some((f, typed)) => take_value(scope, &f, &typed, words, i + 1, parts),
         None => i + 1,
     }
 }
 
 fn flag_with_value(
+    scope: &Scope,
     f: &Flag,
     raw: &str,
     words: &[(String, String)],
@@ -647,14 +692,16 @@ fn flag_with_value(
 ) -> usize {
     parts.push(part(raw, meaning_of(f), PartKind::Flag));
     if f.arg.is_some() {
-        take_value(f, raw, words, i + 1, parts)
+        take_value(scope, f, raw, words, i + 1, parts)
     } else {
         i + 1
     }
 }
 
-/// The word after a flag that takes a value; `typed` is the flag as the user wrote it.
+/// The word after a flag that takes a value; `typed` is the flag as the user wrote it. A
+/// value the sheet knows as a keyword (iptables' `-j ACCEPT`) says what it means.
 fn take_value(
+    scope: &Scope,
     f: &Flag,
     typed: &str,
     words: &[(String, String)],
@@ -662,10 +709,13 @@ fn take_value(
     parts: &mut Vec<Part>,
 ) -> usize {
     match words.get(i) {
-        Some((raw, _)) => {
-            let name = typed;
+        Some((raw, value)) => {
             let arg = f.arg.as_deref().unwrap_or("value");
-            parts.push(part(raw, format!("{arg} for {name}"), PartKind::Value));
+            let meaning = match find_keyword(&scope.cmd, value) {
+                Some(k) => format!("{arg} for {typed}: {}", k.meaning),
+                None => format!("{arg} for {typed}"),
+            };
+            parts.push(part(raw, meaning, PartKind::Value));
             i + 1
         }
         None => i,
