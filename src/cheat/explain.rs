@@ -296,6 +296,16 @@ fn explain_arguments(
             return i;
         }
         if !options_done && value == "--" {
+            // `kubectl exec POD -- sh`, `perf record -- sleep 5`: a command to run follows.
+            if runs_command_after_dashes(cmd, subcommand_path.as_deref()) && i + 1 < words.len() {
+                parts.push(part(
+                    raw,
+                    format!("end of {}'s options: the command it runs follows", cmd.name),
+                    PartKind::Operator,
+                ));
+                explain_segment(scope.sheet, &words[i + 1..], parts, destroys);
+                return words.len();
+            }
             parts.push(part(
                 raw,
                 "end of options: every word after this is an operand",
@@ -338,11 +348,8 @@ fn explain_arguments(
         }
         if operands == 0 {
             // A nested subcommand is named by its path (`rollout undo`, `compose up`).
-            let wanted = match &subcommand_path {
-                None => value.to_string(),
-                Some(path) => format!("{path} {value}"),
-            };
-            if let Some(sub) = cmd.subcommands.iter().find(|s| s.name == wanted) {
+            if let Some(sub) = find_subcommand(cmd, subcommand_path.as_deref(), value) {
+                let wanted = sub.name.to_string();
                 parts.push(part(raw, sub.meaning.to_string(), PartKind::Subcommand));
                 if subcommand_path.is_none() {
                     scope.man.insert(0, format!("{}-{value}", cmd.name));
@@ -380,6 +387,57 @@ fn explain_arguments(
         i += 1;
     }
     i
+}
+
+/// Commands (and subcommands) that run the command written after `--`.
+const RUN_AFTER_DASHES: [(&str, &str); 10] = [
+    ("kubectl", "exec"),
+    ("kubectl", "debug"),
+    ("kubectl", "run"),
+    ("oc", "exec"),
+    ("perf", "record"),
+    ("perf", "stat"),
+    ("perf", "trace"),
+    ("nsenter", ""),
+    ("unshare", ""),
+    ("flock", ""),
+];
+
+fn runs_command_after_dashes(cmd: &Command, subcommand: Option<&str>) -> bool {
+    let sub = subcommand.unwrap_or("");
+    RUN_AFTER_DASHES
+        .iter()
+        .any(|(c, s)| *c == cmd.name && *s == sub)
+}
+
+/// Commands whose subcommands may be abbreviated to any prefix, the first in the sheet's order
+/// winning, as the command itself resolves them (iproute2: `ip a`, `ip r g`, `ip n`).
+const PREFIX_SUBCOMMANDS: [&str; 3] = ["ip", "bridge", "tc"];
+
+/// The subcommand `word` names after `path` (the subcommands already read, `rollout` for
+/// `rollout undo`): its full name in the sheet is the path and the word.
+fn find_subcommand<'c>(cmd: &'c Command, path: Option<&str>, word: &str) -> Option<&'c Subcommand> {
+    let in_path = |s: &&Subcommand| match path {
+        None => !s.name.contains(' '),
+        Some(p) => s
+            .name
+            .strip_prefix(p)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .is_some_and(|last| !last.contains(' ')),
+    };
+    let last = |s: &Subcommand| s.name.rsplit(' ').next().unwrap_or("").to_string();
+    let exact = cmd
+        .subcommands
+        .iter()
+        .filter(in_path)
+        .find(|s| last(s) == word);
+    if exact.is_some() || word.is_empty() || !PREFIX_SUBCOMMANDS.contains(&cmd.name.as_ref()) {
+        return exact;
+    }
+    cmd.subcommands
+        .iter()
+        .filter(in_path)
+        .find(|s| last(s).starts_with(word))
 }
 
 /// The command as seen after `sub`: the subcommand's flags, then the command's, so that a
@@ -592,6 +650,17 @@ fn explain_flag(
     if let Some(f) = find_short(scope, value) {
         return flag_with_value(scope, &f, raw, words, i, parts);
     }
+    // `head -20`, `grep -3`: the old numeric form, written `-NUM` in the sheet.
+    if value.len() > 1 && value[1..].bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(f) = cmd.flags.iter().find(|f| f.flag.as_deref() == Some("-NUM")) {
+            parts.push(part(
+                raw,
+                annotated(&f.meaning, &format!(" = {}", &value[1..])),
+                PartKind::Flag,
+            ));
+            return i + 1;
+        }
+    }
     if let Some((f, attached)) = find_attached(scope, value) {
         parts.push(part(
             raw,
@@ -712,7 +781,15 @@ fn take_value(
         Some((raw, value)) => {
             let arg = f.arg.as_deref().unwrap_or("value");
             let meaning = match find_keyword(&scope.cmd, value) {
-                Some(k) => format!("{arg} for {typed}: {}", k.meaning),
+                // "TARGET for -j: let the packet through", not "…: Target: let …".
+                Some(k) => {
+                    let m = k.meaning.as_ref();
+                    let m = match m.split_once(": ") {
+                        Some((head, rest)) if head.eq_ignore_ascii_case(arg) => rest,
+                        _ => m,
+                    };
+                    format!("{arg} for {typed}: {m}")
+                }
                 None => format!("{arg} for {typed}"),
             };
             parts.push(part(raw, meaning, PartKind::Value));

@@ -184,6 +184,17 @@ pub fn check_command(file: &str, cmd: &CommandDef, problems: &mut Vec<Problem>) 
             problem(format!("subcommand '{}' has no meaning", sub.name));
         }
     }
+    // A nested subcommand (`rollout undo`) is reached through its parent, which must be listed.
+    for sub in &cmd.subcommand {
+        if let Some((parent, _)) = sub.name.rsplit_once(' ') {
+            if !subcommands.contains(parent) {
+                problem(format!(
+                    "subcommand '{}' is nested under '{parent}', which is not listed",
+                    sub.name
+                ));
+            }
+        }
+    }
     let scoped = cmd
         .subcommand
         .iter()
@@ -485,6 +496,24 @@ mod tests {
         ] {
             assert_eq!(one_example(cmd, "read-only"), vec![], "{cmd}");
         }
+    }
+
+    #[test]
+    fn nested_subcommands_need_their_parent_and_keywords_their_form() {
+        let text = "[[command]]\nname='kubectl'\nsummary='s'\n[[command.example]]\ndescription='d'\ncommand='kubectl get pods'\nsafety='read-only'\n[[command.subcommand]]\nname='rollout undo'\nmeaning='m'\n[[command.flag]]\nflag='dev'\nmeaning='interface'\narg='NAME'\n[[command.flag]]\nflag='if='\nlong='--if'\nmeaning='input'\n";
+        let file: CheatFile = toml::from_str(text).expect("test TOML parses");
+        let mut problems = Vec::new();
+        check_command("user.toml", &file.command[0], &mut problems);
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(
+            text[0].contains("nested under 'rollout', which is not listed"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].contains("keyword 'if=' cannot have a `long` form"),
+            "{text:?}"
+        );
     }
 
     #[test]
