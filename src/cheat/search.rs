@@ -28,6 +28,8 @@ pub struct RunbookHit<'a> {
 pub fn tokens(query: &str) -> Vec<String> {
     query
         .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+')))
+        // `--to-revision` is the word `to-revision`, as the index cuts flag names.
+        .map(|t| t.trim_matches('-'))
         .filter(|t| !t.is_empty())
         .map(str::to_lowercase)
         .collect()
@@ -125,6 +127,15 @@ fn scan(cmd: &Command, category_title: &str, token: &str) -> TokenMatch {
     TokenMatch {
         summary: has_word(&cmd.summary, token),
         category: has_word(&cmd.category, token) || has_word(category_title, token),
+        subcommands: cmd.subcommands.iter().any(|s| {
+            has_word(&s.name, token)
+                || has_word(&s.meaning, token)
+                || s.flags.iter().any(|f| {
+                    has_word(&f.meaning, token)
+                        || f.flag.as_deref().is_some_and(|n| has_word(n, token))
+                        || f.long.as_deref().is_some_and(|n| has_word(n, token))
+                })
+        }),
         tags_whole: bits(
             cmd.tags
                 .iter()
