@@ -108,3 +108,28 @@ for q in "tar" "disk full"; do
 done
 rss=$( { /usr/bin/time -v tldr --color never -f "$work/tar.md" >/dev/null; } 2>&1 | awk '/Maximum resident/ {print $6}')
 echo "peak RSS tldr -f tar.md: ${rss} KiB"
+
+# Counts per category, and the share of tokens --explain knows on the 50 lines of
+# tests/cheat_real_lines.txt from the sheet alone (an empty MANPATH: no man page helps).
+mkdir -p "$work/noman"
+python3 - "$bin" tests/cheat_real_lines.txt "$work/noman" <<'PY'
+import json, os, subprocess, sys
+bin, lines_file, noman = sys.argv[1:4]
+cats = json.loads(subprocess.run([bin, "cheat", "--categories", "--json"], capture_output=True, check=True).stdout)
+print(f"{'category':24s} {'commands':>8s} {'examples':>8s} {'flags':>6s}")
+for c in cats:
+    print(f"{c['id']:24s} {c['count']:8d} {c['examples']:8d} {c['flags']:6d}")
+print(f"{'total':24s} {sum(c['count'] for c in cats):8d} {sum(c['examples'] for c in cats):8d} {sum(c['flags'] for c in cats):6d}")
+env = dict(os.environ, MANPATH=noman)
+known = total = 0
+lines = [l for l in open(lines_file).read().splitlines() if l and not l.startswith("#")]
+for line in lines:
+    out = subprocess.run([bin, "cheat", "--explain", line, "--json"], capture_output=True, check=True, env=env).stdout
+    parts = json.loads(out)["parts"]
+    unknown = [p["token"] for p in parts if p["kind"] == "unknown"]
+    known += len(parts) - len(unknown)
+    total += len(parts)
+    if unknown:
+        print(f"  below: {line}   unknown: {unknown}")
+print(f"explain, sheet only: {known}/{total} tokens known ({100*known/total:.1f}%) on {len(lines)} lines")
+PY
