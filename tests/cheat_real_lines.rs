@@ -159,3 +159,26 @@ fn dd_operands_are_explained() {
         assert!(p.2.ends_with(&format!("= {value}")), "{token}: {p:?}");
     }
 }
+
+/// Shapes real lines take: an optional value attached (`sed -i.bak`), a quoted command line
+/// for watch, a program named by its path, a command after `kubectl exec … --`.
+#[test]
+fn attached_optional_values_quoted_commands_and_paths() {
+    let sed = explain("sed -i.bak 's/a/b/' config.yaml");
+    let i = kind_of(&sed, "-i");
+    assert_eq!(i.1, "flag", "{sed:#?}");
+    assert!(i.2.ends_with("= .bak"), "{i:?}");
+    assert_eq!(
+        sed.iter().filter(|p| p.1 == "unknown").count(),
+        0,
+        "{sed:#?}"
+    );
+    let watch = explain("watch -n 2 'kubectl get pods -n prod'");
+    assert_eq!(kind_of(&watch, "kubectl").1, "command", "{watch:#?}");
+    assert_eq!(kind_of(&watch, "get").1, "subcommand", "{watch:#?}");
+    let app = explain("strace -f ./app");
+    assert_eq!(kind_of(&app, "./app").1, "command", "{app:#?}");
+    assert!(kind_of(&app, "./app").2.contains("cannot know"), "{app:#?}");
+    let exec = explain("kubectl exec -it api-0 -- rm -rf /cache");
+    assert_eq!(kind_of(&exec, "rm").1, "command", "{exec:#?}");
+}

@@ -208,11 +208,16 @@ fn explain_segment(
         }
         // The sheet first; else the host's own man page, read in-process.
         let Some(cmd) = sheet.command(name).or_else(|| man_page::command(name)) else {
-            parts.push(part(
-                raw,
-                "unknown command: not in the cheat sheet",
-                PartKind::Unknown,
-            ));
+            // `./app`, `/opt/x/bin/run`: a program named by its path is the user's own.
+            let (meaning, kind) = if value.contains('/') {
+                (
+                    "a program run by its path: the cheat sheet cannot know it",
+                    PartKind::Command,
+                )
+            } else {
+                ("unknown command: not in the cheat sheet", PartKind::Unknown)
+            };
+            parts.push(part(raw, meaning, kind));
             for (raw, value) in &words[i + 1..] {
                 if value.starts_with('-') && value.len() > 1 {
                     parts.push(part(
@@ -237,16 +242,21 @@ fn explain_segment(
         if wrapper.is_none() {
             return;
         }
-        // `ssh host 'df -h'`: the quoted remote command is a command line of its own.
-        if cmd.name == "ssh" && words.len() == i + 1 && words[i].1.contains(char::is_whitespace) {
+        // `ssh host 'df -h'`, `watch 'kubectl get pods'`: the quoted command is a command line
+        // of its own (both hand it to a shell).
+        if matches!(cmd.name.as_ref(), "ssh" | "watch")
+            && words.len() == i + 1
+            && words[i].1.contains(char::is_whitespace)
+        {
             let (raw, remote) = &words[i];
             match explain(sheet, remote) {
                 Ok(inner) => {
-                    parts.push(part(
-                        raw,
-                        "the command run on the remote host, explained below",
-                        PartKind::Argument,
-                    ));
+                    let what = if cmd.name == "ssh" {
+                        "the command run on the remote host, explained below"
+                    } else {
+                        "the command line watch runs again and again, explained below"
+                    };
+                    parts.push(part(raw, what, PartKind::Argument));
                     destroys.extend(inner.destroys);
                     parts.extend(inner.parts);
                 }
@@ -584,6 +594,14 @@ fn explain_find_exec(
     }
 }
 
+/// A value written `[SUFFIX]` in the sheet is optional and only ever attached (`-i.bak`,
+/// `--in-place=.bak`): the next word is not taken.
+fn takes_optional_value(f: &Flag) -> bool {
+    f.arg
+        .as_deref()
+        .is_some_and(|a| a.starts_with('[') && a.ends_with(']'))
+}
+
 fn meaning_of(f: &Flag) -> String {
     match &f.arg {
         Some(arg) => annotated(&f.meaning, &format!(" (takes {arg})")),
@@ -716,6 +734,19 @@ fn explain_flag_letters(
                 p.from = Some(raw.clone());
                 parts.push(p);
             }
+            // An optional value is attached or absent (`sed -i.bak`; `-in` is -i with suffix n).
+            Some(f) if takes_optional_value(&f) => {
+                let rest = &letters[pos + c.len_utf8()..];
+                let meaning = if rest.is_empty() {
+                    meaning_of(&f)
+                } else {
+                    annotated(&f.meaning, &format!(" = {rest}"))
+                };
+                let mut p = part(&flag, meaning, PartKind::Flag);
+                p.from = Some(raw.clone());
+                parts.push(p);
+                return i + 1;
+            }
             Some(f) if f.arg.is_some() => {
                 let rest = &letters[pos + c.len_utf8()..];
                 // tar's old style (`tar xzvf FILE`, `-xzvf FILE`) puts f's value in the next word.
@@ -760,7 +791,7 @@ fn flag_with_value(
     parts: &mut Vec<Part>,
 ) -> usize {
     parts.push(part(raw, meaning_of(f), PartKind::Flag));
-    if f.arg.is_some() {
+    if f.arg.is_some() && !takes_optional_value(f) {
         take_value(scope, f, raw, words, i + 1, parts)
     } else {
         i + 1
