@@ -125,14 +125,23 @@ fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
         }
         write_pairs(ui, out, &rows)?;
     }
-    if !c.flags.is_empty() {
-        writeln!(out, "\n{}", ui.style.bold("Flags"))?;
+    // Keywords (ip's `dev`, dd's `if=`, iptables' `ACCEPT`) are operands, not flags.
+    let is_keyword = |f: &&crate::cheat::model::Flag| {
+        f.flag
+            .as_deref()
+            .is_some_and(crate::cheat::schema::is_keyword)
+    };
+    for (title, keywords) in [("Flags", false), ("Operand words", true)] {
         let rows: Vec<(String, &str)> = c
             .flags
             .iter()
+            .filter(|f| is_keyword(f) == keywords)
             .map(|f| (spelled(f), f.meaning.as_ref()))
             .collect();
-        write_pairs(ui, out, &rows)?;
+        if !rows.is_empty() {
+            writeln!(out, "\n{}", ui.style.bold(title))?;
+            write_pairs(ui, out, &rows)?;
+        }
     }
     writeln!(out)?;
     if !c.see_also.is_empty() {
