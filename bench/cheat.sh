@@ -3,6 +3,7 @@
 #   lookup:  oncall cheat tar        vs  tldr -f tar.md   (tealdeer rendering a page file)
 #   search:  oncall cheat disk full  vs  tldr -f tar.md
 #   typo:    oncall cheat jounralctl vs  tldr -f tar.md   (with a cache: lists its page names)
+#   category: oncall cheat -c networking vs tldr -f tar.md (a table of 80+ rows)
 # Each twice: with no tldr cache, then with a synthetic 6,000-page tealdeer cache present
 # (generated here, our own filler text), so the tldr path's cost shows.
 # Targets (DESIGN.md): lookup <= 1.0, search <= 1.5. Needs: hyperfine, tealdeer (Debian), python3.
@@ -96,6 +97,7 @@ echo "-- no tldr cache"
 run lookup tar
 run search disk full
 run typo jounralctl
+run category -c networking
 export XDG_CACHE_HOME="$work/cache"
 echo "-- a 6,000-page tldr cache present ($(find "$work/cache" -name '*.md' | wc -l) pages)"
 run lookup tar

@@ -385,7 +385,15 @@ fn explain_arguments(
                 continue;
             }
         } else if let Some(f) = find_keyword(cmd, value) {
-            i = flag_with_value(&scope, &f, raw, words, i, parts);
+            // One that takes a value is flag-like (`dev eth0`); one alone is an operand whose
+            // meaning the sheet knows (`kubectl get pods`, `tcpdump … tcp`).
+            if f.arg.is_some() {
+                i = flag_with_value(&scope, &f, raw, words, i, parts);
+            } else {
+                parts.push(part(raw, f.meaning.to_string(), PartKind::Argument));
+                operands += 1;
+                i += 1;
+            }
             continue;
         }
         parts.push(part(

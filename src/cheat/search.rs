@@ -105,14 +105,14 @@ fn name_score(name: &str, token: &str) -> u32 {
     }
     let allowed = fuzzy::tolerance(token.len().min(name.len()));
     // The distance is at least the difference in length: skip the work when that is too far.
-    if name.len().abs_diff(token.len()) > allowed {
+    // With no edit allowed, only equality counts, and that was tested first.
+    if allowed == 0 || name.len().abs_diff(token.len()) > allowed {
         return 0;
     }
-    let d = fuzzy::distance(name, token);
-    if d <= allowed {
-        return 55 - 15 * d as u32;
+    match fuzzy::distance_within(name, token, allowed) {
+        Some(d) => 55 - 15 * d as u32,
+        None => 0,
     }
-    0
 }
 
 /// What a token matches in one command's text, found by scanning it: the path for user
