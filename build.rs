@@ -2,6 +2,9 @@
 //! that a cheat-sheet lookup parses nothing at run time. A broken file fails the build with
 //! the file and the entry at fault.
 
+#[path = "src/cheat/destructive.rs"]
+#[allow(dead_code)]
+mod destructive;
 #[path = "src/cheat/schema.rs"]
 #[allow(dead_code)]
 mod schema;
@@ -51,6 +54,7 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=data");
     println!("cargo:rerun-if-changed=src/cheat/schema.rs");
+    println!("cargo:rerun-if-changed=src/cheat/destructive.rs");
     println!("cargo:rerun-if-changed=src/cheat/words.rs");
     let cheats: Vec<(String, CheatFile)> = load("data/cheats");
     let runbooks: Vec<(String, RunbookFile)> = load("data/runbooks");
@@ -341,6 +345,7 @@ struct Posting {
 
 const SUMMARY: u8 = 1;
 const CATEGORY: u8 = 2;
+const SUBCOMMANDS: u8 = 4;
 
 /// The inverted index: every word of every built-in command, sorted, with its postings.
 fn word_index(cheats: &[(String, CheatFile)]) -> String {
@@ -390,6 +395,20 @@ fn word_index(cheats: &[(String, CheatFile)]) -> String {
             for (k, f) in c.flag.iter().enumerate() {
                 for w in words::split(&f.meaning) {
                     at(&mut index, w, id).flags |= 1 << k;
+                }
+            }
+            // Subcommands and the flags they give a meaning of their own (`rollout undo
+            // --to-revision`): names and meanings, in one field.
+            for sc in &c.subcommand {
+                let flags = sc.flag.iter().flat_map(|f| {
+                    let names = f.flag.iter().chain(&f.long).flat_map(|n| words::split(n));
+                    words::split(&f.meaning).chain(names)
+                });
+                for w in words::split(&sc.name)
+                    .chain(words::split(&sc.meaning))
+                    .chain(flags)
+                {
+                    at(&mut index, w, id).fields |= SUBCOMMANDS;
                 }
             }
             n += 1;

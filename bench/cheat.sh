@@ -3,6 +3,7 @@
 #   lookup:  oncall cheat tar        vs  tldr -f tar.md   (tealdeer rendering a page file)
 #   search:  oncall cheat disk full  vs  tldr -f tar.md
 #   typo:    oncall cheat jounralctl vs  tldr -f tar.md   (with a cache: lists its page names)
+#   category: oncall cheat -c networking vs tldr -f tar.md (a table of 80+ rows)
 # Each twice: with no tldr cache, then with a synthetic 6,000-page tealdeer cache present
 # (generated here, our own filler text), so the tldr path's cost shows.
 # Targets (DESIGN.md): lookup <= 1.0, search <= 1.5. Needs: hyperfine, tealdeer (Debian), python3.
@@ -96,6 +97,7 @@ echo "-- no tldr cache"
 run lookup tar
 run search disk full
 run typo jounralctl
+run category -c networking
 export XDG_CACHE_HOME="$work/cache"
 echo "-- a 6,000-page tldr cache present ($(find "$work/cache" -name '*.md' | wc -l) pages)"
 run lookup tar
@@ -108,3 +110,28 @@ for q in "tar" "disk full"; do
 done
 rss=$( { /usr/bin/time -v tldr --color never -f "$work/tar.md" >/dev/null; } 2>&1 | awk '/Maximum resident/ {print $6}')
 echo "peak RSS tldr -f tar.md: ${rss} KiB"
+
+# Counts per category, and the share of tokens --explain knows on the 50 lines of
+# tests/cheat_real_lines.txt from the sheet alone (an empty MANPATH: no man page helps).
+mkdir -p "$work/noman"
+python3 - "$bin" tests/cheat_real_lines.txt "$work/noman" <<'PY'
+import json, os, subprocess, sys
+bin, lines_file, noman = sys.argv[1:4]
+cats = json.loads(subprocess.run([bin, "cheat", "--categories", "--json"], capture_output=True, check=True).stdout)
+print(f"{'category':24s} {'commands':>8s} {'examples':>8s} {'flags':>6s}")
+for c in cats:
+    print(f"{c['id']:24s} {c['count']:8d} {c['examples']:8d} {c['flags']:6d}")
+print(f"{'total':24s} {sum(c['count'] for c in cats):8d} {sum(c['examples'] for c in cats):8d} {sum(c['flags'] for c in cats):6d}")
+env = dict(os.environ, MANPATH=noman)
+known = total = 0
+lines = [l for l in open(lines_file).read().splitlines() if l and not l.startswith("#")]
+for line in lines:
+    out = subprocess.run([bin, "cheat", "--explain", line, "--json"], capture_output=True, check=True, env=env).stdout
+    parts = json.loads(out)["parts"]
+    unknown = [p["token"] for p in parts if p["kind"] == "unknown"]
+    known += len(parts) - len(unknown)
+    total += len(parts)
+    if unknown:
+        print(f"  below: {line}   unknown: {unknown}")
+print(f"explain, sheet only: {known}/{total} tokens known ({100*known/total:.1f}%) on {len(lines)} lines")
+PY

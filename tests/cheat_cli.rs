@@ -382,22 +382,25 @@ fn every_subcommand_and_its_flags_are_explained() {
             if subs.is_empty() {
                 continue;
             }
-            // (the segment as typed, the index of the part to check, the meaning wanted)
-            let mut want: Vec<(String, String)> = Vec::new();
+            // (the segment as typed, the kind of its last part, the meaning wanted); a nested
+            // subcommand's name holds its path (`rollout undo`).
+            let mut want: Vec<(String, &str, String)> = Vec::new();
             for s in subs {
                 let sub = s["name"].as_str().unwrap();
-                want.push((sub.to_string(), s["meaning"].as_str().unwrap().to_string()));
+                let meaning = s["meaning"].as_str().unwrap().to_string();
+                want.push((sub.to_string(), "subcommand", meaning));
                 for f in s["flags"].as_array().unwrap() {
                     let typed = f["long"].as_str().or(f["flag"].as_str()).unwrap();
                     want.push((
                         format!("{sub} {typed}"),
+                        "flag",
                         f["meaning"].as_str().unwrap().to_string(),
                     ));
                 }
             }
             let line = want
                 .iter()
-                .map(|(seg, _)| format!("{name} {seg}"))
+                .map(|(seg, _, _)| format!("{name} {seg}"))
                 .collect::<Vec<_>>()
                 .join(" ; ");
             let v = stdout_json(&["cheat", "--explain", &line, "--json"]);
@@ -405,15 +408,10 @@ fn every_subcommand_and_its_flags_are_explained() {
             let segments: Vec<&[serde_json::Value]> =
                 parts.split(|p| p["kind"] == "operator").collect();
             assert_eq!(segments.len(), want.len(), "{name}: {v}");
-            for (seg, (typed, meaning)) in segments.iter().zip(&want) {
+            for (seg, (typed, wanted_kind, meaning)) in segments.iter().zip(&want) {
                 let last = seg.last().unwrap();
-                let wanted_kind = if typed.contains(' ') {
-                    "flag"
-                } else {
-                    "subcommand"
-                };
                 assert_eq!(seg[1]["kind"], "subcommand", "{name} {typed}: {seg:?}");
-                assert_eq!(last["kind"], wanted_kind, "{name} {typed}: {seg:?}");
+                assert_eq!(last["kind"], *wanted_kind, "{name} {typed}: {seg:?}");
                 assert!(
                     last["meaning"]
                         .as_str()

@@ -94,10 +94,10 @@ fn wrapped_commands_are_their_own() {
 
 #[test]
 fn a_token_is_looked_up_whole_before_it_is_split() {
-    // Without man pages, find's -print0 and openssl x509's -serial (flags the sheet does not
+    // Without man pages, find's -noleaf and openssl x509's -serial (flags the sheet does not
     // hold) are unknown as one token, never letters of guesses.
     for (line, token) in [
-        ("find . -print0", "-print0"),
+        ("find . -noleaf", "-noleaf"),
         ("openssl x509 -noout -serial -in c.pem", "-serial"),
     ] {
         let v = sheet_only(line);
@@ -187,15 +187,15 @@ fn flags_the_sheet_lacks_come_from_the_local_man_page() {
         return;
     }
     for (line, token, page_name) in [
-        ("find . -newer /tmp/stamp -print0", "-print0", "find"),
-        ("find . -newer /tmp/stamp -print0", "-newer", "find"),
+        ("find . -anewer /tmp/stamp -noleaf", "-noleaf", "find"),
+        ("find . -anewer /tmp/stamp -noleaf", "-anewer", "find"),
         (
             "openssl x509 -noout -serial -in c.pem",
             "-serial",
             "openssl-x509",
         ),
         ("ls --author -l", "--author", "ls"),
-        ("iptables -A INPUT -p tcp -j DROP", "-p", "iptables"),
+        ("iptables -4 -A INPUT -j DROP", "-4", "iptables"),
         ("ssh -C web1", "-C", "ssh"),
     ] {
         if page(page_name).is_none() {
@@ -211,8 +211,8 @@ fn flags_the_sheet_lacks_come_from_the_local_man_page() {
         assert_eq!(f.1, "flag", "{line}: {p:?}");
         assert!(f.2.ends_with("(from the local man page)"), "{line}: {f:?}");
     }
-    // The value of a man page flag is taken: /tmp/stamp is -newer's.
-    let p = parts(&explain_with("find . -newer /tmp/stamp", None));
+    // The value of a man page flag is taken: /tmp/stamp is -anewer's.
+    let p = parts(&explain_with("find . -anewer /tmp/stamp", None));
     assert_eq!(part(&p, "/tmp/stamp").1, "value", "{p:?}");
 }
 
@@ -243,8 +243,8 @@ fn manpath_is_honoured() {
     std::fs::create_dir_all(dir.path().join("man1")).unwrap();
     let name = find.file_name().unwrap();
     std::fs::copy(&find, dir.path().join("man1").join(name)).unwrap();
-    let p = parts(&explain_with("find . -print0", Some(dir.path())));
-    assert_eq!(part(&p, "-print0").1, "flag", "{p:?}");
-    let p = parts(&sheet_only("find . -print0"));
-    assert_eq!(part(&p, "-print0").1, "unknown", "{p:?}");
+    let p = parts(&explain_with("find . -noleaf", Some(dir.path())));
+    assert_eq!(part(&p, "-noleaf").1, "flag", "{p:?}");
+    let p = parts(&sheet_only("find . -noleaf"));
+    assert_eq!(part(&p, "-noleaf").1, "unknown", "{p:?}");
 }

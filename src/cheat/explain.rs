@@ -113,6 +113,13 @@ pub fn explain(sheet: &Sheet, line: &str) -> Result<Explanation, LexError> {
         }
     }
     explain_segment(sheet, &segment, &mut parts, &mut destroys);
+    if let Some(f) = destructive::sql(line) {
+        let why = format!("the SQL in this line {}", f.what);
+        // A remote command explained inside this line has said it already.
+        if !destroys.contains(&why) {
+            destroys.push(why);
+        }
+    }
     let mut explanation = Explanation {
         command: line.trim().to_string(),
         destroys,
@@ -194,14 +201,23 @@ fn explain_segment(
         }
         let name = value.rsplit('/').next().unwrap_or(value);
         let args: Vec<&str> = words[i + 1..].iter().map(|w| w.1.as_str()).collect();
-        destroys.extend(destructive::check(name, &args));
+        if let Some(f) = destructive::check(name, &args) {
+            if f.harm == destructive::Harm::Destroys {
+                destroys.push(format!("{name} {}", f.what));
+            }
+        }
         // The sheet first; else the host's own man page, read in-process.
         let Some(cmd) = sheet.command(name).or_else(|| man_page::command(name)) else {
-            parts.push(part(
-                raw,
-                "unknown command: not in the cheat sheet",
-                PartKind::Unknown,
-            ));
+            // `./app`, `/opt/x/bin/run`: a program named by its path is the user's own.
+            let (meaning, kind) = if value.contains('/') {
+                (
+                    "a program run by its path: the cheat sheet cannot know it",
+                    PartKind::Command,
+                )
+            } else {
+                ("unknown command: not in the cheat sheet", PartKind::Unknown)
+            };
+            parts.push(part(raw, meaning, kind));
             for (raw, value) in &words[i + 1..] {
                 if value.starts_with('-') && value.len() > 1 {
                     parts.push(part(
@@ -226,16 +242,21 @@ fn explain_segment(
         if wrapper.is_none() {
             return;
         }
-        // `ssh host 'df -h'`: the quoted remote command is a command line of its own.
-        if cmd.name == "ssh" && words.len() == i + 1 && words[i].1.contains(char::is_whitespace) {
+        // `ssh host 'df -h'`, `watch 'kubectl get pods'`: the quoted command is a command line
+        // of its own (both hand it to a shell).
+        if matches!(cmd.name.as_ref(), "ssh" | "watch")
+            && words.len() == i + 1
+            && words[i].1.contains(char::is_whitespace)
+        {
             let (raw, remote) = &words[i];
             match explain(sheet, remote) {
                 Ok(inner) => {
-                    parts.push(part(
-                        raw,
-                        "the command run on the remote host, explained below",
-                        PartKind::Argument,
-                    ));
+                    let what = if cmd.name == "ssh" {
+                        "the command run on the remote host, explained below"
+                    } else {
+                        "the command line watch runs again and again, explained below"
+                    };
+                    parts.push(part(raw, what, PartKind::Argument));
                     destroys.extend(inner.destroys);
                     parts.extend(inner.parts);
                 }
@@ -273,7 +294,7 @@ fn explain_arguments(
     let mut i = start;
     let mut options_done = false;
     let mut operands = 0;
-    let mut saw_subcommand = false;
+    let mut subcommand_path: Option<String> = None;
     while i < words.len() {
         // After a subcommand, its own flags come first (`kubectl logs -f` follows).
         let cmd: &Command = &scope.cmd;
@@ -285,6 +306,16 @@ fn explain_arguments(
             return i;
         }
         if !options_done && value == "--" {
+            // `kubectl exec POD -- sh`, `perf record -- sleep 5`: a command to run follows.
+            if runs_command_after_dashes(cmd, subcommand_path.as_deref()) && i + 1 < words.len() {
+                parts.push(part(
+                    raw,
+                    format!("end of {}'s options: the command it runs follows", cmd.name),
+                    PartKind::Operator,
+                ));
+                explain_segment(scope.sheet, &words[i + 1..], parts, destroys);
+                return words.len();
+            }
             parts.push(part(
                 raw,
                 "end of options: every word after this is an operand",
@@ -308,7 +339,7 @@ fn explain_arguments(
             .then(|| find_short(&scope, value))
             .flatten()
         {
-            i = flag_with_value(&f, raw, words, i, parts);
+            i = flag_with_value(&scope, &f, raw, words, i, parts);
             continue;
         }
         if i == start && DASHLESS_FLAGS.contains(&cmd.name.as_ref()) && dashless(&scope, value) {
@@ -325,18 +356,45 @@ fn explain_arguments(
             i += 1;
             continue;
         }
-        if !saw_subcommand && operands == 0 {
-            if let Some(sub) = cmd.subcommands.iter().find(|s| s.name == *value) {
+        if operands == 0 {
+            // A nested subcommand is named by its path (`rollout undo`, `compose up`).
+            if let Some(sub) = find_subcommand(cmd, subcommand_path.as_deref(), value) {
+                let wanted = sub.name.to_string();
                 parts.push(part(raw, sub.meaning.to_string(), PartKind::Subcommand));
-                saw_subcommand = true;
-                scope.man.insert(0, format!("{}-{value}", cmd.name));
+                if subcommand_path.is_none() {
+                    scope.man.insert(0, format!("{}-{value}", cmd.name));
+                }
                 i += 1;
                 if !sub.flags.is_empty() {
                     let narrowed = with_subcommand_flags(cmd, sub);
                     scope.cmd = std::borrow::Cow::Owned(narrowed);
                 }
+                subcommand_path = Some(wanted);
                 continue;
             }
+        }
+        // Operand words with a meaning of their own: ip's `dev eth0`, dd's `of=FILE`.
+        if let Some((key, attached)) = value.split_once('=') {
+            if let Some(f) = find_keyword(cmd, &format!("{key}=")) {
+                parts.push(part(
+                    raw,
+                    annotated(&f.meaning, &format!(" = {attached}")),
+                    PartKind::Flag,
+                ));
+                i += 1;
+                continue;
+            }
+        } else if let Some(f) = find_keyword(cmd, value) {
+            // One that takes a value is flag-like (`dev eth0`); one alone is an operand whose
+            // meaning the sheet knows (`kubectl get pods`, `tcpdump … tcp`).
+            if f.arg.is_some() {
+                i = flag_with_value(&scope, &f, raw, words, i, parts);
+            } else {
+                parts.push(part(raw, f.meaning.to_string(), PartKind::Argument));
+                operands += 1;
+                i += 1;
+            }
+            continue;
         }
         parts.push(part(
             raw,
@@ -347,6 +405,57 @@ fn explain_arguments(
         i += 1;
     }
     i
+}
+
+/// Commands (and subcommands) that run the command written after `--`.
+const RUN_AFTER_DASHES: [(&str, &str); 10] = [
+    ("kubectl", "exec"),
+    ("kubectl", "debug"),
+    ("kubectl", "run"),
+    ("oc", "exec"),
+    ("perf", "record"),
+    ("perf", "stat"),
+    ("perf", "trace"),
+    ("nsenter", ""),
+    ("unshare", ""),
+    ("flock", ""),
+];
+
+fn runs_command_after_dashes(cmd: &Command, subcommand: Option<&str>) -> bool {
+    let sub = subcommand.unwrap_or("");
+    RUN_AFTER_DASHES
+        .iter()
+        .any(|(c, s)| *c == cmd.name && *s == sub)
+}
+
+/// Commands whose subcommands may be abbreviated to any prefix, the first in the sheet's order
+/// winning, as the command itself resolves them (iproute2: `ip a`, `ip r g`, `ip n`).
+const PREFIX_SUBCOMMANDS: [&str; 3] = ["ip", "bridge", "tc"];
+
+/// The subcommand `word` names after `path` (the subcommands already read, `rollout` for
+/// `rollout undo`): its full name in the sheet is the path and the word.
+fn find_subcommand<'c>(cmd: &'c Command, path: Option<&str>, word: &str) -> Option<&'c Subcommand> {
+    let in_path = |s: &&Subcommand| match path {
+        None => !s.name.contains(' '),
+        Some(p) => s
+            .name
+            .strip_prefix(p)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .is_some_and(|last| !last.contains(' ')),
+    };
+    let last = |s: &Subcommand| s.name.rsplit(' ').next().unwrap_or("").to_string();
+    let exact = cmd
+        .subcommands
+        .iter()
+        .filter(in_path)
+        .find(|s| last(s) == word);
+    if exact.is_some() || word.is_empty() || !PREFIX_SUBCOMMANDS.contains(&cmd.name.as_ref()) {
+        return exact;
+    }
+    cmd.subcommands
+        .iter()
+        .filter(in_path)
+        .find(|s| last(s).starts_with(word))
 }
 
 /// The command as seen after `sub`: the subcommand's flags, then the command's, so that a
@@ -380,6 +489,17 @@ fn find_short(scope: &Scope, flag: &str) -> Option<Flag> {
         .iter()
         .find(|f| f.flag.as_deref() == Some(flag));
     sheet.cloned().or_else(|| man_page::flag(&scope.man, flag))
+}
+
+/// An operand keyword of the sheet (`dev`, `if=`, `ACCEPT`); man pages hold none.
+fn find_keyword(cmd: &Command, word: &str) -> Option<Flag> {
+    if !super::schema::is_keyword(word) {
+        return None;
+    }
+    cmd.flags
+        .iter()
+        .find(|f| f.flag.as_deref() == Some(word))
+        .cloned()
 }
 
 fn find_long(scope: &Scope, flag: &str) -> Option<Flag> {
@@ -482,6 +602,14 @@ fn explain_find_exec(
     }
 }
 
+/// A value written `[SUFFIX]` in the sheet is optional and only ever attached (`-i.bak`,
+/// `--in-place=.bak`): the next word is not taken.
+fn takes_optional_value(f: &Flag) -> bool {
+    f.arg
+        .as_deref()
+        .is_some_and(|a| a.starts_with('[') && a.ends_with(']'))
+}
+
 fn meaning_of(f: &Flag) -> String {
     match &f.arg {
         Some(arg) => annotated(&f.meaning, &format!(" (takes {arg})")),
@@ -536,7 +664,7 @@ fn explain_flag(
                     ));
                     i + 1
                 }
-                (None, Some(_)) => flag_with_value(&f, raw, words, i, parts),
+                (None, Some(_)) => flag_with_value(scope, &f, raw, words, i, parts),
                 (None, None) => {
                     parts.push(part(raw, meaning_of(&f), PartKind::Flag));
                     i + 1
@@ -546,7 +674,18 @@ fn explain_flag(
     }
     // Whole before split: `-print0`, `-noout`, `-enddate` are words, not letters.
     if let Some(f) = find_short(scope, value) {
-        return flag_with_value(&f, raw, words, i, parts);
+        return flag_with_value(scope, &f, raw, words, i, parts);
+    }
+    // `head -20`, `grep -3`: the old numeric form, written `-NUM` in the sheet.
+    if value.len() > 1 && value[1..].bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(f) = cmd.flags.iter().find(|f| f.flag.as_deref() == Some("-NUM")) {
+            parts.push(part(
+                raw,
+                annotated(&f.meaning, &format!(" = {}", &value[1..])),
+                PartKind::Flag,
+            ));
+            return i + 1;
+        }
     }
     if let Some((f, attached)) = find_attached(scope, value) {
         parts.push(part(
@@ -603,6 +742,19 @@ fn explain_flag_letters(
                 p.from = Some(raw.clone());
                 parts.push(p);
             }
+            // An optional value is attached or absent (`sed -i.bak`; `-in` is -i with suffix n).
+            Some(f) if takes_optional_value(&f) => {
+                let rest = &letters[pos + c.len_utf8()..];
+                let meaning = if rest.is_empty() {
+                    meaning_of(&f)
+                } else {
+                    annotated(&f.meaning, &format!(" = {rest}"))
+                };
+                let mut p = part(&flag, meaning, PartKind::Flag);
+                p.from = Some(raw.clone());
+                parts.push(p);
+                return i + 1;
+            }
             Some(f) if f.arg.is_some() => {
                 let rest = &letters[pos + c.len_utf8()..];
                 // tar's old style (`tar xzvf FILE`, `-xzvf FILE`) puts f's value in the next word.
@@ -633,12 +785,13 @@ fn explain_flag_letters(
         }
     }
     match pending_value {
-        Some((f, typed)) => take_value(&f, &typed, words, i + 1, parts),
+        Some((f, typed)) => take_value(scope, &f, &typed, words, i + 1, parts),
         None => i + 1,
     }
 }
 
 fn flag_with_value(
+    scope: &Scope,
     f: &Flag,
     raw: &str,
     words: &[(String, String)],
@@ -646,15 +799,17 @@ fn flag_with_value(
     parts: &mut Vec<Part>,
 ) -> usize {
     parts.push(part(raw, meaning_of(f), PartKind::Flag));
-    if f.arg.is_some() {
-        take_value(f, raw, words, i + 1, parts)
+    if f.arg.is_some() && !takes_optional_value(f) {
+        take_value(scope, f, raw, words, i + 1, parts)
     } else {
         i + 1
     }
 }
 
-/// The word after a flag that takes a value; `typed` is the flag as the user wrote it.
+/// The word after a flag that takes a value; `typed` is the flag as the user wrote it. A
+/// value the sheet knows as a keyword (iptables' `-j ACCEPT`) says what it means.
 fn take_value(
+    scope: &Scope,
     f: &Flag,
     typed: &str,
     words: &[(String, String)],
@@ -662,10 +817,21 @@ fn take_value(
     parts: &mut Vec<Part>,
 ) -> usize {
     match words.get(i) {
-        Some((raw, _)) => {
-            let name = typed;
+        Some((raw, value)) => {
             let arg = f.arg.as_deref().unwrap_or("value");
-            parts.push(part(raw, format!("{arg} for {name}"), PartKind::Value));
+            let meaning = match find_keyword(&scope.cmd, value) {
+                // "TARGET for -j: let the packet through", not "…: Target: let …".
+                Some(k) => {
+                    let m = k.meaning.as_ref();
+                    let m = match m.split_once(": ") {
+                        Some((head, rest)) if head.eq_ignore_ascii_case(arg) => rest,
+                        _ => m,
+                    };
+                    format!("{arg} for {typed}: {m}")
+                }
+                None => format!("{arg} for {typed}"),
+            };
+            parts.push(part(raw, meaning, PartKind::Value));
             i + 1
         }
         None => i,

@@ -4,9 +4,15 @@
 /// two neighbouring characters each cost 1. Typed command names are short and ASCII, so
 /// this works on bytes.
 pub fn distance(a: &str, b: &str) -> usize {
+    distance_within(a, b, usize::MAX).expect("no bound")
+}
+
+/// The distance if it is `max` or less. Stops as soon as it cannot be: ranking compares every
+/// name of the sheet with each query word, and nearly all are far.
+pub fn distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.is_empty() || b.is_empty() {
-        return a.len().max(b.len());
+        return Some(a.len().max(b.len())).filter(|d| *d <= max);
     }
     let width = b.len() + 1;
     // Three rows: two back (for swaps), previous, current. Typed names are short: keep
@@ -34,10 +40,21 @@ pub fn distance(a: &str, b: &str) -> usize {
             }
             cur[j] = d;
         }
+        // Every later cell comes from this row plus something, or the one before plus one
+        // (a swap): once both are past `max`, so is the result.
+        let row_min = cur.iter().min().copied().unwrap_or(0);
+        let prev_min = if i > 1 {
+            prev.iter().min().copied().unwrap_or(0)
+        } else {
+            0
+        };
+        if row_min > max && prev_min >= max {
+            return None;
+        }
         rows.rotate_left(width);
     }
     // After the last rotation the final row sits in the middle slot.
-    rows[2 * width - 1]
+    Some(rows[2 * width - 1]).filter(|d| *d <= max)
 }
 
 /// How many edits a typed word of this length may carry and still count as the name.
@@ -51,7 +68,7 @@ pub fn tolerance(len: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::distance;
+    use super::{distance, distance_within};
 
     #[test]
     fn distances() {
@@ -62,5 +79,39 @@ mod tests {
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("tar", "tra"), 1);
         assert_eq!(distance("ab", "ba"), 1);
+    }
+
+    /// The bounded distance agrees with the full one wherever the full one is within bound.
+    #[test]
+    fn bounded_agrees_with_full() {
+        let words = [
+            "journalctl",
+            "jounralctl",
+            "tar",
+            "tra",
+            "systemctl",
+            "systemclt",
+            "ab",
+            "ba",
+            "disk",
+            "dsik",
+            "full",
+            "fuser",
+            "df",
+            "du",
+            "kitten",
+            "sitting",
+            "",
+            "a",
+        ];
+        for a in words {
+            for b in words {
+                let d = distance(a, b);
+                for max in 0..4 {
+                    let want = (d <= max).then_some(d);
+                    assert_eq!(distance_within(a, b, max), want, "{a} {b} {max}");
+                }
+            }
+        }
     }
 }

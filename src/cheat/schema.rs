@@ -184,6 +184,17 @@ pub fn check_command(file: &str, cmd: &CommandDef, problems: &mut Vec<Problem>) 
             problem(format!("subcommand '{}' has no meaning", sub.name));
         }
     }
+    // A nested subcommand (`rollout undo`) is reached through its parent, which must be listed.
+    for sub in &cmd.subcommand {
+        if let Some((parent, _)) = sub.name.rsplit_once(' ') {
+            if !subcommands.contains(parent) {
+                problem(format!(
+                    "subcommand '{}' is nested under '{parent}', which is not listed",
+                    sub.name
+                ));
+            }
+        }
+    }
     let scoped = cmd
         .subcommand
         .iter()
@@ -202,134 +213,34 @@ pub fn check_command(file: &str, cmd: &CommandDef, problems: &mut Vec<Problem>) 
             }
         }
         if let Some(short) = &fl.flag {
-            if !(short.starts_with('-') || short.starts_with('+')) {
-                problem(format!("flag '{short}'{of} must start with - or +"));
+            if !(short.starts_with('-') || short.starts_with('+') || is_keyword(short)) {
+                problem(format!(
+                    "flag '{short}'{of} must start with - or + (or be a keyword of two characters or more: `dev`, `if=`, `ACCEPT`)"
+                ));
+            }
+            if is_keyword(short) && fl.long.is_some() {
+                problem(format!("keyword '{short}'{of} cannot have a `long` form"));
             }
         }
     }
 }
 
-/// Programs that run the next word as a command: `sudo rm` deletes as surely as `rm`.
-const WRAPPERS: [&str; 13] = [
-    "sudo", "doas", "env", "xargs", "nohup", "nice", "ionice", "time", "exec", "watch", "command",
-    "timeout", "chroot",
-];
-
-/// What in `command` destroys data or state, if anything: an example that does it cannot be
-/// labelled read-only, in the built-in sheet or a user's. Words are looked at per simple
-/// command (split at pipes, lists, `$(`, and `--` before a command run in a container), so
-/// `man rm` or `grep 'docker rm' history` is not mistaken for the thing itself. The list is
-/// of unmistakable kinds, not every way to lose data: a check for slips, not a sandbox.
-pub fn destructive_pattern(command: &str) -> Option<&'static str> {
-    let lower = command.to_ascii_lowercase();
-    for (sql, what) in [
-        ("drop table", "drops a table"),
-        ("drop database", "drops a database"),
-        ("drop schema", "drops a schema"),
-        ("truncate table", "empties a table"),
-    ] {
-        if lower.contains(sql) {
-            return Some(what);
-        }
-    }
-    let mut spaced = String::with_capacity(command.len());
-    for c in command.chars() {
-        match c {
-            '|' | ';' | '&' | '(' | ')' | '`' | '\n' => spaced.push_str(" | "),
-            '\'' | '"' => {}
-            c => spaced.push(c),
-        }
-    }
-    let mut segment: Vec<&str> = Vec::new();
-    for word in spaced.split_whitespace().chain(std::iter::once("|")) {
-        // `kubectl exec pod -- rm -rf /x`: what follows `--` is a command of its own.
-        if word == "|" || word == "--" {
-            if let Some(what) = destructive_segment(&segment) {
-                return Some(what);
-            }
-            segment.clear();
-        } else {
-            segment.push(word);
-        }
-    }
-    None
+/// A flag written without a dash: an operand word with a fixed meaning (ip's `dev NAME`,
+/// tcpdump's `port`, iptables' target `ACCEPT`), or with a trailing `=` a `key=value` operand
+/// (dd's `if=FILE`). Two characters or more, so a dash forgotten on `f` is still caught.
+pub fn is_keyword(flag: &str) -> bool {
+    let word = flag.strip_suffix('=').unwrap_or(flag);
+    word.len() >= 2
+        && word.starts_with(|c: char| c.is_ascii_alphabetic())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-fn destructive_segment(words: &[&str]) -> Option<&'static str> {
-    let mut i = 0;
-    while i < words.len() {
-        let w = words[i].rsplit('/').next().unwrap_or(words[i]);
-        if !WRAPPERS.contains(&w) {
-            break;
-        }
-        i += 1;
-        while i < words.len() && (words[i].starts_with('-') || words[i].contains('=')) {
-            i += 1;
-        }
-        if matches!(w, "timeout" | "chroot") {
-            i += 1;
-        }
-    }
-    let program = words.get(i)?.rsplit('/').next().unwrap_or("");
-    let rest = &words[i + 1..];
-    let has = |w: &str| rest.iter().any(|r| r.eq_ignore_ascii_case(w));
-    // `kubectl delete --dry-run=server` shows what would go, and deletes nothing.
-    let dry_run = rest.iter().any(|w| w.starts_with("--dry-run"));
-    let flag_with = |letter: char| {
-        rest.iter()
-            .any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains(letter))
-    };
-    match program {
-        "rm" | "shred" | "unlink" => Some("deletes files"),
-        "mkswap" | "blkdiscard" => Some("erases a device"),
-        // Without -a or -o, wipefs only lists the signatures it finds.
-        "wipefs"
-            if (flag_with('a') || flag_with('o') || has("--all") || has("--offset"))
-                && !has("-n")
-                && !has("--no-act") =>
-        {
-            Some("erases a device's signatures")
-        }
-        // mke2fs's `-n` and mkfs.xfs's `-N` only print what would be made.
-        p if (p == "mkfs" || p.starts_with("mkfs.") || p.starts_with("mke2fs")) && !has("-n") => {
-            Some("makes a filesystem, erasing what was there")
-        }
-        "dd" if rest
-            .iter()
-            .any(|w| w.starts_with("of=") && *w != "of=/dev/null") =>
-        {
-            Some("writes over its output file with dd")
-        }
-        "kubectl" | "oc" if (has("delete") || has("drain")) && !has("can-i") && !dry_run => {
-            Some("deletes or evicts cluster objects")
-        }
-        "docker" | "podman" | "nerdctl" if has("rm") || has("rmi") || has("prune") => {
-            Some("removes containers, images or volumes")
-        }
-        "crictl" if has("rm") || has("rmi") || has("rmp") => Some("removes containers or images"),
-        "ctr" if has("rm") || has("delete") || has("del") => Some("removes containers or images"),
-        "helm" if (has("uninstall") || has("delete")) && !dry_run => Some("uninstalls a release"),
-        "etcdctl" if has("del") || has("defrag") => Some("deletes or rewrites etcd keys"),
-        "redis-cli" if has("flushall") || has("flushdb") || has("del") => {
-            Some("deletes Redis keys")
-        }
-        "git"
-            if (has("reset") && has("--hard"))
-                || (has("clean") && flag_with('f'))
-                || (has("push") && (has("--force") || has("-f") || has("--force-with-lease"))) =>
-        {
-            Some("throws away commits or uncommitted work")
-        }
-        "iptables" | "ip6tables" | "iptables-legacy" | "iptables-nft"
-            if has("--flush") || has("--delete-chain") || flag_with('F') || flag_with('X') =>
-        {
-            Some("flushes or deletes firewall rules")
-        }
-        "nft" if has("flush") => Some("flushes firewall rules"),
-        "ipvsadm" if flag_with('C') || has("--clear") => Some("clears the load balancer's table"),
-        "mdadm" if has("--zero-superblock") => Some("erases RAID metadata"),
-        _ => None,
-    }
+/// What in `command` makes it more than read-only, if anything: the one rule of
+/// `destructive.rs`, which `--explain` applies too.
+pub fn destructive_pattern(command: &str) -> Option<String> {
+    super::destructive::in_line(command).map(|f| f.what)
 }
 
 /// Checks a whole set of built-in files: each command alone, then names across files.
@@ -585,6 +496,24 @@ mod tests {
         ] {
             assert_eq!(one_example(cmd, "read-only"), vec![], "{cmd}");
         }
+    }
+
+    #[test]
+    fn nested_subcommands_need_their_parent_and_keywords_their_form() {
+        let text = "[[command]]\nname='kubectl'\nsummary='s'\n[[command.example]]\ndescription='d'\ncommand='kubectl get pods'\nsafety='read-only'\n[[command.subcommand]]\nname='rollout undo'\nmeaning='m'\n[[command.flag]]\nflag='dev'\nmeaning='interface'\narg='NAME'\n[[command.flag]]\nflag='if='\nlong='--if'\nmeaning='input'\n";
+        let file: CheatFile = toml::from_str(text).expect("test TOML parses");
+        let mut problems = Vec::new();
+        check_command("user.toml", &file.command[0], &mut problems);
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(
+            text[0].contains("nested under 'rollout', which is not listed"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].contains("keyword 'if=' cannot have a `long` form"),
+            "{text:?}"
+        );
     }
 
     #[test]

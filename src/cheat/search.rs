@@ -28,6 +28,8 @@ pub struct RunbookHit<'a> {
 pub fn tokens(query: &str) -> Vec<String> {
     query
         .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+')))
+        // `--to-revision` is the word `to-revision`, as the index cuts flag names.
+        .map(|t| t.trim_matches('-'))
         .filter(|t| !t.is_empty())
         .map(str::to_lowercase)
         .collect()
@@ -103,14 +105,14 @@ fn name_score(name: &str, token: &str) -> u32 {
     }
     let allowed = fuzzy::tolerance(token.len().min(name.len()));
     // The distance is at least the difference in length: skip the work when that is too far.
-    if name.len().abs_diff(token.len()) > allowed {
+    // With no edit allowed, only equality counts, and that was tested first.
+    if allowed == 0 || name.len().abs_diff(token.len()) > allowed {
         return 0;
     }
-    let d = fuzzy::distance(name, token);
-    if d <= allowed {
-        return 55 - 15 * d as u32;
+    match fuzzy::distance_within(name, token, allowed) {
+        Some(d) => 55 - 15 * d as u32,
+        None => 0,
     }
-    0
 }
 
 /// What a token matches in one command's text, found by scanning it: the path for user
@@ -125,6 +127,15 @@ fn scan(cmd: &Command, category_title: &str, token: &str) -> TokenMatch {
     TokenMatch {
         summary: has_word(&cmd.summary, token),
         category: has_word(&cmd.category, token) || has_word(category_title, token),
+        subcommands: cmd.subcommands.iter().any(|s| {
+            has_word(&s.name, token)
+                || has_word(&s.meaning, token)
+                || s.flags.iter().any(|f| {
+                    has_word(&f.meaning, token)
+                        || f.flag.as_deref().is_some_and(|n| has_word(n, token))
+                        || f.long.as_deref().is_some_and(|n| has_word(n, token))
+                })
+        }),
         tags_whole: bits(
             cmd.tags
                 .iter()

@@ -20,12 +20,15 @@ pub struct Posting {
 
 pub const SUMMARY: u8 = 1;
 pub const CATEGORY: u8 = 2;
+/// A subcommand's name or meaning, or a subcommand flag's name or meaning.
+pub const SUBCOMMANDS: u8 = 4;
 
 /// What a query token matched in one command: the union over the words it matches.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TokenMatch {
     pub summary: bool,
     pub category: bool,
+    pub subcommands: bool,
     pub tags_whole: u32,
     pub tags_any: u32,
     pub examples: u64,
@@ -41,6 +44,7 @@ impl TokenMatch {
             + 15 * other
             + if self.summary { 12 } else { 0 }
             + if self.category { 10 } else { 0 }
+            + if self.subcommands { 6 } else { 0 }
             + (self.examples.count_ones() * 4).min(12)
             + (self.flags.count_ones() * 2).min(6)
     }
@@ -86,6 +90,7 @@ pub fn lookup(token: &str, into: &mut [TokenMatch]) {
             };
             m.summary |= p.fields & SUMMARY != 0;
             m.category |= p.fields & CATEGORY != 0;
+            m.subcommands |= p.fields & SUBCOMMANDS != 0;
             if exact {
                 m.tags_whole |= p.tags_whole;
             }

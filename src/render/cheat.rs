@@ -107,31 +107,41 @@ fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
     }
     if !c.subcommands.is_empty() {
         writeln!(out, "\n{}", ui.style.bold("Subcommands"))?;
-        let rows: Vec<(String, &str)> = c
-            .subcommands
-            .iter()
-            .map(|s| (s.name.to_string(), s.meaning.as_ref()))
-            .collect();
+        // Each subcommand, then the flags it gives a meaning of their own, indented under it.
+        // Nested ones (`compose up`) follow their parent, wherever the sheet lists them.
+        let mut rows: Vec<(String, &str)> = Vec::new();
+        for top in c.subcommands.iter().filter(|s| !s.name.contains(' ')) {
+            let nested = c.subcommands.iter().filter(|s| {
+                s.name
+                    .strip_prefix(top.name.as_ref())
+                    .is_some_and(|rest| rest.starts_with(' '))
+            });
+            for s in std::iter::once(top).chain(nested) {
+                rows.push((s.name.to_string(), s.meaning.as_ref()));
+                for f in s.flags.iter() {
+                    rows.push((format!("  {}", spelled(f)), f.meaning.as_ref()));
+                }
+            }
+        }
         write_pairs(ui, out, &rows)?;
     }
-    if !c.flags.is_empty() {
-        writeln!(out, "\n{}", ui.style.bold("Flags"))?;
+    // Keywords (ip's `dev`, dd's `if=`, iptables' `ACCEPT`) are operands, not flags.
+    let is_keyword = |f: &&crate::cheat::model::Flag| {
+        f.flag
+            .as_deref()
+            .is_some_and(crate::cheat::schema::is_keyword)
+    };
+    for (title, keywords) in [("Flags", false), ("Operand words", true)] {
         let rows: Vec<(String, &str)> = c
             .flags
             .iter()
-            .map(|f| {
-                let mut forms: Vec<&str> = Vec::new();
-                forms.extend(f.flag.as_deref());
-                forms.extend(f.long.as_deref());
-                let mut spelled = forms.join(", ");
-                if let Some(arg) = &f.arg {
-                    spelled.push(' ');
-                    spelled.push_str(arg);
-                }
-                (spelled, f.meaning.as_ref())
-            })
+            .filter(|f| is_keyword(f) == keywords)
+            .map(|f| (spelled(f), f.meaning.as_ref()))
             .collect();
-        write_pairs(ui, out, &rows)?;
+        if !rows.is_empty() {
+            writeln!(out, "\n{}", ui.style.bold(title))?;
+            write_pairs(ui, out, &rows)?;
+        }
     }
     writeln!(out)?;
     if !c.see_also.is_empty() {
@@ -141,6 +151,21 @@ fn write_entry(ui: &Ui, out: &mut dyn Write, c: &Command) -> io::Result<()> {
         writeln!(out, "oncall shows the same: {}", ui.style.command(native))?;
     }
     Ok(())
+}
+
+/// A flag as it is typed: `-f, --file FILE`, or a `key=` operand as `if=FILE`.
+fn spelled(f: &crate::cheat::model::Flag) -> String {
+    let mut forms: Vec<&str> = Vec::new();
+    forms.extend(f.flag.as_deref());
+    forms.extend(f.long.as_deref());
+    let mut spelled = forms.join(", ");
+    if let Some(arg) = &f.arg {
+        if !spelled.ends_with('=') {
+            spelled.push(' ');
+        }
+        spelled.push_str(arg);
+    }
+    spelled
 }
 
 /// A two-column list (flag, meaning) aligned on the widest left cell, the right side

@@ -129,9 +129,19 @@ impl Table {
                 c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(widest + 1)));
             }
         }
+        // No cell carried colour (colour off, or plain cells): the layout is the output, and
+        // matching every character back to its stream would be wasted work (it was half the
+        // instructions of `oncall cheat -c networking`).
+        let coloured = streams.iter().any(|s| s.colours.len() > 1);
         layout
             .lines()
-            .map(|line| colour_line(&line, &mut streams))
+            .map(|line| {
+                if coloured {
+                    colour_line(&line, &mut streams)
+                } else {
+                    line.replace(SEPARATOR, " ")
+                }
+            })
             .map(|line| line.trim_end().to_string())
             .collect()
     }
@@ -270,16 +280,28 @@ fn colour_piece(piece: &str, stream: &mut Stream, out: &mut String) {
         .map(|&c| (!c.is_whitespace()).then(|| stream.take(c)))
         .collect();
     // A space inside a coloured run (between two words of a command) keeps the run's colour;
-    // padding and the spaces between differently coloured words stay plain.
+    // padding and the spaces between differently coloured words stay plain. The colour of
+    // the nearest non-space character on each side, found in one pass each way (a scan from
+    // every space was quadratic in the width of a padded cell).
+    let mut after: Vec<Option<usize>> = vec![None; colour.len()];
+    let mut next = None;
+    for i in (0..colour.len()).rev() {
+        after[i] = next;
+        if colour[i].is_some() {
+            next = colour[i];
+        }
+    }
+    let mut before = None;
     for i in 0..colour.len() {
-        if colour[i].is_none() {
-            let before = colour[..i].iter().rev().find_map(|c| *c);
-            let after = colour[i + 1..].iter().find_map(|c| *c);
-            colour[i] = Some(if before == after {
-                before.unwrap_or(0)
-            } else {
-                0
-            });
+        match colour[i] {
+            Some(_) => before = colour[i],
+            None => {
+                colour[i] = Some(if before == after[i] {
+                    before.unwrap_or(0)
+                } else {
+                    0
+                });
+            }
         }
     }
     let mut current = 0;
