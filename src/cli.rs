@@ -539,7 +539,7 @@ pub struct TriageArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (loopback by default; the exporter has no authentication)
+    /// Address to listen on (loopback by default; without --web.config.file, no authentication)
     #[arg(
         long = "web.listen-address",
         default_value = "127.0.0.1:9199",
@@ -558,6 +558,9 @@ pub struct ServeArgs {
     /// Probes running at once; more get 503
     #[arg(long = "probe.concurrency", default_value_t = 32, value_name = "N")]
     pub probe_concurrency: usize,
+    /// TLS and basic auth (bcrypt) in the Prometheus exporter-toolkit's web config format
+    #[arg(long = "web.config.file", value_name = "FILE")]
+    pub web_config: Option<PathBuf>,
     /// Logs to watch for error bursts (default /var/log)
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub logs: Vec<PathBuf>,

@@ -9,12 +9,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::TcpStream;
-use std::path::Path;
 use std::time::Duration;
 use support::oncall;
-use support::servers::{
-    black_hole, free_port, http_get, nginx, oncall_serve, prometheus_daemon, Daemon,
-};
+use support::prometheus::{percent, poll, prometheus, query, samples_in, samples_total};
+use support::servers::{black_hole, free_port, http_get, nginx, oncall_serve, prometheus_daemon};
 
 const BLACKBOX_YML: &str = "modules:
   http_2xx:
@@ -35,68 +33,6 @@ const BLACKBOX_YML: &str = "modules:
     tcp:
       preferred_ip_protocol: ip4
 ";
-
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Windows finished so far, read from /metrics.
-fn samples_total(port: u16) -> f64 {
-    samples_in(&http_get(port, "/metrics", &[]).1)
-}
-
-fn samples_in(body: &str) -> f64 {
-    body.lines()
-        .find_map(|l| l.strip_prefix("oncall_samples_total "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0.0)
-}
-
-/// Polls `until` every 250 ms, at most `tries` times.
-fn poll<T>(tries: u32, mut until: impl FnMut() -> Option<T>) -> Option<T> {
-    for _ in 0..tries {
-        if let Some(x) = until() {
-            return Some(x);
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    None
-}
-
-/// A real Prometheus on loopback scraping with `scrape_configs` (YAML, indented under it).
-fn prometheus(dir: &Path, scrape_configs: &str) -> Option<(Daemon, u16)> {
-    let port = free_port();
-    let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n{scrape_configs}"),
-    )
-    .unwrap();
-    let args = vec![
-        format!("--config.file={}", config.display()),
-        format!("--storage.tsdb.path={}", dir.join("data").display()),
-        format!("--web.listen-address=127.0.0.1:{port}"),
-    ];
-    let d = prometheus_daemon("prometheus", &args, port)?;
-    Some((d, port))
-}
-
-/// The instant vector of `query` in Prometheus.
-fn query(prom: u16, q: &str) -> Vec<Value> {
-    let (status, body) = http_get(prom, &format!("/api/v1/query?query={}", percent(q)), &[]);
-    if status != 200 {
-        return Vec::new();
-    }
-    let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-    v["data"]["result"].as_array().cloned().unwrap_or_default()
-}
 
 #[test]
 fn prometheus_scrapes_serve_and_sees_a_planted_full_accept_queue() {

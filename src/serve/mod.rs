@@ -4,12 +4,14 @@
 //! from blackbox_config.rs, targets limited by target_policy.rs), `/triage` the last report.
 //! The HTTP side (server.rs) bounds slow clients, probe concurrency and connections.
 
+pub mod basic_auth;
 pub mod blackbox_config;
 pub mod probe_endpoint;
 pub mod sampler;
 pub mod server;
 pub mod target_policy;
 pub mod triage_metrics;
+pub mod web_config;
 
 use crate::error::Error;
 use std::net::SocketAddr;
@@ -23,6 +25,8 @@ pub struct ServeOptions {
     pub allow: Vec<String>,
     pub logs: Vec<PathBuf>,
     pub probe_concurrency: usize,
+    /// `--web.config.file`: TLS and basic auth in the exporter-toolkit's format.
+    pub web_config: Option<PathBuf>,
 }
 
 /// Reads the config (a bad one is exit 2 before anything listens), binds, starts the
@@ -32,6 +36,14 @@ pub fn run(opts: ServeOptions) -> Result<u8, Error> {
     let modules = match &opts.config_file {
         Some(p) => blackbox_config::load(p, Some(policy.gate()))?,
         None => Default::default(),
+    };
+    let web = match &opts.web_config {
+        Some(p) => web_config::load(p)?,
+        None => web_config::WebConfig {
+            tls: None,
+            auth: None,
+            headers: Vec::new(),
+        },
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_io()
@@ -50,7 +62,10 @@ pub fn run(opts: ServeOptions) -> Result<u8, Error> {
         policy,
         probes: std::sync::Arc::new(tokio::sync::Semaphore::new(opts.probe_concurrency.max(1))),
         connections: std::sync::Arc::new(tokio::sync::Semaphore::new(server::MAX_CONNECTIONS)),
+        auth: web.auth,
+        headers: web.headers,
     };
-    rt.block_on(server::serve(listener, std::sync::Arc::new(state)))?;
+    let tls = web.tls.map(tokio_rustls::TlsAcceptor::from);
+    rt.block_on(server::serve(listener, std::sync::Arc::new(state), tls))?;
     Ok(crate::exit_codes::SUCCESS)
 }
