@@ -147,12 +147,38 @@ Exit codes: 0 every target passed, 1 a check failed, 2 bad input.")]
 
 A blackbox.yml key oncall does not support is an error (exit 2) that names it.")]
     Serve(ServeArgs),
+    /// Prometheus alerting rules over `oncall serve`'s metrics, one per triage rule
+    #[command(after_help = "Examples:
+  oncall rules prometheus                           YAML for Prometheus' rule_files
+  oncall rules prometheus --for 5m --json
+
+`promtool check rules` is clean on the output.")]
+    Rules(RulesArgs),
     /// Print shell completions
     Completions {
         /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: RulesAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Alerting rules: each finding of a triage rule as an alert with its severity and runbook
+    Prometheus(RulesPrometheusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesPrometheusArgs {
+    /// How long a finding must hold before its alert fires (pending until then)
+    #[arg(long = "for", default_value = "1m", value_parser = duration::parse, value_name = "DURATION")]
+    pub for_: Duration,
 }
 
 #[derive(Debug, Args, Default)]
@@ -589,6 +615,9 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         Command::Probe(args) => commands::probe::run(*args, ui, out),
         Command::Triage(args) => commands::triage::run(args, ui, out),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Rules(args) => match args.action {
+            RulesAction::Prometheus(args) => commands::rules::prometheus(args, ui, out),
+        },
     }
 }
 

@@ -4,6 +4,7 @@
 //! from blackbox_config.rs, targets limited by target_policy.rs), `/triage` the last report.
 //! The HTTP side (server.rs) bounds slow clients, probe concurrency and connections.
 
+pub mod alert_rules;
 pub mod basic_auth;
 pub mod blackbox_config;
 pub mod probe_endpoint;
