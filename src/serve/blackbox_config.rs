@@ -3,6 +3,7 @@
 //! — `query_response`, `fail_if_body_matches_regexp`, `body`, … — is an error that names it,
 //! never a probe that silently checks less than the file says.
 
+use super::tcp_dialogue::Step;
 use crate::error::Error;
 use crate::probe::checks::{CheckSpec, StatusSet};
 use crate::probe::resolve::{AddressGate, Family, Resolver};
@@ -86,6 +87,23 @@ struct TcpText {
     preferred_ip_protocol: Option<String>,
     #[serde(default)]
     ip_protocol_fallback: Option<bool>,
+    #[serde(default)]
+    tls: bool,
+    #[serde(default)]
+    tls_config: TlsText,
+    #[serde(default)]
+    query_response: Vec<QueryText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueryText {
+    #[serde(default)]
+    expect: Option<String>,
+    #[serde(default)]
+    send: Option<String>,
+    #[serde(default)]
+    starttls: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -122,6 +140,10 @@ pub struct Module {
     /// `follow_redirects: false`: a redirect is the answer, judged by its status.
     pub follow_redirects: bool,
     pub grpc_service: String,
+    /// tcp `tls: true`: the connection is TLS from the start.
+    pub tcp_tls: bool,
+    /// tcp `query_response`: the dialogue after connecting.
+    pub tcp_steps: Vec<Step>,
     /// The module's text as read, for `debug=true`.
     pub shown: String,
     pub ctx: Ctx,
@@ -189,6 +211,7 @@ fn module(
     let mut checks = CheckSpec::default();
     let (mut fail_if_ssl, mut fail_if_not_ssl, mut grpc_service) = (false, false, String::new());
     let mut follow_redirects = true;
+    let (mut tcp_tls, mut tcp_steps) = (false, Vec::new());
     let (prober, ctx) = match m.prober.as_str() {
         "http" => {
             let h = m.http.unwrap_or_default();
@@ -257,7 +280,26 @@ fn module(
                 t.preferred_ip_protocol.as_deref(),
                 t.ip_protocol_fallback,
             )?;
-            let tls = TlsSettings::new(false, None)?;
+            let tls = tls_settings(name, &t.tls_config)?;
+            tcp_tls = t.tls;
+            for (i, q) in t.query_response.iter().enumerate() {
+                let key = at(&format!("tcp.query_response[{i}]"));
+                if q.starttls {
+                    return Err(Error::usage(
+                        format!("{key}.starttls"),
+                        "is not supported by oncall serve (tls: true speaks TLS from the start)",
+                    ));
+                }
+                let expect = q
+                    .expect
+                    .as_deref()
+                    .map(|r| Regex::new(r).map_err(|e| Error::usage(format!("{key}.expect"), e)))
+                    .transpose()?;
+                tcp_steps.push(Step {
+                    expect,
+                    send: q.send.clone(),
+                });
+            }
             (
                 Prober::Tcp,
                 Ctx {
@@ -299,6 +341,8 @@ fn module(
         fail_if_not_ssl,
         follow_redirects,
         grpc_service,
+        tcp_tls,
+        tcp_steps,
         shown,
         ctx,
     })
@@ -341,9 +385,13 @@ mod tests {
 
     #[test]
     fn an_unsupported_key_is_named() {
-        let text = "modules:\n  banner:\n    prober: tcp\n    tcp:\n      query_response:\n        - expect: '^SSH'\n";
+        let text =
+            "modules:\n  banner:\n    prober: tcp\n    tcp:\n      source_ip_address: 127.0.0.2\n";
         let e = parse(text, None).err().unwrap().to_string();
-        assert!(e.contains("query_response"), "{e}");
+        assert!(e.contains("source_ip_address"), "{e}");
+        let text = "modules:\n  banner:\n    prober: tcp\n    tcp:\n      query_response:\n        - starttls: true\n";
+        let e = parse(text, None).err().unwrap().to_string();
+        assert!(e.contains("query_response[0].starttls"), "{e}");
         let e = parse(
             "modules:\n  p:\n    prober: http\n    http:\n      method: POST\n",
             None,

@@ -11,6 +11,7 @@ pub mod probe_endpoint;
 pub mod sampler;
 pub mod server;
 pub mod target_policy;
+pub mod tcp_dialogue;
 pub mod triage_metrics;
 pub mod web_config;
 
@@ -18,6 +19,9 @@ use crate::error::Error;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// Runtime worker threads at most, whatever the core count.
+const MAX_WORKERS: usize = 4;
 
 pub struct ServeOptions {
     pub listen: SocketAddr,
@@ -46,7 +50,15 @@ pub fn run(opts: ServeOptions) -> Result<u8, Error> {
             headers: Vec::new(),
         },
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // One worker per core the process may use (cgroup quota included), at most
+    // MAX_WORKERS: probes are mostly waiting on sockets, and a current-thread runtime left
+    // /probe at concurrency 64 on one core while blackbox_exporter used them all.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_WORKERS);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("oncall-serve")
         .enable_io()
         .enable_time()
         .build()?;
