@@ -663,3 +663,173 @@ fn tcp_query_response_and_tls_answer_as_blackbox_exporter_does() {
     assert_eq!(t["probe_success"], 1.0, "{t:?}");
     assert!(t["probe_ssl_earliest_cert_expiry"] > 0.0, "{t:?}");
 }
+
+/// An HTTP/1.1 server that reads the whole request (head and Content-Length body) and
+/// answers `METHOD BODY` with `X-Build: canary`; `/see-other` is a 303 to `/echo`.
+fn echo_server() -> (std::net::TcpListener, u16) {
+    use std::io::Read;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let server = l.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for conn in server.incoming() {
+            let Ok(mut c) = conn else { return };
+            std::thread::spawn(move || {
+                c.set_read_timeout(Some(Duration::from_secs(30))).ok();
+                let mut raw = Vec::new();
+                let mut buf = [0u8; 4096];
+                let head_end = loop {
+                    if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    match c.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => raw.extend_from_slice(&buf[..n]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&raw[..head_end]).to_string();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse().ok())?
+                    })
+                    .unwrap_or(0);
+                while raw.len() < head_end + length {
+                    match c.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => raw.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let body = String::from_utf8_lossy(&raw[head_end..head_end + length]).to_string();
+                let mut words = head.split_whitespace();
+                let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+                let reply = if path == "/see-other" {
+                    "HTTP/1.1 303 See Other\r\nLocation: /echo\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+                } else {
+                    let text = format!("{method} {body}");
+                    format!(
+                        "HTTP/1.1 200 OK\r\nX-Build: canary\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                        text.len()
+                    )
+                };
+                let _ = c.write_all(reply.as_bytes());
+            });
+        }
+    });
+    (l, port)
+}
+
+#[test]
+fn http_method_body_and_negative_regexps_answer_as_blackbox_exporter_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("blackbox.yml");
+    std::fs::write(
+        &cfg,
+        "modules:
+  post_body:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      method: POST
+      body: 'ping=1'
+      fail_if_body_not_matches_regexp: ['^POST ping=1$']
+  post_see_other:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      method: POST
+      body: 'ping=1'
+      fail_if_body_not_matches_regexp: ['^GET $']
+  refuse_post:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      method: POST
+      fail_if_body_matches_regexp: ['^POST', 'never']
+  refuse_canary:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      fail_if_header_matches:
+        - header: X-Build
+          regexp: canary
+  refuse_stable:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      fail_if_header_matches:
+        - header: X-Build
+          regexp: '^stable$'
+  refuse_missing_header:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      fail_if_header_matches:
+        - header: X-Absent
+          regexp: x
+",
+    )
+    .unwrap();
+    let bb_port = free_port();
+    let Some(_bb) = prometheus_daemon(
+        "prometheus-blackbox-exporter",
+        &[
+            format!("--config.file={}", cfg.display()),
+            format!("--web.listen-address=127.0.0.1:{bb_port}"),
+        ],
+        bb_port,
+    ) else {
+        return;
+    };
+    let (_serve, ours) =
+        oncall_serve(&["--interval", "15s", "--config.file", cfg.to_str().unwrap()]);
+    let (_echo, e) = echo_server();
+    let echo = format!("http://127.0.0.1:{e}/echo");
+    let see_other = format!("http://127.0.0.1:{e}/see-other");
+    // (module, target, probe_success, probe_failed_due_to_regex), held for both exporters.
+    let cases = [
+        ("post_body", &echo, 1.0, 0.0),
+        // POST answered by 303: the next request is a GET without a body.
+        ("post_see_other", &see_other, 1.0, 0.0),
+        ("refuse_post", &echo, 0.0, 1.0),
+        ("refuse_canary", &echo, 0.0, 1.0),
+        ("refuse_stable", &echo, 1.0, 0.0),
+        ("refuse_missing_header", &echo, 0.0, 1.0),
+    ];
+    for (module, target, success, regex) in cases {
+        let path = format!("/probe?module={module}&target={}", percent(target));
+        for (who, port) in [("blackbox", bb_port), ("oncall", ours)] {
+            let (s, body) = http_get(port, &path, &[]);
+            assert_eq!(s, 200, "{who} {module}");
+            let m = series(&body);
+            assert_eq!(
+                (m.get("probe_success"), m.get("probe_failed_due_to_regex")),
+                (Some(&success), Some(&regex)),
+                "{who} {module}: {body}"
+            );
+        }
+        let (_, theirs) = http_get(bb_port, &path, &[]);
+        let (_, mine) = http_get(ours, &path, &[]);
+        let names = |m: BTreeMap<String, f64>| m.into_keys().collect::<Vec<_>>();
+        assert_eq!(names(series(&mine)), names(series(&theirs)), "{module}");
+        for exact in [
+            "probe_http_status_code",
+            "probe_http_redirects",
+            "probe_http_content_length",
+        ] {
+            assert_eq!(
+                series(&mine).get(exact),
+                series(&theirs).get(exact),
+                "{module}: {exact}"
+            );
+        }
+    }
+}

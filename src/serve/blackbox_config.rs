@@ -71,6 +71,12 @@ struct HttpText {
     #[serde(default)]
     fail_if_header_not_matches: Vec<HeaderRule>,
     #[serde(default)]
+    fail_if_body_matches_regexp: Vec<String>,
+    #[serde(default)]
+    fail_if_header_matches: Vec<HeaderRule>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
     tls_config: TlsText,
     #[serde(default)]
     preferred_ip_protocol: Option<String>,
@@ -193,6 +199,7 @@ fn options(family: Family, gate: Option<AddressGate>, max_redirects: usize) -> P
         success_threshold: 1,
         concurrency: 1,
         headers: Vec::new(),
+        request: Default::default(),
     }
 }
 
@@ -215,16 +222,12 @@ fn module(
     let (prober, ctx) = match m.prober.as_str() {
         "http" => {
             let h = m.http.unwrap_or_default();
-            if let Some(method) = h
-                .method
-                .as_deref()
-                .filter(|m| !m.eq_ignore_ascii_case("GET"))
-            {
-                return Err(Error::usage(
-                    at("http.method"),
-                    format!("{method} is not supported by oncall serve (GET only)"),
-                ));
-            }
+            // Go sends the method as written; an invalid token is refused here.
+            let method = match h.method.as_deref() {
+                None => hyper::Method::GET,
+                Some(m) => hyper::Method::from_bytes(m.as_bytes())
+                    .map_err(|e| Error::usage(at("http.method"), format!("{m}: {e}")))?,
+            };
             // blackbox's default is any 2xx (redirects are followed first).
             checks.expect_status = Some(if h.valid_status_codes.is_empty() {
                 StatusSet::parse("200-299")?
@@ -252,6 +255,16 @@ fn module(
                     .map_err(|e| Error::usage(at("http.fail_if_header_not_matches"), e))?;
                 checks.expect_header.push((rule.header.clone(), re));
             }
+            for r in &h.fail_if_body_matches_regexp {
+                let re = Regex::new(r)
+                    .map_err(|e| Error::usage(at("http.fail_if_body_matches_regexp"), e))?;
+                checks.refuse_body.push(re);
+            }
+            for rule in &h.fail_if_header_matches {
+                let re = Regex::new(&rule.regexp)
+                    .map_err(|e| Error::usage(at("http.fail_if_header_matches"), e))?;
+                checks.refuse_header.push((rule.header.clone(), re));
+            }
             fail_if_ssl = h.fail_if_ssl;
             fail_if_not_ssl = h.fail_if_not_ssl;
             let fam = family(
@@ -262,6 +275,10 @@ fn module(
             follow_redirects = h.follow_redirects.unwrap_or(true);
             let redirects = if follow_redirects { 10 } else { 0 };
             let mut opts = options(fam, gate.clone(), redirects);
+            opts.request = probe::RequestShape {
+                method,
+                body: h.body.clone().unwrap_or_default().into(),
+            };
             for (k, v) in &h.headers {
                 let n = HeaderName::from_bytes(k.as_bytes())
                     .map_err(|e| Error::usage(at(&format!("http.headers.{k}")), e))?;
@@ -393,13 +410,13 @@ mod tests {
         let e = parse(text, None).err().unwrap().to_string();
         assert!(e.contains("query_response[0].starttls"), "{e}");
         let e = parse(
-            "modules:\n  p:\n    prober: http\n    http:\n      method: POST\n",
+            "modules:\n  p:\n    prober: http\n    http:\n      method: 'PO ST'\n",
             None,
         )
         .err()
         .unwrap()
         .to_string();
-        assert!(e.contains("POST"), "{e}");
+        assert!(e.contains("http.method"), "{e}");
     }
 
     #[test]
