@@ -833,3 +833,74 @@ fn http_method_body_and_negative_regexps_answer_as_blackbox_exporter_does() {
         }
     }
 }
+
+#[test]
+fn tls_server_name_answers_as_blackbox_exporter_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = support::servers::Pki::new();
+    // A certificate for a name only: the target is the IP, the name comes from the module.
+    let server =
+        support::servers::TestServer::https(pki.server(&["api.probe.test"], -1, 20), |_| {
+            support::servers::Reply::new(200, "ok")
+        });
+    let ca = pki.ca().display().to_string();
+    let cfg = dir.path().join("blackbox.yml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "modules:
+  https_named:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      tls_config: {{ca_file: {ca}, server_name: api.probe.test}}
+  https_unnamed:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      tls_config: {{ca_file: {ca}}}
+  tcp_tls_named:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      preferred_ip_protocol: ip4
+      tls: true
+      tls_config: {{ca_file: {ca}, server_name: api.probe.test}}
+"
+        ),
+    )
+    .unwrap();
+    let bb_port = free_port();
+    let Some(_bb) = prometheus_daemon(
+        "prometheus-blackbox-exporter",
+        &[
+            format!("--config.file={}", cfg.display()),
+            format!("--web.listen-address=127.0.0.1:{bb_port}"),
+        ],
+        bb_port,
+    ) else {
+        return;
+    };
+    let (_serve, ours) =
+        oncall_serve(&["--interval", "15s", "--config.file", cfg.to_str().unwrap()]);
+    let https = format!("https://127.0.0.1:{}/", server.port());
+    let tcp = format!("127.0.0.1:{}", server.port());
+    for (module, target, success) in [
+        ("https_named", &https, 1.0),
+        ("https_unnamed", &https, 0.0),
+        ("tcp_tls_named", &tcp, 1.0),
+    ] {
+        let path = format!("/probe?module={module}&target={}", percent(target));
+        for (who, port) in [("blackbox", bb_port), ("oncall", ours)] {
+            let (s, body) = http_get(port, &path, &[]);
+            assert_eq!(s, 200, "{who} {module}");
+            assert_eq!(
+                series(&body).get("probe_success"),
+                Some(&success),
+                "{who} {module}: {body}"
+            );
+        }
+    }
+}

@@ -44,6 +44,8 @@ struct TlsText {
     insecure_skip_verify: bool,
     #[serde(default)]
     ca_file: Option<PathBuf>,
+    #[serde(default)]
+    server_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -177,6 +179,7 @@ fn family(module: &str, preferred: Option<&str>, fallback: Option<bool>) -> Resu
 
 fn tls_settings(module: &str, t: &TlsText) -> Result<TlsSettings, Error> {
     TlsSettings::new(t.insecure_skip_verify, t.ca_file.as_deref())
+        .map(|s| s.with_server_name(t.server_name.clone().filter(|n| !n.is_empty())))
         .map_err(|e| Error::usage(format!("module {module}: tls_config"), e))
 }
 
