@@ -1,8 +1,10 @@
 //! `oncall serve`: a Prometheus exporter over the same library the CLI runs. `/metrics` is
 //! the last triage window (sampler.rs, in the background; triage_metrics.rs renders it),
 //! `/probe` answers as blackbox_exporter does (probe_endpoint.rs over probe::run, modules
-//! from blackbox_config.rs, targets limited by target_policy.rs), `/triage` the last report.
-//! The HTTP side (server.rs) bounds slow clients, probe concurrency and connections.
+//! from blackbox_config.rs, targets limited by target_policy.rs; tcp dialogues and tcp TLS
+//! in tcp_dialogue.rs), `/triage` the last report. The HTTP side (server.rs) bounds slow
+//! clients, probe concurrency and connections; web_config.rs and basic_auth.rs are
+//! `--web.config.file` (TLS, basic auth). alert_rules.rs is `oncall rules prometheus`.
 
 pub mod alert_rules;
 pub mod basic_auth;
