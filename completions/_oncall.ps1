@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'The first 60 seconds on this host in one report, findings ranked by severity')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Prometheus alerting rules over `oncall serve`''s metrics, one per triage rule')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -335,11 +336,12 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             break
         }
         'oncall;serve' {
-            [CompletionResult]::new('--web.listen-address', '--web.listen-address', [CompletionResultType]::ParameterName, 'Address to listen on (loopback by default; the exporter has no authentication)')
+            [CompletionResult]::new('--web.listen-address', '--web.listen-address', [CompletionResultType]::ParameterName, 'Address to listen on (loopback by default; without --web.config.file, no authentication)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Length of each triage window; /metrics answers from the last complete one')
             [CompletionResult]::new('--config.file', '--config.file', [CompletionResultType]::ParameterName, 'blackbox_exporter modules for /probe (blackbox.yml''s format)')
             [CompletionResult]::new('--probe.allow', '--probe.allow', [CompletionResultType]::ParameterName, 'Targets /probe may reach: CIDRs and host globs, comma-separated or repeated')
             [CompletionResult]::new('--probe.concurrency', '--probe.concurrency', [CompletionResultType]::ParameterName, 'Probes running at once; more get 503')
+            [CompletionResult]::new('--web.config.file', '--web.config.file', [CompletionResultType]::ParameterName, 'TLS and basic auth (bcrypt) in the Prometheus exporter-toolkit''s web config format')
             [CompletionResult]::new('--logs', '--logs', [CompletionResultType]::ParameterName, 'Logs to watch for error bursts (default /var/log)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
@@ -347,6 +349,38 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;rules' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('prometheus', 'prometheus', [CompletionResultType]::ParameterValue, 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;rules;prometheus' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'How long a finding must hold before its alert fires (pending until then)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oncall;rules;help' {
+            [CompletionResult]::new('prometheus', 'prometheus', [CompletionResultType]::ParameterValue, 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oncall;rules;help;prometheus' {
+            break
+        }
+        'oncall;rules;help;help' {
             break
         }
         'oncall;completions' {
@@ -368,6 +402,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'The first 60 seconds on this host in one report, findings ranked by severity')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Prometheus alerting rules over `oncall serve`''s metrics, one per triage rule')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -421,6 +456,13 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             break
         }
         'oncall;help;serve' {
+            break
+        }
+        'oncall;help;rules' {
+            [CompletionResult]::new('prometheus', 'prometheus', [CompletionResultType]::ParameterValue, 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook')
+            break
+        }
+        'oncall;help;rules;prometheus' {
             break
         }
         'oncall;help;completions' {

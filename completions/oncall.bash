@@ -43,6 +43,9 @@ _oncall() {
             oncall,ps)
                 cmd="oncall__subcmd__ps"
                 ;;
+            oncall,rules)
+                cmd="oncall__subcmd__rules"
+                ;;
             oncall,serve)
                 cmd="oncall__subcmd__serve"
                 ;;
@@ -94,6 +97,9 @@ _oncall() {
             oncall__subcmd__help,ps)
                 cmd="oncall__subcmd__help__subcmd__ps"
                 ;;
+            oncall__subcmd__help,rules)
+                cmd="oncall__subcmd__help__subcmd__rules"
+                ;;
             oncall__subcmd__help,serve)
                 cmd="oncall__subcmd__help__subcmd__serve"
                 ;;
@@ -117,6 +123,9 @@ _oncall() {
                 ;;
             oncall__subcmd__help__subcmd__net,stats)
                 cmd="oncall__subcmd__help__subcmd__net__subcmd__stats"
+                ;;
+            oncall__subcmd__help__subcmd__rules,prometheus)
+                cmd="oncall__subcmd__help__subcmd__rules__subcmd__prometheus"
                 ;;
             oncall__subcmd__logs,grep)
                 cmd="oncall__subcmd__logs__subcmd__grep"
@@ -154,6 +163,18 @@ _oncall() {
             oncall__subcmd__net__subcmd__help,stats)
                 cmd="oncall__subcmd__net__subcmd__help__subcmd__stats"
                 ;;
+            oncall__subcmd__rules,help)
+                cmd="oncall__subcmd__rules__subcmd__help"
+                ;;
+            oncall__subcmd__rules,prometheus)
+                cmd="oncall__subcmd__rules__subcmd__prometheus"
+                ;;
+            oncall__subcmd__rules__subcmd__help,help)
+                cmd="oncall__subcmd__rules__subcmd__help__subcmd__help"
+                ;;
+            oncall__subcmd__rules__subcmd__help,prometheus)
+                cmd="oncall__subcmd__rules__subcmd__help__subcmd__prometheus"
+                ;;
             *)
                 ;;
         esac
@@ -161,7 +182,7 @@ _oncall() {
 
     case "${cmd}" in
         oncall)
-            opts="-h -V --json --format --color --no-hints --help --version cheat ps mem disk net logs probe triage serve completions help"
+            opts="-h -V --json --format --color --no-hints --help --version cheat ps mem disk net logs probe triage serve rules completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +398,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__help)
-            opts="cheat ps mem disk net logs probe triage serve completions help"
+            opts="cheat ps mem disk net logs probe triage serve rules completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,6 +610,34 @@ _oncall() {
         oncall__subcmd__help__subcmd__ps)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__help__subcmd__rules)
+            opts="prometheus"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__help__subcmd__rules__subcmd__prometheus)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1162,8 +1211,98 @@ _oncall() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        oncall__subcmd__rules)
+            opts="-h --json --format --color --no-hints --help prometheus help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__rules__subcmd__help)
+            opts="prometheus help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__rules__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__rules__subcmd__help__subcmd__prometheus)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__rules__subcmd__prometheus)
+            opts="-h --for --json --format --color --no-hints --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         oncall__subcmd__serve)
-            opts="-h --web.listen-address --interval --config.file --probe.allow --probe.concurrency --logs --json --format --color --no-hints --help"
+            opts="-h --web.listen-address --interval --config.file --probe.allow --probe.concurrency --web.config.file --logs --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1186,6 +1325,10 @@ _oncall() {
                     return 0
                     ;;
                 --probe.concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --web.config.file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand probe 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
             cand triage 'The first 60 seconds on this host in one report, findings ranked by severity'
             cand serve 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe'
+            cand rules 'Prometheus alerting rules over `oncall serve`''s metrics, one per triage rule'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -305,11 +306,12 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oncall;serve'= {
-            cand --web.listen-address 'Address to listen on (loopback by default; the exporter has no authentication)'
+            cand --web.listen-address 'Address to listen on (loopback by default; without --web.config.file, no authentication)'
             cand --interval 'Length of each triage window; /metrics answers from the last complete one'
             cand --config.file 'blackbox_exporter modules for /probe (blackbox.yml''s format)'
             cand --probe.allow 'Targets /probe may reach: CIDRs and host globs, comma-separated or repeated'
             cand --probe.concurrency 'Probes running at once; more get 503'
+            cand --web.config.file 'TLS and basic auth (bcrypt) in the Prometheus exporter-toolkit''s web config format'
             cand --logs 'Logs to watch for error bursts (default /var/log)'
             cand --format 'Output format'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
@@ -317,6 +319,33 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;rules'= {
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand prometheus 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;rules;prometheus'= {
+            cand --for 'How long a finding must hold before its alert fires (pending until then)'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oncall;rules;help'= {
+            cand prometheus 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oncall;rules;help;prometheus'= {
+        }
+        &'oncall;rules;help;help'= {
         }
         &'oncall;completions'= {
             cand --format 'Output format'
@@ -336,6 +365,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand probe 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
             cand triage 'The first 60 seconds on this host in one report, findings ranked by severity'
             cand serve 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe'
+            cand rules 'Prometheus alerting rules over `oncall serve`''s metrics, one per triage rule'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -374,6 +404,11 @@ set edit:completion:arg-completer[oncall] = {|@words|
         &'oncall;help;triage'= {
         }
         &'oncall;help;serve'= {
+        }
+        &'oncall;help;rules'= {
+            cand prometheus 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook'
+        }
+        &'oncall;help;rules;prometheus'= {
         }
         &'oncall;help;completions'= {
         }

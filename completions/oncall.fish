@@ -44,6 +44,7 @@ complete -c oncall -n "__fish_oncall_needs_command" -f -a "logs" -d 'Search, fol
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "probe" -d 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "triage" -d 'The first 60 seconds on this host in one report, findings ranked by severity'
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "serve" -d 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter\'s /probe'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "rules" -d 'Prometheus alerting rules over `oncall serve`\'s metrics, one per triage rule'
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oncall -n "__fish_oncall_using_subcommand cheat" -s c -l category -d 'List every command of a category' -r
@@ -301,11 +302,12 @@ never\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand triage" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand triage" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
 complete -c oncall -n "__fish_oncall_using_subcommand triage" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oncall -n "__fish_oncall_using_subcommand serve" -l web.listen-address -d 'Address to listen on (loopback by default; the exporter has no authentication)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand serve" -l web.listen-address -d 'Address to listen on (loopback by default; without --web.config.file, no authentication)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -l interval -d 'Length of each triage window; /metrics answers from the last complete one' -r
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -l config.file -d 'blackbox_exporter modules for /probe (blackbox.yml\'s format)' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -l probe.allow -d 'Targets /probe may reach: CIDRs and host globs, comma-separated or repeated' -r
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -l probe.concurrency -d 'Probes running at once; more get 503' -r
+complete -c oncall -n "__fish_oncall_using_subcommand serve" -l web.config.file -d 'TLS and basic auth (bcrypt) in the Prometheus exporter-toolkit\'s web config format' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -l logs -d 'Logs to watch for error bursts (default /var/log)' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -317,6 +319,31 @@ never\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
 complete -c oncall -n "__fish_oncall_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and not __fish_seen_subcommand_from prometheus help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and not __fish_seen_subcommand_from prometheus help" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and not __fish_seen_subcommand_from prometheus help" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and not __fish_seen_subcommand_from prometheus help" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and not __fish_seen_subcommand_from prometheus help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and not __fish_seen_subcommand_from prometheus help" -f -a "prometheus" -d 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and not __fish_seen_subcommand_from prometheus help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and __fish_seen_subcommand_from prometheus" -l for -d 'How long a finding must hold before its alert fires (pending until then)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and __fish_seen_subcommand_from prometheus" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t''
+prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` only'"
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and __fish_seen_subcommand_from prometheus" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and __fish_seen_subcommand_from prometheus" -l json -d 'Output JSON (same as --format json)'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and __fish_seen_subcommand_from prometheus" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and __fish_seen_subcommand_from prometheus" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "prometheus" -d 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook'
+complete -c oncall -n "__fish_oncall_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oncall -n "__fish_oncall_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -327,20 +354,22 @@ never\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand completions" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand completions" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
 complete -c oncall -n "__fish_oncall_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "cheat" -d 'Search the offline cheat sheet, explain a command line, or follow a runbook'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "ps" -d 'Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "mem" -d 'Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "disk" -d 'Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "net" -d 'Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "logs" -d 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "probe" -d 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "triage" -d 'The first 60 seconds on this host in one report, findings ranked by severity'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "serve" -d 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter\'s /probe'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "completions" -d 'Print shell completions'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "cheat" -d 'Search the offline cheat sheet, explain a command line, or follow a runbook'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "ps" -d 'Processes: CPU% over a sampling window, memory, state, threads, fds, I/O (ps, top, pidstat)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "mem" -d 'Memory as free computes it, swap, PSI, top consumers, OOM kills, cgroup limits (free, vmstat)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "disk" -d 'Filesystems: size, used, avail, inodes, read-only; never hangs on a dead mount (df -h, df -i)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "net" -d 'Sockets: TCP/UDP/UNIX, listeners, states, owning processes (ss -tanp, netstat)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "logs" -d 'Search, follow and summarise logs, rotated and compressed ones too (grep, tail -F)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "probe" -d 'Health-probe HTTP(S), TCP and gRPC endpoints, load balancers and gateways (curl -w)'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "triage" -d 'The first 60 seconds on this host in one report, findings ranked by severity'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "serve" -d 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter\'s /probe'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "rules" -d 'Prometheus alerting rules over `oncall serve`\'s metrics, one per triage rule'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "completions" -d 'Print shell completions'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from disk" -f -a "usage" -d 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from disk" -f -a "deleted" -d 'Deleted files still held open, by process, with the space they pin (lsof +L1)'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from net" -f -a "stats" -d 'Interface throughput and errors, TCP retransmits, resets, listen overflows (sar -n)'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "grep" -d 'Search logs, rotated sets and .gz/.zst included (grep, zgrep, rg)'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "tail" -d 'Print the last lines; -f follows across rotation and truncation (tail -F)'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "top" -d 'Top error signatures with counts and first/last seen'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "prometheus" -d 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook'

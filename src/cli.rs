@@ -147,12 +147,38 @@ Exit codes: 0 every target passed, 1 a check failed, 2 bad input.")]
 
 A blackbox.yml key oncall does not support is an error (exit 2) that names it.")]
     Serve(ServeArgs),
+    /// Prometheus alerting rules over `oncall serve`'s metrics, one per triage rule
+    #[command(after_help = "Examples:
+  oncall rules prometheus                           YAML for Prometheus' rule_files
+  oncall rules prometheus --for 5m --json
+
+`promtool check rules` is clean on the output.")]
+    Rules(RulesArgs),
     /// Print shell completions
     Completions {
         /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: RulesAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Alerting rules: each finding of a triage rule as an alert with its severity and runbook
+    Prometheus(RulesPrometheusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesPrometheusArgs {
+    /// How long a finding must hold before its alert fires (pending until then)
+    #[arg(long = "for", default_value = "1m", value_parser = duration::parse, value_name = "DURATION")]
+    pub for_: Duration,
 }
 
 #[derive(Debug, Args, Default)]
@@ -539,7 +565,7 @@ pub struct TriageArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (loopback by default; the exporter has no authentication)
+    /// Address to listen on (loopback by default; without --web.config.file, no authentication)
     #[arg(
         long = "web.listen-address",
         default_value = "127.0.0.1:9199",
@@ -558,6 +584,9 @@ pub struct ServeArgs {
     /// Probes running at once; more get 503
     #[arg(long = "probe.concurrency", default_value_t = 32, value_name = "N")]
     pub probe_concurrency: usize,
+    /// TLS and basic auth (bcrypt) in the Prometheus exporter-toolkit's web config format
+    #[arg(long = "web.config.file", value_name = "FILE")]
+    pub web_config: Option<PathBuf>,
     /// Logs to watch for error bursts (default /var/log)
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub logs: Vec<PathBuf>,
@@ -586,6 +615,9 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         Command::Probe(args) => commands::probe::run(*args, ui, out),
         Command::Triage(args) => commands::triage::run(args, ui, out),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Rules(args) => match args.action {
+            RulesAction::Prometheus(args) => commands::rules::prometheus(args, ui, out),
+        },
     }
 }
 

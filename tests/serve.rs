@@ -9,12 +9,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::TcpStream;
-use std::path::Path;
 use std::time::Duration;
 use support::oncall;
-use support::servers::{
-    black_hole, free_port, http_get, nginx, oncall_serve, prometheus_daemon, Daemon,
-};
+use support::prometheus::{percent, poll, prometheus, query, samples_in, samples_total};
+use support::servers::{black_hole, free_port, http_get, nginx, oncall_serve, prometheus_daemon};
 
 const BLACKBOX_YML: &str = "modules:
   http_2xx:
@@ -35,68 +33,6 @@ const BLACKBOX_YML: &str = "modules:
     tcp:
       preferred_ip_protocol: ip4
 ";
-
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Windows finished so far, read from /metrics.
-fn samples_total(port: u16) -> f64 {
-    samples_in(&http_get(port, "/metrics", &[]).1)
-}
-
-fn samples_in(body: &str) -> f64 {
-    body.lines()
-        .find_map(|l| l.strip_prefix("oncall_samples_total "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0.0)
-}
-
-/// Polls `until` every 250 ms, at most `tries` times.
-fn poll<T>(tries: u32, mut until: impl FnMut() -> Option<T>) -> Option<T> {
-    for _ in 0..tries {
-        if let Some(x) = until() {
-            return Some(x);
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    None
-}
-
-/// A real Prometheus on loopback scraping with `scrape_configs` (YAML, indented under it).
-fn prometheus(dir: &Path, scrape_configs: &str) -> Option<(Daemon, u16)> {
-    let port = free_port();
-    let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n{scrape_configs}"),
-    )
-    .unwrap();
-    let args = vec![
-        format!("--config.file={}", config.display()),
-        format!("--storage.tsdb.path={}", dir.join("data").display()),
-        format!("--web.listen-address=127.0.0.1:{port}"),
-    ];
-    let d = prometheus_daemon("prometheus", &args, port)?;
-    Some((d, port))
-}
-
-/// The instant vector of `query` in Prometheus.
-fn query(prom: u16, q: &str) -> Vec<Value> {
-    let (status, body) = http_get(prom, &format!("/api/v1/query?query={}", percent(q)), &[]);
-    if status != 200 {
-        return Vec::new();
-    }
-    let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-    v["data"]["result"].as_array().cloned().unwrap_or_default()
-}
 
 #[test]
 fn prometheus_scrapes_serve_and_sees_a_planted_full_accept_queue() {
@@ -443,7 +379,7 @@ fn a_blackbox_key_oncall_does_not_support_is_an_error_naming_it() {
     let cfg = dir.path().join("blackbox.yml");
     std::fs::write(
         &cfg,
-        "modules:\n  ssh_banner:\n    prober: tcp\n    tcp:\n      query_response:\n        - expect: '^SSH-2.0-'\n",
+        "modules:\n  ssh_banner:\n    prober: tcp\n    tcp:\n      source_ip_address: 127.0.0.2\n",
     )
     .unwrap();
     let out = oncall()
@@ -460,7 +396,7 @@ fn a_blackbox_key_oncall_does_not_support_is_an_error_naming_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("oncall: "), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(err.contains("query_response"), "{err}");
+    assert!(err.contains("source_ip_address"), "{err}");
 }
 
 #[test]
@@ -551,4 +487,420 @@ printf '%s\n' "$body""#;
         mountpoint.display()
     );
     assert!(text.contains(&finding), "no {finding}:\n{text}");
+}
+
+/// A line server on loopback: a banner, then for each `HELLO name` line `250 hi name`;
+/// with `hang_up`, it closes the connection after the banner.
+fn banner_server(hang_up: bool) -> (std::net::TcpListener, u16) {
+    use std::io::{BufRead, BufReader};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let server = l.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for conn in server.incoming() {
+            let Ok(mut c) = conn else { return };
+            std::thread::spawn(move || {
+                c.set_read_timeout(Some(Duration::from_secs(30))).ok();
+                let _ = c.write_all(b"SSH-2.0-OpenSSH_9.2 oncall-test\r\n");
+                if hang_up {
+                    return;
+                }
+                let Ok(reader) = c.try_clone() else { return };
+                for line in BufReader::new(reader).lines() {
+                    let Ok(line) = line else { return };
+                    match line.strip_prefix("HELLO ") {
+                        Some(name) => {
+                            let _ = c.write_all(format!("250 hi {name}\r\n").as_bytes());
+                        }
+                        None => return,
+                    }
+                }
+            });
+        }
+    });
+    (l, port)
+}
+
+/// /probe of blackbox_exporter and of oncall serve on the same module and target: the
+/// same series (less `known_missing`, series oncall does not have yet) and values.
+fn same_answer(bb: u16, ours: u16, module: &str, target: &str, known_missing: &[&str]) {
+    let path = format!("/probe?module={module}&target={}", percent(target));
+    let (s1, theirs) = http_get(bb, &path, &[]);
+    let (s2, mine) = http_get(ours, &path, &[]);
+    assert_eq!((s1, s2), (200, 200), "{module} {target}");
+    let (theirs, mine) = (series(&theirs), series(&mine));
+    let names = |m: &BTreeMap<String, f64>| {
+        m.keys()
+            .filter(|k| !known_missing.iter().any(|x| k.starts_with(x)))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&mine),
+        names(&theirs),
+        "{module} {target}: series differ"
+    );
+    for exact in [
+        "probe_success",
+        "probe_failed_due_to_regex",
+        "probe_ip_protocol",
+        "probe_ip_addr_hash",
+        "probe_ssl_earliest_cert_expiry",
+        "probe_ssl_last_chain_expiry_timestamp_seconds",
+    ] {
+        assert_eq!(
+            mine.get(exact),
+            theirs.get(exact),
+            "{module} {target}: {exact}"
+        );
+    }
+    for (k, v) in &theirs {
+        if k.starts_with("probe_tls_version_info") {
+            assert_eq!(mine.get(k), Some(v), "{module} {target}: {k}");
+        }
+    }
+}
+
+#[test]
+fn tcp_query_response_and_tls_answer_as_blackbox_exporter_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = support::servers::Pki::new();
+    let tls_server =
+        support::servers::TestServer::https(pki.server(&["127.0.0.1"], -1, 20), |_| {
+            support::servers::Reply::new(200, "ok")
+        });
+    let cfg = dir.path().join("blackbox.yml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "modules:
+  ssh_banner:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      preferred_ip_protocol: ip4
+      query_response:
+        - expect: '^SSH-2.0-'
+  smtp_banner:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      preferred_ip_protocol: ip4
+      query_response:
+        - expect: '^220 '
+  dialogue:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      preferred_ip_protocol: ip4
+      query_response:
+        - expect: '^SSH-2.0-(?P<soft>\\w+)'
+          send: 'HELLO ${{soft}}'
+        - expect: '^250 hi OpenSSH_9$'
+  tcp_tls:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      preferred_ip_protocol: ip4
+      tls: true
+      tls_config:
+        ca_file: {}
+",
+            pki.ca().display()
+        ),
+    )
+    .unwrap();
+    let bb_port = free_port();
+    let Some(_bb) = prometheus_daemon(
+        "prometheus-blackbox-exporter",
+        &[
+            format!("--config.file={}", cfg.display()),
+            format!("--web.listen-address=127.0.0.1:{bb_port}"),
+        ],
+        bb_port,
+    ) else {
+        return;
+    };
+    let (_serve, ours) =
+        oncall_serve(&["--interval", "15s", "--config.file", cfg.to_str().unwrap()]);
+    let (_banner, b) = banner_server(false);
+    let banner = format!("127.0.0.1:{b}");
+    let (_brief, b) = banner_server(true);
+    let hangs_up = format!("127.0.0.1:{b}");
+    same_answer(bb_port, ours, "ssh_banner", &banner, &[]);
+    // The stream ends before a line matches: a regex failure for both.
+    same_answer(bb_port, ours, "smtp_banner", &hangs_up, &[]);
+    same_answer(bb_port, ours, "dialogue", &banner, &[]);
+    // The verdicts themselves (same_answer holds them equal to blackbox's).
+    let probe = |m: &str, t: &str| {
+        series(
+            &http_get(
+                ours,
+                &format!("/probe?module={m}&target={}", percent(t)),
+                &[],
+            )
+            .1,
+        )
+    };
+    assert_eq!(probe("ssh_banner", &banner)["probe_success"], 1.0);
+    let smtp = probe("smtp_banner", &hangs_up);
+    assert_eq!(
+        (smtp["probe_success"], smtp["probe_failed_due_to_regex"]),
+        (0.0, 1.0)
+    );
+    assert_eq!(probe("dialogue", &banner)["probe_success"], 1.0);
+    // TLS from the start, verified against the module's CA. Known difference: oncall has
+    // no probe_ssl_last_chain_info (the chain's fingerprint, subject and issuer) yet.
+    let tls = format!("127.0.0.1:{}", tls_server.port());
+    same_answer(
+        bb_port,
+        ours,
+        "tcp_tls",
+        &tls,
+        &["probe_ssl_last_chain_info"],
+    );
+    let t = probe("tcp_tls", &tls);
+    assert_eq!(t["probe_success"], 1.0, "{t:?}");
+    assert!(t["probe_ssl_earliest_cert_expiry"] > 0.0, "{t:?}");
+}
+
+/// An HTTP/1.1 server that reads the whole request (head and Content-Length body) and
+/// answers `METHOD BODY` with `X-Build: canary`; `/see-other` is a 303 to `/echo`.
+fn echo_server() -> (std::net::TcpListener, u16) {
+    use std::io::Read;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let server = l.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for conn in server.incoming() {
+            let Ok(mut c) = conn else { return };
+            std::thread::spawn(move || {
+                c.set_read_timeout(Some(Duration::from_secs(30))).ok();
+                let mut raw = Vec::new();
+                let mut buf = [0u8; 4096];
+                let head_end = loop {
+                    if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    match c.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => raw.extend_from_slice(&buf[..n]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&raw[..head_end]).to_string();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse().ok())?
+                    })
+                    .unwrap_or(0);
+                while raw.len() < head_end + length {
+                    match c.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => raw.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let body = String::from_utf8_lossy(&raw[head_end..head_end + length]).to_string();
+                let mut words = head.split_whitespace();
+                let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+                let reply = if path == "/see-other" {
+                    "HTTP/1.1 303 See Other\r\nLocation: /echo\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+                } else {
+                    let text = format!("{method} {body}");
+                    format!(
+                        "HTTP/1.1 200 OK\r\nX-Build: canary\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                        text.len()
+                    )
+                };
+                let _ = c.write_all(reply.as_bytes());
+            });
+        }
+    });
+    (l, port)
+}
+
+#[test]
+fn http_method_body_and_negative_regexps_answer_as_blackbox_exporter_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("blackbox.yml");
+    std::fs::write(
+        &cfg,
+        "modules:
+  post_body:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      method: POST
+      body: 'ping=1'
+      fail_if_body_not_matches_regexp: ['^POST ping=1$']
+  post_see_other:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      method: POST
+      body: 'ping=1'
+      fail_if_body_not_matches_regexp: ['^GET $']
+  refuse_post:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      method: POST
+      fail_if_body_matches_regexp: ['^POST', 'never']
+  refuse_canary:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      fail_if_header_matches:
+        - header: X-Build
+          regexp: canary
+  refuse_stable:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      fail_if_header_matches:
+        - header: X-Build
+          regexp: '^stable$'
+  refuse_missing_header:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      fail_if_header_matches:
+        - header: X-Absent
+          regexp: x
+",
+    )
+    .unwrap();
+    let bb_port = free_port();
+    let Some(_bb) = prometheus_daemon(
+        "prometheus-blackbox-exporter",
+        &[
+            format!("--config.file={}", cfg.display()),
+            format!("--web.listen-address=127.0.0.1:{bb_port}"),
+        ],
+        bb_port,
+    ) else {
+        return;
+    };
+    let (_serve, ours) =
+        oncall_serve(&["--interval", "15s", "--config.file", cfg.to_str().unwrap()]);
+    let (_echo, e) = echo_server();
+    let echo = format!("http://127.0.0.1:{e}/echo");
+    let see_other = format!("http://127.0.0.1:{e}/see-other");
+    // (module, target, probe_success, probe_failed_due_to_regex), held for both exporters.
+    let cases = [
+        ("post_body", &echo, 1.0, 0.0),
+        // POST answered by 303: the next request is a GET without a body.
+        ("post_see_other", &see_other, 1.0, 0.0),
+        ("refuse_post", &echo, 0.0, 1.0),
+        ("refuse_canary", &echo, 0.0, 1.0),
+        ("refuse_stable", &echo, 1.0, 0.0),
+        ("refuse_missing_header", &echo, 0.0, 1.0),
+    ];
+    for (module, target, success, regex) in cases {
+        let path = format!("/probe?module={module}&target={}", percent(target));
+        for (who, port) in [("blackbox", bb_port), ("oncall", ours)] {
+            let (s, body) = http_get(port, &path, &[]);
+            assert_eq!(s, 200, "{who} {module}");
+            let m = series(&body);
+            assert_eq!(
+                (m.get("probe_success"), m.get("probe_failed_due_to_regex")),
+                (Some(&success), Some(&regex)),
+                "{who} {module}: {body}"
+            );
+        }
+        let (_, theirs) = http_get(bb_port, &path, &[]);
+        let (_, mine) = http_get(ours, &path, &[]);
+        let names = |m: BTreeMap<String, f64>| m.into_keys().collect::<Vec<_>>();
+        assert_eq!(names(series(&mine)), names(series(&theirs)), "{module}");
+        for exact in [
+            "probe_http_status_code",
+            "probe_http_redirects",
+            "probe_http_content_length",
+        ] {
+            assert_eq!(
+                series(&mine).get(exact),
+                series(&theirs).get(exact),
+                "{module}: {exact}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tls_server_name_answers_as_blackbox_exporter_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = support::servers::Pki::new();
+    // A certificate for a name only: the target is the IP, the name comes from the module.
+    let server =
+        support::servers::TestServer::https(pki.server(&["api.probe.test"], -1, 20), |_| {
+            support::servers::Reply::new(200, "ok")
+        });
+    let ca = pki.ca().display().to_string();
+    let cfg = dir.path().join("blackbox.yml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "modules:
+  https_named:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      tls_config: {{ca_file: {ca}, server_name: api.probe.test}}
+  https_unnamed:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      tls_config: {{ca_file: {ca}}}
+  tcp_tls_named:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      preferred_ip_protocol: ip4
+      tls: true
+      tls_config: {{ca_file: {ca}, server_name: api.probe.test}}
+"
+        ),
+    )
+    .unwrap();
+    let bb_port = free_port();
+    let Some(_bb) = prometheus_daemon(
+        "prometheus-blackbox-exporter",
+        &[
+            format!("--config.file={}", cfg.display()),
+            format!("--web.listen-address=127.0.0.1:{bb_port}"),
+        ],
+        bb_port,
+    ) else {
+        return;
+    };
+    let (_serve, ours) =
+        oncall_serve(&["--interval", "15s", "--config.file", cfg.to_str().unwrap()]);
+    let https = format!("https://127.0.0.1:{}/", server.port());
+    let tcp = format!("127.0.0.1:{}", server.port());
+    for (module, target, success) in [
+        ("https_named", &https, 1.0),
+        ("https_unnamed", &https, 0.0),
+        ("tcp_tls_named", &tcp, 1.0),
+    ] {
+        let path = format!("/probe?module={module}&target={}", percent(target));
+        for (who, port) in [("blackbox", bb_port), ("oncall", ours)] {
+            let (s, body) = http_get(port, &path, &[]);
+            assert_eq!(s, 200, "{who} {module}");
+            assert_eq!(
+                series(&body).get("probe_success"),
+                Some(&success),
+                "{who} {module}: {body}"
+            );
+        }
+    }
 }

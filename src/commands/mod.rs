@@ -8,5 +8,6 @@ pub mod mem;
 pub mod net;
 pub mod probe;
 pub mod ps;
+pub mod rules;
 pub mod serve;
 pub mod triage;

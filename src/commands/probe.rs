@@ -114,6 +114,7 @@ fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Er
         success_threshold: args.success_threshold,
         concurrency: args.concurrency,
         headers: request_headers(&args.headers, args.bearer.as_deref())?,
+        request: Default::default(),
     };
     let tls = probe::tls::TlsSettings::new(args.insecure, args.cacert.as_deref())?;
     let ctx = Arc::new(Ctx { opts, tls });

@@ -18,5 +18,6 @@ pub fn run(args: ServeArgs) -> Result<u8, Error> {
         allow: args.probe_allow,
         logs: args.logs,
         probe_concurrency: args.probe_concurrency,
+        web_config: args.web_config,
     })
 }

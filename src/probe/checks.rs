@@ -14,6 +14,10 @@ pub struct CheckSpec {
     pub expect_header: Vec<(String, Regex)>,
     pub max_latency: Option<Duration>,
     pub min_cert_days: Option<i64>,
+    /// The body must match none of these (blackbox's `fail_if_body_matches_regexp`).
+    pub refuse_body: Vec<Regex>,
+    /// The header must be present with no value matching (`fail_if_header_matches`).
+    pub refuse_header: Vec<(String, Regex)>,
 }
 
 /// Accepted status codes: `200`, `200-299`, `2xx`, or a comma list of those.
@@ -140,6 +144,8 @@ impl CheckSpec {
             expect_header,
             max_latency,
             min_cert_days,
+            refuse_body: Vec::new(),
+            refuse_header: Vec::new(),
         })
     }
 
@@ -167,6 +173,16 @@ impl CheckSpec {
             },
             max_latency: line.max_latency.or(self.max_latency),
             min_cert_days: line.min_cert_days.or(self.min_cert_days),
+            refuse_body: if line.refuse_body.is_empty() {
+                self.refuse_body.clone()
+            } else {
+                line.refuse_body.clone()
+            },
+            refuse_header: if line.refuse_header.is_empty() {
+                self.refuse_header.clone()
+            } else {
+                line.refuse_header.clone()
+            },
         }
     }
 }
@@ -271,6 +287,52 @@ pub fn http_checks(spec: &CheckSpec, ev: &HttpEvidence) -> Vec<CheckResult> {
                 format!(
                     "{shown} {} /{}/",
                     if ok { "matches" } else { "does not match" },
+                    re.as_str()
+                ),
+            )
+        };
+        out.push(check);
+    }
+    // The negative forms, named as the positive ones ("body", "header NAME"), so a failure
+    // counts as a regex failure where blackbox's names are rendered.
+    for re in &spec.refuse_body {
+        let hit = re.is_match(&body);
+        out.push(CheckResult::new(
+            "body",
+            !hit,
+            format!(
+                "/{}/ {}{cut}",
+                re.as_str(),
+                if hit {
+                    "matched (the body must not match)"
+                } else {
+                    "not found, as required"
+                }
+            ),
+        ));
+    }
+    for (name, re) in &spec.refuse_header {
+        let values: Vec<String> = ev
+            .headers
+            .get_all(name.as_str())
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect();
+        let check_name = format!("header {name}");
+        let check = if values.is_empty() {
+            CheckResult::new(check_name, false, "absent")
+        } else {
+            let hit = values.iter().any(|v| re.is_match(v));
+            CheckResult::new(
+                check_name,
+                !hit,
+                format!(
+                    "{} /{}/ (must not match)",
+                    if hit {
+                        "a value matches"
+                    } else {
+                        "no value matches"
+                    },
                     re.as_str()
                 ),
             )

@@ -165,7 +165,7 @@ pub async fn dial(spec: DialSpec<'_>) -> Dialed {
                     ),
                 }
             };
-            let h = tls::handshake(settings, tcp, &t.host, alpn, limit).await;
+            let h = tls::handshake(settings, tcp, settings.name_for(&t.host), alpn, limit).await;
             d.phases.tls = ms(h.took);
             d.tls = Some(h.report);
             h.stream.map(|s| {

@@ -54,6 +54,26 @@ pub struct ProbeOptions {
     pub concurrency: usize,
     /// `-H` and `--bearer`, sent with every request (values never printed).
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The HTTP request's method and body: GET and none for the CLI; `oncall serve` sets
+    /// them from a blackbox module (`method`, `body`).
+    pub request: RequestShape,
+}
+
+/// Method and body of a probe's HTTP request. A redirect with 301, 302 or 303 turns it into
+/// a GET without a body, as browsers, curl -L and Go's client do; 307 and 308 keep both.
+#[derive(Debug, Clone)]
+pub struct RequestShape {
+    pub method: hyper::Method,
+    pub body: bytes::Bytes,
+}
+
+impl Default for RequestShape {
+    fn default() -> RequestShape {
+        RequestShape {
+            method: hyper::Method::GET,
+            body: bytes::Bytes::new(),
+        }
+    }
 }
 
 /// One target with the checks that apply to it (the flags', or its `--targets` line's).

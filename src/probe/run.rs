@@ -9,8 +9,7 @@ use super::report::{CheckResult, Hop, ProbeReport, ProbeResult};
 use super::resolve;
 use super::secrets::Secrets;
 use super::target::{self, Scheme};
-use super::{close_notify, grpc, request, Ctx, TargetSpec};
-use bytes::Bytes;
+use super::{close_notify, grpc, request, Ctx, RequestShape, TargetSpec};
 use hyper::Method;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -134,6 +133,7 @@ async fn http_attempt(
     let mut hops: Vec<Hop> = Vec::new();
     // The first other origin the user's headers were withheld from (curl's rule).
     let mut withheld_from: Option<String> = None;
+    let mut shape = ctx.opts.request.clone();
     loop {
         // -H and --bearer go to the origin they were given for, never to one a redirect names
         // (another host, port or scheme): that origin has no claim on them.
@@ -166,11 +166,11 @@ async fn http_attempt(
             let mut conn = Conn::handshake(stream, h2).await?;
             let req = request::build(
                 &current,
-                Method::GET,
+                shape.method.clone(),
                 &current.path,
                 conn.is_h2(),
                 headers,
-                Bytes::new(),
+                shape.body.clone(),
             )?;
             let version = conn.version();
             conn.send(req, ctx.opts.body_cap, d.start, &deadline)
@@ -229,6 +229,9 @@ async fn http_attempt(
                         });
                         hops = std::mem::take(&mut r.redirects);
                         current = next;
+                        if matches!(resp.status, 301..=303) && shape.method != Method::HEAD {
+                            shape = RequestShape::default();
+                        }
                         continue;
                     }
                     Err(e) => {

@@ -35,6 +35,9 @@ pub struct TlsSettings {
     verifier: Arc<OnceLock<Verifier>>,
     /// The `--cacert` certificates, for the self-signed case above.
     pinned: Arc<Vec<CertificateDer<'static>>>,
+    /// The name sent as SNI and verified, when not the target's host (blackbox's
+    /// `tls_config.server_name`); None for the CLI.
+    server_name: Option<String>,
 }
 
 impl TlsSettings {
@@ -61,7 +64,19 @@ impl TlsSettings {
             insecure,
             verifier: Arc::new(verifier),
             pinned: Arc::new(pinned),
+            server_name: None,
         })
+    }
+
+    /// Sends and verifies `name` instead of the target's host.
+    pub fn with_server_name(mut self, name: Option<String>) -> TlsSettings {
+        self.server_name = name;
+        self
+    }
+
+    /// The name to send and verify for a target on `host`.
+    pub fn name_for<'a>(&'a self, host: &'a str) -> &'a str {
+        self.server_name.as_deref().unwrap_or(host)
     }
 
     fn verifier(&self) -> &Verifier {

@@ -403,12 +403,14 @@ fn exposition(rows: Vec<(String, &ProbeResult)>, blackbox: bool) -> String {
             );
         }
         if blackbox && r.kind == "tcp" {
-            // blackbox's TCP prober has it too (its query_response regexps).
+            // blackbox's TCP prober has it too: its query_response regexps (serve's
+            // tcp_dialogue records a line that never matched as a failed `query_response`).
+            let failed = r.checks.iter().any(|c| !c.ok && c.name == "query_response");
             add(
                 "probe_failed_due_to_regex",
                 "Whether a body or header regex failed",
                 plain.clone(),
-                0.0,
+                f64::from(u8::from(failed)),
             );
         }
         if let Some(t) = &r.tls {

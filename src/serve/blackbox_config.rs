@@ -3,6 +3,7 @@
 //! — `query_response`, `fail_if_body_matches_regexp`, `body`, … — is an error that names it,
 //! never a probe that silently checks less than the file says.
 
+use super::tcp_dialogue::Step;
 use crate::error::Error;
 use crate::probe::checks::{CheckSpec, StatusSet};
 use crate::probe::resolve::{AddressGate, Family, Resolver};
@@ -43,6 +44,8 @@ struct TlsText {
     insecure_skip_verify: bool,
     #[serde(default)]
     ca_file: Option<PathBuf>,
+    #[serde(default)]
+    server_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +73,12 @@ struct HttpText {
     #[serde(default)]
     fail_if_header_not_matches: Vec<HeaderRule>,
     #[serde(default)]
+    fail_if_body_matches_regexp: Vec<String>,
+    #[serde(default)]
+    fail_if_header_matches: Vec<HeaderRule>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
     tls_config: TlsText,
     #[serde(default)]
     preferred_ip_protocol: Option<String>,
@@ -86,6 +95,23 @@ struct TcpText {
     preferred_ip_protocol: Option<String>,
     #[serde(default)]
     ip_protocol_fallback: Option<bool>,
+    #[serde(default)]
+    tls: bool,
+    #[serde(default)]
+    tls_config: TlsText,
+    #[serde(default)]
+    query_response: Vec<QueryText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueryText {
+    #[serde(default)]
+    expect: Option<String>,
+    #[serde(default)]
+    send: Option<String>,
+    #[serde(default)]
+    starttls: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -122,6 +148,10 @@ pub struct Module {
     /// `follow_redirects: false`: a redirect is the answer, judged by its status.
     pub follow_redirects: bool,
     pub grpc_service: String,
+    /// tcp `tls: true`: the connection is TLS from the start.
+    pub tcp_tls: bool,
+    /// tcp `query_response`: the dialogue after connecting.
+    pub tcp_steps: Vec<Step>,
     /// The module's text as read, for `debug=true`.
     pub shown: String,
     pub ctx: Ctx,
@@ -149,6 +179,7 @@ fn family(module: &str, preferred: Option<&str>, fallback: Option<bool>) -> Resu
 
 fn tls_settings(module: &str, t: &TlsText) -> Result<TlsSettings, Error> {
     TlsSettings::new(t.insecure_skip_verify, t.ca_file.as_deref())
+        .map(|s| s.with_server_name(t.server_name.clone().filter(|n| !n.is_empty())))
         .map_err(|e| Error::usage(format!("module {module}: tls_config"), e))
 }
 
@@ -171,6 +202,7 @@ fn options(family: Family, gate: Option<AddressGate>, max_redirects: usize) -> P
         success_threshold: 1,
         concurrency: 1,
         headers: Vec::new(),
+        request: Default::default(),
     }
 }
 
@@ -189,19 +221,16 @@ fn module(
     let mut checks = CheckSpec::default();
     let (mut fail_if_ssl, mut fail_if_not_ssl, mut grpc_service) = (false, false, String::new());
     let mut follow_redirects = true;
+    let (mut tcp_tls, mut tcp_steps) = (false, Vec::new());
     let (prober, ctx) = match m.prober.as_str() {
         "http" => {
             let h = m.http.unwrap_or_default();
-            if let Some(method) = h
-                .method
-                .as_deref()
-                .filter(|m| !m.eq_ignore_ascii_case("GET"))
-            {
-                return Err(Error::usage(
-                    at("http.method"),
-                    format!("{method} is not supported by oncall serve (GET only)"),
-                ));
-            }
+            // Go sends the method as written; an invalid token is refused here.
+            let method = match h.method.as_deref() {
+                None => hyper::Method::GET,
+                Some(m) => hyper::Method::from_bytes(m.as_bytes())
+                    .map_err(|e| Error::usage(at("http.method"), format!("{m}: {e}")))?,
+            };
             // blackbox's default is any 2xx (redirects are followed first).
             checks.expect_status = Some(if h.valid_status_codes.is_empty() {
                 StatusSet::parse("200-299")?
@@ -229,6 +258,16 @@ fn module(
                     .map_err(|e| Error::usage(at("http.fail_if_header_not_matches"), e))?;
                 checks.expect_header.push((rule.header.clone(), re));
             }
+            for r in &h.fail_if_body_matches_regexp {
+                let re = Regex::new(r)
+                    .map_err(|e| Error::usage(at("http.fail_if_body_matches_regexp"), e))?;
+                checks.refuse_body.push(re);
+            }
+            for rule in &h.fail_if_header_matches {
+                let re = Regex::new(&rule.regexp)
+                    .map_err(|e| Error::usage(at("http.fail_if_header_matches"), e))?;
+                checks.refuse_header.push((rule.header.clone(), re));
+            }
             fail_if_ssl = h.fail_if_ssl;
             fail_if_not_ssl = h.fail_if_not_ssl;
             let fam = family(
@@ -239,6 +278,10 @@ fn module(
             follow_redirects = h.follow_redirects.unwrap_or(true);
             let redirects = if follow_redirects { 10 } else { 0 };
             let mut opts = options(fam, gate.clone(), redirects);
+            opts.request = probe::RequestShape {
+                method,
+                body: h.body.clone().unwrap_or_default().into(),
+            };
             for (k, v) in &h.headers {
                 let n = HeaderName::from_bytes(k.as_bytes())
                     .map_err(|e| Error::usage(at(&format!("http.headers.{k}")), e))?;
@@ -257,7 +300,26 @@ fn module(
                 t.preferred_ip_protocol.as_deref(),
                 t.ip_protocol_fallback,
             )?;
-            let tls = TlsSettings::new(false, None)?;
+            let tls = tls_settings(name, &t.tls_config)?;
+            tcp_tls = t.tls;
+            for (i, q) in t.query_response.iter().enumerate() {
+                let key = at(&format!("tcp.query_response[{i}]"));
+                if q.starttls {
+                    return Err(Error::usage(
+                        format!("{key}.starttls"),
+                        "is not supported by oncall serve (tls: true speaks TLS from the start)",
+                    ));
+                }
+                let expect = q
+                    .expect
+                    .as_deref()
+                    .map(|r| Regex::new(r).map_err(|e| Error::usage(format!("{key}.expect"), e)))
+                    .transpose()?;
+                tcp_steps.push(Step {
+                    expect,
+                    send: q.send.clone(),
+                });
+            }
             (
                 Prober::Tcp,
                 Ctx {
@@ -299,6 +361,8 @@ fn module(
         fail_if_not_ssl,
         follow_redirects,
         grpc_service,
+        tcp_tls,
+        tcp_steps,
         shown,
         ctx,
     })
@@ -341,17 +405,21 @@ mod tests {
 
     #[test]
     fn an_unsupported_key_is_named() {
-        let text = "modules:\n  banner:\n    prober: tcp\n    tcp:\n      query_response:\n        - expect: '^SSH'\n";
+        let text =
+            "modules:\n  banner:\n    prober: tcp\n    tcp:\n      source_ip_address: 127.0.0.2\n";
         let e = parse(text, None).err().unwrap().to_string();
-        assert!(e.contains("query_response"), "{e}");
+        assert!(e.contains("source_ip_address"), "{e}");
+        let text = "modules:\n  banner:\n    prober: tcp\n    tcp:\n      query_response:\n        - starttls: true\n";
+        let e = parse(text, None).err().unwrap().to_string();
+        assert!(e.contains("query_response[0].starttls"), "{e}");
         let e = parse(
-            "modules:\n  p:\n    prober: http\n    http:\n      method: POST\n",
+            "modules:\n  p:\n    prober: http\n    http:\n      method: 'PO ST'\n",
             None,
         )
         .err()
         .unwrap()
         .to_string();
-        assert!(e.contains("POST"), "{e}");
+        assert!(e.contains("http.method"), "{e}");
     }
 
     #[test]

@@ -1,20 +1,29 @@
 //! `oncall serve`: a Prometheus exporter over the same library the CLI runs. `/metrics` is
 //! the last triage window (sampler.rs, in the background; triage_metrics.rs renders it),
 //! `/probe` answers as blackbox_exporter does (probe_endpoint.rs over probe::run, modules
-//! from blackbox_config.rs, targets limited by target_policy.rs), `/triage` the last report.
-//! The HTTP side (server.rs) bounds slow clients, probe concurrency and connections.
+//! from blackbox_config.rs, targets limited by target_policy.rs; tcp dialogues and tcp TLS
+//! in tcp_dialogue.rs), `/triage` the last report. The HTTP side (server.rs) bounds slow
+//! clients, probe concurrency and connections; web_config.rs and basic_auth.rs are
+//! `--web.config.file` (TLS, basic auth). alert_rules.rs is `oncall rules prometheus`.
 
+pub mod alert_rules;
+pub mod basic_auth;
 pub mod blackbox_config;
 pub mod probe_endpoint;
 pub mod sampler;
 pub mod server;
 pub mod target_policy;
+pub mod tcp_dialogue;
 pub mod triage_metrics;
+pub mod web_config;
 
 use crate::error::Error;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// Runtime worker threads at most, whatever the core count.
+const MAX_WORKERS: usize = 4;
 
 pub struct ServeOptions {
     pub listen: SocketAddr,
@@ -23,6 +32,8 @@ pub struct ServeOptions {
     pub allow: Vec<String>,
     pub logs: Vec<PathBuf>,
     pub probe_concurrency: usize,
+    /// `--web.config.file`: TLS and basic auth in the exporter-toolkit's format.
+    pub web_config: Option<PathBuf>,
 }
 
 /// Reads the config (a bad one is exit 2 before anything listens), binds, starts the
@@ -33,7 +44,23 @@ pub fn run(opts: ServeOptions) -> Result<u8, Error> {
         Some(p) => blackbox_config::load(p, Some(policy.gate()))?,
         None => Default::default(),
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
+    let web = match &opts.web_config {
+        Some(p) => web_config::load(p)?,
+        None => web_config::WebConfig {
+            tls: None,
+            auth: None,
+            headers: Vec::new(),
+        },
+    };
+    // One worker per core the process may use (cgroup quota included), at most
+    // MAX_WORKERS: probes are mostly waiting on sockets, and a current-thread runtime left
+    // /probe at concurrency 64 on one core while blackbox_exporter used them all.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_WORKERS);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("oncall-serve")
         .enable_io()
         .enable_time()
         .build()?;
@@ -50,7 +77,10 @@ pub fn run(opts: ServeOptions) -> Result<u8, Error> {
         policy,
         probes: std::sync::Arc::new(tokio::sync::Semaphore::new(opts.probe_concurrency.max(1))),
         connections: std::sync::Arc::new(tokio::sync::Semaphore::new(server::MAX_CONNECTIONS)),
+        auth: web.auth,
+        headers: web.headers,
     };
-    rt.block_on(server::serve(listener, std::sync::Arc::new(state)))?;
+    let tls = web.tls.map(tokio_rustls::TlsAcceptor::from);
+    rt.block_on(server::serve(listener, std::sync::Arc::new(state), tls))?;
     Ok(crate::exit_codes::SUCCESS)
 }

@@ -171,7 +171,11 @@ pub async fn answer(
     let mut ctx = m.ctx.clone();
     ctx.opts.timeout = timeout;
     ctx.opts.connect_timeout = timeout;
-    let mut r = run::attempt(&ctx, &spec, None).await;
+    let mut r = if m.prober == Prober::Tcp && (m.tcp_tls || !m.tcp_steps.is_empty()) {
+        super::tcp_dialogue::attempt(&ctx, &spec, m.tcp_tls, &m.tcp_steps).await
+    } else {
+        run::attempt(&ctx, &spec, None).await
+    };
     redirect_rule(m, &mut r);
     ssl_rules(m, &mut r);
     let metrics = render::probe::blackbox(&r);

@@ -4,8 +4,11 @@
 //! CONNECTION_LIFETIME, at most MAX_CONNECTIONS are open, and `/probe` runs at most
 //! `--probe.concurrency` probes at once (the rest get 503 at once rather than queueing).
 //! `/metrics` only copies the sampler's last text, so neither a slow client, a slow probe
-//! target nor a hung mount delays it.
+//! target nor a hung mount delays it. With `--web.config.file`, connections are TLS (the
+//! handshake bounded by HEADER_TIMEOUT too; plain HTTP to the TLS port gets Go's 400 line, as
+//! an exporter-toolkit exporter answers it) and every path needs basic auth.
 
+use super::basic_auth::BasicAuth;
 use super::blackbox_config::Module;
 use super::probe_endpoint;
 use super::sampler::Latest;
@@ -14,13 +17,16 @@ use crate::render::{self, Format, Ui};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
+use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
 
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(600);
@@ -32,6 +38,10 @@ pub struct State {
     pub policy: TargetPolicy,
     pub probes: Arc<Semaphore>,
     pub connections: Arc<Semaphore>,
+    /// `basic_auth_users` of the web config: every path needs them when set.
+    pub auth: Option<Arc<BasicAuth>>,
+    /// `http_server_config.headers`: added to every response.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 fn reply(status: u16, content_type: &str, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
@@ -65,6 +75,30 @@ const INDEX: &str = "<html><head><title>oncall serve</title></head><body>\n\
 <li><a href=\"/triage\">/triage</a>: the last triage report (JSON; Markdown for Accept: text/markdown)</li>\n\
 <li><a href=\"/-/healthy\">/-/healthy</a>, <a href=\"/-/ready\">/-/ready</a></li>\n\
 </ul></body></html>\n";
+
+/// Authentication first (as the exporter-toolkit wraps the whole handler), then the
+/// endpoint, then the configured response headers.
+async fn guarded(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    if let Some(auth) = &state.auth {
+        let header = req
+            .headers()
+            .get(hyper::header::AUTHORIZATION)
+            .map(|v| v.as_bytes());
+        if !auth.admits(header).await {
+            let mut r = reply(401, TEXT, "Unauthorized\n");
+            r.headers_mut().insert(
+                hyper::header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic"),
+            );
+            return r;
+        }
+    }
+    let mut r = handle(state.clone(), req).await;
+    for (k, v) in &state.headers {
+        r.headers_mut().insert(k.clone(), v.clone());
+    }
+    r
+}
 
 async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Bytes>> {
     if req.method() != hyper::Method::GET && req.method() != hyper::Method::HEAD {
@@ -125,7 +159,11 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Byte
 }
 
 /// Accepts until SIGTERM or SIGINT, then stops accepting and returns (exit 0).
-pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<State>,
+    tls: Option<TlsAcceptor>,
+) -> std::io::Result<()> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
@@ -148,19 +186,86 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> std:
             continue;
         };
         let state = state.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let service = hyper::service::service_fn(move |req| {
-                let state = state.clone();
-                async move { Ok::<_, Infallible>(handle(state, req).await) }
-            });
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
-                .max_buf_size(64 * 1024);
-            let conn = builder.serve_connection(TokioIo::new(stream), service);
-            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+            let Some(acceptor) = tls else {
+                return connection(stream, state).await;
+            };
+            // The handshake counts against the head's deadline: a client that opens a
+            // connection and says nothing is let go as on plain HTTP.
+            if let Ok(Some(stream)) =
+                tokio::time::timeout(HEADER_TIMEOUT, handshake(&acceptor, stream)).await
+            {
+                connection(stream, state).await;
+            }
         });
+    }
+}
+
+/// Request methods plain HTTP starts with (Go's test in net/http before its 400 line).
+fn looks_like_http(first: &[u8]) -> bool {
+    [b"GET /", b"HEAD ", b"POST ", b"PUT /", b"OPTIO"]
+        .iter()
+        .any(|m| first.starts_with(&m[..first.len().min(5)]) && !first.is_empty())
+}
+
+/// A TLS handshake, or None. A client speaking plain HTTP to the TLS port (the first byte
+/// is not a TLS handshake record) gets Go's own answer, so `curl http://` says what is wrong
+/// instead of a reset.
+async fn handshake(
+    acceptor: &TlsAcceptor,
+    stream: tokio::net::TcpStream,
+) -> Option<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
+    let mut first = [0u8; 5];
+    let n = stream.peek(&mut first).await.ok()?;
+    if n == 0 {
+        return None;
+    }
+    // 0x16: a TLS handshake record (a ClientHello).
+    if first[0] != 0x16 {
+        if looks_like_http(&first[..n]) {
+            let mut stream = stream;
+            let _ = stream
+                .write_all(
+                    b"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n",
+                )
+                .await;
+            let _ = stream.shutdown().await;
+        }
+        return None;
+    }
+    acceptor.accept(stream).await.ok()
+}
+
+async fn connection<I>(io: I, state: Arc<State>)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, Infallible>(guarded(state, req).await) }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(64 * 1024);
+    let conn = builder.serve_connection(TokioIo::new(io), service);
+    let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_told_apart_from_a_client_hello() {
+        assert!(looks_like_http(b"GET /"));
+        assert!(looks_like_http(b"HEAD "));
+        assert!(looks_like_http(b"GE"));
+        assert!(!looks_like_http(b"\x16\x03\x01\x02\x00"));
+        assert!(!looks_like_http(b"SSH-2"));
+        assert!(!looks_like_http(b""));
     }
 }

@@ -38,6 +38,7 @@ pub fn run(targets: &[String], timeout: Duration) -> Result<Vec<ProbeOutcome>, S
         // All at once: a hung target must not hold back the ones queued behind it.
         concurrency: specs.len().clamp(1, 256),
         headers: Vec::new(),
+        request: Default::default(),
     };
     let tls = probe::tls::TlsSettings::new(false, None).map_err(|e| e.to_string())?;
     let rt = probe::runtime().map_err(|e| e.to_string())?;

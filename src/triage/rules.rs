@@ -97,26 +97,35 @@ fn pct(v: f64) -> String {
     format!("{v:.0}%")
 }
 
+type Rule = fn(&Observations, &mut Vec<Finding>);
+
+/// Every rule set by name, in evaluation order: a finding's `rule`, and one alert each in
+/// `oncall rules prometheus`.
+const RULES: [(&str, Rule); 13] = [
+    ("load", load),
+    ("cpu", cpu),
+    ("memory", memory),
+    ("pressure", pressure),
+    ("processes", processes),
+    ("disks", disks),
+    ("filesystems", filesystems),
+    ("network", network),
+    ("sockets", sockets),
+    ("cgroup", cgroup),
+    ("kernel", kernel),
+    ("logs", logs),
+    ("probes", probes),
+];
+
+/// The rule sets' names (a finding's `rule` label).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|(n, _)| *n)
+}
+
 /// All rules, findings sorted by severity (critical first).
 pub fn evaluate(o: &Observations) -> Vec<Finding> {
-    type Rule = fn(&Observations, &mut Vec<Finding>);
-    let rules: [(&'static str, Rule); 13] = [
-        ("load", load),
-        ("cpu", cpu),
-        ("memory", memory),
-        ("pressure", pressure),
-        ("processes", processes),
-        ("disks", disks),
-        ("filesystems", filesystems),
-        ("network", network),
-        ("sockets", sockets),
-        ("cgroup", cgroup),
-        ("kernel", kernel),
-        ("logs", logs),
-        ("probes", probes),
-    ];
     let mut out = Vec::new();
-    for (name, rule) in rules {
+    for (name, rule) in RULES {
         let first = out.len();
         rule(o, &mut out);
         for f in &mut out[first..] {
