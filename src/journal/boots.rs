@@ -125,7 +125,7 @@ fn boot_of(file: &JournalFile, b: &Bytes<'_>, at: u64) -> Result<(Option<Boot>, 
 }
 
 /// The head of a field's DATA chain, through the field hash table.
-fn field_head_data(file: &JournalFile, name: &[u8]) -> Result<Option<u64>, ObjectError> {
+pub(crate) fn field_head_data(file: &JournalFile, name: &[u8]) -> Result<Option<u64>, ObjectError> {
     let b = file.bytes();
     let h = &file.header;
     let buckets = h.field_hash_table_size / 16;
