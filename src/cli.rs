@@ -365,10 +365,10 @@ pub struct LogsGrepArgs {
     #[arg(short = 'm', long, value_name = "N")]
     pub max_count: Option<u64>,
     /// Only lines at or after this time (RFC 3339, '2026-11-27 14:00', 30m, 2h, yesterday)
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Only lines before this time
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub until: Option<String>,
     /// Only lines at this level or worse
     #[arg(long, value_enum)]
@@ -495,10 +495,10 @@ pub struct LogsTailArgs {
     #[arg(long, value_name = "PATTERN")]
     pub grep: Option<String>,
     /// Journal only: entries at or after this time (journalctl's forms too: -1h, yesterday)
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Journal only: entries up to this time
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub until: Option<String>,
     #[command(flatten)]
     pub journal: Box<JournalArgs>,
@@ -509,7 +509,7 @@ pub struct LogsTopArgs {
     /// Files or directories (default /var/log; the journal where there is no syslog file)
     pub paths: Vec<PathBuf>,
     /// Only lines at or after this time
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// How many signatures
     #[arg(long, default_value_t = 10, value_name = "N")]

@@ -152,8 +152,8 @@ fn selection(
         dmesg: j.dmesg,
         boot: j.boot.clone(),
         since_us: micros("--since", since, clock)?,
-        // journalctl's --until is inclusive to the µs; ours names a ms.
-        until_us: micros("--until", until, clock)?.map(|u| u + 999),
+        // Inclusive, as journalctl's.
+        until_us: micros("--until", until, clock)?,
     })
 }
 

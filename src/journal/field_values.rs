@@ -27,10 +27,10 @@ pub fn in_file(file: &JournalFile, name: &[u8]) -> Vec<Vec<u8>> {
     let Ok(Some(mut at)) = field_head_data(file, name) else {
         return out;
     };
-    // Bounded by what the file can hold, and the chain must move forward: no loop.
+    // New values are put at the head of the chain, so it runs towards lower offsets; it is
+    // bounded by what the file can hold, so a damaged link cannot loop for ever.
     let mut steps = b.file_len() / 64;
-    let mut previous = 0;
-    while at != 0 && steps > 0 && at > previous {
+    while at != 0 && steps > 0 {
         steps -= 1;
         let Ok(data) = Data::read(&b, at) else { break };
         if let Ok(raw) = data.raw_payload(&b) {
@@ -40,7 +40,6 @@ pub fn in_file(file: &JournalFile, name: &[u8]) -> Vec<Vec<u8>> {
                 }
             }
         }
-        previous = at;
         // DATA: next_field_offset @32.
         at = b.u64_at(at + 32).unwrap_or(0);
     }
