@@ -634,6 +634,9 @@ pub struct TriageArgs {
     /// Logs to scan for error bursts (default /var/log)
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub logs: Vec<PathBuf>,
+    /// Journal directory to scan for error bursts per unit (default this machine's journal)
+    #[arg(long = "journal-dir", value_name = "DIR")]
+    pub journal_dir: Vec<PathBuf>,
     /// Health probes to add
     #[arg(long, value_name = "TARGET", num_args = 1..)]
     pub probe: Vec<String>,

@@ -459,7 +459,7 @@ pub fn top(args: &LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error
             4 => Level::Warn,
             _ => return true,
         };
-        let unit = source_name(&e);
+        let unit = e.source_name();
         let ms = (e.realtime / 1000) as i64;
         table.add_message(level, &unit, e.field("MESSAGE").unwrap_or(b""), Some(ms));
         true
@@ -482,16 +482,4 @@ pub fn top(args: &LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error
     } else {
         exit_codes::SUCCESS
     })
-}
-
-/// What an entry's signature is grouped under: its unit, else its identifier (the kernel,
-/// a cron job's script).
-pub fn source_name(e: &crate::journal::Entry) -> String {
-    let text = |n: &str| e.field(n).map(|v| String::from_utf8_lossy(v).into_owned());
-    text("_SYSTEMD_UNIT")
-        .or_else(|| {
-            (e.field("_TRANSPORT") == Some(b"kernel".as_slice())).then(|| "kernel".to_string())
-        })
-        .or_else(|| text("SYSLOG_IDENTIFIER"))
-        .unwrap_or_else(|| "unknown".into())
 }

@@ -32,6 +32,21 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// What the entry is grouped under: its unit, else the kernel, else its identifier.
+    pub fn source_name(&self) -> String {
+        let text = |n: &str| {
+            self.field(n)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        };
+        text("_SYSTEMD_UNIT")
+            .or_else(|| {
+                (self.field("_TRANSPORT") == Some(b"kernel".as_slice()))
+                    .then(|| "kernel".to_string())
+            })
+            .or_else(|| text("SYSLOG_IDENTIFIER"))
+            .unwrap_or_else(|| "unknown".into())
+    }
+
     pub fn field(&self, name: &str) -> Option<&[u8]> {
         self.fields
             .iter()

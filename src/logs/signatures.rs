@@ -64,7 +64,11 @@ impl SignatureTable {
     /// A message whose level is known (a journal entry's PRIORITY), its signature under
     /// `source` (the unit), so one message from two units is two rows.
     pub fn add_message(&mut self, level: Level, source: &str, message: &[u8], ts: Option<i64>) {
-        let sig = format!("{source}: {}", signature(message));
+        let sig = if source.is_empty() {
+            signature(message)
+        } else {
+            format!("{source}: {}", signature(message))
+        };
         self.add_at(level, message, sig, ts);
     }
 
