@@ -465,3 +465,43 @@ fn bad_journal_arguments_are_usage_errors() {
         );
     }
 }
+
+#[test]
+fn unreadable_journal_files_say_which_group_to_join() {
+    if tools().is_none() {
+        return;
+    }
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: dropping to another user needs root");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let gen = generate(38, 20);
+    let locked = journal(dir.path(), "system.journal", &gen);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("oncall");
+    // As nobody, in no group: journald's files are root:systemd-journal 0640.
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(["logs", "grep", "GET", "--journal-dir"])
+        .arg(dir.path())
+        .env("HOME", "/nonexistent")
+        .output()
+        .expect("setpriv (util-linux) runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("systemd-journal") && err.contains("adm"), "{err}");
+    assert!(err.contains("system.journal"), "names the file: {err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    // A named source that cannot be read is exit 2, as a named text log.
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    // Root reads it.
+    let out = oncall()
+        .args(["logs", "grep", "-c", "GET", "--journal-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
