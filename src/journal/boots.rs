@@ -68,7 +68,7 @@ pub fn by_offset(boots: &[Boot], offset: i64) -> Option<&Boot> {
     }
 }
 
-fn in_file(file: &JournalFile) -> (Vec<Boot>, Option<ObjectError>) {
+pub(crate) fn in_file(file: &JournalFile) -> (Vec<Boot>, Option<ObjectError>) {
     let b = file.bytes();
     let mut out = Vec::new();
     let head = match field_head_data(file, b"_BOOT_ID") {

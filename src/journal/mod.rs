@@ -10,6 +10,7 @@
 //! ```
 
 pub mod boots;
+pub mod exercise;
 pub mod field_values;
 pub mod file;
 pub mod hash;
