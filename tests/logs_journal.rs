@@ -492,7 +492,10 @@ fn unreadable_journal_files_say_which_group_to_join() {
         .output()
         .expect("setpriv (util-linux) runs");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("systemd-journal") && err.contains("adm"), "{err}");
+    assert!(
+        err.contains("systemd-journal") && err.contains("adm"),
+        "{err}"
+    );
     assert!(err.contains("system.journal"), "names the file: {err}");
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     // A named source that cannot be read is exit 2, as a named text log.
