@@ -49,7 +49,7 @@ fn used_part(bytes: &[u8]) -> &[u8] {
     let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().unwrap());
     let tail = u64_at(136) as usize;
     let size = u64_at(tail + 8) as usize;
-    &bytes[..(tail + size + 7) / 8 * 8]
+    &bytes[..(tail + size).div_ceil(8) * 8]
 }
 
 /// systemd's writer sizes the data hash table from the largest file it may write, a tenth of
