@@ -326,8 +326,12 @@ pub enum LogsAction {
 #[derive(Debug, Args)]
 pub struct LogsGrepArgs {
     /// Pattern (a regex unless -F); optional with --level or --field, where a first operand
-    /// that is an existing file (or a directory written with a /) is a path
-    #[arg(required_unless_present_any = ["regexp", "level", "field", "boot"])]
+    /// that is an existing file (or a directory written with a /) is a path, and with a
+    /// journal flag (every entry it selects)
+    #[arg(required_unless_present_any = [
+        "regexp", "level", "field", "journal", "units", "priority", "dmesg", "boot",
+        "identifiers", "journal_dir", "journal_file", "namespace",
+    ])]
     pub pattern: Option<OsString>,
     /// Files or directories (default /var/log; the journal where there is no syslog file)
     pub paths: Vec<PathBuf>,

@@ -508,3 +508,20 @@ fn unreadable_journal_files_say_which_group_to_join() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn a_journal_selector_alone_needs_no_pattern() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(39, 100);
+    let path = journal(dir.path(), "nopattern.journal", &gen);
+    let (code, got) = oncall_cursors(&path, &["grep", "-u", "nginx"]);
+    assert_eq!(code, 0);
+    assert_eq!(got, journalctl_cursors(&path, &["-u", "nginx"]));
+    // -b then a pattern: the pattern is not taken for a boot.
+    let (_, got) = oncall_cursors(&path, &["grep", "-b", "panic"]);
+    assert_eq!(got, journalctl_cursors(&path, &["-b", "-g", "panic"]));
+    assert!(!got.is_empty());
+}

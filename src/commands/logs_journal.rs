@@ -75,6 +75,12 @@ struct Files {
 }
 
 fn files(j: &JournalArgs) -> Result<Files, Error> {
+    files_saying(j, true)
+}
+
+/// `say`: discovery warnings on stderr (a follower looks again every 250 ms and says them
+/// once, at the start).
+fn files_saying(j: &JournalArgs, say: bool) -> Result<Files, Error> {
     if let Some(ns) = &j.namespace {
         let name = ns.trim_start_matches('+');
         if ns != "*"
@@ -95,7 +101,7 @@ fn files(j: &JournalArgs) -> Result<Files, Error> {
     let mut refused = false;
     let mut take = |src: Sources| {
         let found = sources::discover(&src);
-        for w in &found.warnings {
+        for w in found.warnings.iter().filter(|_| say) {
             crate::render::stderr::line(format_args!("oncall: {w}"));
         }
         refused |= named && !found.warnings.is_empty();
@@ -367,7 +373,9 @@ fn follow(
         if reader_gone(printer.reader, FOLLOW_POLL) {
             return Ok(());
         }
-        let Ok(found) = files(j) else { continue };
+        let Ok(found) = files_saying(j, false) else {
+            continue;
+        };
         let changed: Vec<PathBuf> = found
             .paths
             .iter()
