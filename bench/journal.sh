@@ -5,8 +5,11 @@
 #   1. match a MESSAGE regex (journalctl -g; an upper-case pattern is case-sensitive there)
 #   2. belong to one unit (-u: index lookups, no scan)
 #   3. are in the files at all (a full scan reading MESSAGE)
-# Until `oncall logs` reads the journal, the reader runs as examples/journal_scan (it prints
-# a count; journalctl prints the messages with -o cat to /dev/null, hyperfine's default).
+# The reader runs as examples/journal_scan (it prints a count; journalctl prints the messages
+# with -o cat to /dev/null, hyperfine's default), then through the CLI: `oncall logs grep
+# … -o cat` against the same journalctl query, both printing every message (-g, -u, -p, -u
+# in a window of a third of the journal), `logs tail -n 100 -u` against `journalctl -n 100
+# -u` in journalctl's short output, and peak RSS of each of ours (/usr/bin/time -v).
 # SDJOURNAL=path/to/binary adds the same queries through the sdjournal crate (a throwaway
 # program, not part of the tree: see ARCHITECTURE.md, "Journal").
 # Warm cache: every command runs 3 times before measuring (WARMUP=N, RUNS=N to change it on a
@@ -24,6 +27,10 @@ DIR="$WORK/journal"
 if [[ -z "${SCAN:-}" ]]; then
   cargo build --release --quiet --example journal_scan
   SCAN="$CARGO_TARGET_DIR/release/examples/journal_scan"
+fi
+if [[ -z "${ONCALL:-}" ]]; then
+  cargo build --release --quiet --bin oncall
+  ONCALL="$CARGO_TARGET_DIR/release/oncall"
 fi
 
 if [[ ! -s "$WORK/entries" || "$(cat "$WORK/entries")" != "$ENTRIES" ]]; then
@@ -95,3 +102,27 @@ SD=()
 [[ -n "${SDJOURNAL:-}" ]] && SD=("$SDJOURNAL -D $DIR")
 run all "$SCAN -D $DIR" "journalctl -D $DIR -q -o cat" "${SD[@]}"
 /usr/bin/time -f "journal_scan -g: max RSS %M KiB" "$SCAN" -D "$DIR" -g Timeout >/dev/null
+
+# The CLI path. The window: the middle third of the journal's time span, as @EPOCH.
+stamp() { python3 -c 'import sys,json,datetime; t=json.loads(sys.stdin.readline())["timestamp"]; print(int(datetime.datetime.fromisoformat(t.replace("Z","+00:00")).timestamp()))'; }
+FIRST=$("$ONCALL" --json logs grep -m 1 '' --journal-dir "$DIR" | stamp)
+LAST=$("$ONCALL" --json logs tail -n 1 --journal-dir "$DIR" | stamp)
+THIRD=$(( (LAST - FIRST) / 3 ))
+SINCE="@$(( FIRST + THIRD ))"; UNTIL="@$(( FIRST + 2 * THIRD ))"
+echo "CLI counts (oncall logs grep -c, journalctl -o json lines):"
+for q in "Timeout" "'' -u nginx" "'' -p err" "'' -u nginx --since $SINCE --until $UNTIL"; do
+  j="${q#\'\' }"; [[ "$q" == Timeout ]] && j="-g Timeout"
+  # shellcheck disable=SC2086
+  echo "  $q: $(eval "$ONCALL" logs grep -c $q --journal-dir "$DIR") $(journalctl -D "$DIR" -q -o json $j | grep -c '' || true)"
+done
+run cli-grep "$ONCALL logs grep Timeout -o cat --journal-dir $DIR" "journalctl -D $DIR -q -o cat -g Timeout"
+run cli-unit "$ONCALL logs grep '' -u nginx -o cat --journal-dir $DIR" "journalctl -D $DIR -q -o cat -u nginx"
+run cli-prio "$ONCALL logs grep '' -p err -o cat --journal-dir $DIR" "journalctl -D $DIR -q -o cat -p err"
+run cli-window "$ONCALL logs grep '' -u nginx --since $SINCE --until $UNTIL -o cat --journal-dir $DIR" \
+  "journalctl -D $DIR -q -o cat -u nginx --since $SINCE --until $UNTIL"
+run cli-tail "$ONCALL logs tail -n 100 -u nginx --journal-dir $DIR" "journalctl -D $DIR -q -n 100 -u nginx"
+for q in "Timeout" "'' -u nginx" "'' -p err"; do
+  eval /usr/bin/time -f "\"logs grep $q: max RSS %M KiB\"" "$ONCALL" logs grep $q -o cat --journal-dir "$DIR" >/dev/null
+done
+/usr/bin/time -f "logs tail -n 100 -u nginx: max RSS %M KiB" "$ONCALL" logs tail -n 100 -u nginx --journal-dir "$DIR" >/dev/null
+/usr/bin/time -f "journalctl -n 100 -u nginx: max RSS %M KiB" journalctl -D "$DIR" -q -n 100 -u nginx >/dev/null

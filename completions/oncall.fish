@@ -200,6 +200,17 @@ warn\t''
 info\t''
 debug\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l field -d 'For JSON lines: only lines whose field equals the value' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s u -l unit -d 'Messages of this unit (no suffix means .service; globs; repeatable, OR\'ed)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s p -l priority -d 'This priority and worse, or a range: err, 3, warning..err' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s b -l boot -d 'Boot: 0 or none the current one, -1 the one before, 1 the first, an ID, or all' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s t -l identifier -d 'Messages with this syslog identifier (repeatable)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l journal-dir -d 'Journal files of this directory (a copy from another host; journalctl -D)' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l journal-file -d 'Journal files matching this glob (journalctl --file)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l namespace -d 'A journal namespace: NS, +NS (with the default one) or * (every one)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s o -l output -d 'How journal entries are shown (journalctl -o); --json gives oncall\'s JSON Lines' -r -f -a "short\t'journalctl\'s default: local time, host, IDENTIFIER[PID]: MESSAGE'
+short-iso\t'short with an ISO 8601 time'
+cat\t'The message only'
+json\t'journalctl\'s JSON, one entry a line'"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -213,11 +224,26 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s v -l invert-match -d 'Lines that do not match'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s c -l count -d 'Print counts of matching lines'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s l -l files-with-matches -d 'Print only the names of files with a match'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l journal -d 'Read the systemd journal (implied by every journal flag)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s k -l dmesg -l kernel -d 'Kernel messages of the current boot (journalctl -k)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s n -l lines -d 'Number of lines' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l grep -d 'Only lines matching this pattern' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l since -d 'Journal only: entries at or after this time (journalctl\'s forms too: -1h, yesterday)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l until -d 'Journal only: entries up to this time' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s u -l unit -d 'Messages of this unit (no suffix means .service; globs; repeatable, OR\'ed)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s p -l priority -d 'This priority and worse, or a range: err, 3, warning..err' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s b -l boot -d 'Boot: 0 or none the current one, -1 the one before, 1 the first, an ID, or all' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s t -l identifier -d 'Messages with this syslog identifier (repeatable)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l journal-dir -d 'Journal files of this directory (a copy from another host; journalctl -D)' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l journal-file -d 'Journal files matching this glob (journalctl --file)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l namespace -d 'A journal namespace: NS, +NS (with the default one) or * (every one)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s o -l output -d 'How journal entries are shown (journalctl -o); --json gives oncall\'s JSON Lines' -r -f -a "short\t'journalctl\'s default: local time, host, IDENTIFIER[PID]: MESSAGE'
+short-iso\t'short with an ISO 8601 time'
+cat\t'The message only'
+json\t'journalctl\'s JSON, one entry a line'"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -226,11 +252,24 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 always\t''
 never\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Follow by name across rotation and truncation'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l journal -d 'Read the systemd journal (implied by every journal flag)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s k -l dmesg -l kernel -d 'Kernel messages of the current boot (journalctl -k)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l since -d 'Only lines at or after this time' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l top -d 'How many signatures' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s u -l unit -d 'Messages of this unit (no suffix means .service; globs; repeatable, OR\'ed)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s p -l priority -d 'This priority and worse, or a range: err, 3, warning..err' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s b -l boot -d 'Boot: 0 or none the current one, -1 the one before, 1 the first, an ID, or all' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s t -l identifier -d 'Messages with this syslog identifier (repeatable)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l journal-dir -d 'Journal files of this directory (a copy from another host; journalctl -D)' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l journal-file -d 'Journal files matching this glob (journalctl --file)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l namespace -d 'A journal namespace: NS, +NS (with the default one) or * (every one)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s o -l output -d 'How journal entries are shown (journalctl -o); --json gives oncall\'s JSON Lines' -r -f -a "short\t'journalctl\'s default: local time, host, IDENTIFIER[PID]: MESSAGE'
+short-iso\t'short with an ISO 8601 time'
+cat\t'The message only'
+json\t'journalctl\'s JSON, one entry a line'"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -238,6 +277,8 @@ prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` on
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l journal -d 'Read the systemd journal (implied by every journal flag)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s k -l dmesg -l kernel -d 'Kernel messages of the current boot (journalctl -k)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -289,6 +330,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand probe" -l no-hints -d 'Do 
 complete -c oncall -n "__fish_oncall_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oncall -n "__fish_oncall_using_subcommand triage" -l window -d 'One sampling window over all collectors' -r
 complete -c oncall -n "__fish_oncall_using_subcommand triage" -l logs -d 'Logs to scan for error bursts (default /var/log)' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand triage" -l journal-dir -d 'Journal directory to scan for error bursts per unit (default this machine\'s journal)' -r -F
 complete -c oncall -n "__fish_oncall_using_subcommand triage" -l probe -d 'Health probes to add' -r
 complete -c oncall -n "__fish_oncall_using_subcommand triage" -l fail-on -d 'Exit 1 when a finding at this level or above exists' -r -f -a "warning\t''
 critical\t''"

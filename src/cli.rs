@@ -352,10 +352,14 @@ pub enum LogsAction {
 #[derive(Debug, Args)]
 pub struct LogsGrepArgs {
     /// Pattern (a regex unless -F); optional with --level or --field, where a first operand
-    /// that is an existing file (or a directory written with a /) is a path
-    #[arg(required_unless_present_any = ["regexp", "level", "field"])]
+    /// that is an existing file (or a directory written with a /) is a path, and with a
+    /// journal flag (every entry it selects)
+    #[arg(required_unless_present_any = [
+        "regexp", "level", "field", "journal", "units", "priority", "dmesg", "boot",
+        "identifiers", "journal_dir", "journal_file", "namespace",
+    ])]
     pub pattern: Option<OsString>,
-    /// Files or directories (default /var/log)
+    /// Files or directories (default /var/log; the journal where there is no syslog file)
     pub paths: Vec<PathBuf>,
     /// More patterns; each is counted on its own with --count
     #[arg(short = 'e', long = "regexp", value_name = "PATTERN")]
@@ -391,10 +395,10 @@ pub struct LogsGrepArgs {
     #[arg(short = 'm', long, value_name = "N")]
     pub max_count: Option<u64>,
     /// Only lines at or after this time (RFC 3339, '2026-11-27 14:00', 30m, 2h, yesterday)
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Only lines before this time
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub until: Option<String>,
     /// Only lines at this level or worse
     #[arg(long, value_enum)]
@@ -402,6 +406,101 @@ pub struct LogsGrepArgs {
     /// For JSON lines: only lines whose field equals the value
     #[arg(long, value_name = "KEY=VALUE")]
     pub field: Vec<String>,
+    #[command(flatten)]
+    pub journal: Box<JournalArgs>,
+}
+
+/// The systemd journal as the source, with journalctl's selectors: any of these flags reads
+/// the journal instead of text files.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JournalArgs {
+    /// Read the systemd journal (implied by every journal flag)
+    #[arg(long, help_heading = "Journal")]
+    pub journal: bool,
+    /// Messages of this unit (no suffix means .service; globs; repeatable, OR'ed)
+    #[arg(
+        short = 'u',
+        long = "unit",
+        value_name = "UNIT",
+        help_heading = "Journal"
+    )]
+    pub units: Vec<String>,
+    /// This priority and worse, or a range: err, 3, warning..err
+    #[arg(short = 'p', long, value_name = "PRIORITY", help_heading = "Journal")]
+    pub priority: Option<String>,
+    /// Kernel messages of the current boot (journalctl -k)
+    #[arg(
+        short = 'k',
+        long = "dmesg",
+        visible_alias = "kernel",
+        help_heading = "Journal"
+    )]
+    pub dmesg: bool,
+    /// Boot: 0 or none the current one, -1 the one before, 1 the first, an ID, or all
+    #[arg(
+        short = 'b',
+        long,
+        value_name = "BOOT",
+        num_args = 0..=1,
+        default_missing_value = "0",
+        allow_negative_numbers = true,
+        help_heading = "Journal"
+    )]
+    pub boot: Option<String>,
+    /// Messages with this syslog identifier (repeatable)
+    #[arg(
+        short = 't',
+        long = "identifier",
+        value_name = "ID",
+        help_heading = "Journal"
+    )]
+    pub identifiers: Vec<String>,
+    /// Journal files of this directory (a copy from another host; journalctl -D)
+    #[arg(long = "journal-dir", value_name = "DIR", help_heading = "Journal")]
+    pub journal_dir: Vec<PathBuf>,
+    /// Journal files matching this glob (journalctl --file)
+    #[arg(long = "journal-file", value_name = "GLOB", help_heading = "Journal")]
+    pub journal_file: Vec<String>,
+    /// A journal namespace: NS, +NS (with the default one) or * (every one)
+    #[arg(long, value_name = "NS", help_heading = "Journal")]
+    pub namespace: Option<String>,
+    /// How journal entries are shown (journalctl -o); --json gives oncall's JSON Lines
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = "Journal"
+    )]
+    pub output: Option<JournalOutput>,
+}
+
+impl JournalArgs {
+    /// Whether any flag asks for the journal.
+    pub fn wanted(&self) -> bool {
+        self.journal
+            || !self.units.is_empty()
+            || self.priority.is_some()
+            || self.dmesg
+            || self.boot.is_some()
+            || !self.identifiers.is_empty()
+            || !self.journal_dir.is_empty()
+            || !self.journal_file.is_empty()
+            || self.namespace.is_some()
+            || self.output.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JournalOutput {
+    /// journalctl's default: local time, host, IDENTIFIER[PID]: MESSAGE
+    Short,
+    /// short with an ISO 8601 time
+    ShortIso,
+    /// The message only
+    Cat,
+    /// journalctl's JSON, one entry a line
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -414,7 +513,7 @@ pub enum LogLevel {
 
 #[derive(Debug, Args)]
 pub struct LogsTailArgs {
-    /// Files to read (default /var/log/syslog or /var/log/messages)
+    /// Files to read (default /var/log/syslog or /var/log/messages, else the journal)
     pub paths: Vec<PathBuf>,
     /// Number of lines
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
@@ -425,18 +524,28 @@ pub struct LogsTailArgs {
     /// Only lines matching this pattern
     #[arg(long, value_name = "PATTERN")]
     pub grep: Option<String>,
+    /// Journal only: entries at or after this time (journalctl's forms too: -1h, yesterday)
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub since: Option<String>,
+    /// Journal only: entries up to this time
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub until: Option<String>,
+    #[command(flatten)]
+    pub journal: Box<JournalArgs>,
 }
 
 #[derive(Debug, Args)]
 pub struct LogsTopArgs {
-    /// Files or directories (default /var/log)
+    /// Files or directories (default /var/log; the journal where there is no syslog file)
     pub paths: Vec<PathBuf>,
     /// Only lines at or after this time
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// How many signatures
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+    #[command(flatten)]
+    pub journal: Box<JournalArgs>,
 }
 
 #[derive(Debug, Args)]
@@ -555,6 +664,9 @@ pub struct TriageArgs {
     /// Logs to scan for error bursts (default /var/log)
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub logs: Vec<PathBuf>,
+    /// Journal directory to scan for error bursts per unit (default this machine's journal)
+    #[arg(long = "journal-dir", value_name = "DIR")]
+    pub journal_dir: Vec<PathBuf>,
     /// Health probes to add
     #[arg(long, value_name = "TARGET", num_args = 1..)]
     pub probe: Vec<String>,

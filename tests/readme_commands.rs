@@ -147,6 +147,43 @@ fn handler(req: &Req) -> Reply {
         .header("Server", "readme-backend-1")
 }
 
+/// /var/log/journal: a journal file written by systemd's own writer (systemd-journal-remote,
+/// installed by .ci/run), nginx.service's last 30 minutes, errors among them.
+fn journal_fixture(dir: &Path, now_ms: i64) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut export = Vec::new();
+    for k in (1..=30i64).rev() {
+        let us = (now_ms - k * 60_000) * 1000;
+        let (prio, msg) = if k % 3 == 0 {
+            (
+                3,
+                "upstream timeout after 30s while reading response header",
+            )
+        } else {
+            (6, "GET /api status=200")
+        };
+        export.extend_from_slice(
+            format!(
+                "__REALTIME_TIMESTAMP={us}\n__MONOTONIC_TIMESTAMP={}\n\
+                 _BOOT_ID=0123456789abcdef0123456789abcdef\n_HOSTNAME=web-1\n\
+                 _SYSTEMD_UNIT=nginx.service\nSYSLOG_IDENTIFIER=nginx\n_PID=812\n\
+                 PRIORITY={prio}\nMESSAGE={msg}\n\n",
+                us / 1000
+            )
+            .as_bytes(),
+        );
+    }
+    let mut child = Command::new("/lib/systemd/systemd-journal-remote")
+        .arg(format!("--output={}", dir.join("system.journal").display()))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("systemd-journal-remote (apt-get install systemd-journal-remote)");
+    child.stdin.take().unwrap().write_all(&export).unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
 impl Fixtures {
     fn new() -> Fixtures {
         let dir = tempfile::tempdir().unwrap();
@@ -188,6 +225,7 @@ impl Fixtures {
         )
         .unwrap();
         std::fs::write(d.join("token.txt"), "readme-test-token\n").unwrap();
+        journal_fixture(&log.join("journal"), now_ms);
         Fixtures {
             dir,
             pki: Pki::new(),

@@ -1,6 +1,7 @@
 //! `oncall logs grep|tail|top`: flags → options → logs collectors → renderers.
 
 use crate::cli::{LogLevel, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
+use crate::commands::logs_journal;
 use crate::error::Error;
 use crate::exit_codes;
 use crate::logs::fields::FieldFilter;
@@ -144,7 +145,25 @@ fn pattern_text(p: std::ffi::OsString) -> Result<String, Error> {
 }
 
 pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
+        if let Some(p) = args.pattern.take() {
+            args.paths.insert(0, PathBuf::from(p));
+        }
+        args.pattern = Some(operand.into());
+    }
     let (patterns, paths) = patterns_and_paths(&mut args)?;
+    if args.journal.wanted() || logs_journal::by_default(!paths.is_empty()) {
+        if !paths.is_empty() {
+            return Err(Error::usage(
+                paths[0].display(),
+                "a path and the journal: name one (journal files with --journal-file)",
+            ));
+        }
+        if !args.journal.wanted() {
+            logs_journal::note_default();
+        }
+        return logs_journal::grep(&args, patterns, ui, out);
+    }
     let fields = args
         .field
         .iter()
@@ -283,7 +302,28 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
 const NOT_REGULAR: &str =
     "not a regular file (logs tail reads log files, not devices, pipes or sockets)";
 
-pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
+        args.paths.insert(0, PathBuf::from(operand));
+    }
+    if args.journal.wanted() || logs_journal::by_default(!args.paths.is_empty()) {
+        if let Some(p) = args.paths.first() {
+            return Err(Error::usage(
+                p.display(),
+                "a path and the journal: name one (journal files with --journal-file)",
+            ));
+        }
+        if !args.journal.wanted() {
+            logs_journal::note_default();
+        }
+        return logs_journal::tail(&args, ui, out);
+    }
+    if args.since.is_some() || args.until.is_some() {
+        return Err(Error::usage(
+            "--since/--until",
+            "logs tail takes them for the journal only (for text logs: logs grep --since)",
+        ));
+    }
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         let default = ["/var/log/syslog", "/var/log/messages"];
         match default.iter().map(PathBuf::from).find(|p| p.exists()) {
@@ -431,7 +471,22 @@ fn warn_truncated(path: &str, searched_bytes: u64) {
     ));
 }
 
-pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+pub fn top(mut args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
+        args.paths.insert(0, PathBuf::from(operand));
+    }
+    if args.journal.wanted() || logs_journal::by_default(!args.paths.is_empty()) {
+        if let Some(p) = args.paths.first() {
+            return Err(Error::usage(
+                p.display(),
+                "a path and the journal: name one (journal files with --journal-file)",
+            ));
+        }
+        if !args.journal.wanted() {
+            logs_journal::note_default();
+        }
+        return logs_journal::top(&args, ui, out);
+    }
     let clock = Clock::system();
     let range = time_range(args.since.as_deref(), None, &clock)?;
     let opts = GrepOptions::at_level(Level::Warn, range);

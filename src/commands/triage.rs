@@ -26,6 +26,7 @@ pub fn run(args: TriageArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> 
     let opts = TriageOptions {
         window: args.window,
         logs: args.logs,
+        journal_dirs: args.journal_dir,
         probes: args.probe,
         budget: BUDGET,
     };

@@ -68,7 +68,7 @@ pub fn by_offset(boots: &[Boot], offset: i64) -> Option<&Boot> {
     }
 }
 
-fn in_file(file: &JournalFile) -> (Vec<Boot>, Option<ObjectError>) {
+pub(crate) fn in_file(file: &JournalFile) -> (Vec<Boot>, Option<ObjectError>) {
     let b = file.bytes();
     let mut out = Vec::new();
     let head = match field_head_data(file, b"_BOOT_ID") {
@@ -125,7 +125,7 @@ fn boot_of(file: &JournalFile, b: &Bytes<'_>, at: u64) -> Result<(Option<Boot>, 
 }
 
 /// The head of a field's DATA chain, through the field hash table.
-fn field_head_data(file: &JournalFile, name: &[u8]) -> Result<Option<u64>, ObjectError> {
+pub(crate) fn field_head_data(file: &JournalFile, name: &[u8]) -> Result<Option<u64>, ObjectError> {
     let b = file.bytes();
     let h = &file.header;
     let buckets = h.field_hash_table_size / 16;

@@ -98,6 +98,17 @@ impl JournalFile {
         })
     }
 
+    /// A file's bytes already in memory (the fuzz target, the corpus replay): the same
+    /// checks as `open`.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<JournalFile, OpenError> {
+        let header = header::parse(&bytes).map_err(OpenError::Header)?;
+        Ok(JournalFile {
+            path: path.to_path_buf(),
+            storage: Storage::Owned(bytes),
+            header,
+        })
+    }
+
     pub fn bytes(&self) -> Bytes<'_> {
         let data = match &self.storage {
             Storage::Mapped(m) => m.bytes(),

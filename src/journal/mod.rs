@@ -10,6 +10,8 @@
 //! ```
 
 pub mod boots;
+pub mod exercise;
+pub mod field_values;
 pub mod file;
 pub mod hash;
 pub mod header;
@@ -17,7 +19,8 @@ pub mod object;
 pub mod payload;
 pub mod query;
 pub mod reader;
+pub mod selection;
 pub mod sources;
 
-pub use query::{Clause, Conjunction, Fields, Match, Query};
-pub use reader::{collect, search, Entry, FileStatus, Outcome};
+pub use query::{Clause, Conjunction, Fields, Match, MessageFilter, Query};
+pub use reader::{collect, search, search_new, Entry, FileStatus, Outcome, Seen};

@@ -4,7 +4,22 @@
 //! fields ANDed. `-u UNIT`, `-p`, `-b ID` each become one clause, as in journalctl.
 //! Since/until bound the realtime clock; `grep` is a regex on MESSAGE.
 
+use std::sync::Arc;
+
 use regex::bytes::Regex;
+
+/// A test on an entry's MESSAGE beyond `grep` (the CLI's matcher: `-F`, `-i`, `-w`, `-v`,
+/// several `-e`), shared by the per-file tasks.
+#[derive(Clone)]
+pub struct MessageFilter(pub Arc<MessageTest>);
+
+pub type MessageTest = dyn Fn(&[u8]) -> bool + Send + Sync;
+
+impl std::fmt::Debug for MessageFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MessageFilter")
+    }
+}
 
 /// One `FIELD=value` match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +68,11 @@ pub struct Query {
     pub until: Option<u64>,
     /// Only entries whose MESSAGE matches (journalctl -g).
     pub grep: Option<Regex>,
+    /// Only entries whose MESSAGE passes this test; an entry without MESSAGE never does.
+    pub message: Option<MessageFilter>,
+    /// Only the last N matching entries (journalctl -n): each file's candidates are read
+    /// from the end, so a tail costs N entries per file, not the journal.
+    pub last: Option<usize>,
     pub fields: Fields,
 }
 
@@ -63,6 +83,8 @@ impl Default for Query {
             since: None,
             until: None,
             grep: None,
+            message: None,
+            last: None,
             fields: Fields::All,
         }
     }
@@ -77,12 +99,18 @@ impl Query {
 
     /// journalctl `-u UNIT` (repeatable: call with every unit at once): the unit's own
     /// messages, its coredumps, PID 1's messages about it and those of privileged daemons,
-    /// as systemd's `add_matches_for_unit`. A name without a suffix means `.service`, as
-    /// journalctl mangles it; globs are not expanded.
+    /// as systemd's `add_matches_for_unit`; a `.slice` also matches every unit in it
+    /// (`_SYSTEMD_SLICE`). A name without a suffix means `.service`, as journalctl mangles
+    /// it; globs are expanded by the caller (`field_values::expand_units`).
     pub fn units(mut self, units: &[&str]) -> Query {
         let mut clause = Clause::default();
         for unit in units {
             let unit = mangle_unit(unit);
+            if unit.ends_with(".slice") {
+                clause
+                    .0
+                    .push(Conjunction(vec![Match::new("_SYSTEMD_SLICE", &unit)]));
+            }
             clause
                 .0
                 .push(Conjunction(vec![Match::new("_SYSTEMD_UNIT", &unit)]));
@@ -130,12 +158,62 @@ impl Query {
     }
 }
 
-fn mangle_unit(unit: &str) -> String {
-    if unit.contains('.') {
+const PRIORITY_NAMES: [&str; 8] = [
+    "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+];
+
+fn one_priority(s: &str) -> Option<u8> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<u8>() {
+        return (n <= 7).then_some(n);
+    }
+    PRIORITY_NAMES
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(s))
+        .map(|p| p as u8)
+}
+
+/// journalctl `-p`: one level (`err`, `3`) is that level and every more severe one
+/// (0..=3); a range `warning..err` (either order, either end may be left out) is those
+/// levels. Returns (from, to), from ≤ to.
+pub fn parse_priorities(spec: &str) -> Result<(u8, u8), String> {
+    let bad = || {
+        format!(
+            "'{spec}' is not a priority (0-7 or emerg, alert, crit, err, warning, notice, info, \
+             debug; a range as warning..err)"
+        )
+    };
+    match spec.split_once("..") {
+        None => Ok((0, one_priority(spec).ok_or_else(bad)?)),
+        Some((a, b)) => {
+            let a = if a.is_empty() {
+                Some(0)
+            } else {
+                one_priority(a)
+            };
+            let b = if b.is_empty() {
+                Some(7)
+            } else {
+                one_priority(b)
+            };
+            let (a, b) = (a.ok_or_else(bad)?, b.ok_or_else(bad)?);
+            Ok((a.min(b), a.max(b)))
+        }
+    }
+}
+
+/// journalctl's unit name mangling: a name without a unit suffix is a service (`nginx` →
+/// `nginx.service`); a glob keeps its own (`ngin*` stays a glob over every unit type).
+pub fn mangle_unit(unit: &str) -> String {
+    if unit.contains('.') || is_glob(unit) {
         unit.to_string()
     } else {
         format!("{unit}.service")
     }
+}
+
+pub fn is_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
 }
 
 /// Sorted, deduplicated offset lists: the set algebra of matches.
@@ -184,6 +262,24 @@ pub fn intersect(a: &[u64], b: &[u64]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn priorities_are_levels_and_ranges_by_name_or_number() {
+        assert_eq!(parse_priorities("err"), Ok((0, 3)));
+        assert_eq!(parse_priorities("3"), Ok((0, 3)));
+        assert_eq!(parse_priorities("warning..err"), Ok((3, 4)));
+        assert_eq!(parse_priorities("0..2"), Ok((0, 2)));
+        assert_eq!(parse_priorities("notice.."), Ok((5, 7)));
+        assert!(parse_priorities("8").is_err());
+        assert!(parse_priorities("loud").is_err());
+        assert_eq!(mangle_unit("nginx"), "nginx.service");
+        assert_eq!(mangle_unit("ngin*"), "ngin*");
+        let q = Query::default().units(&["user.slice"]);
+        assert_eq!(
+            q.clauses[0].0[0].0[0],
+            Match::new("_SYSTEMD_SLICE", "user.slice")
+        );
+    }
 
     #[test]
     fn set_algebra_keeps_order_and_drops_duplicates() {

@@ -5,6 +5,7 @@
 //! is damaged part-way gives a warning naming it; the other files are still read.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -22,12 +23,30 @@ pub struct Entry {
     pub realtime: u64,
     pub monotonic: u64,
     pub boot_id: [u8; 16],
+    /// The writer's seqnum id and the entry's xor hash: with the above, journalctl's cursor.
+    pub seqnum_id: [u8; 16],
+    pub xor_hash: u64,
     pub fields: FieldList,
     /// Fields that could not be read (unsupported compression, damage).
     pub problems: Vec<FieldProblem>,
 }
 
 impl Entry {
+    /// What the entry is grouped under: its unit, else the kernel, else its identifier.
+    pub fn source_name(&self) -> String {
+        let text = |n: &str| {
+            self.field(n)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        };
+        text("_SYSTEMD_UNIT")
+            .or_else(|| {
+                (self.field("_TRANSPORT") == Some(b"kernel".as_slice()))
+                    .then(|| "kernel".to_string())
+            })
+            .or_else(|| text("SYSLOG_IDENTIFIER"))
+            .unwrap_or_else(|| "unknown".into())
+    }
+
     pub fn field(&self, name: &str) -> Option<&[u8]> {
         self.fields
             .iter()
@@ -56,25 +75,125 @@ pub struct Outcome {
 struct Matched {
     file: Option<JournalFile>,
     heads: Vec<EntryHead>,
+    /// The highest offset that satisfied the matches (before time bounds and MESSAGE).
+    last_candidate: Option<u64>,
 }
 
 /// Every matching entry of `paths`, in journalctl's order, handed to `sink` until it
-/// returns false.
+/// returns false. With `query.last`, only the last N of that order.
 pub fn search(paths: &[PathBuf], query: &Query, sink: &mut dyn FnMut(Entry) -> bool) -> Outcome {
-    let per_file: Vec<(Matched, FileStatus)> =
-        paths.par_iter().map(|p| match_file(p, query)).collect();
+    run(paths, query, None, sink)
+}
+
+/// Where a follower has read to: per journal file (by its file id, which survives
+/// journald's rename of `system.journal` to `system@….journal` at rotation), the offset of
+/// the last entry that satisfied the query's matches. Entries are appended in offset order
+/// and never change, so anything at or below it was seen (shown or rejected) already.
+#[derive(Debug, Clone, Default)]
+pub struct Seen(pub HashMap<[u8; 16], u64>);
+
+/// `search` over the entries beyond `seen` only, recording how far each file was read: a
+/// follower calls it on each wake-up and every entry is returned exactly once, across
+/// rotation (the archived file keeps its id) and new files (a new id, read from its start).
+pub fn search_new(
+    paths: &[PathBuf],
+    query: &Query,
+    seen: &mut Seen,
+    sink: &mut dyn FnMut(Entry) -> bool,
+) -> Outcome {
+    run(paths, query, Some(seen), sink)
+}
+
+fn run(
+    paths: &[PathBuf],
+    query: &Query,
+    seen: Option<&mut Seen>,
+    sink: &mut dyn FnMut(Entry) -> bool,
+) -> Outcome {
+    let before = seen.as_deref().cloned();
+    let per_file: Vec<(Matched, FileStatus)> = paths
+        .par_iter()
+        .map(|p| match_file(p, query, before.as_ref()))
+        .collect();
     let mut outcome = Outcome::default();
     let mut matched = Vec::with_capacity(per_file.len());
     for (m, status) in per_file {
         matched.push(m);
         outcome.files.push(status);
     }
+    if let Some(seen) = seen {
+        for m in &matched {
+            if let (Some(f), Some(last)) = (&m.file, m.last_candidate) {
+                let at = seen.0.entry(f.header.file_id).or_insert(0);
+                *at = (*at).max(last);
+            }
+        }
+    }
+    // The merged order first, as (file, head) only; fields are read for what is returned.
+    let mut order: std::collections::VecDeque<(usize, EntryHead)> = Default::default();
     let want = |name: &[u8]| query.wants_field(name);
+    let mut emit = |i: usize, head: EntryHead, outcome: &mut Outcome| -> bool {
+        let file = matched[i]
+            .file
+            .as_ref()
+            .expect("a file with entries is open");
+        let (fields, problems) = match file.entry_fields(head.offset, &want) {
+            Ok(r) => r,
+            Err(e) => {
+                note(&mut outcome.files[i], format!("entry unreadable: {e}"));
+                return true;
+            }
+        };
+        sink(Entry {
+            file: i,
+            seqnum: head.seqnum,
+            realtime: head.realtime,
+            monotonic: head.monotonic,
+            boot_id: head.boot_id,
+            seqnum_id: file.header.seqnum_id,
+            xor_hash: head.xor_hash,
+            fields,
+            problems,
+        })
+    };
+    match query.last {
+        None => merge(&matched, &mut outcome, &mut emit),
+        Some(n) => {
+            merge(&matched, &mut outcome, &mut |i, head, _| {
+                order.push_back((i, head));
+                if order.len() > n {
+                    order.pop_front();
+                }
+                true
+            });
+            while let Some((i, head)) = order.pop_front() {
+                if !emit(i, head, &mut outcome) {
+                    break;
+                }
+            }
+        }
+    }
+    for (status, m) in outcome.files.iter_mut().zip(&matched) {
+        if let Some(at) = m.file.as_ref().and_then(|f| f.truncated_at()) {
+            note(
+                status,
+                format!("truncated while being read; only its first {at} bytes were read"),
+            );
+        }
+    }
+    outcome
+}
+
+/// journalctl's merge: of every file's next entry, the earliest by `compare_locations`;
+/// linear over the files, as sd_journal does. The same entry in two files is passed once.
+fn merge(
+    matched: &[Matched],
+    outcome: &mut Outcome,
+    each: &mut dyn FnMut(usize, EntryHead, &mut Outcome) -> bool,
+) {
     let mut next = vec![0usize; matched.len()];
     let mut last: Option<(usize, EntryHead)> = None;
     loop {
-        // journalctl's merge: of every file's next entry, the earliest by
-        // `compare_locations`; linear over the files, as sd_journal does.
         let mut best: Option<usize> = None;
         for (i, m) in matched.iter().enumerate() {
             let Some(head) = m.heads.get(next[i]) else {
@@ -102,39 +221,10 @@ pub fn search(paths: &[PathBuf], query: &Query, sink: &mut dyn FnMut(Entry) -> b
             }
         }
         last = Some((i, head));
-        let file = matched[i]
-            .file
-            .as_ref()
-            .expect("a file with entries is open");
-        let (fields, problems) = match file.entry_fields(head.offset, &want) {
-            Ok(r) => r,
-            Err(e) => {
-                note(&mut outcome.files[i], format!("entry unreadable: {e}"));
-                continue;
-            }
-        };
-        let entry = Entry {
-            file: i,
-            seqnum: head.seqnum,
-            realtime: head.realtime,
-            monotonic: head.monotonic,
-            boot_id: head.boot_id,
-            fields,
-            problems,
-        };
-        if !sink(entry) {
+        if !each(i, head, outcome) {
             break;
         }
     }
-    for (status, m) in outcome.files.iter_mut().zip(&matched) {
-        if let Some(at) = m.file.as_ref().and_then(|f| f.truncated_at()) {
-            note(
-                status,
-                format!("truncated while being read; only its first {at} bytes were read"),
-            );
-        }
-    }
-    outcome
 }
 
 /// `search` into a vector.
@@ -158,7 +248,7 @@ fn damaged(e: &ObjectError) -> String {
     format!("damaged ({e}); entries beyond it were not read")
 }
 
-fn match_file(path: &Path, query: &Query) -> (Matched, FileStatus) {
+fn match_file(path: &Path, query: &Query, seen: Option<&Seen>) -> (Matched, FileStatus) {
     let mut status = FileStatus {
         path: path.to_path_buf(),
         matched: 0,
@@ -171,43 +261,73 @@ fn match_file(path: &Path, query: &Query) -> (Matched, FileStatus) {
             let m = Matched {
                 file: None,
                 heads: Vec::new(),
+                last_candidate: None,
             };
             return (m, status);
         }
     };
-    let (offsets, problem) = candidates(&file, &query.clauses);
+    let (mut offsets, problem) = candidates(&file, &query.clauses);
     if let Some(e) = problem {
         note(&mut status, damaged(&e));
     }
-    let mut heads = Vec::with_capacity(offsets.len());
+    let last_candidate = offsets.last().copied();
+    if let Some(after) = seen.and_then(|s| s.0.get(&file.header.file_id)) {
+        offsets.retain(|&o| o > *after);
+    }
+    let mut heads = Vec::with_capacity(offsets.len().min(query.last.unwrap_or(usize::MAX)));
     let message = |offset: u64| -> bool {
-        let Some(re) = &query.grep else { return true };
+        if query.grep.is_none() && query.message.is_none() {
+            return true;
+        }
         match file.first_field(offset, b"MESSAGE") {
-            Ok(Some(m)) => re.is_match(&m),
+            Ok(Some(m)) => {
+                query.grep.as_ref().is_none_or(|re| re.is_match(&m))
+                    && query.message.as_ref().is_none_or(|f| (f.0)(&m))
+            }
             _ => false,
         }
     };
-    for offset in offsets {
+    // For a tail, from the end: N entries that pass, not the whole list.
+    let reverse = query.last.is_some();
+    let mut visit = |offset: u64, heads: &mut Vec<EntryHead>| -> bool {
         let head = match file.entry_head(offset) {
             Ok(h) => h,
             Err(e) => {
                 note(&mut status, damaged(&e));
-                break;
+                return false;
             }
         };
         if query.since.is_some_and(|s| head.realtime < s)
             || query.until.is_some_and(|u| head.realtime > u)
         {
-            continue;
+            return true;
         }
         if message(offset) {
             heads.push(head);
+        }
+        query.last.is_none_or(|n| heads.len() < n)
+    };
+    if query.last == Some(0) {
+        // A follower starting at the end: only where each file ends.
+    } else if reverse {
+        for &offset in offsets.iter().rev() {
+            if !visit(offset, &mut heads) {
+                break;
+            }
+        }
+        heads.reverse();
+    } else {
+        for &offset in &offsets {
+            if !visit(offset, &mut heads) {
+                break;
+            }
         }
     }
     status.matched = heads.len();
     let m = Matched {
         file: Some(file),
         heads,
+        last_candidate,
     };
     (m, status)
 }

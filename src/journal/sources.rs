@@ -15,6 +15,9 @@ pub enum Sources {
     /// This machine's journal, under `roots` (normally `DEFAULT_ROOTS`).
     Default {
         roots: Vec<PathBuf>,
+        /// journalctl `--namespace`: `NS` is that namespace's directory only
+        /// (`<machine-id>.NS`), `+NS` adds the default one, `*` is every namespace.
+        namespace: Option<String>,
     },
     Dirs(Vec<PathBuf>),
     /// Paths whose last component may hold `*` and `?`.
@@ -45,19 +48,41 @@ pub fn machine_id() -> Option<String> {
 pub fn discover(sources: &Sources) -> Discovered {
     let mut found = Discovered::default();
     match sources {
-        Sources::Default { roots } => {
+        Sources::Default { roots, namespace } => {
             let Some(id) = machine_id() else {
                 found
                     .warnings
                     .push("no machine id in /etc/machine-id: the local journal is unknown".into());
                 return found;
             };
+            let ns = namespace.as_deref();
+            let default = ns.is_none_or(|n| n.starts_with('+') || n == "*");
             for root in roots {
                 // A missing directory is normal (no persistent journal, or none in /run).
                 // Files directly in the root are read too, as sd_journal does; other
                 // machines' directories (containers' journals) are not.
-                files_in(root, &mut found, false);
-                files_in(&root.join(&id), &mut found, false);
+                if default {
+                    files_in(root, &mut found, false);
+                    files_in(&root.join(&id), &mut found, false);
+                }
+                match ns {
+                    None => {}
+                    Some("*") => {
+                        let prefix = format!("{id}.");
+                        if let Ok(rd) = std::fs::read_dir(root) {
+                            for e in rd.flatten() {
+                                let name = e.file_name();
+                                if name.to_string_lossy().starts_with(&prefix) {
+                                    files_in(&e.path(), &mut found, false);
+                                }
+                            }
+                        }
+                    }
+                    Some(n) => {
+                        let n = n.trim_start_matches('+');
+                        files_in(&root.join(format!("{id}.{n}")), &mut found, false);
+                    }
+                }
             }
         }
         Sources::Dirs(dirs) => {
@@ -219,6 +244,7 @@ mod tests {
         std::fs::write(root.path().join("loose.journal"), b"").unwrap();
         let d = discover(&Sources::Default {
             roots: vec![root.path().to_path_buf(), root.path().join("missing")],
+            namespace: None,
         });
         assert!(d.warnings.is_empty(), "{:?}", d.warnings);
         let mut names: Vec<_> = d

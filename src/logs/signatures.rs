@@ -58,11 +58,25 @@ impl SignatureTable {
         let Some(level) = levels::detect(line) else {
             return;
         };
+        self.add_at(level, line, signature(line), ts);
+    }
+
+    /// A message whose level is known (a journal entry's PRIORITY), its signature under
+    /// `source` (the unit), so one message from two units is two rows.
+    pub fn add_message(&mut self, level: Level, source: &str, message: &[u8], ts: Option<i64>) {
+        let sig = if source.is_empty() {
+            signature(message)
+        } else {
+            format!("{source}: {}", signature(message))
+        };
+        self.add_at(level, message, sig, ts);
+    }
+
+    fn add_at(&mut self, level: Level, line: &[u8], sig: String, ts: Option<i64>) {
         if level > Level::Warn {
             return;
         }
         self.lines += 1;
-        let sig = signature(line);
         let entry = self.by_sig.entry((level, sig.clone())).or_insert_with(|| {
             let text = String::from_utf8_lossy(line);
             Signature {

@@ -31,14 +31,19 @@ impl TimeRange {
 }
 
 /// `2026-11-27T14:00:00Z`, `2026-11-27 14:00`, `2026-11-27`, `30m`, `2h`, `1d`, `now`,
-/// `today`, `yesterday`.
+/// `today`, `yesterday`, and journalctl's relative forms (`-1h`, `+5min`, `1 hour ago`,
+/// `5 min ago`, `tomorrow`), so a command copied from a runbook works.
 pub fn parse_time(text: &str, clock: &Clock) -> Result<i64, String> {
     let t = text.trim();
     match t {
         "now" => return Ok(clock.now_ms()),
         "today" => return Ok(clock.local_midnight(0)),
         "yesterday" => return Ok(clock.local_midnight(1)),
+        "tomorrow" => return Ok(clock.local_midnight(-1)),
         _ => {}
+    }
+    if let Some(ms) = relative(t) {
+        return Ok(clock.now_ms().saturating_add(ms));
     }
     if let Some(ms) = epoch(t) {
         return Ok(ms);
@@ -64,6 +69,60 @@ pub fn parse_time(text: &str, clock: &Clock) -> Result<i64, String> {
         "'{text}' is not a time (write 2026-11-27T14:00:00Z, '2026-11-27 14:00', 30m, 2h, yesterday, \
          or epoch seconds @1795788181)"
     ))
+}
+
+/// systemd's relative times (`parse_timestamp`): `-SPAN` and `SPAN ago` are in the past,
+/// `+SPAN` in the future; a span is numbers with units, spaces allowed (`1h 30min`,
+/// `2 hours`). The offset from now in ms. Plain `30m` stays ours (handled by the caller as a
+/// duration ago); this takes only the signed and `ago` forms.
+fn relative(t: &str) -> Option<i64> {
+    let (sign, span) = if let Some(r) = t.strip_prefix('-') {
+        (-1, r)
+    } else if let Some(r) = t.strip_prefix('+') {
+        (1, r)
+    } else if let Some(r) = t.strip_suffix("ago") {
+        (-1, r.trim_end())
+    } else {
+        return None;
+    };
+    Some(sign * systemd_span_ms(span.trim())?)
+}
+
+/// A systemd time span (`man systemd.time`) in ms: `1h30min`, `2 hours 5 s`, `90`
+/// (seconds), bounded to about 31 years as our durations are.
+fn systemd_span_ms(span: &str) -> Option<i64> {
+    let mut rest = span;
+    let mut total: f64 = 0.0;
+    let mut any = false;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_len == 0 {
+            return None;
+        }
+        let value: f64 = rest[..num_len].parse().ok()?;
+        rest = rest[num_len..].trim_start();
+        let unit_len = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let secs = match &rest[..unit_len] {
+            "" | "s" | "sec" | "second" | "seconds" => 1.0,
+            "us" | "usec" | "µs" => 1e-6,
+            "ms" | "msec" => 1e-3,
+            "m" | "min" | "minute" | "minutes" => 60.0,
+            "h" | "hr" | "hour" | "hours" => 3600.0,
+            "d" | "day" | "days" => 86400.0,
+            "w" | "week" | "weeks" => 7.0 * 86400.0,
+            "M" | "month" | "months" => 30.44 * 86400.0,
+            "y" | "year" | "years" => 365.25 * 86400.0,
+            _ => return None,
+        };
+        total += value * secs;
+        any = true;
+        rest = rest[unit_len..].trim_start();
+    }
+    (any && total.is_finite() && total <= 1e9).then_some((total * 1000.0) as i64)
 }
 
 /// Epoch time as `date -d @N` reads it (`@1795788181`, `@1795788181.5`), or bare epoch
@@ -354,6 +413,25 @@ mod tests {
             }
         }
         (s.into_bytes(), Parser::with_format(Format::Iso, &clock))
+    }
+
+    #[test]
+    fn journalctl_relative_forms_are_read() {
+        let clock = Clock::utc();
+        let now = clock.now_ms();
+        assert_eq!(parse_time("-1h", &clock), Ok(now - 3_600_000));
+        assert_eq!(parse_time("+5min", &clock), Ok(now + 300_000));
+        assert_eq!(parse_time("1 hour ago", &clock), Ok(now - 3_600_000));
+        assert_eq!(parse_time("5 min ago", &clock), Ok(now - 300_000));
+        assert_eq!(parse_time("1h 30min ago", &clock), Ok(now - 5_400_000));
+        assert_eq!(parse_time("-2 days", &clock), Ok(now - 172_800_000));
+        assert_eq!(
+            parse_time("tomorrow", &clock),
+            Ok(clock.local_midnight(0) + 86_400_000)
+        );
+        assert!(parse_time("ago", &clock).is_err());
+        assert!(parse_time("-1 fortnight", &clock).is_err());
+        assert!(parse_time("-99999999h", &clock).is_err());
     }
 
     #[test]

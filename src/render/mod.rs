@@ -3,6 +3,7 @@
 
 pub mod cheat;
 pub mod disk;
+pub mod journal;
 pub mod json;
 pub mod logs;
 pub mod markdown;

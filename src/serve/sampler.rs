@@ -47,6 +47,7 @@ pub fn start(opts: SamplerOptions) -> std::io::Result<Latest> {
             let triage_opts = TriageOptions {
                 window: opts.interval,
                 logs: opts.logs,
+                journal_dirs: Vec::new(),
                 probes: Vec::new(),
                 budget: BUDGET,
             };

@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 pub struct TriageOptions {
     pub window: Duration,
     pub logs: Vec<PathBuf>,
+    /// Journal directories for error bursts per unit; empty: this machine's journal.
+    pub journal_dirs: Vec<PathBuf>,
     pub probes: Vec<String>,
     /// Time a collector that does not need the window may take beyond it.
     pub budget: Duration,
@@ -174,6 +176,11 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let log_paths = opts.logs.clone();
     spawn(&tx, "logs", move || {
         super::log_bursts::scan(&log_paths).map(Part::Logs)
+    });
+    expected.push("journal");
+    let journal_dirs = opts.journal_dirs.clone();
+    spawn(&tx, "journal", move || {
+        super::journal_bursts::scan(&journal_dirs).map(Part::Logs)
     });
     if !opts.probes.is_empty() {
         expected.push("probes");
@@ -417,7 +424,8 @@ fn absorb(o: &mut Observations, part: Part) {
                 ..Default::default()
             })
         }
-        Part::Logs(l) => o.log_bursts = l,
+        // Text logs and the journal each add theirs.
+        Part::Logs(l) => o.log_bursts.extend(l),
         Part::Probes(p) => o.probes = p,
     }
 }

@@ -78,6 +78,8 @@ pub fn scan(paths: &[PathBuf]) -> Result<Vec<LogBurst>, String> {
         }
         bursts.push(LogBurst {
             path: source.display(),
+            unit: None,
+            journal_dir: None,
             errors_last_15m: counter.recent,
             // The 45 minutes before, scaled to 15 so the two compare.
             errors_before: counter.before / 3,

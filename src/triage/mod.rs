@@ -4,6 +4,7 @@
 
 pub mod collect;
 pub mod interfaces;
+pub mod journal_bursts;
 pub mod log_bursts;
 pub mod model;
 pub mod probes;

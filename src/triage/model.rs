@@ -204,7 +204,15 @@ pub struct Kernel {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LogBurst {
+    /// The source: a log path, or `journal:UNIT`.
     pub path: String,
+    /// A burst in the journal: the unit (or identifier) whose entries these are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The journal directory that was read, when one was named (`triage --journal-dir`):
+    /// the next commands must read the same files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal_dir: Option<String>,
     pub errors_last_15m: u64,
     pub errors_before: u64,
     pub top_signature: Option<String>,

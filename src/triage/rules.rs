@@ -751,6 +751,10 @@ fn logs(o: &Observations, out: &mut Vec<Finding>) {
         if b.errors_last_15m >= LOG_BURST_MIN
             && b.errors_last_15m >= LOG_BURST_FACTOR * b.errors_before.max(1)
         {
+            if let Some(unit) = &b.unit {
+                out.push(journal_burst(b, unit));
+                continue;
+            }
             out.push(
                 finding(
                     Severity::Warning,
@@ -777,6 +781,37 @@ fn logs(o: &Observations, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// A unit's error burst in the journal: journalctl's command and ours, on the same files.
+fn journal_burst(b: &LogBurst, unit: &str) -> Finding {
+    let (dir_j, dir_o) = match &b.journal_dir {
+        Some(d) => (
+            format!(" -D {}", quote(d)),
+            format!(" --journal-dir {}", quote(d)),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let u = quote(unit);
+    finding(
+        Severity::Warning,
+        format!(
+            "{unit}: {} error entries in the journal in the last 15 minutes (before: {})",
+            b.errors_last_15m, b.errors_before
+        ),
+        Some("service-wont-start"),
+    )
+    .subject(unit.to_string())
+    .evidence(
+        b.top_signature
+            .iter()
+            .map(|s| format!("most frequent: {s}")),
+    )
+    .next(&[
+        &format!("journalctl{dir_j} -u {u} -p err --since '15 min ago'"),
+        &format!("oncall logs tail -u {u} -p err{dir_o}"),
+        &format!("oncall logs grep -u {u} -p err --since 15m ''{dir_o}"),
+    ])
 }
 
 fn probes(o: &Observations, out: &mut Vec<Finding>) {
@@ -1298,12 +1333,22 @@ mod tests {
                     errors_last_15m: 400,
                     errors_before: 10,
                     top_signature: Some("timeout after <n> ms".into()),
+                    ..Default::default()
                 },
                 LogBurst {
                     path: "/var/log/steady.log".into(),
                     errors_last_15m: 60,
                     errors_before: 50,
                     top_signature: None,
+                    ..Default::default()
+                },
+                LogBurst {
+                    path: "journal".into(),
+                    unit: Some("nginx.service".into()),
+                    journal_dir: Some("/srv/copy".into()),
+                    errors_last_15m: 90,
+                    errors_before: 3,
+                    top_signature: Some("upstream timed out".into()),
                 },
             ],
             probes: vec![ProbeOutcome {
@@ -1324,6 +1369,21 @@ mod tests {
             !t.iter().any(|(_, x)| x.contains("steady.log")),
             "a steady rate is not a burst"
         );
+        let unit = evaluate(&o)
+            .into_iter()
+            .find(|f| {
+                f.title
+                    .starts_with("nginx.service: 90 error entries in the journal")
+            })
+            .expect("a journal burst names its unit");
+        assert!(unit
+            .next
+            .iter()
+            .any(|n| n == "journalctl -D /srv/copy -u nginx.service -p err --since '15 min ago'"));
+        assert!(unit
+            .next
+            .iter()
+            .any(|n| n == "oncall logs tail -u nginx.service -p err --journal-dir /srv/copy"));
         assert_eq!(t[0].0, Severity::Critical, "probe failures sort first");
     }
 }

@@ -1,0 +1,234 @@
+//! Journal entries as `oncall logs` shows them: journalctl's `short` (local time, host,
+//! `IDENTIFIER[PID]: MESSAGE`, continuation lines of a multi-line message indented under
+//! its first, `-- Boot … --` where the boot changes), `short-iso`, `cat` and `json`
+//! (journalctl's field names and value rules), and oncall's own JSON Lines with `--json`
+//! (`path, unit, priority, timestamp, message`). The entries arrive read; nothing here
+//! touches the journal.
+
+use crate::cli::JournalOutput;
+use crate::journal::Entry;
+use crate::render::{Format, Ui};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The fields each output needs (the reader then reads no other).
+pub fn fields_for(output: JournalOutput, ui: &Ui) -> Option<Vec<String>> {
+    if ui.format == Format::Json {
+        return Some(names(&[
+            "MESSAGE",
+            "PRIORITY",
+            "_SYSTEMD_UNIT",
+            "SYSLOG_IDENTIFIER",
+            "_COMM",
+        ]));
+    }
+    match output {
+        JournalOutput::Json => None,
+        JournalOutput::Cat => Some(names(&["MESSAGE"])),
+        JournalOutput::Short | JournalOutput::ShortIso => Some(names(&[
+            "MESSAGE",
+            "_HOSTNAME",
+            "SYSLOG_IDENTIFIER",
+            "_COMM",
+            "_PID",
+            "SYSLOG_PID",
+        ])),
+    }
+}
+
+fn names(n: &[&str]) -> Vec<String> {
+    n.iter().map(|s| s.to_string()).collect()
+}
+
+/// oncall's JSON line for an entry.
+#[derive(Serialize)]
+struct JsonEntry<'a> {
+    path: &'a str,
+    unit: Option<String>,
+    priority: Option<u8>,
+    timestamp: String,
+    identifier: Option<String>,
+    message: String,
+}
+
+pub struct EntryPrinter<'w> {
+    pub out: &'w mut dyn Write,
+    ui: Ui,
+    output: JournalOutput,
+    tz: jiff::tz::TimeZone,
+    previous_boot: Option<[u8; 16]>,
+    /// The descriptor `out` ends in (stdout), polled by a follower for a closed reader.
+    pub reader: Option<std::os::fd::RawFd>,
+}
+
+impl<'w> EntryPrinter<'w> {
+    /// `tz` is the zone the times are shown in (the caller's local zone, as journalctl).
+    pub fn new(
+        out: &'w mut dyn Write,
+        ui: &Ui,
+        output: JournalOutput,
+        tz: jiff::tz::TimeZone,
+    ) -> EntryPrinter<'w> {
+        EntryPrinter {
+            out,
+            ui: *ui,
+            output,
+            tz,
+            previous_boot: None,
+            reader: None,
+        }
+    }
+
+    pub fn entry(&mut self, e: &Entry, path: &str) -> io::Result<()> {
+        if self.ui.format == Format::Json {
+            return self.oncall_json(e, path);
+        }
+        match self.output {
+            JournalOutput::Cat => {
+                if let Some(m) = e.field("MESSAGE") {
+                    self.out.write_all(m)?;
+                }
+                self.out.write_all(b"\n")
+            }
+            JournalOutput::Json => self.journalctl_json(e),
+            JournalOutput::Short | JournalOutput::ShortIso => self.short(e),
+        }
+    }
+
+    fn short(&mut self, e: &Entry) -> io::Result<()> {
+        if self.previous_boot.is_some_and(|b| b != e.boot_id) {
+            writeln!(self.out, "-- Boot {} --", hex(&e.boot_id))?;
+        }
+        self.previous_boot = Some(e.boot_id);
+        let format = match self.output {
+            JournalOutput::ShortIso => "%Y-%m-%dT%H:%M:%S%z",
+            _ => "%b %d %H:%M:%S",
+        };
+        let time = jiff::Timestamp::from_microsecond(e.realtime as i64)
+            .map(|t| t.to_zoned(self.tz.clone()).strftime(format).to_string())
+            .unwrap_or_default();
+        let mut prefix = Vec::with_capacity(64);
+        prefix.extend_from_slice(time.as_bytes());
+        if let Some(h) = e.field("_HOSTNAME") {
+            prefix.push(b' ');
+            prefix.extend_from_slice(h);
+        }
+        prefix.push(b' ');
+        // journalctl: the identifier, else the command, else "unknown"; _PID before
+        // SYSLOG_PID.
+        let ident = e
+            .field("SYSLOG_IDENTIFIER")
+            .or_else(|| e.field("_COMM"))
+            .unwrap_or(b"unknown");
+        prefix.extend_from_slice(ident);
+        if let Some(pid) = e.field("_PID").or_else(|| e.field("SYSLOG_PID")) {
+            prefix.push(b'[');
+            prefix.extend_from_slice(pid);
+            prefix.push(b']');
+        }
+        prefix.extend_from_slice(b": ");
+        // short shows the last MESSAGE of an entry that has several, as journalctl does.
+        let message = e
+            .fields
+            .iter()
+            .rev()
+            .find(|(n, _)| n == "MESSAGE")
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(b"");
+        self.out.write_all(&prefix)?;
+        let width = String::from_utf8_lossy(&prefix).chars().count();
+        for (k, line) in message.split(|&b| b == b'\n').enumerate() {
+            if k > 0 {
+                write!(self.out, "{:width$}", "")?;
+            }
+            self.out.write_all(line)?;
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn oncall_json(&mut self, e: &Entry, path: &str) -> io::Result<()> {
+        let text = |n: &str| e.field(n).map(|v| String::from_utf8_lossy(v).into_owned());
+        let line = JsonEntry {
+            path,
+            unit: text("_SYSTEMD_UNIT"),
+            priority: e
+                .field("PRIORITY")
+                .and_then(|p| std::str::from_utf8(p).ok()?.parse().ok()),
+            timestamp: jiff::Timestamp::from_microsecond(e.realtime as i64)
+                .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string())
+                .unwrap_or_default(),
+            identifier: text("SYSLOG_IDENTIFIER").or_else(|| text("_COMM")),
+            message: text("MESSAGE").unwrap_or_default(),
+        };
+        serde_json::to_writer(&mut *self.out, &line).map_err(io::Error::from)?;
+        self.out.write_all(b"\n")
+    }
+
+    /// journalctl -o json: `__CURSOR`, the two timestamps and `_BOOT_ID`, then every field;
+    /// a value is a string when it is printable UTF-8 (newlines and tabs allowed), else an
+    /// array of its bytes; a field that occurs more than once is an array of its values.
+    fn journalctl_json(&mut self, e: &Entry) -> io::Result<()> {
+        use serde_json::{Map, Value};
+        let mut obj = Map::new();
+        let cursor = format!(
+            "s={};i={:x};b={};m={:x};t={:x};x={:x}",
+            hex(&e.seqnum_id),
+            e.seqnum,
+            hex(&e.boot_id),
+            e.monotonic,
+            e.realtime,
+            e.xor_hash
+        );
+        obj.insert("__CURSOR".into(), Value::String(cursor));
+        obj.insert(
+            "__REALTIME_TIMESTAMP".into(),
+            Value::String(e.realtime.to_string()),
+        );
+        obj.insert(
+            "__MONOTONIC_TIMESTAMP".into(),
+            Value::String(e.monotonic.to_string()),
+        );
+        obj.insert("_BOOT_ID".into(), Value::String(hex(&e.boot_id)));
+        for (name, value) in &e.fields {
+            if name == "_BOOT_ID" {
+                continue;
+            }
+            let v = json_value(value);
+            match obj.get_mut(name) {
+                None => {
+                    obj.insert(name.clone(), v);
+                }
+                Some(Value::Array(a)) if a.first().is_some_and(|x| !x.is_number()) => a.push(v),
+                Some(old) => {
+                    let first = old.take();
+                    *old = Value::Array(vec![first, v]);
+                }
+            }
+        }
+        serde_json::to_writer(&mut *self.out, &Value::Object(obj)).map_err(io::Error::from)?;
+        self.out.write_all(b"\n")
+    }
+}
+
+fn json_value(v: &[u8]) -> serde_json::Value {
+    match std::str::from_utf8(v) {
+        Ok(s) if s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control()) => {
+            serde_json::Value::String(s.to_string())
+        }
+        _ => serde_json::Value::Array(v.iter().map(|&b| b.into()).collect()),
+    }
+}
+
+pub fn hex(id: &[u8; 16]) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `logs grep -c` over the journal: one number, or `{"count": N}`.
+pub fn count(ui: &Ui, out: &mut dyn Write, n: u64) -> io::Result<()> {
+    if ui.format == Format::Json {
+        writeln!(out, "{}", serde_json::json!({ "count": n }))
+    } else {
+        writeln!(out, "{n}")
+    }
+}
