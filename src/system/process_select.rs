@@ -161,6 +161,7 @@ mod tests {
             elapsed_seconds: 100 - pid as u64,
             cgroup: None,
             container_id: None,
+            placement: Default::default(),
             depth: None,
         }
     }
