@@ -215,6 +215,26 @@ pub struct PsArgs {
     /// Only these process ids
     #[arg(long, value_name = "PID", value_delimiter = ',')]
     pub pid: Vec<u32>,
+    /// Only processes in this container (its name, or a prefix of its id)
+    #[arg(long, value_name = "NAME|ID")]
+    pub container: Option<String>,
+    /// Only processes in this Kubernetes pod (NAME, NAMESPACE/NAME, or a prefix of its UID)
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Only processes in this systemd unit (nginx or nginx.service)
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// One row per container, pod or unit: the cgroup's own CPU, memory, limit, throttling,
+    /// OOM kills (docker stats, crictl stats, systemd-cgtop)
+    #[arg(long, value_enum, value_name = "GROUP")]
+    pub by: Option<PsBy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PsBy {
+    Container,
+    Pod,
+    Unit,
 }
 
 #[derive(Debug, Args)]
