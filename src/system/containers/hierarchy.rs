@@ -219,6 +219,41 @@ mod tests {
         assert_eq!(some_avg10("garbage"), None);
     }
 
+    /// v2 files as the kernel writes them, in a directory standing for the cgroup2 mount
+    /// (this host's controllers are bound to v1: no real v2 memory group can be made here).
+    #[test]
+    fn v2_counters_from_recorded_files() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("system.slice/docker-x.scope");
+        std::fs::create_dir_all(&dir).unwrap();
+        let files = [
+            ("memory.current", "7340032\n"),
+            ("memory.max", "67108864\n"),
+            ("memory.events", "low 0\nhigh 0\nmax 12\noom 3\noom_kill 2\noom_group_kill 0\n"),
+            ("memory.pressure", "some avg10=4.20 avg60=1.00 avg300=0.10 total=99\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"),
+            ("cpu.stat", "usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\nnr_periods 40\nnr_throttled 9\nthrottled_usec 1500000\n"),
+        ];
+        for (f, t) in files {
+            std::fs::write(dir.join(f), t).unwrap();
+        }
+        let mountinfo = format!("30 1 0:26 / {} rw - cgroup2 cgroup2 rw\n", root.path().display());
+        let c = Hierarchies::parse(&mountinfo).counters("/system.slice/docker-x.scope");
+        assert_eq!(c.memory_bytes, Some(7340032));
+        assert_eq!(c.memory_limit_bytes, Some(64 << 20));
+        assert_eq!((c.oom_events, c.oom_kills), (Some(3), Some(2)));
+        assert_eq!(c.memory_pressure_some_avg10, Some(4.2));
+        assert_eq!(c.cpu_usage_ns, Some(2_500_000_000));
+        assert_eq!((c.nr_periods, c.nr_throttled), (Some(40), Some(9)));
+        assert_eq!(c.throttled_seconds, Some(1.5));
+        // "max" is no limit; a cpu.stat without the cpu controller has no throttling keys.
+        std::fs::write(dir.join("memory.max"), "max\n").unwrap();
+        std::fs::write(dir.join("cpu.stat"), "usage_usec 5\nuser_usec 5\nsystem_usec 0\n").unwrap();
+        let c = Hierarchies::parse(&mountinfo).counters("/system.slice/docker-x.scope");
+        assert_eq!(c.memory_limit_bytes, None);
+        assert_eq!(c.nr_throttled, None);
+        assert_eq!(c.cpu_usage_ns, Some(5000));
+    }
+
     #[test]
     fn a_missing_group_is_all_unknown() {
         let c = Hierarchies::detect().counters("/oncall-no-such-group/\u{1b}x");
