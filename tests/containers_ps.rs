@@ -46,7 +46,10 @@ fn write(path: &Path, text: &str) {
 /// Docker's `config.v2.json` for container `id`.
 fn docker_config(root: &Path, id: &str, body: &str) {
     write(
-        &root.join("var/lib/docker/containers").join(id).join("config.v2.json"),
+        &root
+            .join("var/lib/docker/containers")
+            .join(id)
+            .join("config.v2.json"),
         body,
     );
 }
@@ -57,7 +60,10 @@ fn kubelet_logs(root: &Path, ns: &str, pod: &str, uid: &str, container: &str, id
         .join("var/log/pods")
         .join(format!("{ns}_{pod}_{uid}"))
         .join(container);
-    write(&dir.join("0.log"), "2026-12-01T00:00:00.000000000Z stdout F hello\n");
+    write(
+        &dir.join("0.log"),
+        "2026-12-01T00:00:00.000000000Z stdout F hello\n",
+    );
     let links = root.join("var/log/containers");
     std::fs::create_dir_all(&links).unwrap();
     std::os::unix::fs::symlink(
@@ -121,7 +127,10 @@ fn docker_container_is_named_and_its_group_is_its_own_cgroup() {
     );
     assert_eq!(g["cgroup"], format!("/docker/{id}").as_str());
     let table = ps_table(root.path(), &["--by", "container", "--container", &name]);
-    assert!(table.contains(&name) && table.contains("nginx:1.25"), "{table}");
+    assert!(
+        table.contains(&name) && table.contains("nginx:1.25"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -138,7 +147,10 @@ fn kubernetes_pod_systemd_driver_named_from_kubelet_logs() {
     let root = tempfile::tempdir().unwrap();
     let pod = format!("api-{}", unique_marker());
     kubelet_logs(root.path(), "shop", &pod, &uid, "server", &id);
-    let doc = ps_json(root.path(), &["--pod", &format!("shop/{pod}"), "--window", "0"]);
+    let doc = ps_json(
+        root.path(),
+        &["--pod", &format!("shop/{pod}"), "--window", "0"],
+    );
     assert_eq!(pids(&doc), [pid], "{doc:#}");
     let p = &doc["processes"][0];
     assert_eq!(p["pod_name"], pod.as_str());
@@ -149,15 +161,29 @@ fn kubernetes_pod_systemd_driver_named_from_kubelet_logs() {
     assert_eq!(p["container_name"], "server");
     assert!(p["unit"].as_str().unwrap().starts_with("cri-containerd-"));
     // The bare pod name selects it too; the table shows namespace/pod.
-    assert_eq!(pids(&ps_json(root.path(), &["--pod", &pod, "--window", "0"])), [pid]);
+    assert_eq!(
+        pids(&ps_json(root.path(), &["--pod", &pod, "--window", "0"])),
+        [pid]
+    );
     let table = ps_table(root.path(), &["--pod", &pod, "--window", "0"]);
-    assert!(table.contains(&format!("shop/{pod}")) && table.contains("server"), "{table}");
+    assert!(
+        table.contains(&format!("shop/{pod}")) && table.contains("server"),
+        "{table}"
+    );
 
     // --by pod: the pod slice's own charge.
     let pod_dir = cg.dirs[0].parent().unwrap().to_path_buf();
     let usage = || -> u64 {
-        let f = if cg.version == 2 { "memory.current" } else { "memory.usage_in_bytes" };
-        std::fs::read_to_string(pod_dir.join(f)).unwrap().trim().parse().unwrap()
+        let f = if cg.version == 2 {
+            "memory.current"
+        } else {
+            "memory.usage_in_bytes"
+        };
+        std::fs::read_to_string(pod_dir.join(f))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
     };
     let before = usage();
     let doc = ps_json(root.path(), &["--by", "pod", "--pod", &pod]);
@@ -166,13 +192,17 @@ fn kubernetes_pod_systemd_driver_named_from_kubelet_logs() {
     assert_eq!(g["name"], format!("shop/{pod}").as_str(), "{doc:#}");
     assert_eq!(g["qos_class"], "Burstable");
     let mem = g["memory_bytes"].as_u64().unwrap();
-    assert!((before.min(after)..=before.max(after)).contains(&mem), "{mem} vs {before}..{after}");
+    assert!(
+        (before.min(after)..=before.max(after)).contains(&mem),
+        "{mem} vs {before}..{after}"
+    );
 }
 
 #[test]
 fn kubelet_cgroupfs_driver_without_names_shows_the_short_id() {
     let (id, uid) = (unique_id(), unique_uid());
-    let Some(mut cg) = RuntimeCgroup::new(&format!("/kubepods/besteffort/pod{uid}/{id}"), None, None)
+    let Some(mut cg) =
+        RuntimeCgroup::new(&format!("/kubepods/besteffort/pod{uid}/{id}"), None, None)
     else {
         return;
     };
@@ -219,7 +249,8 @@ fn podman_and_crio_scopes() {
     else {
         return;
     };
-    let Some(mut crio) = RuntimeCgroup::new(&format!("/system.slice/crio-{crio_id}.scope"), None, None)
+    let Some(mut crio) =
+        RuntimeCgroup::new(&format!("/system.slice/crio-{crio_id}.scope"), None, None)
     else {
         return;
     };
@@ -227,7 +258,9 @@ fn podman_and_crio_scopes() {
     let root = tempfile::tempdir().unwrap();
     let name = format!("db-{}", unique_marker());
     write(
-        &root.path().join("var/lib/containers/storage/overlay-containers/containers.json"),
+        &root
+            .path()
+            .join("var/lib/containers/storage/overlay-containers/containers.json"),
         &format!(
             r#"[{{"id":"{pod_id}","names":["{name}"],"image":"f00","metadata":"{{\"image-name\":\"docker.io/library/postgres:16\"}}"}}]"#
         ),
@@ -235,8 +268,14 @@ fn podman_and_crio_scopes() {
     let doc = ps_json(root.path(), &["--container", &name, "--window", "0"]);
     assert_eq!(pids(&doc), [a], "{doc:#}");
     assert_eq!(doc["processes"][0]["container_runtime"], "podman");
-    assert_eq!(doc["processes"][0]["container_image"], "docker.io/library/postgres:16");
-    let doc = ps_json(root.path(), &["--container", &crio_id[..12], "--window", "0"]);
+    assert_eq!(
+        doc["processes"][0]["container_image"],
+        "docker.io/library/postgres:16"
+    );
+    let doc = ps_json(
+        root.path(),
+        &["--container", &crio_id[..12], "--window", "0"],
+    );
     assert_eq!(pids(&doc), [b]);
     assert_eq!(doc["processes"][0]["container_runtime"], "cri-o");
 }
@@ -260,16 +299,32 @@ fn hostile_runtime_files_show_the_short_id_and_printable_names() {
         &odd_id,
         &format!(r#"{{"Name":"/evil\u001b[2J\n{marker}","Config":{{"Image":"x\u0007"}}}}"#),
     );
-    let doc = ps_json(root.path(), &["--container", &bad_id[..12], "--window", "0"]);
+    let doc = ps_json(
+        root.path(),
+        &["--container", &bad_id[..12], "--window", "0"],
+    );
     assert_eq!(doc["processes"][0]["container_name"], Value::Null);
-    let table = ps_table(root.path(), &["--by", "container", "--container", &bad_id[..12]]);
+    let table = ps_table(
+        root.path(),
+        &["--by", "container", "--container", &bad_id[..12]],
+    );
     assert!(table.contains(&bad_id[..12]), "{table}");
     let odd_name = format!("evil\u{1b}[2J\n{marker}");
     let doc = ps_json(root.path(), &["--container", &odd_name, "--window", "0"]);
-    assert_eq!(doc["processes"][0]["container_name"], odd_name.as_str(), "JSON keeps the text");
-    let table = ps_table(root.path(), &["--by", "container", "--container", &odd_id[..12]]);
+    assert_eq!(
+        doc["processes"][0]["container_name"],
+        odd_name.as_str(),
+        "JSON keeps the text"
+    );
+    let table = ps_table(
+        root.path(),
+        &["--by", "container", "--container", &odd_id[..12]],
+    );
     assert!(table.contains(&format!("evil?[2J?{marker}")), "{table}");
-    assert!(!table.contains('\u{1b}') && !table.contains('\u{7}'), "{table:?}");
+    assert!(
+        !table.contains('\u{1b}') && !table.contains('\u{7}'),
+        "{table:?}"
+    );
 }
 
 #[test]
@@ -283,16 +338,37 @@ fn group_cpu_agrees_with_the_cgroup_usage_counter() {
     let usage = |cg: &RuntimeCgroup| -> u64 {
         if cg.version == 2 {
             let stat = cg.read("cpu.stat");
-            let us: u64 = stat.lines().find_map(|l| l.strip_prefix("usage_usec ")?.parse().ok()).unwrap();
+            let us: u64 = stat
+                .lines()
+                .find_map(|l| l.strip_prefix("usage_usec ")?.parse().ok())
+                .unwrap();
             us * 1000
         } else {
-            let dir = cg.dirs.iter().find(|d| d.join("cpuacct.usage").exists()).unwrap();
-            std::fs::read_to_string(dir.join("cpuacct.usage")).unwrap().trim().parse().unwrap()
+            let dir = cg
+                .dirs
+                .iter()
+                .find(|d| d.join("cpuacct.usage").exists())
+                .unwrap();
+            std::fs::read_to_string(dir.join("cpuacct.usage"))
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap()
         }
     };
     let root = tempfile::tempdir().unwrap();
     let (t0, u0) = (Instant::now(), usage(&cg));
-    let doc = ps_json(root.path(), &["--by", "container", "--container", &id[..12], "--window", "2s"]);
+    let doc = ps_json(
+        root.path(),
+        &[
+            "--by",
+            "container",
+            "--container",
+            &id[..12],
+            "--window",
+            "2s",
+        ],
+    );
     let (t1, u1) = (Instant::now(), usage(&cg));
     let counter = (u1 - u0) as f64 / 1e9 / (t1 - t0).as_secs_f64() * 100.0;
     let g = &doc["groups"][0];
@@ -302,6 +378,9 @@ fn group_cpu_agrees_with_the_cgroup_usage_counter() {
         (shown - counter).abs() < 10.0,
         "oncall says {shown}%, the counter's delta {counter:.1}% over the run"
     );
-    assert!(shown > 5.0 && shown < 35.0, "held to 30% by its quota: {shown}");
+    assert!(
+        shown > 5.0 && shown < 35.0,
+        "held to 30% by its quota: {shown}"
+    );
     assert!(g["nr_periods"].as_u64().unwrap() > 0, "{g}");
 }

@@ -5,10 +5,10 @@ use crate::error::Error;
 use crate::exit_codes;
 use crate::render::ps::PsReport;
 use crate::render::ps_groups::PsGroupsReport;
+use crate::render::{self, Format, Ui};
 use crate::system::containers::groups::{self, GroupBy, Reading};
 use crate::system::containers::hierarchy::Hierarchies;
 use crate::system::containers::names::{Names, Roots};
-use crate::render::{self, Format, Ui};
 use crate::system::process_select::{self, Filter, SortKey};
 use crate::system::processes::{self, SnapshotOptions};
 use crate::system::users::UserNames;
@@ -42,7 +42,10 @@ pub fn run(args: PsArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         std::thread::sleep(args.window);
         let after = processes::snapshot(opts).map_err(read_error)?;
         let second = read_groups(&after);
-        ((processes::rates(&before, &after, &users), after), (first, second))
+        (
+            (processes::rates(&before, &after, &users), after),
+            (first, second),
+        )
     };
     let (all, snap) = (&mut rows.0, &rows.1);
     let mut names = Names::new(Roots::from_env());

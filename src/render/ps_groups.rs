@@ -30,7 +30,15 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()
     if pods {
         header.push("POD".into());
     }
-    for h in ["PROCS", "CPU%", "MEM", "LIMIT", "MEM%", "THROTTLED", "OOM KILLS"] {
+    for h in [
+        "PROCS",
+        "CPU%",
+        "MEM",
+        "LIMIT",
+        "MEM%",
+        "THROTTLED",
+        "OOM KILLS",
+    ] {
         header.push(h.into());
     }
     let rows: Vec<Vec<String>> = r
@@ -54,7 +62,9 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()
                 g.processes.to_string(),
                 format!("{:.1}", g.cpu_percent),
                 units::opt_bytes(c.memory_bytes),
-                c.memory_limit_bytes.map(units::bytes).unwrap_or_else(|| "none".into()),
+                c.memory_limit_bytes
+                    .map(units::bytes)
+                    .unwrap_or_else(|| "none".into()),
                 percent,
                 throttled(g),
                 units::opt(c.oom_kills),
@@ -88,7 +98,11 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()
 /// Throttled periods in the window, and the group's throttled time since it was made.
 fn throttled(g: &GroupRow) -> String {
     let c = &g.counters;
-    match (g.nr_throttled_in_window, c.nr_throttled, c.throttled_seconds) {
+    match (
+        g.nr_throttled_in_window,
+        c.nr_throttled,
+        c.throttled_seconds,
+    ) {
         (Some(w), _, Some(s)) => format!("{w} ({s:.1}s total)"),
         (None, Some(n), Some(s)) => format!("{n} ({s:.1}s)"),
         (_, Some(n), None) => n.to_string(),

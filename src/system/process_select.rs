@@ -47,7 +47,10 @@ impl Filter {
             return false;
         }
         let place = &p.placement;
-        if self.container.as_deref().is_some_and(|c| !place.matches_container(c))
+        if self
+            .container
+            .as_deref()
+            .is_some_and(|c| !place.matches_container(c))
             || self.pod.as_deref().is_some_and(|c| !place.matches_pod(c))
             || self.unit.as_deref().is_some_and(|c| !place.matches_unit(c))
         {

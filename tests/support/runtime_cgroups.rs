@@ -34,7 +34,14 @@ pub fn unique_id() -> String {
 /// A pod UID (8-4-4-4-12) no other test uses.
 pub fn unique_uid() -> String {
     let h = unique_hex(32);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 /// A short unique marker for names (`web-<marker>`).
@@ -48,7 +55,11 @@ fn unique_hex(len: usize) -> String {
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    let seed = format!("{}-{}-{nanos}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    let seed = format!(
+        "{}-{}-{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
     // FNV-1a, stretched: uniqueness, not secrecy.
     let mut out = String::new();
     let mut h: u64 = 0xcbf29ce484222325;
@@ -67,8 +78,14 @@ impl RuntimeCgroup {
     /// The group at `path` (e.g. `/docker/<id>`), with an optional memory limit and CPU quota
     /// (percent of one CPU). `None` (with the reason) where cgroups cannot be made here,
     /// except under CI, where they must.
-    pub fn new(path: &str, memory_limit: Option<u64>, cpu_quota_percent: Option<u32>) -> Option<Self> {
-        let v2 = std::path::Path::new(ROOT).join("cgroup.controllers").exists();
+    pub fn new(
+        path: &str,
+        memory_limit: Option<u64>,
+        cpu_quota_percent: Option<u32>,
+    ) -> Option<Self> {
+        let v2 = std::path::Path::new(ROOT)
+            .join("cgroup.controllers")
+            .exists();
         let mut cg = RuntimeCgroup {
             path: path.to_string(),
             dirs: Vec::new(),
@@ -111,7 +128,9 @@ impl RuntimeCgroup {
             write(&mem.join("memory.limit_in_bytes"), &bytes.to_string())?;
         }
         if let Some(pct) = cpu {
-            let cpu_dir = PathBuf::from(ROOT).join("cpu").join(self.path.trim_start_matches('/'));
+            let cpu_dir = PathBuf::from(ROOT)
+                .join("cpu")
+                .join(self.path.trim_start_matches('/'));
             write(&cpu_dir.join("cpu.cfs_period_us"), "100000")?;
             write(&cpu_dir.join("cpu.cfs_quota_us"), &(1000 * pct).to_string())?;
         }

@@ -236,7 +236,10 @@ mod tests {
         for (f, t) in files {
             std::fs::write(dir.join(f), t).unwrap();
         }
-        let mountinfo = format!("30 1 0:26 / {} rw - cgroup2 cgroup2 rw\n", root.path().display());
+        let mountinfo = format!(
+            "30 1 0:26 / {} rw - cgroup2 cgroup2 rw\n",
+            root.path().display()
+        );
         let c = Hierarchies::parse(&mountinfo).counters("/system.slice/docker-x.scope");
         assert_eq!(c.memory_bytes, Some(7340032));
         assert_eq!(c.memory_limit_bytes, Some(64 << 20));
@@ -247,7 +250,11 @@ mod tests {
         assert_eq!(c.throttled_seconds, Some(1.5));
         // "max" is no limit; a cpu.stat without the cpu controller has no throttling keys.
         std::fs::write(dir.join("memory.max"), "max\n").unwrap();
-        std::fs::write(dir.join("cpu.stat"), "usage_usec 5\nuser_usec 5\nsystem_usec 0\n").unwrap();
+        std::fs::write(
+            dir.join("cpu.stat"),
+            "usage_usec 5\nuser_usec 5\nsystem_usec 0\n",
+        )
+        .unwrap();
         let c = Hierarchies::parse(&mountinfo).counters("/system.slice/docker-x.scope");
         assert_eq!(c.memory_limit_bytes, None);
         assert_eq!(c.nr_throttled, None);
