@@ -396,6 +396,12 @@ pub struct LogsGrepArgs {
     /// For JSON lines: only lines whose field equals the value
     #[arg(long, value_name = "KEY=VALUE")]
     pub field: Vec<String>,
+    /// Only the logs of this Kubernetes pod's containers (NAME or NAMESPACE/NAME; /var/log/pods)
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Only the logs of this container (kubelet's, or Docker's json-file by name or id)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -419,6 +425,12 @@ pub struct LogsTailArgs {
     /// Only lines matching this pattern
     #[arg(long, value_name = "PATTERN")]
     pub grep: Option<String>,
+    /// Only the logs of this Kubernetes pod's containers (NAME or NAMESPACE/NAME; /var/log/pods)
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Only the logs of this container (kubelet's, or Docker's json-file by name or id)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -431,6 +443,12 @@ pub struct LogsTopArgs {
     /// How many signatures
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+    /// Only the logs of this Kubernetes pod's containers (NAME or NAMESPACE/NAME; /var/log/pods)
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Only the logs of this container (kubelet's, or Docker's json-file by name or id)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 use crate::cli::{LogLevel, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
 use crate::error::Error;
 use crate::exit_codes;
+use crate::logs::container_files;
 use crate::logs::fields::FieldFilter;
 use crate::logs::follow::{FollowOptions, Follower, Start};
 use crate::logs::last_lines;
@@ -143,8 +144,29 @@ fn pattern_text(p: std::ffi::OsString) -> Result<String, Error> {
     })
 }
 
+/// `--pod` / `--container`: the containers' log directories (whole rotated sets) or, for
+/// tail, their current files; nothing without the flags.
+fn container_logs(
+    pod: &Option<String>,
+    container: &Option<String>,
+    current: bool,
+) -> Result<Vec<PathBuf>, Error> {
+    if pod.is_none() && container.is_none() {
+        return Ok(Vec::new());
+    }
+    let flag = match (pod, container) {
+        (Some(p), _) => format!("--pod {p}"),
+        (None, Some(c)) => format!("--container {c}"),
+        _ => unreachable!("checked above"),
+    };
+    let found = container_files::select(pod.as_deref(), container.as_deref())
+        .map_err(|why| Error::usage(flag, why))?;
+    Ok(if current { found.current } else { found.dirs })
+}
+
 pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let (patterns, paths) = patterns_and_paths(&mut args)?;
+    let (patterns, mut paths) = patterns_and_paths(&mut args)?;
+    paths.extend(container_logs(&args.pod, &args.container, false)?);
     let fields = args
         .field
         .iter()
@@ -283,7 +305,9 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
 const NOT_REGULAR: &str =
     "not a regular file (logs tail reads log files, not devices, pipes or sockets)";
 
-pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    args.paths
+        .extend(container_logs(&args.pod, &args.container, true)?);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         let default = ["/var/log/syslog", "/var/log/messages"];
         match default.iter().map(PathBuf::from).find(|p| p.exists()) {
@@ -436,7 +460,9 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
     let range = time_range(args.since.as_deref(), None, &clock)?;
     let opts = GrepOptions::at_level(Level::Warn, range);
     let grep = Grep::new(opts, clock).map_err(|why| Error::usage("logs top", why))?;
-    let (found, _) = discover(&args.paths, &["/var/log"])?;
+    let mut paths = args.paths.clone();
+    paths.extend(container_logs(&args.pod, &args.container, false)?);
+    let (found, _) = discover(&paths, &["/var/log"])?;
     let tables: Vec<(String, FileSignatures)> = found
         .sources
         .par_iter()
