@@ -384,3 +384,66 @@ fn group_cpu_agrees_with_the_cgroup_usage_counter() {
     );
     assert!(g["nr_periods"].as_u64().unwrap() > 0, "{g}");
 }
+
+/// A group made in a real cgroup2 tree, where the host has one: the unified hierarchy of a
+/// hybrid host (its controllers are bound to v1, so memory stays unknown, but v2's `cpu.stat`
+/// counts usage). The identity comes from the `0::` line and the CPU from v2's `usage_usec`.
+#[test]
+fn the_v2_tree_of_a_hybrid_host_gives_identity_and_cpu() {
+    let unified = Path::new("/sys/fs/cgroup/unified");
+    if !unified.join("cgroup.procs").exists() {
+        eprintln!("skipped: no hybrid unified cgroup2 tree here (pure v1 or pure v2 host)");
+        return;
+    }
+    struct Gone(std::path::PathBuf, Vec<std::process::Child>);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            for c in &mut self.1 {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            let _ = std::fs::remove_dir(&self.0);
+            let _ = std::fs::remove_dir(self.0.parent().unwrap());
+        }
+    }
+    let id = unique_id();
+    let dir = unified.join("docker").join(&id);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut guard = Gone(dir.clone(), Vec::new());
+    let script = format!(
+        "echo $$ > {}/cgroup.procs && exec sh -c 'while :; do :; done'",
+        dir.display()
+    );
+    guard.1.push(
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .spawn()
+            .unwrap(),
+    );
+    let pid = guard.1[0].id();
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while !std::fs::read_to_string(dir.join("cgroup.procs"))
+        .unwrap()
+        .contains(&pid.to_string())
+    {
+        assert!(Instant::now() < deadline, "the spinner did not join");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let root = tempfile::tempdir().unwrap();
+    let doc = ps_json(
+        root.path(),
+        &[
+            "--by",
+            "container",
+            "--container",
+            &id[..12],
+            "--window",
+            "1s",
+        ],
+    );
+    let g = &doc["groups"][0];
+    assert_eq!(g["cgroup"], format!("/docker/{id}").as_str(), "{doc:#}");
+    assert_eq!(g["cpu_from"], "cgroup", "v2 cpu.stat usage_usec: {g}");
+    assert!(g["cpu_percent"].as_f64().unwrap() > 5.0, "a spinner: {g}");
+}

@@ -104,6 +104,7 @@ pub fn run(args: PsArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         tree: args.tree,
         viewer_is_root: rustix::process::geteuid().is_root(),
         filters: filters_text(&args),
+        inside_container: crate::system::containers::inside::detect(),
     };
     render::ps::render(ui, out, &report)?;
     // A filter that matched nothing is a failed search, as for grep and pgrep; a listing cut

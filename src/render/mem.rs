@@ -70,6 +70,13 @@ const FREE_HEADER: [&str; 7] = [
     "buff/cache",
     "available",
 ];
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 const GROUP_HEADER: [&str; 8] = [
     "KIND",
     "NAME",
@@ -199,6 +206,21 @@ fn notes(r: &MemReport) -> Vec<String> {
                 kill.process
             ));
         }
+    }
+    if let Some(i) = &r.inside_container {
+        // Judged against the container's limit, with the host's total beside it.
+        let against = match &r.cgroup {
+            Some(c) => format!(
+                "its memory limit is {} (the host has {})",
+                units::bytes(c.limit_bytes),
+                units::bytes(r.free.total_bytes)
+            ),
+            None => format!(
+                "no memory limit of its own: the host's {} is its bound",
+                units::bytes(r.free.total_bytes)
+            ),
+        };
+        lines.push(format!("{}: {against}", capitalised(&i.describe())));
     }
     if let Some(c) = &r.cgroup {
         let usage = units::opt_bytes(c.usage_bytes);

@@ -26,6 +26,8 @@ pub struct PsReport {
     /// The filters given (`--state D --user web`), empty for none: what matched nothing.
     #[serde(skip)]
     pub filters: String,
+    /// Set when oncall itself runs inside a container.
+    pub inside_container: Option<crate::system::containers::inside::Inside>,
 }
 
 /// Long command lines (a JVM's) would swamp the table; the full line is in `--json`.
@@ -192,6 +194,9 @@ fn footer(r: &PsReport) -> String {
     } else {
         format!(" · CPU% over {} ms", r.window_ms)
     });
+    if let Some(i) = &r.inside_container {
+        text.push_str(&format!(" · {}", i.describe()));
+    }
     text
 }
 

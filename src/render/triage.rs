@@ -333,6 +333,24 @@ fn terminal(ui: &Ui, out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
         r.taken_at,
         r.window_ms
     )?;
+    if let Some(i) = &r.sections.observed.inside_container {
+        let limit = r
+            .sections
+            .observed
+            .cgroup
+            .as_ref()
+            .and_then(|c| c.memory_limit_bytes);
+        let host = r.sections.observed.memory.as_ref().map(|m| m.total_bytes);
+        let beside = match (limit, host) {
+            (Some(l), Some(h)) => format!(
+                ": memory judged against its limit {} (host {})",
+                bytes(l),
+                bytes(h)
+            ),
+            _ => String::new(),
+        };
+        writeln!(out, "{}{beside}", ui.wrap(&i.describe(), 2))?;
+    }
     writeln!(out)?;
     if r.findings.is_empty() {
         writeln!(

@@ -4,6 +4,7 @@
 use super::cgroup::{self, CgroupMemory};
 use super::containers::census::{self, GroupState};
 use super::containers::hierarchy::Hierarchies;
+use super::containers::inside::{self, Inside};
 use super::containers::names::{Names, Roots};
 use super::kernel_log::{self, OomKill};
 use super::pressure::{self, Pressure};
@@ -56,6 +57,8 @@ pub struct MemReport {
     /// Containers, pods and units with a memory limit, OOM kills or throttling, nearest
     /// their limit first (`top` of them).
     pub groups: Vec<GroupState>,
+    /// Set when oncall runs inside a container: `cgroup` is then the container's limit.
+    pub inside_container: Option<Inside>,
 }
 
 /// The figures of `free` from `/proc/meminfo` (procps-ng 4: used = total − available).
@@ -128,6 +131,7 @@ pub fn collect(top: usize) -> std::io::Result<MemReport> {
         },
         cgroup: cgroup::current_limit(),
         groups: limited_groups(top),
+        inside_container: inside::detect(),
     })
 }
 

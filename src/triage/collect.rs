@@ -210,6 +210,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let mut o = Observations::default();
     let mut names = containers::names::Names::new(containers::names::Roots::from_env());
     o.groups = containers::census::states(Some(&groups0), &groups1, &mut names);
+    o.inside_container = containers::inside::detect();
     let boot = procs1.as_ref().map_or(0, |s| s.boot_time_unix);
     // Read inline: /dev/kmsg is read without blocking; unreadable is the kernel section's note.
     o.group_oom_kills = containers::oom_log::recent(boot, 15 * 60).unwrap_or_default();

@@ -67,6 +67,8 @@ pub struct Observations {
     pub groups: Vec<GroupState>,
     /// The kernel's OOM kills of the last 15 minutes that name a cgroup, with its group.
     pub group_oom_kills: Vec<CgroupOomKill>,
+    /// Set when triage itself runs inside a container (its own cgroup's limits then count).
+    pub inside_container: Option<crate::system::containers::inside::Inside>,
     pub kernel: Option<Kernel>,
     pub log_bursts: Vec<LogBurst>,
     pub probes: Vec<ProbeOutcome>,

@@ -5,6 +5,7 @@ pub mod census;
 pub mod groups;
 pub mod hierarchy;
 pub mod identity;
+pub mod inside;
 pub mod names;
 pub mod oom_log;
 pub mod placement;
