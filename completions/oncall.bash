@@ -651,7 +651,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__grep)
-            opts="-e -F -i -w -v -C -A -B -c -l -m -h --regexp --fixed-strings --ignore-case --word-regexp --invert-match --context --after-context --before-context --count --files-with-matches --max-count --since --until --level --field --json --format --color --no-hints --help"
+            opts="-e -F -i -w -v -C -A -B -c -l -m -h --regexp --fixed-strings --ignore-case --word-regexp --invert-match --context --after-context --before-context --count --files-with-matches --max-count --since --until --level --field --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,6 +710,14 @@ _oncall() {
                     return 0
                     ;;
                 --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -799,7 +807,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__tail)
-            opts="-n -f -h --lines --follow --grep --json --format --color --no-hints --help"
+            opts="-n -f -h --lines --follow --grep --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -814,6 +822,14 @@ _oncall() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -833,7 +849,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__top)
-            opts="-h --since --top --json --format --color --no-hints --help"
+            opts="-h --since --top --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -844,6 +860,14 @@ _oncall() {
                     return 0
                     ;;
                 --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1113,7 +1137,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__ps)
-            opts="-h --window --sort --top --user --state --grep --tree --pid --json --format --color --no-hints --help"
+            opts="-h --window --sort --top --user --state --grep --tree --pid --container --pod --unit --by --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1145,6 +1169,22 @@ _oncall() {
                     ;;
                 --pid)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "container pod unit" -- "${cur}"))
                     return 0
                     ;;
                 --format)

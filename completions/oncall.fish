@@ -74,6 +74,12 @@ complete -c oncall -n "__fish_oncall_using_subcommand ps" -l user -d 'Only proce
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l state -d 'Only processes in these states (letters of R, S, D, Z, T, t, I, P; e.g. DZ)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l grep -d 'Only processes whose name or command line matches' -r
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l pid -d 'Only these process ids' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l container -d 'Only processes in this container (its name, or a prefix of its id)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l pod -d 'Only processes in this Kubernetes pod (NAME, NAMESPACE/NAME, or a prefix of its UID)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l unit -d 'Only processes in this systemd unit (nginx or nginx.service)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l by -d 'One row per container, pod or unit: the cgroup\'s own CPU, memory, limit, throttling, OOM kills (docker stats, crictl stats, systemd-cgtop)' -r -f -a "container\t''
+pod\t''
+unit\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -199,6 +205,8 @@ warn\t''
 info\t''
 debug\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l field -d 'For JSON lines: only lines whose field equals the value' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -217,6 +225,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s n -l lines -d 'Number of lines' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l grep -d 'Only lines matching this pattern' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -230,6 +240,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l since -d 'Only lines at or after this time' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l top -d 'How many signatures' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
