@@ -152,7 +152,7 @@ fn container_segment(segments: &[&str], i: usize) -> Option<(Option<&'static str
         }
     }
     if parent.is_some_and(|p| p.starts_with("pod")) && i >= 2 && is_id(seg) {
-        let kube = segments[..i].iter().any(|s| *s == "kubepods");
+        let kube = segments[..i].contains(&"kubepods");
         if kube {
             return Some((None, seg.to_string()));
         }
