@@ -700,7 +700,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__grep)
-            opts="-e -F -i -w -v -C -A -B -c -l -m -u -p -k -b -t -o -h --regexp --fixed-strings --ignore-case --word-regexp --invert-match --context --after-context --before-context --count --files-with-matches --max-count --since --until --level --field --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --json --format --color --no-hints --help"
+            opts="-e -F -i -w -v -C -A -B -c -l -m -u -p -k -b -t -o -h --regexp --fixed-strings --ignore-case --word-regexp --invert-match --context --after-context --before-context --count --files-with-matches --max-count --since --until --level --field --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -814,6 +814,14 @@ _oncall() {
                     COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
                     return 0
                     ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json markdown prometheus" -- "${cur}"))
                     return 0
@@ -900,7 +908,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__tail)
-            opts="-n -f -u -p -k -b -t -o -h --lines --follow --grep --since --until --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --json --format --color --no-hints --help"
+            opts="-n -f -u -p -k -b -t -o -h --lines --follow --grep --since --until --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -978,6 +986,14 @@ _oncall() {
                     COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
                     return 0
                     ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json markdown prometheus" -- "${cur}"))
                     return 0
@@ -994,7 +1010,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__top)
-            opts="-u -p -k -b -t -o -h --since --top --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --json --format --color --no-hints --help"
+            opts="-u -p -k -b -t -o -h --since --top --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1058,6 +1074,14 @@ _oncall() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -1326,7 +1350,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__ps)
-            opts="-h --window --sort --top --user --state --grep --tree --pid --json --format --color --no-hints --help"
+            opts="-h --window --sort --top --user --state --grep --tree --pid --container --pod --unit --by --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1358,6 +1382,22 @@ _oncall() {
                     ;;
                 --pid)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "container pod unit" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -75,6 +75,12 @@ complete -c oncall -n "__fish_oncall_using_subcommand ps" -l user -d 'Only proce
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l state -d 'Only processes in these states (letters of R, S, D, Z, T, t, I, P; e.g. DZ)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l grep -d 'Only processes whose name or command line matches' -r
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l pid -d 'Only these process ids' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l container -d 'Only processes in this container (its name, or a prefix of its id)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l pod -d 'Only processes in this Kubernetes pod (NAME, NAMESPACE/NAME, or a prefix of its UID)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l unit -d 'Only processes in this systemd unit (nginx or nginx.service)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand ps" -l by -d 'One row per container, pod or unit: the cgroup\'s own CPU, memory, limit, throttling, OOM kills (docker stats, crictl stats, systemd-cgtop)' -r -f -a "container\t''
+pod\t''
+unit\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand ps" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -211,6 +217,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 short-iso\t'short with an ISO 8601 time'
 cat\t'The message only'
 json\t'journalctl\'s JSON, one entry a line'"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -244,6 +252,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 short-iso\t'short with an ISO 8601 time'
 cat\t'The message only'
 json\t'journalctl\'s JSON, one entry a line'"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -270,6 +280,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 short-iso\t'short with an ISO 8601 time'
 cat\t'The message only'
 json\t'journalctl\'s JSON, one entry a line'"
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''

@@ -241,6 +241,26 @@ pub struct PsArgs {
     /// Only these process ids
     #[arg(long, value_name = "PID", value_delimiter = ',')]
     pub pid: Vec<u32>,
+    /// Only processes in this container (its name, or a prefix of its id)
+    #[arg(long, value_name = "NAME|ID")]
+    pub container: Option<String>,
+    /// Only processes in this Kubernetes pod (NAME, NAMESPACE/NAME, or a prefix of its UID)
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Only processes in this systemd unit (nginx or nginx.service)
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// One row per container, pod or unit: the cgroup's own CPU, memory, limit, throttling,
+    /// OOM kills (docker stats, crictl stats, systemd-cgtop)
+    #[arg(long, value_enum, value_name = "GROUP")]
+    pub by: Option<PsBy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PsBy {
+    Container,
+    Pod,
+    Unit,
 }
 
 #[derive(Debug, Args)]
@@ -408,6 +428,12 @@ pub struct LogsGrepArgs {
     pub field: Vec<String>,
     #[command(flatten)]
     pub journal: Box<JournalArgs>,
+    /// Only the logs of this Kubernetes pod's containers (NAME or NAMESPACE/NAME; /var/log/pods)
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Only the logs of this container (kubelet's, or Docker's json-file by name or id)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
 }
 
 /// The systemd journal as the source, with journalctl's selectors: any of these flags reads
@@ -532,6 +558,12 @@ pub struct LogsTailArgs {
     pub until: Option<String>,
     #[command(flatten)]
     pub journal: Box<JournalArgs>,
+    /// Only the logs of this Kubernetes pod's containers (NAME or NAMESPACE/NAME; /var/log/pods)
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Only the logs of this container (kubelet's, or Docker's json-file by name or id)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -546,6 +578,12 @@ pub struct LogsTopArgs {
     pub top: usize,
     #[command(flatten)]
     pub journal: Box<JournalArgs>,
+    /// Only the logs of this Kubernetes pod's containers (NAME or NAMESPACE/NAME; /var/log/pods)
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Only the logs of this container (kubelet's, or Docker's json-file by name or id)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
 }
 
 #[derive(Debug, Args)]

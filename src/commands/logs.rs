@@ -4,6 +4,7 @@ use crate::cli::{LogLevel, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
 use crate::commands::logs_journal;
 use crate::error::Error;
 use crate::exit_codes;
+use crate::logs::container_files;
 use crate::logs::fields::FieldFilter;
 use crate::logs::follow::{FollowOptions, Follower, Start};
 use crate::logs::last_lines;
@@ -144,6 +145,26 @@ fn pattern_text(p: std::ffi::OsString) -> Result<String, Error> {
     })
 }
 
+/// `--pod` / `--container`: the containers' log directories (whole rotated sets) or, for
+/// tail, their current files; nothing without the flags.
+fn container_logs(
+    pod: &Option<String>,
+    container: &Option<String>,
+    current: bool,
+) -> Result<Vec<PathBuf>, Error> {
+    if pod.is_none() && container.is_none() {
+        return Ok(Vec::new());
+    }
+    let flag = match (pod, container) {
+        (Some(p), _) => format!("--pod {p}"),
+        (None, Some(c)) => format!("--container {c}"),
+        _ => unreachable!("checked above"),
+    };
+    let found = container_files::select(pod.as_deref(), container.as_deref())
+        .map_err(|why| Error::usage(flag, why))?;
+    Ok(if current { found.current } else { found.dirs })
+}
+
 pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
         if let Some(p) = args.pattern.take() {
@@ -151,7 +172,8 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         }
         args.pattern = Some(operand.into());
     }
-    let (patterns, paths) = patterns_and_paths(&mut args)?;
+    let (patterns, mut paths) = patterns_and_paths(&mut args)?;
+    paths.extend(container_logs(&args.pod, &args.container, false)?);
     if args.journal.wanted() || logs_journal::by_default(!paths.is_empty()) {
         if !paths.is_empty() {
             return Err(Error::usage(
@@ -303,6 +325,8 @@ const NOT_REGULAR: &str =
     "not a regular file (logs tail reads log files, not devices, pipes or sockets)";
 
 pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    args.paths
+        .extend(container_logs(&args.pod, &args.container, true)?);
     if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
         args.paths.insert(0, PathBuf::from(operand));
     }
@@ -472,6 +496,8 @@ fn warn_truncated(path: &str, searched_bytes: u64) {
 }
 
 pub fn top(mut args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let containers = container_logs(&args.pod, &args.container, false)?;
+    args.paths.extend(containers);
     if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
         args.paths.insert(0, PathBuf::from(operand));
     }

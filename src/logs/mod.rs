@@ -4,6 +4,8 @@
 //! renderers implement.
 
 pub mod capped_reader;
+pub mod container_files;
+pub mod container_formats;
 pub mod fields;
 pub mod follow;
 pub mod last_lines;

@@ -153,6 +153,10 @@ impl LineSink for SignatureTable {
 /// The message of a JSON line (`msg`, `message`, `error`), else the line; at most
 /// `MASK_INPUT_CHARS` characters of it.
 fn message(line: &[u8]) -> String {
+    // A container log record (CRI, Docker json-file): its message, not the prefix or JSON.
+    if let Some(m) = super::container_formats::message(line) {
+        return m.chars().take(MASK_INPUT_CHARS).collect();
+    }
     let t = line.trim_ascii();
     if t.first() == Some(&b'{') {
         if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(t) {

@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Docker's json-file: the record's `time`, written last (container_formats.rs).
+    DockerJson,
     Iso,
     CommonLog,
     Syslog,
@@ -25,7 +27,8 @@ pub enum Format {
     LeadingEpoch,
 }
 
-const FORMATS: [Format; 6] = [
+const FORMATS: [Format; 7] = [
+    Format::DockerJson,
     Format::Iso,
     Format::CommonLog,
     Format::Syslog,
@@ -164,6 +167,8 @@ impl Parser {
     /// The line's timestamp in Unix ms, if the line carries one in this file's format.
     pub fn parse(&self, line: &[u8]) -> Option<i64> {
         match self.format {
+            Format::DockerJson => super::container_formats::docker_time_at(line)
+                .and_then(|at| iso_at(line, at, &self.clock)),
             Format::Iso => find_iso(line, &self.clock),
             Format::CommonLog => common_log(line),
             Format::Syslog => syslog(line, &self.clock),

@@ -16,6 +16,10 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &MemReport) -> io::Result<()> {
                 writeln!(out, "- {line}")?;
             }
             writeln!(out)?;
+            if !r.groups.is_empty() {
+                markdown::table(out, &GROUP_HEADER, &group_rows(r))?;
+                writeln!(out)?;
+            }
             markdown::table(out, &TOP_HEADER, &top_rows(r))
         }
         Format::Table => {
@@ -27,6 +31,19 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &MemReport) -> io::Result<()> {
             writeln!(out)?;
             for line in notes(r) {
                 writeln!(out, "{}", ui.wrap(&line, 2))?;
+            }
+            if !r.groups.is_empty() {
+                writeln!(
+                    out,
+                    "\n{}",
+                    ui.style
+                        .bold("Containers, pods and units by use of their limit")
+                )?;
+                let mut t = table::new(ui, &GROUP_HEADER);
+                for row in group_rows(r) {
+                    t.add_row(row);
+                }
+                table::write(out, &t)?;
             }
             if !r.top.is_empty() {
                 writeln!(out, "\n{}", ui.style.bold("Top consumers by RSS"))?;
@@ -53,6 +70,55 @@ const FREE_HEADER: [&str; 7] = [
     "buff/cache",
     "available",
 ];
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+const GROUP_HEADER: [&str; 8] = [
+    "KIND",
+    "NAME",
+    "MEM",
+    "LIMIT",
+    "%LIMIT",
+    "OOM KILLS",
+    "FAILCNT",
+    "THROTTLED",
+];
+
+/// One row per group: the cgroup's own charge against its limit, OOM and throttle counters.
+fn group_rows(r: &MemReport) -> Vec<Vec<String>> {
+    r.groups
+        .iter()
+        .map(|g| {
+            let c = &g.counters;
+            vec![
+                g.kind.to_string(),
+                printable(&g.name).into_owned(),
+                units::opt_bytes(c.memory_bytes),
+                c.memory_limit_bytes
+                    .map(units::bytes)
+                    .unwrap_or_else(|| "none".into()),
+                g.percent_of_limit
+                    .map(|p| format!("{p:.0}%"))
+                    .unwrap_or_else(|| "-".into()),
+                units::opt(c.oom_kills),
+                c.failcnt
+                    .or(c.oom_events)
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                match (c.nr_throttled, c.throttled_seconds) {
+                    (Some(n), Some(s)) => format!("{n} ({s:.1}s)"),
+                    (Some(n), None) => n.to_string(),
+                    _ => "-".into(),
+                },
+            ]
+        })
+        .collect()
+}
+
 const TOP_HEADER: [&str; 5] = ["PID", "USER", "NAME", "RSS", "%MEM"];
 
 fn free_rows(r: &MemReport) -> Vec<Vec<String>> {
@@ -140,6 +206,21 @@ fn notes(r: &MemReport) -> Vec<String> {
                 kill.process
             ));
         }
+    }
+    if let Some(i) = &r.inside_container {
+        // Judged against the container's limit, with the host's total beside it.
+        let against = match &r.cgroup {
+            Some(c) => format!(
+                "its memory limit is {} (the host has {})",
+                units::bytes(c.limit_bytes),
+                units::bytes(r.free.total_bytes)
+            ),
+            None => format!(
+                "no memory limit of its own: the host's {} is its bound",
+                units::bytes(r.free.total_bytes)
+            ),
+        };
+        lines.push(format!("{}: {against}", capitalised(&i.describe())));
     }
     if let Some(c) = &r.cgroup {
         let usage = units::opt_bytes(c.usage_bytes);

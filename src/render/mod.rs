@@ -12,6 +12,7 @@ pub mod net;
 pub mod printable;
 pub mod probe;
 pub mod ps;
+pub mod ps_groups;
 pub mod stderr;
 pub mod style;
 pub mod table;

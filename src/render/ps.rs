@@ -26,23 +26,37 @@ pub struct PsReport {
     /// The filters given (`--state D --user web`), empty for none: what matched nothing.
     #[serde(skip)]
     pub filters: String,
+    /// Set when oncall itself runs inside a container.
+    pub inside_container: Option<crate::system::containers::inside::Inside>,
 }
 
 /// Long command lines (a JVM's) would swamp the table; the full line is in `--json`.
 const COMMAND_LIMIT: usize = 160;
 
 pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsReport) -> io::Result<()> {
-    // A container column only on hosts that run containers.
+    // Container, pod and unit columns only where some process shown has one.
     let containers = r.processes.iter().any(|p| p.container_id.is_some());
+    let pods = r.processes.iter().any(|p| p.placement.pod_uid.is_some());
+    let units = r.processes.iter().any(|p| p.placement.unit.is_some());
     let mut header = HEADER.to_vec();
-    if containers {
-        header.insert(header.len() - 1, "CONTAINER");
+    for (shown, name) in [(containers, "CONTAINER"), (pods, "POD"), (units, "UNIT")] {
+        if shown {
+            header.insert(header.len() - 1, name);
+        }
     }
     let rows = r.processes.iter().map(|p| {
         let mut row = cells(p, r.tree);
-        if containers {
-            let id = p.container_id.clone().unwrap_or_default();
-            row.insert(row.len() - 1, id);
+        let place = &p.placement;
+        let container = place.container_label().or_else(|| p.container_id.clone());
+        for (shown, cell) in [
+            (containers, container),
+            (pods, place.pod_label()),
+            (units, place.unit.clone()),
+        ] {
+            if shown {
+                let text = cell.map(|c| printable(&c).into_owned());
+                row.insert(row.len() - 1, text.unwrap_or_else(|| "-".into()));
+            }
         }
         row
     });
@@ -180,6 +194,9 @@ fn footer(r: &PsReport) -> String {
     } else {
         format!(" · CPU% over {} ms", r.window_ms)
     });
+    if let Some(i) = &r.inside_container {
+        text.push_str(&format!(" · {}", i.describe()));
+    }
     text
 }
 

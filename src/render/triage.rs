@@ -109,6 +109,7 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
         v.push(("top cpu", procs(&o.top_cpu, true)));
         v.push(("top memory", procs(&o.top_mem, false)));
     }
+    v.extend(top_containers(o));
     for d in &o.disks_io {
         v.push((
             "disk",
@@ -263,6 +264,40 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
     v
 }
 
+/// The five busiest containers by CPU over the window and by their cgroup's memory.
+fn top_containers(o: &Observations) -> Vec<(&'static str, String)> {
+    let mut c: Vec<&crate::system::containers::census::GroupState> =
+        o.groups.iter().filter(|g| g.kind == "container").collect();
+    if c.is_empty() {
+        return Vec::new();
+    }
+    let list = |c: &[&crate::system::containers::census::GroupState], cpu: bool| {
+        c.iter()
+            .take(5)
+            .map(|g| {
+                let v = if cpu {
+                    g.cpu_percent.map_or("?".into(), |p| format!("{p:.0}%"))
+                } else {
+                    g.counters.memory_bytes.map_or("?".into(), bytes)
+                };
+                format!("{} {v}", printable(&g.name))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    c.sort_by(|a, b| {
+        b.cpu_percent
+            .unwrap_or(0.0)
+            .total_cmp(&a.cpu_percent.unwrap_or(0.0))
+    });
+    let by_cpu = list(&c, true);
+    c.sort_by_key(|g| std::cmp::Reverse(g.counters.memory_bytes));
+    vec![
+        ("containers cpu", by_cpu),
+        ("containers mem", list(&c, false)),
+    ]
+}
+
 fn write_finding(ui: &Ui, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
     writeln!(
         out,
@@ -298,6 +333,24 @@ fn terminal(ui: &Ui, out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
         r.taken_at,
         r.window_ms
     )?;
+    if let Some(i) = &r.sections.observed.inside_container {
+        let limit = r
+            .sections
+            .observed
+            .cgroup
+            .as_ref()
+            .and_then(|c| c.memory_limit_bytes);
+        let host = r.sections.observed.memory.as_ref().map(|m| m.total_bytes);
+        let beside = match (limit, host) {
+            (Some(l), Some(h)) => format!(
+                ": memory judged against its limit {} (host {})",
+                bytes(l),
+                bytes(h)
+            ),
+            _ => String::new(),
+        };
+        writeln!(out, "{}{beside}", ui.wrap(&i.describe(), 2))?;
+    }
     writeln!(out)?;
     if r.findings.is_empty() {
         writeln!(

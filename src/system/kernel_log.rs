@@ -57,7 +57,7 @@ pub fn error_record(record: &str) -> Option<(u64, &str)> {
 }
 
 /// Calls `visit` with each record of `/dev/kmsg`, oldest first, without blocking.
-fn for_each_record(mut visit: impl FnMut(&str)) -> Result<(), String> {
+pub fn for_each_record(mut visit: impl FnMut(&str)) -> Result<(), String> {
     let mut f = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)

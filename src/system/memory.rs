@@ -2,6 +2,10 @@
 //! OOM-kill evidence and the cgroup limit of a container.
 
 use super::cgroup::{self, CgroupMemory};
+use super::containers::census::{self, GroupState};
+use super::containers::hierarchy::Hierarchies;
+use super::containers::inside::{self, Inside};
+use super::containers::names::{Names, Roots};
 use super::kernel_log::{self, OomKill};
 use super::pressure::{self, Pressure};
 use super::processes::{self, SnapshotOptions};
@@ -50,6 +54,11 @@ pub struct MemReport {
     pub oom: OomEvidence,
     /// The current cgroup's limit, when it has one (containers).
     pub cgroup: Option<CgroupMemory>,
+    /// Containers, pods and units with a memory limit, OOM kills or throttling, nearest
+    /// their limit first (`top` of them).
+    pub groups: Vec<GroupState>,
+    /// Set when oncall runs inside a container: `cgroup` is then the container's limit.
+    pub inside_container: Option<Inside>,
 }
 
 /// The figures of `free` from `/proc/meminfo` (procps-ng 4: used = total − available).
@@ -121,7 +130,30 @@ pub fn collect(top: usize) -> std::io::Result<MemReport> {
             kernel_log_note,
         },
         cgroup: cgroup::current_limit(),
+        groups: limited_groups(top),
+        inside_container: inside::detect(),
     })
+}
+
+/// The groups worth a line: limited, OOM-killed or throttled.
+fn limited_groups(top: usize) -> Vec<GroupState> {
+    let census = census::take(&Hierarchies::detect());
+    let mut names = Names::new(Roots::from_env());
+    let mut groups: Vec<GroupState> = census::states(None, &census, &mut names)
+        .into_iter()
+        .filter(|g| {
+            let c = &g.counters;
+            c.memory_limit_bytes.is_some()
+                || c.oom_kills.unwrap_or(0) > 0
+                || c.nr_throttled.unwrap_or(0) > 0
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        let p = |g: &GroupState| g.percent_of_limit.unwrap_or(-1.0);
+        p(b).total_cmp(&p(a)).then(a.name.cmp(&b.name))
+    });
+    groups.truncate(top);
+    groups
 }
 
 fn percent(part: u64, whole: u64) -> f64 {

@@ -2,6 +2,7 @@
 //! Each returns plain data (serde `Serialize`); none prints. Kept a plain list of modules.
 
 pub mod cgroup;
+pub mod containers;
 pub mod deleted;
 pub mod disks;
 pub mod host_counters;

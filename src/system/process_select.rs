@@ -27,6 +27,10 @@ pub struct Filter {
     /// Left out of `--grep` matches: the searching process itself, whose own command line
     /// holds the pattern (`oncall ps --grep java`), as pgrep leaves itself out.
     pub searcher: Option<i32>,
+    /// `--container`, `--pod`, `--unit`: matched against the names filled in first.
+    pub container: Option<String>,
+    pub pod: Option<String>,
+    pub unit: Option<String>,
 }
 
 impl Filter {
@@ -40,6 +44,16 @@ impl Filter {
             return false;
         }
         if !self.pids.is_empty() && !self.pids.contains(&p.pid) {
+            return false;
+        }
+        let place = &p.placement;
+        if self
+            .container
+            .as_deref()
+            .is_some_and(|c| !place.matches_container(c))
+            || self.pod.as_deref().is_some_and(|c| !place.matches_pod(c))
+            || self.unit.as_deref().is_some_and(|c| !place.matches_unit(c))
+        {
             return false;
         }
         if let Some(re) = &self.grep {
@@ -161,6 +175,7 @@ mod tests {
             elapsed_seconds: 100 - pid as u64,
             cgroup: None,
             container_id: None,
+            placement: Default::default(),
             depth: None,
         }
     }

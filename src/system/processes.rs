@@ -3,6 +3,8 @@
 //! ([`rates`]), or from one snapshot and each process's age ([`lifetime`], as `ps` does).
 //! `oncall triage` takes its snapshots inside its own window, so all three are public.
 
+use super::containers::identity::{self, Identity};
+use super::containers::placement::Placement;
 use super::timestamps;
 use super::users::UserNames;
 use procfs::process::{Io, Stat, StatM};
@@ -54,6 +56,8 @@ pub struct ProcSample {
     pub read_bytes: Option<u64>,
     pub write_bytes: Option<u64>,
     pub cgroup: Option<String>,
+    /// Container, pod and unit as the whole `/proc/<pid>/cgroup` says (every hierarchy).
+    pub identity: Identity,
 }
 
 /// Every readable process at one instant.
@@ -92,6 +96,10 @@ pub struct Process {
     pub elapsed_seconds: u64,
     pub cgroup: Option<String>,
     pub container_id: Option<String>,
+    /// Container runtime and name, pod, QoS class, systemd unit (names filled by the caller
+    /// from the runtimes' files: `Placement::name`).
+    #[serde(flatten)]
+    pub placement: Placement,
     /// Depth in `--tree` output; absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<usize>,
@@ -243,7 +251,7 @@ fn read_one(
     } else {
         None
     };
-    let (fds, read_bytes, write_bytes, cgroup) = if opts.details {
+    let (fds, read_bytes, write_bytes, cgroup, identity) = if opts.details {
         // Permission errors leave a field unknown; "not found" means the process ended
         // while we read it, and a process that ended is skipped as a whole.
         let fds = match count_fds(&dir) {
@@ -256,15 +264,22 @@ fn read_one(
             Err(e) if gone(e) => return Ok(None),
             Err(_) => None,
         };
-        let cgroup = read_at(&dir, c"cgroup", buf).ok().and_then(cgroup_path);
+        let (cgroup, identity) = match read_at(&dir, c"cgroup", buf) {
+            Ok(raw) => (
+                cgroup_path(raw),
+                identity::from_membership(&String::from_utf8_lossy(raw)),
+            ),
+            Err(_) => (None, Identity::default()),
+        };
         (
             fds,
             io.as_ref().map(|i| i.read_bytes),
             io.as_ref().map(|i| i.write_bytes),
             cgroup,
+            identity,
         )
     } else {
-        (None, None, None, None)
+        (None, None, None, None, Identity::default())
     };
     Ok(Some(ProcSample {
         pid,
@@ -282,6 +297,7 @@ fn read_one(
         read_bytes,
         write_bytes,
         cgroup,
+        identity,
     }))
 }
 
@@ -324,7 +340,9 @@ pub fn cmdline_text(raw: &[u8]) -> String {
     String::from_utf8_lossy(&joined).into_owned()
 }
 
-/// The cgroup v2 path (`0::/…`), else the v1 memory controller's, else the first one.
+/// The cgroup v2 path (`0::/…`), else the v1 memory controller's, else the first one. A v2
+/// line at the root on a hybrid host (v1 controllers, an empty unified tree) says nothing: the
+/// memory controller's path is taken.
 pub fn cgroup_path(raw: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(raw);
     let mut first = None;
@@ -335,7 +353,7 @@ pub fn cgroup_path(raw: &[u8]) -> Option<String> {
         else {
             continue;
         };
-        if id == "0" && controllers.is_empty() {
+        if id == "0" && controllers.is_empty() && path != "/" {
             return Some(path.to_string());
         }
         if controllers.split(',').any(|c| c == "memory") {
@@ -471,8 +489,12 @@ fn row(
         write_bytes_per_second: write,
         start_time: timestamps::rfc3339_utc(start_unix),
         elapsed_seconds: process_age(snap, p) as u64,
-        container_id: p.cgroup.as_deref().and_then(container_id),
+        container_id: match &p.identity.container_id {
+            Some(id) => Some(identity::short_id(id).to_string()),
+            None => p.cgroup.as_deref().and_then(container_id),
+        },
         cgroup: p.cgroup.clone(),
+        placement: Placement::of(p.identity.clone()),
         depth: None,
     }
 }

@@ -6,8 +6,8 @@
 
 use super::model::*;
 use crate::system::{
-    cgroup, deleted, disks, host_counters, kernel_log, memory, net_stats, pressure, processes,
-    sockets, users,
+    cgroup, containers, deleted, disks, host_counters, kernel_log, memory, net_stats, pressure,
+    processes, sockets, users,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -204,14 +204,26 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let procs0 = processes::snapshot(opts_p);
     let net0 = net_stats::snapshot();
     let throttle0 = cgroup::cpu_throttling();
+    let hier = containers::hierarchy::Hierarchies::detect();
+    let groups0 = containers::census::take(&hier);
     thread::sleep(opts.window);
     let host1 = host_counters::snapshot();
     let procs1 = processes::snapshot(opts_p);
     let net1 = net_stats::snapshot();
     let throttle1 = cgroup::cpu_throttling();
+    let groups1 = containers::census::take(&hier);
     let window_ms = opts.window.as_millis() as u64;
 
     let mut o = Observations::default();
+    let mut names = containers::names::Names::new(containers::names::Roots::from_env());
+    o.groups = containers::census::states(Some(&groups0), &groups1, &mut names);
+    o.inside_container = containers::inside::detect();
+    let boot = procs1.as_ref().map_or(0, |s| s.boot_time_unix);
+    // Read inline: /dev/kmsg is read without blocking; unreadable is the kernel section's note.
+    o.group_oom_kills = containers::oom_log::recent(boot, 15 * 60).unwrap_or_default();
+    for k in &mut o.group_oom_kills {
+        k.group = containers::census::label_of(&k.task_cgroup, &mut names);
+    }
     let mut sections = Vec::new();
     let now_section = |name, r: Result<(), String>| SectionStatus {
         name,
@@ -415,7 +427,9 @@ fn absorb(o: &mut Observations, part: Part) {
         Part::Sockets(s) => o.sockets = Some(s),
         Part::Kernel(k) => o.kernel = Some(k),
         Part::Cgroup(c) => {
+            let mut names = containers::names::Names::new(containers::names::Roots::from_env());
             o.cgroup = Some(Cgroup {
+                label: containers::census::label_of(&c.path, &mut names),
                 path: c.path,
                 memory_limit_bytes: c.limit,
                 memory_current_bytes: c.current,

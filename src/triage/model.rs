@@ -1,6 +1,9 @@
 //! What triage reports: the numbers it observed (plain data, one struct per subsystem, in
 //! the units the rules think in) and the findings the rules draw from them.
 
+use crate::system::containers::census::GroupState;
+use crate::system::containers::oom_log::CgroupOomKill;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
@@ -60,6 +63,12 @@ pub struct Observations {
     pub network: Option<Network>,
     pub sockets: Option<Sockets>,
     pub cgroup: Option<Cgroup>,
+    /// Every container, pod and (limited) unit group, over the window.
+    pub groups: Vec<GroupState>,
+    /// The kernel's OOM kills of the last 15 minutes that name a cgroup, with its group.
+    pub group_oom_kills: Vec<CgroupOomKill>,
+    /// Set when triage itself runs inside a container (its own cgroup's limits then count).
+    pub inside_container: Option<crate::system::containers::inside::Inside>,
     pub kernel: Option<Kernel>,
     pub log_bursts: Vec<LogBurst>,
     pub probes: Vec<ProbeOutcome>,
@@ -179,6 +188,9 @@ pub struct Sockets {
 pub struct Cgroup {
     /// The memory cgroup (empty when the memory is not limited).
     pub path: String,
+    /// The container, pod or unit that path is (`container web`), when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub memory_limit_bytes: Option<u64>,
     pub memory_current_bytes: Option<u64>,
     pub memory_oom_kills: Option<u64>,

@@ -52,6 +52,8 @@ pub mod limits {
 
 use limits::*;
 
+mod containers;
+
 fn finding(severity: Severity, title: String, runbook: Option<&'static str>) -> Finding {
     Finding {
         rule: "",
@@ -101,7 +103,7 @@ type Rule = fn(&Observations, &mut Vec<Finding>);
 
 /// Every rule set by name, in evaluation order: a finding's `rule`, and one alert each in
 /// `oncall rules prometheus`.
-const RULES: [(&str, Rule); 13] = [
+const RULES: [(&str, Rule); 14] = [
     ("load", load),
     ("cpu", cpu),
     ("memory", memory),
@@ -112,6 +114,7 @@ const RULES: [(&str, Rule); 13] = [
     ("network", network),
     ("sockets", sockets),
     ("cgroup", cgroup),
+    ("containers", containers::groups),
     ("kernel", kernel),
     ("logs", logs),
     ("probes", probes),
@@ -658,6 +661,11 @@ fn sockets(o: &Observations, out: &mut Vec<Finding>) {
 
 fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
     let Some(c) = &o.cgroup else { return };
+    // "container web (cgroup /docker/…)" where the path is a container's, pod's or unit's.
+    let who = |path: &str| match &c.label {
+        Some(l) => format!("{l} (cgroup {path})"),
+        None => format!("cgroup {path}"),
+    };
     let events_cmd = format!(
         "cat {}",
         c.memory_events_file
@@ -671,8 +679,8 @@ fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
                 finding(
                     Severity::Warning,
                     format!(
-                        "cgroup {} uses {} of its {} memory limit",
-                        c.path,
+                        "{} uses {} of its {} memory limit",
+                        who(&c.path),
                         pct(used),
                         bytes(limit)
                     ),
@@ -686,7 +694,7 @@ fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
         out.push(
             finding(
                 Severity::Critical,
-                format!("cgroup {} has had {n} OOM kill(s)", c.path),
+                format!("{} has had {n} OOM kill(s)", who(&c.path)),
                 Some("memory-pressure"),
             )
             .next(&[&events_cmd, "oncall mem"]),
@@ -697,8 +705,8 @@ fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
             finding(
                 Severity::Warning,
                 format!(
-                    "cgroup {} was CPU-throttled in {} of periods",
-                    c.cpu_path.as_deref().unwrap_or(&c.path),
+                    "{} was CPU-throttled in {} of periods",
+                    who(c.cpu_path.as_deref().unwrap_or(&c.path)),
                     pct(t)
                 ),
                 Some("high-cpu"),
@@ -719,7 +727,13 @@ fn cgroup(o: &Observations, out: &mut Vec<Finding>) {
 
 fn kernel(o: &Observations, out: &mut Vec<Finding>) {
     let Some(k) = &o.kernel else { return };
-    for (when, pid, name) in k.oom_victims.iter().take(3) {
+    // A kill put on a container or pod is the containers rule's finding.
+    let placed = |pid: &u32| {
+        o.group_oom_kills
+            .iter()
+            .any(|g| g.group.is_some() && g.pid == Some(*pid))
+    };
+    for (when, pid, name) in k.oom_victims.iter().filter(|(_, p, _)| !placed(p)).take(3) {
         out.push(
             finding(
                 Severity::Warning,

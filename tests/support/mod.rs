@@ -26,6 +26,7 @@ pub fn stdout_json(args: &[&str]) -> Value {
 }
 pub mod cgroup;
 pub mod prometheus;
+pub mod runtime_cgroups;
 pub mod servers;
 
 /// Runs `oncall ARGS` in a private mount namespace that holds one mount which never answers

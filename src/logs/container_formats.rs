@@ -1,0 +1,190 @@
+//! The two container log formats, so searches see the message and its record's own time:
+//! Kubernetes' CRI files (`2026-12-01T10:00:00.123456789Z stdout F message`; `P` marks a
+//! partial line the runtime split at 16 KiB, continued by the next record) and Docker's
+//! json-file (`{"log":"message\n","stream":"stderr","time":"2026-…Z"}`).
+
+/// One record of either format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// The RFC 3339 time as written.
+    pub time: &'a [u8],
+    pub stream: &'a str,
+    /// A CRI `P` record: the message continues in the next record.
+    pub partial: bool,
+    pub message: std::borrow::Cow<'a, str>,
+}
+
+/// A CRI record: `TIME STREAM TAG MESSAGE` (TAG is `F` or `P`, maybe with more `:`-parts).
+pub fn cri(line: &[u8]) -> Option<Record<'_>> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let mut parts = line.splitn(4, |b| *b == b' ');
+    let time = parts.next()?;
+    let stream = parts.next()?;
+    let tag = parts.next()?;
+    let message = parts.next().unwrap_or(b"");
+    // The time opens with a date: 2026-12-01T…
+    let dated = time.len() >= 20 && time[4] == b'-' && time[10] == b'T';
+    let stream = match stream {
+        b"stdout" => "stdout",
+        b"stderr" => "stderr",
+        _ => return None,
+    };
+    let partial = match tag.split(|b| *b == b':').next()? {
+        b"P" => true,
+        b"F" => false,
+        _ => return None,
+    };
+    dated.then(|| Record {
+        time,
+        stream,
+        partial,
+        message: String::from_utf8_lossy(message),
+    })
+}
+
+/// Where a CRI record's message starts (after the third space), for a searcher that skips the
+/// prefix without parsing the record again per match.
+pub fn cri_message_start(line: &[u8]) -> Option<usize> {
+    cri(line)?;
+    let mut spaces = 0;
+    for (i, b) in line.iter().enumerate() {
+        if *b == b' ' {
+            spaces += 1;
+            if spaces == 3 {
+                return Some(i + 1);
+            }
+        }
+    }
+    Some(line.len())
+}
+
+/// A Docker json-file record.
+pub fn docker_json(line: &[u8]) -> Option<Record<'_>> {
+    let t = line.trim_ascii();
+    if !t.starts_with(b"{\"log\":") {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(t).ok()?;
+    let message = v.get("log")?.as_str()?;
+    let message = message.strip_suffix('\n').unwrap_or(message).to_string();
+    let stream = match v.get("stream").and_then(|s| s.as_str()) {
+        Some("stderr") => "stderr",
+        _ => "stdout",
+    };
+    let at = docker_time_at(line)?;
+    let end = line[at..].iter().position(|b| *b == b'"')? + at;
+    Some(Record {
+        time: &line[at..end],
+        stream,
+        partial: false,
+        message: std::borrow::Cow::Owned(message),
+    })
+}
+
+/// Where the `time` value of a Docker json-file line starts. Docker writes `time` last, so the
+/// last `"time":"` is the record's (a message may hold the text too).
+pub fn docker_time_at(line: &[u8]) -> Option<usize> {
+    if !line.starts_with(b"{\"log\":") {
+        return None;
+    }
+    const KEY: &[u8] = b"\"time\":\"";
+    let at = line.windows(KEY.len()).rposition(|w| w == KEY)? + KEY.len();
+    line.get(at..at + 19)?; // a date and a time follow
+    Some(at)
+}
+
+/// The message of a line in either format, for signatures and levels; `None` for other lines.
+pub fn message(line: &[u8]) -> Option<String> {
+    if let Some(r) = cri(line) {
+        return Some(r.message.into_owned());
+    }
+    docker_json(line).map(|r| r.message.into_owned())
+}
+
+/// Joins CRI partial records: feed records in order, get whole messages back. Bounded: a
+/// message is cut at `max` bytes (a runtime that never writes `F` cannot grow it forever).
+pub struct Joiner {
+    pending: String,
+    max: usize,
+}
+
+impl Joiner {
+    pub fn new(max: usize) -> Joiner {
+        Joiner {
+            pending: String::new(),
+            max,
+        }
+    }
+
+    /// The whole message this record completes, if it does.
+    pub fn push(&mut self, r: &Record<'_>) -> Option<String> {
+        let room = self.max.saturating_sub(self.pending.len());
+        let mut take = r.message.len().min(room);
+        while !r.message.is_char_boundary(take) {
+            take -= 1;
+        }
+        self.pending.push_str(&r.message[..take]);
+        (!r.partial).then(|| std::mem::take(&mut self.pending))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cri_records() {
+        let r = cri(b"2026-12-01T10:00:00.123456789Z stderr F ERROR db down\n").unwrap();
+        assert_eq!(r.stream, "stderr");
+        assert!(!r.partial);
+        assert_eq!(r.message, "ERROR db down");
+        assert_eq!(r.time, b"2026-12-01T10:00:00.123456789Z");
+        let p = cri(b"2026-12-01T10:00:00.1Z stdout P first half").unwrap();
+        assert!(p.partial);
+        assert_eq!(cri(b"2026-12-01T10:00:00Z stdout F ").unwrap().message, "");
+        for bad in [
+            &b"2026-12-01T10:00:00Z stdin F x"[..],
+            b"2026-12-01T10:00:00Z stdout X x",
+            b"not a record at all",
+            b"",
+            b"\x1b[2J stdout F x",
+        ] {
+            assert!(cri(bad).is_none(), "{bad:?}");
+        }
+        assert_eq!(
+            cri_message_start(b"2026-12-01T10:00:00Z stdout F hello"),
+            Some(30)
+        );
+    }
+
+    #[test]
+    fn partial_records_join_and_stay_bounded() {
+        let lines: [&[u8]; 3] = [
+            b"2026-12-01T10:00:00Z stdout P one ",
+            b"2026-12-01T10:00:00Z stdout P two ",
+            b"2026-12-01T10:00:00Z stdout F three",
+        ];
+        let mut j = Joiner::new(1 << 20);
+        let got: Vec<String> = lines
+            .iter()
+            .filter_map(|l| j.push(&cri(l).unwrap()))
+            .collect();
+        assert_eq!(got, ["one two three"]);
+        let mut small = Joiner::new(5);
+        assert_eq!(small.push(&cri(lines[0]).unwrap()), None);
+        assert_eq!(small.push(&cri(lines[2]).unwrap()).unwrap(), "one t");
+    }
+
+    #[test]
+    fn docker_json_records() {
+        let line = br#"{"log":"ERROR \"time\":\"x\" in the message\n","stream":"stderr","time":"2026-12-01T10:00:00.5Z"}"#;
+        let r = docker_json(line).unwrap();
+        assert_eq!(r.message, r#"ERROR "time":"x" in the message"#);
+        assert_eq!(r.stream, "stderr");
+        assert_eq!(r.time, b"2026-12-01T10:00:00.5Z");
+        assert!(docker_json(b"{\"log\": broken").is_none());
+        assert!(docker_json(b"{\"msg\":\"x\"}").is_none());
+        assert_eq!(message(line).unwrap(), r#"ERROR "time":"x" in the message"#);
+        assert_eq!(message(b"plain line"), None);
+    }
+}

@@ -1,0 +1,244 @@
+//! Container logs as logs: kubelet's CRI files under `/var/log/pods` (a rotated `.gz` among
+//! them) and Docker's json-file, written here in the runtimes' documented formats under a
+//! temporary `ONCALL_CONTAINER_ROOT`. `--pod` / `--container` select the files; `--since`
+//! uses each record's own time; `top` sees the message, not the prefix or the JSON;
+//! differential: the matching lines are those `rg -z` finds in the same files.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use support::runtime_cgroups::{unique_id, unique_marker, unique_uid};
+
+fn rfc3339(secs_ago: i64) -> String {
+    let out = Command::new("date")
+        .args([
+            "-u",
+            "-d",
+            &format!("@{}", now() - secs_ago),
+            "+%Y-%m-%dT%H:%M:%S.123456789Z",
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn gzip(path: &Path) {
+    assert!(Command::new("gzip").arg(path).status().unwrap().success());
+}
+
+/// A pod with one container "server": an old rotated .gz and the current 0.log.
+fn pod_logs(root: &Path, pod: &str, marker: &str) -> PathBuf {
+    let dir = root
+        .join("var/log/pods")
+        .join(format!("shop_{pod}_{}", unique_uid()))
+        .join("server");
+    let old = dir.join("0.log.20261130-000000");
+    write(
+        &old,
+        &format!(
+            "{} stderr F ERROR {marker} old failure id=1\n{} stdout F fine\n",
+            rfc3339(7200),
+            rfc3339(7100)
+        ),
+    );
+    gzip(&old);
+    write(
+        &dir.join("0.log"),
+        &format!(
+            "{t} stdout F starting\n{t} stderr F ERROR {marker} upstream timeout after 30 ms\n\
+             {t} stderr P WARN {marker} split \n{t} stderr F line\n{t} stdout F ok\n",
+            t = rfc3339(10)
+        ),
+    );
+    dir
+}
+
+fn oncall(root: &Path, args: &[&str]) -> std::process::Output {
+    support::oncall()
+        .env("ONCALL_CONTAINER_ROOT", root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn pod_selects_its_files_and_rotations_and_agrees_with_rg() {
+    let root = tempfile::tempdir().unwrap();
+    let marker = unique_marker();
+    let pod = format!("api-{marker}");
+    let dir = pod_logs(root.path(), &pod, &marker);
+    // Another pod with the same marker: not selected.
+    pod_logs(root.path(), &format!("other-{marker}"), &marker);
+    let out = oncall(root.path(), &["logs", "grep", "--pod", &pod, &marker]);
+    assert!(out.status.success(), "{out:?}");
+    let ours = text(&out);
+    assert_eq!(ours.lines().count(), 3, "{ours}");
+    assert!(
+        ours.contains("old failure"),
+        "the rotated .gz is searched: {ours}"
+    );
+    assert!(!ours.contains("other-"), "{ours}");
+
+    // Differential: rg over the same directory finds the same records.
+    let rg = Command::new("rg")
+        .args(["-z", "--no-filename", "--no-line-number", &marker])
+        .arg(&dir)
+        .output();
+    let Ok(rg) = rg else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "rg (ripgrep) is installed under CI"
+        );
+        eprintln!("skipped the rg differential: no rg here");
+        return;
+    };
+    let mut theirs: Vec<String> = text(&rg).lines().map(str::to_string).collect();
+    // Ours leads each line with path:line: when a directory was walked.
+    let mut mine: Vec<String> = ours
+        .lines()
+        .map(|l| l.splitn(3, ':').nth(2).unwrap_or(l).to_string())
+        .collect();
+    theirs.sort();
+    mine.sort();
+    assert_eq!(mine, theirs);
+}
+
+#[test]
+fn since_uses_the_records_time_and_top_sees_the_message() {
+    let root = tempfile::tempdir().unwrap();
+    let marker = unique_marker();
+    let pod = format!("web-{marker}");
+    pod_logs(root.path(), &pod, &marker);
+    let out = oncall(
+        root.path(),
+        &[
+            "logs",
+            "grep",
+            "--pod",
+            &format!("shop/{pod}"),
+            "--since",
+            "1h",
+            &marker,
+        ],
+    );
+    let t = text(&out);
+    assert_eq!(t.lines().count(), 2, "only the last hour's records: {t}");
+    assert!(!t.contains("old failure"));
+
+    let out = oncall(root.path(), &["logs", "top", "--pod", &pod, "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sigs: Vec<String> = doc["signatures"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{doc:#}"))
+        .iter()
+        .map(|s| s["signature"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        sigs.iter()
+            .any(|s| s.starts_with("ERROR") && s.contains("upstream timeout after <n> ms")),
+        "{sigs:?}"
+    );
+    assert!(
+        sigs.iter().all(|s| !s.contains("stderr")),
+        "the CRI prefix is not the message: {sigs:?}"
+    );
+
+    // tail reads the current file.
+    let out = oncall(root.path(), &["logs", "tail", "-n", "1", "--pod", &pod]);
+    assert!(text(&out).contains("stdout F ok"), "{out:?}");
+
+    // An unknown pod is a usage error naming where we looked.
+    let out = oncall(
+        root.path(),
+        &["logs", "grep", "--pod", "no-such-pod-x", "x"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("var/log/pods"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn docker_json_file_logs_by_container_name() {
+    let root = tempfile::tempdir().unwrap();
+    let (id, marker) = (unique_id(), unique_marker());
+    let name = format!("queue-{marker}");
+    let dir = root.path().join("var/lib/docker/containers").join(&id);
+    write(
+        &dir.join("config.v2.json"),
+        &format!(r#"{{"ID":"{id}","Name":"/{name}","Config":{{"Image":"redis:7"}}}}"#),
+    );
+    let line = |ago: i64, msg: &str, stream: &str| {
+        format!(
+            "{{\"log\":\"{msg}\\n\",\"stream\":\"{stream}\",\"time\":\"{}\"}}\n",
+            rfc3339(ago)
+        )
+    };
+    write(
+        &dir.join(format!("{id}-json.log")),
+        &[
+            line(
+                7200,
+                &format!("ERROR {marker} disk full on /data id 7"),
+                "stderr",
+            ),
+            line(
+                20,
+                &format!("ERROR {marker} disk full on /data id 8"),
+                "stderr",
+            ),
+            line(10, "ready to accept connections", "stdout"),
+        ]
+        .concat(),
+    );
+    let out = oncall(
+        root.path(),
+        &[
+            "logs",
+            "grep",
+            "--container",
+            &name,
+            "--since",
+            "1h",
+            &marker,
+        ],
+    );
+    let t = text(&out);
+    assert_eq!(
+        t.lines().count(),
+        1,
+        "the record's own time decides: {out:?}"
+    );
+    assert!(t.contains("id 8"));
+    let out = oncall(
+        root.path(),
+        &["logs", "top", "--container", &id[..12], "--json"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &doc["signatures"][0];
+    assert_eq!(s["count"], 2, "{doc:#}");
+    let sig = s["signature"].as_str().unwrap();
+    assert!(
+        sig.starts_with("ERROR") && sig.contains("disk full on /data"),
+        "not the JSON: {sig}"
+    );
+}
