@@ -14,6 +14,7 @@ pub mod journal;
 pub mod logs;
 pub mod probe;
 pub mod render;
+pub mod request;
 pub mod serve;
 pub mod system;
 pub mod triage;
