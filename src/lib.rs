@@ -12,6 +12,7 @@ pub mod error;
 pub mod exit_codes;
 pub mod journal;
 pub mod logs;
+pub mod mcp;
 pub mod probe;
 pub mod render;
 pub mod request;

@@ -4,6 +4,7 @@ pub mod cheat;
 pub mod completions;
 pub mod disk;
 pub mod logs;
+pub mod mcp;
 pub mod mem;
 pub mod net;
 pub mod probe;
