@@ -85,7 +85,10 @@ async def run_op(client, op):
 async def main():
     mode, oncall, *server_args = sys.argv[1:]
     ops = json.load(sys.stdin)
-    params = StdioServerParameters(command=oncall, args=["mcp", *server_args])
+    # As the CLI tests run oncall: no user sheets nor tldr caches of this machine.
+    quiet = "/nonexistent/oncall-tests"
+    env = {"XDG_CONFIG_HOME": quiet, "XDG_CACHE_HOME": quiet, "HOME": quiet}
+    params = StdioServerParameters(command=oncall, args=["mcp", *server_args], env=env)
     outcomes = []
     async with Client(params, mode=mode) as client:
         for op in ops:
