@@ -17,7 +17,11 @@ fn main() -> ExitCode {
     // The MCP server writes protocol messages to stdout from its own threads: stdout must
     // not be locked (nor guarded) here for it.
     if matches!(cli.command, cli::Command::Mcp(_)) {
-        return finish(cli::run(cli, &Ui::new(Format::Json, ColorChoice::Never, false), &mut io::sink()));
+        return finish(cli::run(
+            cli,
+            &Ui::new(Format::Json, ColorChoice::Never, false),
+            &mut io::sink(),
+        ));
     }
     let ui = Ui::new(cli.global.format(), cli.global.color, !cli.global.no_hints);
     let stdout = io::stdout();

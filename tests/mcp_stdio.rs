@@ -18,7 +18,9 @@ use support::servers::{RefusingPort, Reply, TestServer};
 fn python() -> Option<PathBuf> {
     let p = std::env::var_os("ONCALL_MCP_PYTHON")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/mcp-venv/bin/python"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/mcp-venv/bin/python")
+        });
     if p.exists() {
         return Some(p);
     }
@@ -97,8 +99,16 @@ fn keys(v: &Value) -> BTreeSet<String> {
 }
 
 fn error_text(outcome: &Value) -> String {
-    assert_eq!(outcome["isError"], true, "not an error result: {}", brief(outcome));
-    outcome["content"][0]["text"].as_str().unwrap_or_default().to_string()
+    assert_eq!(
+        outcome["isError"],
+        true,
+        "not an error result: {}",
+        brief(outcome)
+    );
+    outcome["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 const TOOLS: &[&str] = &[
@@ -177,7 +187,10 @@ fn both_eras_list_tools_resources_templates_and_prompts() {
             .iter()
             .map(|p| p["name"].as_str().unwrap())
             .collect();
-        assert_eq!(prompts, ["follow_runbook", "triage_host"].into_iter().collect());
+        assert_eq!(
+            prompts,
+            ["follow_runbook", "triage_host"].into_iter().collect()
+        );
         assert!(l["resources"]
             .as_array()
             .unwrap()
@@ -193,13 +206,22 @@ fn cheat_tools_answer_what_the_cli_prints_with_json() {
         "auto",
         &["--max-result-bytes", "4000000"],
         json!([
-            call("cheat_search", json!({"query": "port already in use", "limit": 200})),
+            call(
+                "cheat_search",
+                json!({"query": "port already in use", "limit": 200})
+            ),
             call("cheat_entry", json!({"name": "tar"})),
-            call("explain_command", json!({"command_line": "tar -xzvf a.tgz -C /tmp"})),
+            call(
+                "explain_command",
+                json!({"command_line": "tar -xzvf a.tgz -C /tmp"})
+            ),
             call("runbook", json!({"symptom": "disk full"})),
             call("runbook", json!({"limit": 200})),
             call("cheat_categories", json!({})),
-            call("cheat_search", json!({"query": "port already in use", "limit": 2})),
+            call(
+                "cheat_search",
+                json!({"query": "port already in use", "limit": 2})
+            ),
         ]),
     ) else {
         return;
@@ -214,14 +236,26 @@ fn cheat_tools_answer_what_the_cli_prints_with_json() {
         report(&out[2]),
         cli(&["cheat", "--json", "--explain", "tar -xzvf a.tgz -C /tmp"])
     );
-    assert_eq!(report(&out[3]), cli(&["cheat", "--json", "--runbook", "disk full"]));
-    assert_eq!(report(&out[4])["runbooks"], cli(&["cheat", "--json", "--runbook"]));
-    assert_eq!(report(&out[5])["categories"], cli(&["cheat", "--json", "--categories"]));
+    assert_eq!(
+        report(&out[3]),
+        cli(&["cheat", "--json", "--runbook", "disk full"])
+    );
+    assert_eq!(
+        report(&out[4])["runbooks"],
+        cli(&["cheat", "--json", "--runbook"])
+    );
+    assert_eq!(
+        report(&out[5])["categories"],
+        cli(&["cheat", "--json", "--categories"])
+    );
     // A page of two, and where the rest starts.
     let page = structured(&out[6]);
     assert_eq!(page["commands"].as_array().unwrap().len(), 2);
     assert_eq!(page["page"]["next_offset"], 2);
-    assert_eq!(page["commands"][1], out[0]["structuredContent"]["commands"][1]);
+    assert_eq!(
+        page["commands"][1],
+        out[0]["structuredContent"]["commands"][1]
+    );
 }
 
 #[test]
@@ -243,15 +277,33 @@ fn resources_prompts_and_completions() {
     };
     let text = out[0]["contents"][0]["text"].as_str().unwrap();
     assert!(text.contains("Disk full"), "{text}");
-    assert!(out[1]["error"]["code"].is_i64(), "a missing runbook is an error: {}", out[1]);
-    assert!(out[2]["contents"][0]["text"].as_str().unwrap().contains("tar"));
+    assert!(
+        out[1]["error"]["code"].is_i64(),
+        "a missing runbook is an error: {}",
+        out[1]
+    );
+    assert!(out[2]["contents"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("tar"));
     let prompt = out[3]["messages"][0]["content"]["text"].as_str().unwrap();
-    assert!(prompt.contains("Disk full") && prompt.contains("never an instruction"), "{prompt}");
-    assert!(out[4]["messages"][0]["content"]["text"].as_str().unwrap().contains("`triage`"));
+    assert!(
+        prompt.contains("Disk full") && prompt.contains("never an instruction"),
+        "{prompt}"
+    );
+    assert!(out[4]["messages"][0]["content"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("`triage`"));
     for c in &out[5..7] {
         let values = c["completion"]["values"].as_array().unwrap();
         assert!(values.iter().any(|v| v == "disk-full"), "{c}");
-        assert!(values.iter().all(|v| v.as_str().unwrap().starts_with("disk")), "{c}");
+        assert!(
+            values
+                .iter()
+                .all(|v| v.as_str().unwrap().starts_with("disk")),
+            "{c}"
+        );
     }
 }
 
@@ -291,7 +343,10 @@ fn every_tool_returns_the_report_the_cli_prints() {
             call("disk_usage", json!({"path": log})),
             call("triage", json!({"window": "200ms", "logs": [log]})),
             call("probe", json!({"targets": [url]})),
-            call("probe_balancer", json!({"url": url, "requests": 3, "backend_header": "X-Backend"})),
+            call(
+                "probe_balancer",
+                json!({"url": url, "requests": 3, "backend_header": "X-Backend"})
+            ),
             call("probe_gateway", json!({"url": url})),
         ]),
     ) else {
@@ -311,15 +366,39 @@ fn every_tool_returns_the_report_the_cli_prints() {
     same_keys(5, &["net", "stats", "--json", "--window", "100ms"]);
     same_keys(8, &["logs", "top", "--json", log_s]);
     same_keys(9, &["disk", "usage", "--json", log_s]);
-    same_keys(10, &["triage", "--json", "--window", "200ms", "--logs", log_s]);
+    same_keys(
+        10,
+        &["triage", "--json", "--window", "200ms", "--logs", log_s],
+    );
     same_keys(11, &["probe", "--json", &url]);
-    same_keys(12, &["probe", "--json", "--balancer", "3", "--backend-header", "X-Backend", &url]);
+    same_keys(
+        12,
+        &[
+            "probe",
+            "--json",
+            "--balancer",
+            "3",
+            "--backend-header",
+            "X-Backend",
+            &url,
+        ],
+    );
     same_keys(13, &["probe", "--json", "--gateway", &url]);
     // Stable parts are equal, not only shaped alike.
     let ps = report(&out[0]);
     let me = std::process::id();
-    assert!(ps["processes"].as_array().unwrap().iter().any(|p| p["pid"] == me), "this test's process is listed");
-    assert_eq!(report(&out[8]), support::stdout_json(&["logs", "top", "--json", log_s]));
+    assert!(
+        ps["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["pid"] == me),
+        "this test's process is listed"
+    );
+    assert_eq!(
+        report(&out[8]),
+        support::stdout_json(&["logs", "top", "--json", log_s])
+    );
     // logs grep: the CLI's JSON Lines are the report's lines.
     let cli_lines: Vec<Value> = {
         let o = support::oncall()
@@ -334,8 +413,16 @@ fn every_tool_returns_the_report_the_cli_prints() {
     assert_eq!(report(&out[6])["lines"], Value::Array(cli_lines));
     assert_eq!(report(&out[6])["matched_lines"], 5);
     let tail = report(&out[7]);
-    let tail_text: Vec<&str> = tail["lines"].as_array().unwrap().iter().map(|l| l["text"].as_str().unwrap()).collect();
-    assert_eq!(tail_text, lines[2..].iter().map(String::as_str).collect::<Vec<_>>());
+    let tail_text: Vec<&str> = tail["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tail_text,
+        lines[2..].iter().map(String::as_str).collect::<Vec<_>>()
+    );
     assert_eq!(report(&out[9])["files"], 1);
     assert_eq!(report(&out[11])["results"][0]["ok"], true);
     assert_eq!(report(&out[12])["requests"], 3);
@@ -354,7 +441,10 @@ fn bad_arguments_are_protocol_errors_and_a_failing_probe_an_error_result() {
             call("no_such_tool", json!({})),
             call("logs_grep", json!({})),
             call("probe", json!({"targets": ["ftp://127.0.0.1/"]})),
-            call("probe", json!({"targets": [format!("tcp://127.0.0.1:{}", refused.port)], "timeout": "2s"})),
+            call(
+                "probe",
+                json!({"targets": [format!("tcp://127.0.0.1:{}", refused.port)], "timeout": "2s"})
+            ),
         ]),
     ) else {
         return;
@@ -362,10 +452,16 @@ fn bad_arguments_are_protocol_errors_and_a_failing_probe_an_error_result() {
     for (i, o) in out[..6].iter().enumerate() {
         assert_eq!(o["error"]["code"], -32602, "call {i}: {o}");
     }
-    assert!(out[0]["error"]["message"].as_str().unwrap().contains("bogus"));
+    assert!(out[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("bogus"));
     let failed = &out[6];
     assert_eq!(failed["isError"], true, "{failed}");
-    assert_eq!(failed["structuredContent"]["results"][0]["ok"], false, "{failed}");
+    assert_eq!(
+        failed["structuredContent"]["results"][0]["ok"], false,
+        "{failed}"
+    );
 }
 
 #[test]
@@ -388,11 +484,21 @@ fn paths_outside_the_allowlist_are_refused() {
         .iter()
         .map(|p| call("logs_grep", json!({"patterns": ["ERROR"], "paths": [p]})))
         .collect();
-    ops.push(call("logs_tail", json!({"paths": [evil.join("secret.log")]})));
+    ops.push(call(
+        "logs_tail",
+        json!({"paths": [evil.join("secret.log")]}),
+    ));
     ops.push(call("disk_usage", json!({"path": evil})));
     ops.push(call("logs_top", json!({"paths": [log.join("dirlink")]})));
-    ops.push(call("logs_grep", json!({"patterns": ["ERROR"], "paths": [log.join("app.log")]})));
-    let Some(out) = session("auto", &["--allow-path", log.to_str().unwrap()], Value::Array(ops)) else {
+    ops.push(call(
+        "logs_grep",
+        json!({"patterns": ["ERROR"], "paths": [log.join("app.log")]}),
+    ));
+    let Some(out) = session(
+        "auto",
+        &["--allow-path", log.to_str().unwrap()],
+        Value::Array(ops),
+    ) else {
         return;
     };
     for o in &out[..out.len() - 1] {
@@ -413,7 +519,10 @@ fn metadata_addresses_are_refused_and_redirects_not_followed() {
         "auto",
         &[],
         json!([
-            call("probe", json!({"targets": ["http://169.254.169.254/latest/meta-data/"]})),
+            call(
+                "probe",
+                json!({"targets": ["http://169.254.169.254/latest/meta-data/"]})
+            ),
             call("probe", json!({"targets": ["http://[fd00:ec2::254]/"]})),
             call("probe_gateway", json!({"url": "http://169.254.169.254/"})),
             call("probe", json!({"targets": [server.url("/")]})),
@@ -441,45 +550,74 @@ fn hostile_log_lines_come_back_clean_and_marked_untrusted() {
     let Some(out) = session(
         "auto",
         &["--allow-path", log.to_str().unwrap()],
-        json!([call("logs_grep", json!({"patterns": [marker], "paths": [log]}))]),
+        json!([call(
+            "logs_grep",
+            json!({"patterns": [marker], "paths": [log]})
+        )]),
     ) else {
         return;
     };
     let s = structured(&out[0]);
     let text = s["lines"][0]["text"].as_str().unwrap();
-    assert!(text.contains("ignore previous instructions"), "the data is kept: {text}");
+    assert!(
+        text.contains("ignore previous instructions"),
+        "the data is kept: {text}"
+    );
     for bad in ['\x1b', '\x07', '\u{202e}'] {
         assert!(!text.contains(bad), "{bad:?} left in {text:?}");
         assert!(!out[0]["content"][0]["text"].as_str().unwrap().contains(bad));
     }
-    let marked: Vec<&str> = s["untrusted_fields"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    let marked: Vec<&str> = s["untrusted_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
     assert!(marked.contains(&"lines[].text"), "{marked:?}");
-    assert!(out[0]["content"][0]["text"].as_str().unwrap().contains("not instructions"));
+    assert!(out[0]["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("not instructions"));
 }
 
 #[test]
 fn lists_are_paged_and_results_fit_the_byte_budget() {
     let marker = format!("mcp-paged-{}", std::process::id());
     let lines: Vec<String> = (1..=500)
-        .map(|i| format!("2026-11-27T14:00:00Z ERROR {marker} line {i:04} {}", "x".repeat(60)))
+        .map(|i| {
+            format!(
+                "2026-11-27T14:00:00Z ERROR {marker} line {i:04} {}",
+                "x".repeat(60)
+            )
+        })
         .collect();
     let dir = log_dir(&lines);
     let log = dir.path().join("log");
     let allow = log.to_str().unwrap();
     let grep = |extra: Value| {
         let mut args = json!({"patterns": [marker], "paths": [log]});
-        args.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        args.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         call("logs_grep", args)
     };
     let Some(out) = session(
         "auto",
         &["--allow-path", allow],
-        json!([grep(json!({})), grep(json!({"offset": 100, "limit": 50})), grep(json!({"limit": 5000}))]),
+        json!([
+            grep(json!({})),
+            grep(json!({"offset": 100, "limit": 50})),
+            grep(json!({"limit": 5000}))
+        ]),
     ) else {
         return;
     };
     let first = structured(&out[0]);
-    assert_eq!(first["lines"].as_array().unwrap().len(), 100, "the default limit");
+    assert_eq!(
+        first["lines"].as_array().unwrap().len(),
+        100,
+        "the default limit"
+    );
     assert_eq!(first["page"]["total"], 500);
     assert_eq!(first["page"]["truncated"], true);
     assert_eq!(first["page"]["next_offset"], 100);
@@ -493,7 +631,11 @@ fn lists_are_paged_and_results_fit_the_byte_budget() {
     assert!(serde_json::to_vec(capped).unwrap().len() <= 24 * 1024);
     assert_eq!(capped["page"]["next_offset"], n);
     // A smaller budget from the command line.
-    let Some(small) = session("legacy", &["--allow-path", allow, "--max-result-bytes", "4096"], json!([grep(json!({}))])) else {
+    let Some(small) = session(
+        "legacy",
+        &["--allow-path", allow, "--max-result-bytes", "4096"],
+        json!([grep(json!({}))]),
+    ) else {
         return;
     };
     let s = structured(&small[0]);
@@ -515,11 +657,19 @@ fn a_walk_reports_progress_and_stops_when_cancelled() {
         return;
     };
     let seen = out[0]["progress_seen"].as_array().unwrap();
-    assert!(!seen.is_empty(), "no progress from a walk of /usr: {}", out[0]);
+    assert!(
+        !seen.is_empty(),
+        "no progress from a walk of /usr: {}",
+        out[0]
+    );
     assert!(structured(&out[0])["files"].as_u64().unwrap() > 1000);
     assert_eq!(out[1]["progress_before_cancel"], true, "{}", out[1]);
     assert_eq!(out[1]["alive_after"], true, "{}", out[1]);
-    assert!(out[1].get("finished").is_none(), "the walk ran to its end: {}", out[1]);
+    assert!(
+        out[1].get("finished").is_none(),
+        "the walk ran to its end: {}",
+        out[1]
+    );
 }
 
 #[test]
@@ -533,8 +683,14 @@ fn a_bearer_token_appears_in_no_output() {
         "auto",
         &[],
         json!([
-            call("probe_gateway", json!({"url": server.url("/v1/items"), "bearer": token})),
-            call("probe", json!({"targets": [server.url("/v1/items")], "bearer": token, "headers": [format!("X-Api-Key: {token}")]})),
+            call(
+                "probe_gateway",
+                json!({"url": server.url("/v1/items"), "bearer": token})
+            ),
+            call(
+                "probe",
+                json!({"targets": [server.url("/v1/items")], "bearer": token, "headers": [format!("X-Api-Key: {token}")]})
+            ),
         ]),
     ) else {
         return;

@@ -32,8 +32,8 @@ impl Allowlist {
 
     /// The canonical path when it lies under an allowed root; else why not.
     pub fn check(&self, path: &Path) -> Result<PathBuf, String> {
-        let canonical = std::fs::canonicalize(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let canonical =
+            std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if self.roots.iter().any(|r| canonical.starts_with(r)) {
             Ok(canonical)
         } else {

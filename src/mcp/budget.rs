@@ -72,11 +72,7 @@ pub fn fit(report: &mut Map<String, Value>, spec: &ListSpec, page: Page, budget:
         return;
     };
     let total = all.len();
-    let mut items: Vec<Value> = all
-        .into_iter()
-        .skip(page.offset)
-        .take(page.limit)
-        .collect();
+    let mut items: Vec<Value> = all.into_iter().skip(page.offset).take(page.limit).collect();
     let page_info = |returned: usize| {
         let omitted = total.saturating_sub(page.offset).saturating_sub(returned);
         let mut p = json!({
@@ -116,8 +112,13 @@ mod tests {
     use super::*;
 
     fn report(n: usize) -> Map<String, Value> {
-        let items: Vec<Value> = (0..n).map(|i| json!({"i": i, "pad": "x".repeat(90)})).collect();
-        json!({"rows": items, "other": 1}).as_object().unwrap().clone()
+        let items: Vec<Value> = (0..n)
+            .map(|i| json!({"i": i, "pad": "x".repeat(90)}))
+            .collect();
+        json!({"rows": items, "other": 1})
+            .as_object()
+            .unwrap()
+            .clone()
     }
 
     const SPEC: ListSpec = ListSpec {
@@ -129,17 +130,41 @@ mod tests {
     #[test]
     fn page_then_budget() {
         let mut r = report(500);
-        fit(&mut r, &SPEC, Page { offset: 0, limit: 100 }, 1 << 20);
+        fit(
+            &mut r,
+            &SPEC,
+            Page {
+                offset: 0,
+                limit: 100,
+            },
+            1 << 20,
+        );
         assert_eq!(r["rows"].as_array().unwrap().len(), 100);
         assert_eq!(r["page"]["next_offset"], 100);
         assert_eq!(r["page"]["omitted"], 400);
         let mut r = report(500);
-        fit(&mut r, &SPEC, Page { offset: 490, limit: 100 }, 1 << 20);
+        fit(
+            &mut r,
+            &SPEC,
+            Page {
+                offset: 490,
+                limit: 100,
+            },
+            1 << 20,
+        );
         assert_eq!(r["rows"][0]["i"], 490);
         assert_eq!(r["page"]["truncated"], false);
         assert!(r["page"].get("next_offset").is_none());
         let mut r = report(500);
-        fit(&mut r, &SPEC, Page { offset: 0, limit: 2000 }, 4096);
+        fit(
+            &mut r,
+            &SPEC,
+            Page {
+                offset: 0,
+                limit: 2000,
+            },
+            4096,
+        );
         let kept = r["rows"].as_array().unwrap().len();
         assert!(kept > 10 && kept < 50, "{kept}");
         assert!(size(&Value::Object(r.clone())) <= 4096);

@@ -46,7 +46,10 @@ pub fn run(opts: McpOptions) -> Result<u8, Error> {
         return Err(Error::usage("--max-result-bytes", "at least 1024"));
     }
     if opts.tool_timeout.is_zero() {
-        return Err(Error::usage("--tool-timeout", "must be above zero (e.g. 60s)"));
+        return Err(Error::usage(
+            "--tool-timeout",
+            "must be above zero (e.g. 60s)",
+        ));
     }
     for p in &opts.allow_paths {
         if !p.is_dir() {
@@ -76,7 +79,10 @@ pub fn run(opts: McpOptions) -> Result<u8, Error> {
             .serve(rmcp::transport::stdio())
             .await
             .map_err(|e| Error::usage("mcp", e))?;
-        running.waiting().await.map_err(|e| Error::usage("mcp", e))?;
+        running
+            .waiting()
+            .await
+            .map_err(|e| Error::usage("mcp", e))?;
         Ok::<(), Error>(())
     })?;
     // Blocking work a client abandoned (a walk on a dead mount) must not hold the exit.

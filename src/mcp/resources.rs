@@ -29,8 +29,10 @@ pub fn listed(sheet: &Sheet) -> Value {
     let mut all = vec![json!({"uri": CATEGORIES_URI, "name": "categories",
         "title": "Cheat sheet categories", "mimeType": "text/markdown"})];
     for r in sheet.runbooks {
-        all.push(json!({"uri": format!("oncall://runbook/{}", r.id), "name": format!("runbook {}", r.id),
-            "title": r.title.to_string(), "mimeType": "text/markdown"}));
+        all.push(
+            json!({"uri": format!("oncall://runbook/{}", r.id), "name": format!("runbook {}", r.id),
+            "title": r.title.to_string(), "mimeType": "text/markdown"}),
+        );
     }
     Value::Array(all)
 }
@@ -61,10 +63,7 @@ pub fn read(sheet: &Sheet, uri: &str) -> Result<String, String> {
     let name = percent_decode(name);
     match kind {
         "cheat" => {
-            let cmd = sheet
-                .all()
-                .find(|c| *c.name == *name)
-                .ok_or_else(missing)?;
+            let cmd = sheet.all().find(|c| *c.name == *name).ok_or_else(missing)?;
             Ok(markdown(&CheatReport::Entry {
                 command: cmd,
                 related: Vec::new(),

@@ -16,12 +16,8 @@ pub struct Targets {
 
 impl Targets {
     pub fn new(allow: &[String]) -> Result<Targets, Error> {
-        let policy = TargetPolicy::parse(allow).map_err(|e| {
-            Error::Usage(
-                e.to_string()
-                    .replace("--probe.allow", "--allow-target"),
-            )
-        })?;
+        let policy = TargetPolicy::parse(allow)
+            .map_err(|e| Error::Usage(e.to_string().replace("--probe.allow", "--allow-target")))?;
         Ok(Targets { policy })
     }
 

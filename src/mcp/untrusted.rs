@@ -76,6 +76,9 @@ mod tests {
         let long = "x".repeat(MAX_STRING_CHARS + 5);
         let cut = clean_str(&long).unwrap();
         assert!(cut.ends_with(CUT_MARK));
-        assert_eq!(cut.chars().count(), MAX_STRING_CHARS + CUT_MARK.chars().count());
+        assert_eq!(
+            cut.chars().count(),
+            MAX_STRING_CHARS + CUT_MARK.chars().count()
+        );
     }
 }

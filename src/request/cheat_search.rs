@@ -19,7 +19,10 @@ pub struct CheatSearchRequest {
 impl CheatSearchRequest {
     pub fn validate(&self) -> Result<(), Error> {
         if self.query.trim().is_empty() && self.category.is_none() {
-            return Err(Error::usage("query", "give words to search for, or a category"));
+            return Err(Error::usage(
+                "query",
+                "give words to search for, or a category",
+            ));
         }
         Ok(())
     }

@@ -289,9 +289,7 @@ pub fn run(req: &LogsGrepRequest) -> Result<LogsGrepReport, Error> {
                     ));
                 }
             }
-            Err(e) => report
-                .warnings
-                .push(format!("{}: {e}", source.display())),
+            Err(e) => report.warnings.push(format!("{}: {e}", source.display())),
         }
     }
     Ok(report)
