@@ -10,6 +10,8 @@
 pub mod allowlist;
 pub mod budget;
 pub mod env;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod prompts;
 pub mod resources;
 pub mod server;

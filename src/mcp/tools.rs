@@ -6,7 +6,7 @@
 use super::budget::ListSpec;
 use super::env::{CallError, Env, Outcome};
 use crate::cheat::CheatReport;
-use crate::request::{self, schema::portable};
+use crate::request::{self, schema::portable, Validate};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -22,7 +22,18 @@ pub struct ToolDef {
     /// Where text from the host travels in the result (named in `untrusted_fields`).
     pub untrusted: &'static [&'static str],
     pub schema: fn() -> Map<String, Value>,
+    /// Parses and validates the arguments, nothing more (the fuzz test's entry).
+    pub check: fn(Value) -> Result<(), CallError>,
     pub call: fn(&Env, Value) -> Result<Outcome, CallError>,
+}
+
+fn checked<T: DeserializeOwned + Validate>(args: Value) -> Result<(), CallError> {
+    parse::<T>(args)?.check().map_err(CallError::bad)
+}
+
+#[cfg(test)]
+pub fn check_only(def: &ToolDef, args: Value) {
+    let _ = (def.check)(args);
 }
 
 const fn list(key: &'static str, default_limit: usize, cap: usize) -> Option<ListSpec> {
@@ -75,6 +86,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: None,
         untrusted: &["sections (process names, command lines, log lines)", "findings[].evidence"],
         schema: schema::<request::triage::TriageRequest>,
+        check: checked::<request::triage::TriageRequest>,
         call: |env, args| {
             let mut req: request::triage::TriageRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -99,6 +111,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("processes", 50, 2000),
         untrusted: &["processes[].name", "processes[].command", "processes[].user"],
         schema: schema::<request::processes::ProcessesRequest>,
+        check: checked::<request::processes::ProcessesRequest>,
         call: |_, args| {
             let req: request::processes::ProcessesRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -116,6 +129,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: None,
         untrusted: &["top[].name", "top[].command", "oom"],
         schema: schema::<request::memory::MemoryRequest>,
+        check: checked::<request::memory::MemoryRequest>,
         call: |_, args| {
             let req: request::memory::MemoryRequest = parse(args)?;
             done(&request::memory::run(&req).map_err(CallError::failed)?)
@@ -131,6 +145,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("filesystems", 100, 2000),
         untrusted: &["filesystems[].mount_point", "filesystems[].source"],
         schema: schema::<request::filesystems::FilesystemsRequest>,
+        check: checked::<request::filesystems::FilesystemsRequest>,
         call: |_, args| {
             let req: request::filesystems::FilesystemsRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -149,6 +164,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("largest", 20, 200),
         untrusted: &["path", "largest[].path", "unreadable_examples"],
         schema: schema::<request::disk_usage::DiskUsageRequest>,
+        check: checked::<request::disk_usage::DiskUsageRequest>,
         call: |env, args| {
             let mut req: request::disk_usage::DiskUsageRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -176,6 +192,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("files", 100, 2000),
         untrusted: &["files[].path", "files[].process"],
         schema: schema::<request::deleted_files::DeletedFilesRequest>,
+        check: checked::<request::deleted_files::DeletedFilesRequest>,
         call: |_, args| {
             let req: request::deleted_files::DeletedFilesRequest = parse(args)?;
             done(&request::deleted_files::run(&req).map_err(CallError::failed)?)
@@ -192,6 +209,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("sockets", 100, 2000),
         untrusted: &["sockets[].process", "sockets[].path"],
         schema: schema::<request::sockets::SocketsRequest>,
+        check: checked::<request::sockets::SocketsRequest>,
         call: |_, args| {
             let req: request::sockets::SocketsRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -208,6 +226,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: None,
         untrusted: &["interfaces[].name"],
         schema: schema::<request::net_stats::NetStatsRequest>,
+        check: checked::<request::net_stats::NetStatsRequest>,
         call: |_, args| {
             let req: request::net_stats::NetStatsRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -226,6 +245,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("lines", 100, 2000),
         untrusted: &["lines[].text", "lines[].path", "warnings"],
         schema: schema::<request::logs_grep::LogsGrepRequest>,
+        check: checked::<request::logs_grep::LogsGrepRequest>,
         call: |env, args| {
             let mut req: request::logs_grep::LogsGrepRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -246,6 +266,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("lines", 100, 2000),
         untrusted: &["lines[].text", "lines[].path"],
         schema: schema::<request::logs_tail::LogsTailRequest>,
+        check: checked::<request::logs_tail::LogsTailRequest>,
         call: |env, args| {
             let mut req: request::logs_tail::LogsTailRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -265,6 +286,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("signatures", 20, 200),
         untrusted: &["signatures[].signature", "signatures[].example", "signatures[].example_path"],
         schema: schema::<request::logs_top::LogsTopRequest>,
+        check: checked::<request::logs_top::LogsTopRequest>,
         call: |env, args| {
             let mut req: request::logs_top::LogsTopRequest = parse(args)?;
             env.allow_paths(&mut req.paths)?;
@@ -287,6 +309,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("results", 64, 64),
         untrusted: &["results[].body_excerpt", "results[].headers", "results[].error", "results[].checks[].detail", "results[].cert"],
         schema: schema::<request::probe::ProbeRequest>,
+        check: checked::<request::probe::ProbeRequest>,
         call: |env, args| {
             let mut req: request::probe::ProbeRequest = parse(args)?;
             req.max_redirects = 0;
@@ -310,6 +333,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: None,
         untrusted: &["backends[].backend", "samples"],
         schema: schema::<request::probe_balancer::ProbeBalancerRequest>,
+        check: checked::<request::probe_balancer::ProbeBalancerRequest>,
         call: |env, args| {
             let req: request::probe_balancer::ProbeBalancerRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -335,6 +359,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: None,
         untrusted: &["without_credentials", "with_credentials", "cors", "jwt", "checks[].detail"],
         schema: schema::<request::probe_gateway::ProbeGatewayRequest>,
+        check: checked::<request::probe_gateway::ProbeGatewayRequest>,
         call: |env, args| {
             let req: request::probe_gateway::ProbeGatewayRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -355,6 +380,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("commands", 10, 200),
         untrusted: &[],
         schema: schema::<request::cheat_search::CheatSearchRequest>,
+        check: checked::<request::cheat_search::CheatSearchRequest>,
         call: |env, args| {
             let req: request::cheat_search::CheatSearchRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -377,6 +403,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: None,
         untrusted: &[],
         schema: schema::<request::cheat_entry::CheatEntryRequest>,
+        check: checked::<request::cheat_entry::CheatEntryRequest>,
         call: |env, args| {
             let req: request::cheat_entry::CheatEntryRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
@@ -402,6 +429,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: None,
         untrusted: &["parts[].text"],
         schema: schema::<request::explain_command::ExplainCommandRequest>,
+        check: checked::<request::explain_command::ExplainCommandRequest>,
         call: |env, args| {
             let req: request::explain_command::ExplainCommandRequest = parse(args)?;
             let report = request::explain_command::run(&env.sheet, &req).map_err(CallError::bad)?;
@@ -419,6 +447,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: list("runbooks", 100, 200),
         untrusted: &[],
         schema: schema::<request::runbook::RunbookRequest>,
+        check: checked::<request::runbook::RunbookRequest>,
         call: |env, args| {
             let req: request::runbook::RunbookRequest = parse(args)?;
             let report = request::runbook::run(&env.sheet, &req).map_err(CallError::bad)?;
@@ -441,6 +470,7 @@ pub static TOOLS: &[ToolDef] = &[
         list: None,
         untrusted: &[],
         schema: schema::<request::cheat_categories::CheatCategoriesRequest>,
+        check: checked::<request::cheat_categories::CheatCategoriesRequest>,
         call: |env, args| {
             let req: request::cheat_categories::CheatCategoriesRequest = parse(args)?;
             let report =

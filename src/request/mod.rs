@@ -30,3 +30,46 @@ pub mod span;
 pub mod triage;
 
 pub use span::Span;
+
+use crate::error::Error;
+
+/// A request's checks of its own values, before anything reads the system.
+pub trait Validate {
+    fn check(&self) -> Result<(), Error>;
+}
+
+/// Requests with a `validate` of their own, and those that have nothing to check.
+macro_rules! validate {
+    ($($t:ty),* $(,)?) => { $(impl Validate for $t {
+        fn check(&self) -> Result<(), Error> { self.validate() }
+    })* };
+}
+macro_rules! nothing_to_validate {
+    ($($t:ty),* $(,)?) => { $(impl Validate for $t {
+        fn check(&self) -> Result<(), Error> { Ok(()) }
+    })* };
+}
+
+validate!(
+    processes::ProcessesRequest,
+    memory::MemoryRequest,
+    filesystems::FilesystemsRequest,
+    disk_usage::DiskUsageRequest,
+    sockets::SocketsRequest,
+    net_stats::NetStatsRequest,
+    logs_grep::LogsGrepRequest,
+    logs_tail::LogsTailRequest,
+    probe::ProbeRequest,
+    probe_balancer::ProbeBalancerRequest,
+    probe_gateway::ProbeGatewayRequest,
+    triage::TriageRequest,
+    cheat_search::CheatSearchRequest,
+    cheat_entry::CheatEntryRequest,
+);
+nothing_to_validate!(
+    deleted_files::DeletedFilesRequest,
+    logs_top::LogsTopRequest,
+    explain_command::ExplainCommandRequest,
+    runbook::RunbookRequest,
+    cheat_categories::CheatCategoriesRequest,
+);
