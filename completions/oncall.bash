@@ -31,6 +31,9 @@ _oncall() {
             oncall,logs)
                 cmd="oncall__subcmd__logs"
                 ;;
+            oncall,mcp)
+                cmd="oncall__subcmd__mcp"
+                ;;
             oncall,mem)
                 cmd="oncall__subcmd__mem"
                 ;;
@@ -81,6 +84,9 @@ _oncall() {
                 ;;
             oncall__subcmd__help,logs)
                 cmd="oncall__subcmd__help__subcmd__logs"
+                ;;
+            oncall__subcmd__help,mcp)
+                cmd="oncall__subcmd__help__subcmd__mcp"
                 ;;
             oncall__subcmd__help,mem)
                 cmd="oncall__subcmd__help__subcmd__mem"
@@ -161,7 +167,7 @@ _oncall() {
 
     case "${cmd}" in
         oncall)
-            opts="-h -V --json --format --color --no-hints --help --version cheat ps mem disk net logs probe triage serve completions help"
+            opts="-h -V --json --format --color --no-hints --help --version cheat ps mem disk net logs probe triage serve mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +383,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__help)
-            opts="cheat ps mem disk net logs probe triage serve completions help"
+            opts="cheat ps mem disk net logs probe triage serve mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +525,20 @@ _oncall() {
         oncall__subcmd__help__subcmd__logs__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__help__subcmd__mcp)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -844,6 +864,44 @@ _oncall() {
                     return 0
                     ;;
                 --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__mcp)
+            opts="-h --allow-path --allow-target --max-result-bytes --tool-timeout --json --format --color --no-hints --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --allow-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-result-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tool-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

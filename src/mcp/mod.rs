@@ -77,10 +77,12 @@ pub fn run(opts: McpOptions) -> Result<u8, Error> {
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let running = server
-            .serve(rmcp::transport::stdio())
-            .await
-            .map_err(|e| Error::usage("mcp", e))?;
+        let running = match server.serve(rmcp::transport::stdio()).await {
+            Ok(r) => r,
+            // stdin closed before any client spoke: nothing to serve, a quiet end.
+            Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => return Ok(()),
+            Err(e) => return Err(Error::usage("mcp", e)),
+        };
         running
             .waiting()
             .await
