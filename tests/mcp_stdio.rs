@@ -526,6 +526,10 @@ fn metadata_addresses_are_refused_and_redirects_not_followed() {
             call("probe", json!({"targets": ["http://[fd00:ec2::254]/"]})),
             call("probe_gateway", json!({"url": "http://169.254.169.254/"})),
             call("probe", json!({"targets": [server.url("/")]})),
+            call(
+                "triage",
+                json!({"window": "100ms", "probe": ["http://metadata.google.internal/"]})
+            ),
         ]),
     ) else {
         return;
@@ -534,6 +538,8 @@ fn metadata_addresses_are_refused_and_redirects_not_followed() {
         let why = error_text(o);
         assert!(why.contains("link-local or metadata"), "{why}");
     }
+    // Triage's probes would resolve names without the gate: refused, the probe tool named.
+    assert!(error_text(&out[4]).contains("probe tool"));
     let redirected = &out[3]["structuredContent"]["results"][0];
     assert_eq!(redirected["redirects"], json!([]), "{redirected}");
     assert_eq!(redirected["status"], 302, "{redirected}");

@@ -89,7 +89,8 @@ impl OncallServer {
         }))
     }
 
-    /// Runs one call to the end: `Ok(Err(..))` is an error result, `Err` a protocol error.
+    /// Runs one call to the end: `Ok` is a result (an error result included), `Err` a
+    /// protocol error.
     async fn call(
         &self,
         def: &'static ToolDef,

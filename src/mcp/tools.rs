@@ -81,7 +81,7 @@ pub static TOOLS: &[ToolDef] = &[
             disk space and inodes, I/O pressure, TCP retransmits and listen overflows, OOM kills, \
             error bursts in logs, and findings ranked by severity. Start here when something is wrong \
             and you do not yet know what (replaces uptime, dmesg, vmstat, mpstat, pidstat, iostat, free, \
-            sar -n DEV/TCP, top). Optional health probes can be added.",
+            sar -n DEV/TCP, top). Health probes: use the probe tool.",
         open_world: false,
         list: None,
         untrusted: &["sections (process names, command lines, log lines)", "findings[].evidence"],
@@ -91,8 +91,12 @@ pub static TOOLS: &[ToolDef] = &[
             let mut req: request::triage::TriageRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
             env.allow_paths(&mut req.logs)?;
-            for p in &req.probe {
-                env.admit_target(p)?;
+            // Triage's probes resolve names without the metadata gate: over MCP, probes go
+            // through the probe tool, which gates every resolved address.
+            if !req.probe.is_empty() {
+                return Err(CallError::Failed(
+                    "triage takes no probes here: call the probe tool for endpoints".into(),
+                ));
             }
             if req.logs.is_empty() {
                 req.logs = vec!["/var/log".into()];

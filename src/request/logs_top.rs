@@ -1,5 +1,6 @@
 //! `logs_top` (`oncall logs top`): the top error and warning signatures with counts and
-//! first/last seen. The CLI's `logs top` builds this same report (commands/logs.rs).
+//! first/last seen: the report `oncall logs top --json` prints. The CLI's `logs top`
+//! (commands/logs.rs) still builds it itself, over the same `Grep` and `SignatureTable`.
 
 use crate::error::Error;
 use crate::logs::levels::Level;
