@@ -481,23 +481,29 @@ fn run_mcp(mut cmd: Command, deadline: Duration) -> Result<(), String> {
     let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
     let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"readme","version":"0"}}}"#;
     let mut stdin = child.stdin.take().unwrap();
-    writeln!(stdin, "{init}").map_err(|e| e.to_string())?;
     let lines = support::stdout_lines(&mut child);
-    let answer = lines
-        .recv_timeout(deadline)
-        .map_err(|_| "no answer to initialize".to_string())?;
+    let answer = writeln!(stdin, "{init}")
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            lines
+                .recv_timeout(deadline)
+                .map_err(|_| "no answer to initialize".to_string())
+        });
     drop(stdin);
     let started = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
-            break s;
+            break Some(s);
         }
         if started.elapsed() > deadline {
             let _ = child.kill();
-            return Err("still running after stdin closed".into());
+            let _ = child.wait();
+            break None;
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    let answer = answer?;
+    let status = status.ok_or("still running after stdin closed")?;
     let v: serde_json::Value =
         serde_json::from_str(&answer).map_err(|e| format!("{e}: {answer}"))?;
     if v["result"]["serverInfo"]["name"] != "oncall" || !status.success() {
