@@ -331,7 +331,10 @@ fn every_tool_returns_the_report_the_cli_prints() {
         "auto",
         &["--allow-path", allow],
         json!([
-            call("processes", json!({"window": "0", "limit": 2000})),
+            call(
+                "processes",
+                json!({"window": "0", "pid": [std::process::id()]})
+            ),
             call("memory", json!({})),
             call("filesystems", json!({})),
             call("deleted_files", json!({})),
@@ -387,14 +390,7 @@ fn every_tool_returns_the_report_the_cli_prints() {
     // Stable parts are equal, not only shaped alike.
     let ps = report(&out[0]);
     let me = std::process::id();
-    assert!(
-        ps["processes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p["pid"] == me),
-        "this test's process is listed"
-    );
+    assert_eq!(ps["processes"][0]["pid"], me, "this test's process, by pid");
     assert_eq!(
         report(&out[8]),
         support::stdout_json(&["logs", "top", "--json", log_s])
@@ -705,4 +701,24 @@ fn a_bearer_token_appears_in_no_output() {
         assert!(o.get("structuredContent").is_some(), "{o}");
         assert!(!o.to_string().contains(&token), "the token leaked: {o}");
     }
+}
+
+#[test]
+fn a_call_past_the_tool_timeout_is_an_error_result_and_the_server_goes_on() {
+    let Some(out) = session(
+        "legacy",
+        &["--tool-timeout", "1s"],
+        json!([
+            call("net_stats", json!({"window": "20s"})),
+            call("cheat_entry", json!({"name": "ss"})),
+        ]),
+    ) else {
+        return;
+    };
+    assert!(
+        error_text(&out[0]).contains("timed out after 1s"),
+        "{}",
+        brief(&out[0])
+    );
+    assert!(report(&out[1])["entries"][0]["name"] == "ss");
 }

@@ -113,7 +113,7 @@ pub static TOOLS: &[ToolDef] = &[
             to find what eats CPU or memory or is stuck (ps aux, top, pidstat). Paged: limit/offset.",
         open_world: false,
         list: list("processes", 50, 2000),
-        untrusted: &["processes[].name", "processes[].command", "processes[].user"],
+        untrusted: &["processes[].name", "processes[].cmdline", "processes[].user", "processes[].cgroup"],
         schema: schema::<request::processes::ProcessesRequest>,
         check: checked::<request::processes::ProcessesRequest>,
         call: |_, args| {
@@ -131,7 +131,7 @@ pub static TOOLS: &[ToolDef] = &[
             (free -m, vmstat, dmesg | grep -i oom).",
         open_world: false,
         list: None,
-        untrusted: &["top[].name", "top[].command", "oom"],
+        untrusted: &["top[].name", "top[].user", "oom.kernel_log[].line", "oom.kernel_log[].process"],
         schema: schema::<request::memory::MemoryRequest>,
         check: checked::<request::memory::MemoryRequest>,
         call: |_, args| {
@@ -147,7 +147,7 @@ pub static TOOLS: &[ToolDef] = &[
             hanging. Use it for 'disk full' or 'no space left on device' (df -h, df -i). Paged.",
         open_world: false,
         list: list("filesystems", 100, 2000),
-        untrusted: &["filesystems[].mount_point", "filesystems[].source"],
+        untrusted: &["filesystems[].mount", "filesystems[].source"],
         schema: schema::<request::filesystems::FilesystemsRequest>,
         check: checked::<request::filesystems::FilesystemsRequest>,
         call: |_, args| {
@@ -211,7 +211,7 @@ pub static TOOLS: &[ToolDef] = &[
             where (ss -tanp, ss -tlnp, netstat). Paged.",
         open_world: false,
         list: list("sockets", 100, 2000),
-        untrusted: &["sockets[].process", "sockets[].path"],
+        untrusted: &["sockets[].process", "sockets[].local", "sockets[].remote"],
         schema: schema::<request::sockets::SocketsRequest>,
         check: checked::<request::sockets::SocketsRequest>,
         call: |_, args| {
@@ -311,7 +311,7 @@ pub static TOOLS: &[ToolDef] = &[
             error result with the report (curl -w, nc -z, grpc_health_probe).",
         open_world: true,
         list: list("results", 64, 64),
-        untrusted: &["results[].body_excerpt", "results[].headers", "results[].error", "results[].checks[].detail", "results[].cert"],
+        untrusted: &["results[].error", "results[].checks[].detail", "results[].tls", "results[].redirects[].location", "results[].grpc"],
         schema: schema::<request::probe::ProbeRequest>,
         check: checked::<request::probe::ProbeRequest>,
         call: |env, args| {
