@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'The first 60 seconds on this host in one report, findings ranked by severity')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Prometheus alerting rules over `oncall serve`''s metrics, one per triage rule')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'MCP server over stdio: the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -447,6 +448,19 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
         'oncall;rules;help;help' {
             break
         }
+        'oncall;mcp' {
+            [CompletionResult]::new('--allow-path', '--allow-path', [CompletionResultType]::ParameterName, 'Another directory logs and disk usage may be read under (besides /var/log and the journal)')
+            [CompletionResult]::new('--allow-target', '--allow-target', [CompletionResultType]::ParameterName, 'Targets probes may reach although link-local or metadata: CIDRs, comma-separated or repeated')
+            [CompletionResult]::new('--max-result-bytes', '--max-result-bytes', [CompletionResultType]::ParameterName, 'The most bytes of one tool result (lists are paged to fit)')
+            [CompletionResult]::new('--tool-timeout', '--tool-timeout', [CompletionResultType]::ParameterName, 'Time one tool call may take')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Output JSON (same as --format json)')
+            [CompletionResult]::new('--no-hints', '--no-hints', [CompletionResultType]::ParameterName, 'Do not print the "classic equivalent" and next-step hints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'oncall;completions' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
@@ -467,6 +481,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'The first 60 seconds on this host in one report, findings ranked by severity')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Prometheus alerting rules over `oncall serve`''s metrics, one per triage rule')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'MCP server over stdio: the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -527,6 +542,9 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             break
         }
         'oncall;help;rules;prometheus' {
+            break
+        }
+        'oncall;help;mcp' {
             break
         }
         'oncall;help;completions' {

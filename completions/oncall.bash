@@ -31,6 +31,9 @@ _oncall() {
             oncall,logs)
                 cmd="oncall__subcmd__logs"
                 ;;
+            oncall,mcp)
+                cmd="oncall__subcmd__mcp"
+                ;;
             oncall,mem)
                 cmd="oncall__subcmd__mem"
                 ;;
@@ -84,6 +87,9 @@ _oncall() {
                 ;;
             oncall__subcmd__help,logs)
                 cmd="oncall__subcmd__help__subcmd__logs"
+                ;;
+            oncall__subcmd__help,mcp)
+                cmd="oncall__subcmd__help__subcmd__mcp"
                 ;;
             oncall__subcmd__help,mem)
                 cmd="oncall__subcmd__help__subcmd__mem"
@@ -182,7 +188,7 @@ _oncall() {
 
     case "${cmd}" in
         oncall)
-            opts="-h -V --json --format --color --no-hints --help --version cheat ps mem disk net logs probe triage serve rules completions help"
+            opts="-h -V --json --format --color --no-hints --help --version cheat ps mem disk net logs probe triage serve rules mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,7 +404,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__help)
-            opts="cheat ps mem disk net logs probe triage serve rules completions help"
+            opts="cheat ps mem disk net logs probe triage serve rules mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +546,20 @@ _oncall() {
         oncall__subcmd__help__subcmd__logs__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__help__subcmd__mcp)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1081,6 +1101,44 @@ _oncall() {
                     return 0
                     ;;
                 --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oncall__subcmd__mcp)
+            opts="-h --allow-path --allow-target --max-result-bytes --tool-timeout --json --format --color --no-hints --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --allow-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-result-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tool-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

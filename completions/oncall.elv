@@ -36,6 +36,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand triage 'The first 60 seconds on this host in one report, findings ranked by severity'
             cand serve 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe'
             cand rules 'Prometheus alerting rules over `oncall serve`''s metrics, one per triage rule'
+            cand mcp 'MCP server over stdio: the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -411,6 +412,18 @@ set edit:completion:arg-completer[oncall] = {|@words|
         }
         &'oncall;rules;help;help'= {
         }
+        &'oncall;mcp'= {
+            cand --allow-path 'Another directory logs and disk usage may be read under (besides /var/log and the journal)'
+            cand --allow-target 'Targets probes may reach although link-local or metadata: CIDRs, comma-separated or repeated'
+            cand --max-result-bytes 'The most bytes of one tool result (lists are paged to fit)'
+            cand --tool-timeout 'Time one tool call may take'
+            cand --format 'Output format'
+            cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
+            cand --json 'Output JSON (same as --format json)'
+            cand --no-hints 'Do not print the "classic equivalent" and next-step hints'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'oncall;completions'= {
             cand --format 'Output format'
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
@@ -430,6 +443,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand triage 'The first 60 seconds on this host in one report, findings ranked by severity'
             cand serve 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter''s /probe'
             cand rules 'Prometheus alerting rules over `oncall serve`''s metrics, one per triage rule'
+            cand mcp 'MCP server over stdio: the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -473,6 +487,8 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand prometheus 'Alerting rules: each finding of a triage rule as an alert with its severity and runbook'
         }
         &'oncall;help;rules;prometheus'= {
+        }
+        &'oncall;help;mcp'= {
         }
         &'oncall;help;completions'= {
         }

@@ -154,6 +154,14 @@ A blackbox.yml key oncall does not support is an error (exit 2) that names it.")
 
 `promtool check rules` is clean on the output.")]
     Rules(RulesArgs),
+    /// MCP server over stdio: the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants
+    #[command(after_help = "Examples:
+  oncall mcp                                   stdio; register it with your MCP client
+  oncall mcp --allow-path /srv/app/logs        logs and disk usage there too (default /var/log)
+
+No tool runs a program or writes anything. Paths outside the allowed directories, link-local
+and cloud metadata addresses are refused; host text is cleaned and marked untrusted.")]
+    Mcp(McpArgs),
     /// Print shell completions
     Completions {
         /// The shell to complete for
@@ -742,6 +750,22 @@ pub struct ServeArgs {
     pub logs: Vec<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Another directory logs and disk usage may be read under (besides /var/log and the journal)
+    #[arg(long, value_name = "DIR")]
+    pub allow_path: Vec<PathBuf>,
+    /// Targets probes may reach although link-local or metadata: CIDRs, comma-separated or repeated
+    #[arg(long, value_name = "CIDR")]
+    pub allow_target: Vec<String>,
+    /// The most bytes of one tool result (lists are paged to fit)
+    #[arg(long, default_value_t = 24 * 1024, value_name = "BYTES")]
+    pub max_result_bytes: usize,
+    /// Time one tool call may take
+    #[arg(long, default_value = "60s", value_parser = duration::parse_nonzero, value_name = "DURATION")]
+    pub tool_timeout: Duration,
+}
+
 /// Runs the parsed command; returns the exit code (0 or 1) or an error for `main` to report.
 pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     if ui.format == Format::Prometheus && !matches!(cli.command, Command::Probe(_)) {
@@ -768,6 +792,7 @@ pub fn run(cli: Cli, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
         Command::Rules(args) => match args.action {
             RulesAction::Prometheus(args) => commands::rules::prometheus(args, ui, out),
         },
+        Command::Mcp(args) => commands::mcp::run(args),
     }
 }
 

@@ -5,7 +5,7 @@ use oncall::cli::{self, CheatCli, Cli};
 use oncall::exit_codes;
 use oncall::render::stderr;
 use oncall::render::terminal_guard::TerminalGuard;
-use oncall::render::Ui;
+use oncall::render::{ColorChoice, Format, Ui};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -14,6 +14,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(clap_error(e, nagios_requested())),
     };
+    // The MCP server writes protocol messages to stdout from its own threads: stdout must
+    // not be locked (nor guarded) here for it.
+    if matches!(cli.command, cli::Command::Mcp(_)) {
+        return finish(cli::run(
+            cli,
+            &Ui::new(Format::Json, ColorChoice::Never, false),
+            &mut io::sink(),
+        ));
+    }
     let ui = Ui::new(cli.global.format(), cli.global.color, !cli.global.no_hints);
     let stdout = io::stdout();
     // On a terminal, text oncall does not control (logs, headers, names) is shown, not obeyed.
@@ -27,6 +36,11 @@ fn main() -> ExitCode {
         out.flush()?;
         Ok(code)
     });
+    finish(result)
+}
+
+/// The exit code for a result; an error is one `oncall: …` line on stderr.
+fn finish(result: Result<u8, oncall::error::Error>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         // `oncall cheat tar | head -1`: the reader left; end quietly.

@@ -455,6 +455,12 @@ fn every_command_in_the_readme_runs_and_exits_as_the_readme_implies() {
             }
             continue;
         }
+        if argv.get(1).is_some_and(|a| a == "mcp") {
+            if let Err(e) = run_mcp(command(&fx, &argv), Duration::from_secs(30)) {
+                failures.push(format!("{label}: {e}"));
+            }
+            continue;
+        }
         if argv.get(1).is_some_and(|a| a == "serve") {
             if let Err(e) = run_server(&argv, Duration::from_secs(30)) {
                 failures.push(format!("{label}: {e}"));
@@ -507,6 +513,43 @@ fn shell_words_split_as_sh_does() {
 /// `oncall serve …` runs until stopped: started on a free loopback port, it must answer
 /// `/-/healthy` and serve `/metrics` within the deadline; then it is ended with SIGTERM and
 /// must exit 0.
+/// `oncall mcp` as a client meets it: an initialize request on stdin answered on stdout with
+/// oncall's server info, then stdin closed and the server gone with 0.
+fn run_mcp(mut cmd: Command, deadline: Duration) -> Result<(), String> {
+    let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"readme","version":"0"}}}"#;
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = support::stdout_lines(&mut child);
+    let answer = writeln!(stdin, "{init}")
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            lines
+                .recv_timeout(deadline)
+                .map_err(|_| "no answer to initialize".to_string())
+        });
+    drop(stdin);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let answer = answer?;
+    let status = status.ok_or("still running after stdin closed")?;
+    let v: serde_json::Value =
+        serde_json::from_str(&answer).map_err(|e| format!("{e}: {answer}"))?;
+    if v["result"]["serverInfo"]["name"] != "oncall" || !status.success() {
+        return Err(format!("answer {answer}, exit {status}"));
+    }
+    Ok(())
+}
+
 fn run_server(argv: &[String], deadline: Duration) -> Result<(), String> {
     let port = support::servers::free_port();
     let addr = format!("127.0.0.1:{port}");

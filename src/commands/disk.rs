@@ -1,19 +1,25 @@
-//! `oncall disk`, `oncall disk usage`, `oncall disk deleted`: options → collector → renderer.
+//! `oncall disk`, `oncall disk usage`, `oncall disk deleted`: flags → requests (request/) → renderers.
 
 use crate::cli::{DiskAction, DiskArgs};
 use crate::error::Error;
 use crate::exit_codes;
 use crate::render::{self, units, Ui};
-use crate::system::usage::{self, Progress, UsageOptions};
-use crate::system::{deleted, disks, interrupt};
+use crate::request::deleted_files::{self, DeletedFilesRequest};
+use crate::request::disk_usage::{self, DiskUsageRequest};
+use crate::request::filesystems::{self, FilesystemsRequest};
+use crate::request::Span;
+use crate::system::interrupt;
+use crate::system::usage::Progress;
 use std::io::Write;
 use std::time::Duration;
 
 pub fn run(args: DiskArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     match args.action {
         None => {
-            let report = disks::collect(args.all, args.timeout)
-                .map_err(|e| Error::usage("/proc/self/mountinfo", e))?;
+            let report = filesystems::run(&FilesystemsRequest {
+                all: args.all,
+                timeout: Span(args.timeout),
+            })?;
             render::disk::filesystems(ui, out, &report)?;
         }
         Some(DiskAction::Usage {
@@ -21,20 +27,19 @@ pub fn run(args: DiskArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
             one_file_system,
             top,
         }) => {
-            let opts = UsageOptions {
+            let req = DiskUsageRequest {
                 path,
                 one_file_system,
                 top,
-                threads: 0,
             };
             let cancel = interrupt::flag();
             let mut progress = ProgressLine::new();
-            let result = usage::walk(&opts, &cancel, &mut |p| progress.show(p));
+            let result = disk_usage::run_with(&req, &cancel, &mut |p| progress.show(p));
             progress.clear();
             render::disk::usage(ui, out, &result?)?;
         }
         Some(DiskAction::Deleted) => {
-            let report = deleted::collect().map_err(|e| Error::usage("/proc", e))?;
+            let report = deleted_files::run(&DeletedFilesRequest {})?;
             render::disk::deleted(ui, out, &report)?;
         }
     }

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod disk;
 pub mod logs;
 pub mod logs_journal;
+pub mod mcp;
 pub mod mem;
 pub mod net;
 pub mod probe;

@@ -1,17 +1,14 @@
 //! `oncall net` (sockets) and `oncall net stats` (network health over a window):
-//! flags → query → collector → renderer.
+//! flags → requests (request/sockets.rs, request/net_stats.rs) → renderers.
 
 use crate::cli::{NetAction, NetArgs};
 use crate::error::Error;
 use crate::exit_codes;
 use crate::render::{self, Ui};
-use crate::system::net_stats;
-use crate::system::sockets::{self, state, Query, State, StateSet};
+use crate::request::{self, net_stats::NetStatsRequest, sockets::SocketsRequest, Span};
+use crate::system::sockets::{state, Query, State, StateSet};
 use std::io::Write;
 use std::time::Duration;
-
-/// Set to `proc` to read /proc/net even where netlink works (tests of the fallback).
-const SOURCE_ENV: &str = "ONCALL_NET_SOURCE";
 
 pub fn run(args: NetArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     match args.action {
@@ -21,10 +18,9 @@ pub fn run(args: NetArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
 }
 
 fn sockets(args: &NetArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let q = query(args)?;
-    let force_proc = std::env::var(SOURCE_ENV).is_ok_and(|v| v == "proc");
-    let report =
-        sockets::collect_from(&q, force_proc).map_err(|e| Error::usage(&e.what, &e.error))?;
+    let req = request(args);
+    let q = req.query()?;
+    let report = request::sockets::run(&req)?;
     for note in &report.notes {
         crate::render::stderr::line(format_args!("oncall: note: {note}"));
     }
@@ -60,44 +56,20 @@ fn filters_text(args: &NetArgs) -> String {
     parts.join(" ")
 }
 
-/// Turns the flags into a query, refusing combinations that cannot mean anything.
-pub fn query(args: &NetArgs) -> Result<Query, Error> {
-    let any_proto = args.tcp || args.udp || args.unix;
-    let mut q = Query {
-        tcp: args.tcp || !any_proto,
-        udp: args.udp || !any_proto,
-        unix: args.unix,
-        ipv4: !args.ipv6,
-        ipv6: !args.ipv4,
-        states: StateSet::ALL,
+/// The flags as the sockets request (request/sockets.rs validates and runs it).
+pub fn request(args: &NetArgs) -> SocketsRequest {
+    SocketsRequest {
+        listen: args.listen,
+        state: args.state.clone(),
         port: args.port,
         processes: args.processes,
-    };
-    if args.unix && (args.ipv4 || args.ipv6) {
-        let flag = if args.ipv4 { "-4" } else { "-6" };
-        return Err(Error::usage(
-            flag,
-            "UNIX sockets are neither IPv4 nor IPv6 (drop --unix, or drop the family)",
-        ));
+        ipv4: args.ipv4,
+        ipv6: args.ipv6,
+        tcp: args.tcp,
+        udp: args.udp,
+        unix: args.unix,
+        all: args.all,
     }
-    if args.unix && args.port.is_some() {
-        return Err(Error::usage(
-            "--port",
-            "UNIX sockets have no ports (drop --unix, or drop --port)",
-        ));
-    }
-    if let Some(text) = &args.state {
-        q.states = state::parse_states(text).map_err(|why| Error::usage("--state", why))?;
-    }
-    // ss's -a asks for every state; with -l too (`ss -tlna`), every state it is.
-    if args.listen && !args.all {
-        q.states = if args.state.is_some() {
-            q.states.union(Query::listen_states())
-        } else {
-            Query::listen_states()
-        };
-    }
-    Ok(q)
 }
 
 /// The `ss` command line that lists the same sockets: the hint under every table.
@@ -149,17 +121,9 @@ pub fn ss_equivalent(args: &NetArgs, q: &Query) -> String {
 }
 
 fn stats(window: Duration, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    if window.is_zero() {
-        return Err(Error::usage(
-            "--window",
-            "rates need a window longer than 0 (try 1s)",
-        ));
-    }
-    let read = |e: std::io::Error| Error::usage("reading /proc/net", e);
-    let first = net_stats::snapshot().map_err(read)?;
-    std::thread::sleep(window);
-    let second = net_stats::snapshot().map_err(read)?;
-    let rates = net_stats::rates(&first, &second);
+    let rates = request::net_stats::run(&NetStatsRequest {
+        window: Span(window),
+    })?;
     render::net::stats(ui, out, &rates)?;
     Ok(exit_codes::SUCCESS)
 }

@@ -1,0 +1,91 @@
+//! What a tool call has to work with: the server's policy (allowed paths and targets), the
+//! loaded cheat sheet, the call's page, its cancel flag and its progress sink; and what a
+//! call returns.
+
+use super::allowlist::Allowlist;
+use super::budget::Page;
+use super::targets::Targets;
+use crate::cheat::sheet::Sheet;
+use crate::error::Error;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// `(progress, total, message)`, sent on as a progress notification when the call has a
+/// progress token.
+pub type ProgressFn = dyn Fn(f64, Option<f64>, String) + Send + Sync;
+
+pub struct Env {
+    pub sheet: Arc<Sheet>,
+    pub allow: Arc<Allowlist>,
+    pub targets: Arc<Targets>,
+    pub page: Option<Page>,
+    pub cancel: Arc<AtomicBool>,
+    pub progress: Arc<ProgressFn>,
+}
+
+/// A tool's report and whether it says everything passed (a failed probe is an error
+/// result that still carries its report).
+pub struct Outcome {
+    pub value: Value,
+    pub ok: bool,
+}
+
+impl Outcome {
+    pub fn ok(value: Value) -> Outcome {
+        Outcome { value, ok: true }
+    }
+
+    pub fn judged(value: Value, ok: bool) -> Outcome {
+        Outcome { value, ok }
+    }
+}
+
+#[derive(Debug)]
+pub enum CallError {
+    /// The arguments are wrong: a JSON-RPC invalid-params error.
+    BadArguments(String),
+    /// The tool ran and could not answer (a missing file, a refused path): an error result
+    /// the model reads.
+    Failed(String),
+}
+
+impl CallError {
+    pub fn bad(e: Error) -> CallError {
+        CallError::BadArguments(e.to_string())
+    }
+
+    pub fn failed(e: Error) -> CallError {
+        match e {
+            Error::Interrupted => CallError::Failed("cancelled".into()),
+            e => CallError::Failed(e.to_string()),
+        }
+    }
+}
+
+impl Env {
+    pub fn allow_path(&self, p: &Path) -> Result<PathBuf, CallError> {
+        self.allow.check(p).map_err(CallError::Failed)
+    }
+
+    pub fn allow_paths(&self, paths: &mut [PathBuf]) -> Result<(), CallError> {
+        self.allow.check_all(paths).map_err(CallError::Failed)
+    }
+
+    pub fn admit_target(&self, target: &str) -> Result<(), CallError> {
+        self.targets.admits(target).map_err(CallError::Failed)
+    }
+
+    /// How many list items the page reaches: a collector that keeps its own top N keeps at
+    /// least that many.
+    pub fn page_end(&self) -> usize {
+        self.page
+            .map(|p| p.offset.saturating_add(p.limit))
+            .unwrap_or(0)
+    }
+
+    pub fn progress(&self, progress: f64, total: Option<f64>, message: String) {
+        (self.progress)(progress, total, message)
+    }
+}

@@ -1,0 +1,64 @@
+//! `triage` (`oncall triage`): one sampling window over every collector, findings ranked.
+
+use super::Span;
+use crate::error::Error;
+use crate::triage::{self, collect::TriageOptions, TriageReport};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long a collector that needs no window may run past it before it is reported as timed
+/// out (a hung NFS mount, a huge log): the report never waits longer than window + this.
+const BUDGET: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct TriageRequest {
+    /// One sampling window over all collectors (above 0).
+    pub window: Span,
+    /// Logs to scan for error bursts (default /var/log).
+    pub logs: Vec<PathBuf>,
+    /// Health probes to add (http(s)://…, tcp://host:port, grpc://host:port).
+    pub probe: Vec<String>,
+    /// Journal directories to scan for error bursts instead of the host's journal.
+    pub journal_dir: Vec<PathBuf>,
+}
+
+impl Default for TriageRequest {
+    fn default() -> Self {
+        TriageRequest {
+            window: Span::secs(1),
+            logs: Vec::new(),
+            probe: Vec::new(),
+            journal_dir: Vec::new(),
+        }
+    }
+}
+
+impl TriageRequest {
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.window.is_zero() {
+            return Err(Error::usage(
+                "--window",
+                "triage needs a window above zero (e.g. 1s)",
+            ));
+        }
+        for t in &self.probe {
+            // Bad input is an error before any sampling, as `oncall probe` would say it.
+            crate::probe::target::parse(t)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn run(req: &TriageRequest) -> Result<TriageReport, Error> {
+    req.validate()?;
+    Ok(triage::run(&TriageOptions {
+        window: req.window.0,
+        logs: req.logs.clone(),
+        journal_dirs: req.journal_dir.clone(),
+        probes: req.probe.clone(),
+        budget: BUDGET,
+    }))
+}

@@ -1,0 +1,102 @@
+"""Drives `oncall mcp` with the official MCP Python SDK (a client nobody here wrote).
+
+Usage: session.py MODE ONCALL [SERVER ARGS...] < operations.json
+
+MODE is the SDK's connect mode: "auto" (2026-07-28: server/discover, stateless) or "legacy"
+(2025-11-25: the initialize handshake). stdin holds a JSON list of operations, run in order
+in one session; stdout gets a JSON list with one outcome per operation. A protocol error is
+an outcome {"error": {"code", "message"}}, not a crash, so a test can assert on it.
+"""
+
+import json
+import sys
+
+import anyio
+from mcp.client.client import Client
+from mcp.client.stdio import StdioServerParameters
+from mcp.shared.exceptions import MCPError
+import mcp_types as types
+
+
+def dump(model):
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+async def run_op(client, op):
+    kind = op["op"]
+    if kind == "list":
+        return {
+            "tools": dump(await client.list_tools())["tools"],
+            "resources": dump(await client.list_resources())["resources"],
+            "templates": dump(await client.list_resource_templates())["resourceTemplates"],
+            "prompts": dump(await client.list_prompts())["prompts"],
+            "protocol_version": client.protocol_version,
+        }
+    if kind == "call":
+        progress = []
+
+        async def on_progress(value, total, message):
+            progress.append({"progress": value, "total": total, "message": message})
+
+        callback = on_progress if op.get("progress") else None
+        result = await client.call_tool(op["name"], op.get("args", {}), progress_callback=callback)
+        out = dump(result)
+        out["progress_seen"] = progress
+        return out
+    if kind == "cancel_walk":
+        # Starts a call with progress, cancels it once progress has been seen, then proves the
+        # server still answers.
+        seen = anyio.Event()
+
+        async def on_progress(value, total, message):
+            seen.set()
+
+        outcome = {}
+        async with anyio.create_task_group() as tg:
+            async def call():
+                try:
+                    r = await client.call_tool(op["name"], op.get("args", {}), progress_callback=on_progress)
+                    outcome["finished"] = dump(r)
+                except BaseException as e:  # noqa: BLE001 - the cancellation itself
+                    outcome["cancelled_with"] = type(e).__name__
+                    raise
+
+            tg.start_soon(call)
+            with anyio.fail_after(op.get("wait", 30)):
+                await seen.wait()
+            outcome["progress_before_cancel"] = True
+            tg.cancel_scope.cancel()
+        ping = await client.list_tools()
+        outcome["alive_after"] = len(ping.tools) > 0
+        return outcome
+    if kind == "read":
+        return dump(await client.read_resource(op["uri"]))
+    if kind == "prompt":
+        return dump(await client.get_prompt(op["name"], op.get("args", {})))
+    if kind == "complete":
+        if op["ref"].startswith("oncall://"):
+            ref = types.ResourceTemplateReference(type="ref/resource", uri=op["ref"])
+        else:
+            ref = types.PromptReference(type="ref/prompt", name=op["ref"])
+        return dump(await client.complete(ref, {"name": op["argument"], "value": op["value"]}))
+    raise ValueError(f"unknown op {kind}")
+
+
+async def main():
+    mode, oncall, *server_args = sys.argv[1:]
+    ops = json.load(sys.stdin)
+    # As the CLI tests run oncall: no user sheets nor tldr caches of this machine.
+    quiet = "/nonexistent/oncall-tests"
+    env = {"XDG_CONFIG_HOME": quiet, "XDG_CACHE_HOME": quiet, "HOME": quiet}
+    params = StdioServerParameters(command=oncall, args=["mcp", *server_args], env=env)
+    outcomes = []
+    async with Client(params, mode=mode) as client:
+        for op in ops:
+            try:
+                outcomes.append(await run_op(client, op))
+            except MCPError as e:
+                outcomes.append({"error": {"code": e.error.code, "message": e.error.message}})
+    json.dump(outcomes, sys.stdout)
+
+
+anyio.run(main)
