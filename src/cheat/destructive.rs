@@ -215,6 +215,14 @@ pub fn check(name: &str, args: &[&str]) -> Option<Finding> {
         }
         "docker" | "podman" | "nerdctl" => {
             let sub = subcommand(args)?;
+            // `docker exec web rm -rf /data`: the command run inside is judged too (each word
+            // after the subcommand tried as its start; flags' values are never destructive).
+            if matches!(sub, "exec" | "run") {
+                let after: Vec<&str> = args.iter().copied().skip_while(|a| *a != sub).collect();
+                return (1..after.len())
+                    .filter(|&k| !after[k].starts_with('-'))
+                    .find_map(|k| check(after[k], &after[k + 1..]));
+            }
             let next = args
                 .iter()
                 .skip_while(|a| **a != sub)
@@ -309,6 +317,7 @@ mod tests {
         assert!(why("kubectl", &["-n", "prod", "delete", "pod", "x"]).contains("objects"));
         assert!(why("iptables", &["-F"]).contains("firewall"));
         assert!(why("docker", &["compose", "down", "-v"]).contains("volumes"));
+        assert!(why("docker", &["exec", "-u", "0", "web", "rm", "-rf", "/data"]).contains("trees"));
         assert!(in_line("psql -c 'DROP TABLE sessions'").is_some());
     }
 

@@ -81,7 +81,17 @@ fn has_word_or_stem(text: &str, token: &str) -> bool {
 /// Whether `text` holds `token` as a word, or as the start of a word for tokens of four
 /// letters or more ("connect" finds "connections").
 fn has_word(text: &str, token: &str) -> bool {
-    words::split(text).any(|w| words::matches(w, token))
+    // A word that matches holds the token (ASCII case aside): most texts are ruled out by
+    // that byte scan without being cut into words (it was most of a runbook search).
+    let (hay, needle) = (text.as_bytes(), token.as_bytes());
+    let Some(&first) = needle.first() else {
+        return false;
+    };
+    let holds = hay.len() >= needle.len()
+        && hay
+            .windows(needle.len())
+            .any(|w| w[0].eq_ignore_ascii_case(&first) && w.eq_ignore_ascii_case(needle));
+    holds && words::split(text).any(|w| words::matches(w, token))
 }
 
 /// Names are nearly always lower case already: allocate only when one is not.
