@@ -274,6 +274,15 @@ fn match_file(path: &Path, query: &Query, seen: Option<&Seen>) -> (Matched, File
     if let Some(after) = seen.and_then(|s| s.0.get(&file.header.file_id)) {
         offsets.retain(|&o| o > *after);
     }
+    if let Some(since) = query.since {
+        // Entries are appended in time order, so `--since` is a bisection over the
+        // candidates (as sd_journal seeks by realtime), not a read of every head before it:
+        // triage's last hour of a large journal costs that hour. An unreadable head counts
+        // as "before", and the walk below reports it if it is reached.
+        let skip =
+            offsets.partition_point(|&o| file.entry_head(o).map_or(true, |h| h.realtime < since));
+        offsets.drain(..skip);
+    }
     let mut heads = Vec::with_capacity(offsets.len().min(query.last.unwrap_or(usize::MAX)));
     let message = |offset: u64| -> bool {
         if query.grep.is_none() && query.message.is_none() {
