@@ -65,8 +65,8 @@ for i in $(seq 200); do
   done
 done
 echo "   $(ls -d /proc/[0-9]* | wc -l) processes now; cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-GROUPS=$("$ONCALL" ps --by container --window 0 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_groups"])')
-echo "   oncall sees $GROUPS containers"
+SEEN=$("$ONCALL" ps --by container --window 0 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_groups"])')
+echo "   oncall sees $SEEN containers"
 CMDS=("$ONCALL ps --by container --window 0 --json" "$ONCALL ps --window 0 --json")
 if systemd-cgtop -b -n 1 >/dev/null 2>&1; then
   CMDS+=("systemd-cgtop -b -n 1")

@@ -22,6 +22,15 @@ impl Drop for Podman {
     fn drop(&mut self) {
         let _ = podman(&["rm", "-f", "-t", "0", &self.name]);
         let _ = podman(&["rmi", "-f", &self.image]);
+        // Podman's cgroupfs parent (and conmon's group in it) stays behind, empty; removed where nothing else uses it.
+        for h in [
+            "", "memory", "cpu", "cpuacct", "pids", "blkio", "devices", "freezer", "cpuset",
+            "systemd",
+        ] {
+            let parent = Path::new("/sys/fs/cgroup").join(h).join("libpod_parent");
+            let _ = std::fs::remove_dir(parent.join("conmon"));
+            let _ = std::fs::remove_dir(parent);
+        }
     }
 }
 

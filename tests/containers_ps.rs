@@ -447,3 +447,49 @@ fn the_v2_tree_of_a_hybrid_host_gives_identity_and_cpu() {
     assert_eq!(g["cpu_from"], "cgroup", "v2 cpu.stat usage_usec: {g}");
     assert!(g["cpu_percent"].as_f64().unwrap() > 5.0, "a spinner: {g}");
 }
+
+#[test]
+fn net_processes_say_which_container_owns_a_socket() {
+    let id = unique_id();
+    let Some(mut cg) = RuntimeCgroup::new(&format!("/docker/{id}"), None, None) else {
+        return;
+    };
+    let port = support::servers::free_port();
+    cg.spawn(&format!(
+        "exec python3 -c 'import socket, time; s = socket.socket(); s.bind((\"127.0.0.1\", {port})); s.listen(); time.sleep(600)'"
+    ));
+    let root = tempfile::tempdir().unwrap();
+    let name = format!("api-{}", unique_marker());
+    write(
+        &root
+            .path()
+            .join("var/lib/docker/containers")
+            .join(&id)
+            .join("config.v2.json"),
+        &format!(r#"{{"Name":"/{name}"}}"#),
+    );
+    // Bounded poll: the listener binds after python starts.
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let out = support::oncall()
+            .env("ONCALL_CONTAINER_ROOT", root.path())
+            .args([
+                "net",
+                "--processes",
+                "--listen",
+                "--port",
+                &port.to_string(),
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let found = doc["sockets"].as_array().and_then(|s| s.first().cloned());
+        if let Some(s) = found {
+            assert_eq!(s["runs_in"], format!("container {name}").as_str(), "{s}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "no listener on {port}: {out:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -19,6 +19,11 @@ pub fn sockets(
     if processes {
         header.extend(["PID", "Process"]);
     }
+    // Where the owners run, only where some owner is in a container, pod or unit.
+    let runs_in = processes && r.sockets.iter().any(|s| s.runs_in.is_some());
+    if runs_in {
+        header.push("Runs in");
+    }
     let rows = || {
         r.sockets.iter().map(|s| {
             let mut row = vec![
@@ -32,6 +37,9 @@ pub fn sockets(
             if processes {
                 row.push(s.pid.map(|p| p.to_string()).unwrap_or_default());
                 row.push(printable(s.process.as_deref().unwrap_or_default()).into_owned());
+            }
+            if runs_in {
+                row.push(printable(s.runs_in.as_deref().unwrap_or("-")).into_owned());
             }
             row
         })

@@ -99,6 +99,7 @@ pub fn decode(m: &[u8], proto: Proto) -> Option<Socket> {
         inode: u64::from(u32_at(68)),
         pid: None,
         process: None,
+        runs_in: None,
     })
 }
 

@@ -104,6 +104,9 @@ pub struct Socket {
     /// The owning process, only with `--processes`; null when not found.
     pub pid: Option<u32>,
     pub process: Option<String>,
+    /// The owner's container, pod or unit (`container web`, `unit nginx.service`), only with
+    /// `--processes`.
+    pub runs_in: Option<String>,
 }
 
 impl Socket {

@@ -5,6 +5,8 @@
 //! resolve `/proc/PID/fd/N` from the root for each of tens of thousands of fds.
 
 use super::model::Socket;
+use crate::system::containers::names::{Names, Roots};
+use crate::system::containers::{census, identity};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};
@@ -39,9 +41,21 @@ pub fn assign(sockets: &mut [Socket]) -> OwnerScan {
         .iter()
         .filter_map(|&pid| Some((pid, process_name(pid)?)))
         .collect();
+    // Each owner's container, pod or unit, from its cgroup and the runtimes' files.
+    let mut runtime_names = Names::new(Roots::from_env());
+    let runs_in: HashMap<u32, String> = owners
+        .iter()
+        .filter_map(|&pid| {
+            let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
+            let id = identity::from_membership(&text);
+            let path = id.container_cgroup.or(id.pod_cgroup).or(id.unit_cgroup)?;
+            Some((pid, census::label_of(&path, &mut runtime_names)?))
+        })
+        .collect();
     for s in sockets.iter_mut() {
         if let Some(pid) = s.pid {
             s.process = names.get(&pid).cloned();
+            s.runs_in = runs_in.get(&pid).cloned();
         }
     }
     scan.unmapped = wanted.len();

@@ -60,6 +60,7 @@ fn inet_line(line: &str, proto: Proto) -> Option<Socket> {
         inode: f[9].parse().ok()?,
         pid: None,
         process: None,
+        runs_in: None,
     })
 }
 
@@ -137,6 +138,7 @@ fn unix_line(line: &str) -> Option<Socket> {
         inode,
         pid: None,
         process: None,
+        runs_in: None,
     })
 }
 

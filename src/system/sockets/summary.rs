@@ -133,6 +133,7 @@ mod tests {
             inode: 1,
             pid: None,
             process: None,
+            runs_in: None,
         }
     }
 

@@ -78,6 +78,7 @@ pub fn decode(m: &[u8]) -> Option<Decoded> {
             inode,
             pid: None,
             process: None,
+            runs_in: None,
         },
         peer,
     })
