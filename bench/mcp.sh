@@ -50,4 +50,18 @@ r = json.load(open(sys.argv[1]))["results"]
 new, old = r[0]["median"], r[1]["median"]
 print(f"cheat tar     with mcp {new*1000:7.3f} ms | before {old*1000:7.3f} ms | ratio {new/old:.2f}")
 PY
+# On a shared machine load changes between hyperfine's two blocks of runs: the same pair,
+# alternated run by run (each time includes python's spawn, the same for both).
+python3 - "$bin" "$base" <<'PY'
+import statistics, subprocess, sys, time
+new, old = sys.argv[1], sys.argv[2]
+t = {new: [], old: []}
+for i in range(600):
+    for b in ((new, old) if i % 2 else (old, new)):
+        t0 = time.perf_counter()
+        subprocess.run([b, "cheat", "tar"], stdout=subprocess.DEVNULL)
+        t[b].append(time.perf_counter() - t0)
+m = {b: statistics.median(v[10:]) for b, v in t.items()}
+print(f"cheat tar interleaved x600: with mcp {m[new]*1000:7.3f} ms | before {m[old]*1000:7.3f} ms | ratio {m[new]/m[old]:.2f}")
+PY
 echo "== binary size: $(stat -c %s "$bin") bytes (before: $(stat -c %s "$base"))"

@@ -609,11 +609,15 @@ fn lists_are_paged_and_results_fit_the_byte_budget() {
         json!([
             grep(json!({})),
             grep(json!({"offset": 100, "limit": 50})),
-            grep(json!({"limit": 5000}))
+            grep(json!({"limit": 5000})),
+            {"op": "call", "name": "logs_grep", "args": {"patterns": [marker], "paths": [log]}, "progress": true},
         ]),
     ) else {
         return;
     };
+    // A grep reports progress per file when the call carries a progress token.
+    let seen = out[3]["progress_seen"].as_array().unwrap();
+    assert_eq!(seen[0]["total"], 1.0, "{}", brief(&out[3]));
     let first = structured(&out[0]);
     assert_eq!(
         first["lines"].as_array().unwrap().len(),

@@ -17,6 +17,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -226,6 +227,16 @@ pub fn paths_or_default(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 pub fn run(req: &LogsGrepRequest) -> Result<LogsGrepReport, Error> {
+    run_with(req, &AtomicBool::new(false), &mut |_, _| {})
+}
+
+/// The search, file by file: `progress(done, of)` after each file; `cancel` set stops it
+/// before the next file (`Error::Interrupted`).
+pub fn run_with(
+    req: &LogsGrepRequest,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<LogsGrepReport, Error> {
     req.validate()?;
     let clock = Clock::system();
     let opts = req.options(&clock)?;
@@ -260,7 +271,11 @@ pub fn run(req: &LogsGrepRequest) -> Result<LogsGrepReport, Error> {
             found.unreadable[0].display()
         ));
     }
-    for source in &found.sources {
+    for (done, source) in found.sources.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Interrupted);
+        }
+        progress(done, found.sources.len());
         let mut sink = Collect {
             path: source.display(),
             lines: &mut report.lines,
