@@ -69,15 +69,27 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsReport) -> io::Result<()> {
         Format::Table if r.processes.is_empty() => writeln!(out, "{}", no_rows(r)),
         Format::Table => {
             let mut rows: Vec<Vec<String>> = rows.collect();
+            let mut dropped = Vec::new();
             if let Some(width) = ui.width {
+                dropped = drop_to_fit(&mut header, &mut rows, usize::from(width));
                 fit_command(&header, &mut rows, usize::from(width));
             }
             let mut t = table::new(ui, &header);
+            // Every column but the command stays on one line ("98.4" over "MiB/s" is two
+            // values); the command is cut to what is left, as top does.
+            t.keep_whole(&(0..header.len() - 1).collect::<Vec<_>>());
             for row in rows {
                 t.add_row(row);
             }
             table::write(out, &t)?;
-            writeln!(out, "{}", ui.wrap(&footer(r), 2))?;
+            let mut foot = footer(r);
+            if !dropped.is_empty() {
+                foot.push_str(&format!(
+                    " · {} left out at this width (--json has them)",
+                    dropped.join(", ")
+                ));
+            }
+            writeln!(out, "{}", ui.wrap(&foot, 2))?;
             if r.partly_hidden > 0 || r.unreadable > 0 {
                 writeln!(out, "{}", ui.style.warn(&ui.wrap(&hidden_note(r), 2)))?;
             }
@@ -123,23 +135,58 @@ fn cells(p: &Process, tree: bool) -> Vec<String> {
     ]
 }
 
+/// The command should keep at least this many columns on a terminal.
+const COMMAND_ROOM: usize = 30;
+
+/// Columns given up, in this order, when the command would get less than `COMMAND_ROOM`: the
+/// ones a first look needs least (threads, fds, I/O rates; then the unit and pod, since the
+/// container usually names the workload).
+/// READ and WRITE go together: one I/O column alone reads as the whole story.
+const DROPPABLE: [&[&str]; 5] = [&["THR"], &["FDS"], &["READ", "WRITE"], &["UNIT"], &["POD"]];
+
+/// Drops columns from `header` and `rows` until the command has room; says which went.
+fn drop_to_fit(header: &mut Vec<&str>, rows: &mut [Vec<String>], width: usize) -> Vec<String> {
+    let mut dropped = Vec::new();
+    for names in DROPPABLE {
+        if width.saturating_sub(fixed_width(header, rows)) >= COMMAND_ROOM {
+            break;
+        }
+        for name in names {
+            let Some(i) = header.iter().position(|h| h == name) else {
+                continue;
+            };
+            header.remove(i);
+            for row in rows.iter_mut() {
+                row.remove(i);
+            }
+            dropped.push(name.to_string());
+        }
+    }
+    dropped
+}
+
+/// The width the columns before the command take, padding included.
+fn fixed_width(header: &[&str], rows: &[Vec<String>]) -> usize {
+    let last = header.len() - 1;
+    (0..last)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+                + 2
+        })
+        .sum::<usize>()
+        + 2
+}
+
 /// On a terminal, one line per process as `top` and `ps` do: the command (last column) is cut
 /// to the width the other columns leave, instead of wrapping over several lines.
 fn fit_command(header: &[&str], rows: &mut [Vec<String>], width: usize) {
     let last = header.len() - 1;
     // Each cell takes its text plus one space of padding on either side.
-    let used: usize = (0..last)
-        .map(|i| {
-            let widest = rows
-                .iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0);
-            widest + 2
-        })
-        .sum();
-    let room = width.saturating_sub(used + 2).max(12);
+    let room = width.saturating_sub(fixed_width(header, rows)).max(12);
     for row in rows {
         let cmd = &mut row[last];
         if cmd.chars().count() > room {
