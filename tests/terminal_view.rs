@@ -246,8 +246,15 @@ fn ps_and_mem_columns_line_up() {
         .spawn()
         .unwrap();
     let pid = sleeper.id().to_string();
-    let header = ["PID", "USER", "CPU%", "RSS", "S", "THR", "FDS", "COMMAND"];
+    // THR, FDS and the I/O rates give their room to the command below ~110 columns.
+    let header = ["PID", "USER", "CPU%", "RSS", "S", "ELAPSED", "COMMAND"];
     columns_line_up(&["ps", "--window", "0"], &header);
+    let (wide, _) = on_terminal(250, &["ps", "--window", "0", "--color", "never"]);
+    assert!(
+        wide.lines()
+            .any(|l| is_header(l, &["THR", "FDS", "READ", "WRITE"])),
+        "{wide}"
+    );
     columns_line_up(&["ps", "--window", "0", "--tree", "--pid", &pid], &header);
     columns_line_up(&["mem"], &["total", "used", "free"]);
     let _ = sleeper.kill();

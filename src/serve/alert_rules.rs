@@ -73,6 +73,11 @@ fn judges(rule: &str) -> String {
             "the cgroup's memory at or above {CGROUP_MEM_WARN}% of its limit; CPU throttled in more than \
              {THROTTLED_WARN}% of periods; OOM kills in the cgroup"
         ),
+        "containers" => format!(
+            "a container, pod or limited unit with its memory at or above {CGROUP_MEM_WARN}% of its \
+             limit, OOM-killed in the last 15 minutes, or CPU-throttled in more than \
+             {THROTTLED_WARN}% of periods"
+        ),
         "kernel" => "OOM kills and error lines in the kernel log".to_string(),
         "logs" => format!(
             "at least {LOG_BURST_MIN} error lines in 15 minutes and {LOG_BURST_FACTOR}× the earlier rate in a log"
