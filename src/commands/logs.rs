@@ -174,16 +174,7 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
     }
     let (patterns, mut paths) = patterns_and_paths(&mut args)?;
     paths.extend(container_logs(&args.pod, &args.container, false)?);
-    if args.journal.wanted() || logs_journal::by_default(!paths.is_empty()) {
-        if !paths.is_empty() {
-            return Err(Error::usage(
-                paths[0].display(),
-                "a path and the journal: name one (journal files with --journal-file)",
-            ));
-        }
-        if !args.journal.wanted() {
-            logs_journal::note_default();
-        }
+    if logs_journal::chosen(&args.journal, &paths)? {
         return logs_journal::grep(&args, patterns, ui, out);
     }
     let fields = args
@@ -330,16 +321,7 @@ pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
     if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
         args.paths.insert(0, PathBuf::from(operand));
     }
-    if args.journal.wanted() || logs_journal::by_default(!args.paths.is_empty()) {
-        if let Some(p) = args.paths.first() {
-            return Err(Error::usage(
-                p.display(),
-                "a path and the journal: name one (journal files with --journal-file)",
-            ));
-        }
-        if !args.journal.wanted() {
-            logs_journal::note_default();
-        }
+    if logs_journal::chosen(&args.journal, &args.paths)? {
         return logs_journal::tail(&args, ui, out);
     }
     if args.since.is_some() || args.until.is_some() {
@@ -501,16 +483,7 @@ pub fn top(mut args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Er
     if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
         args.paths.insert(0, PathBuf::from(operand));
     }
-    if args.journal.wanted() || logs_journal::by_default(!args.paths.is_empty()) {
-        if let Some(p) = args.paths.first() {
-            return Err(Error::usage(
-                p.display(),
-                "a path and the journal: name one (journal files with --journal-file)",
-            ));
-        }
-        if !args.journal.wanted() {
-            logs_journal::note_default();
-        }
+    if logs_journal::chosen(&args.journal, &args.paths)? {
         return logs_journal::top(&args, ui, out);
     }
     let clock = Clock::system();

@@ -43,6 +43,25 @@ pub fn operand_taken_by_boot(j: &mut JournalArgs) -> Option<String> {
 }
 
 /// Said on stderr when the journal was chosen because no path was named.
+/// Whether this logs command reads the journal: a journal flag asks for it (and then a path
+/// beside it is a usage error), or nothing is named and the host keeps its logs only there
+/// (said on stderr).
+pub fn chosen(journal: &JournalArgs, paths: &[PathBuf]) -> Result<bool, Error> {
+    if !journal.wanted() && !by_default(!paths.is_empty()) {
+        return Ok(false);
+    }
+    if let Some(p) = paths.first() {
+        return Err(Error::usage(
+            p.display(),
+            "a path and the journal: name one (journal files with --journal-file)",
+        ));
+    }
+    if !journal.wanted() {
+        note_default();
+    }
+    Ok(true)
+}
+
 pub fn note_default() {
     crate::render::stderr::line(format_args!(
         "oncall: reading the systemd journal (no /var/log/syslog or /var/log/messages here); \

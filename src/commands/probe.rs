@@ -11,7 +11,6 @@ use crate::probe::resolve::{Family, Override, Resolver};
 use crate::probe::{self, run, target, targets_file, watch, Ctx, ProbeOptions, TargetSpec};
 use crate::render::probe::{self as view, NagiosState};
 use crate::render::{Format, Ui};
-use hyper::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -113,7 +112,7 @@ fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Er
         failure_threshold: args.failure_threshold,
         success_threshold: args.success_threshold,
         concurrency: args.concurrency,
-        headers: request_headers(&args.headers, args.bearer.as_deref())?,
+        headers: crate::request::probe::request_headers(&args.headers, args.bearer.as_deref())?,
         request: Default::default(),
     };
     let tls = probe::tls::TlsSettings::new(args.insecure, args.cacert.as_deref())?;
@@ -266,34 +265,4 @@ fn views(
     } else {
         exit_codes::FAILURE
     })
-}
-
-/// `-H 'Name: value'` and `--bearer TOKEN`; values are marked sensitive and never printed.
-fn request_headers(
-    raw: &[String],
-    bearer: Option<&str>,
-) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
-    let mut out = Vec::new();
-    for h in raw {
-        let (name, value) = h
-            .split_once(':')
-            .ok_or_else(|| Error::usage("-H", "expected 'Name: value'"))?;
-        let name = HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| Error::usage("-H", format!("'{}' is not a header name", name.trim())))?;
-        let mut value = HeaderValue::from_str(value.trim()).map_err(|_| {
-            Error::usage(
-                "-H",
-                format!("the value of {name} is not a valid header value"),
-            )
-        })?;
-        value.set_sensitive(true);
-        out.push((name, value));
-    }
-    if let Some(token) = bearer {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.trim()))
-            .map_err(|_| Error::usage("--bearer", "the token is not a valid header value"))?;
-        value.set_sensitive(true);
-        out.push((AUTHORIZATION, value));
-    }
-    Ok(out)
 }
