@@ -96,7 +96,31 @@ pub struct Connection<'a> {
     pub bearer: Option<&'a str>,
 }
 
-impl Connection<'_> {
+impl<'a> Connection<'a> {
+    /// One attempt per request, no redirects, any address family: what the balancer and
+    /// gateway checks send (their own requests decide what to repeat).
+    pub fn single_shot(
+        connect_timeout: Span,
+        timeout: Span,
+        insecure: bool,
+        headers: &'a [String],
+        bearer: Option<&'a str>,
+    ) -> Connection<'a> {
+        Connection {
+            connect_timeout,
+            timeout,
+            max_redirects: 0,
+            retries: 0,
+            interval: Span::secs(1),
+            ipv4: false,
+            ipv6: false,
+            each_ip: false,
+            insecure,
+            headers,
+            bearer,
+        }
+    }
+
     /// The run's context; `gate` refuses addresses (every hop's) before any connect.
     pub fn context(&self, gate: Option<AddressGate>) -> Result<Ctx, Error> {
         for (what, zero) in [

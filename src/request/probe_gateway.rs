@@ -49,19 +49,13 @@ impl Default for ProbeGatewayRequest {
 
 impl ProbeGatewayRequest {
     fn context(&self, gate: Option<AddressGate>) -> Result<Ctx, Error> {
-        Connection {
-            connect_timeout: self.connect_timeout,
-            timeout: self.timeout,
-            max_redirects: 0,
-            retries: 0,
-            interval: Span::secs(1),
-            ipv4: false,
-            ipv6: false,
-            each_ip: false,
-            insecure: self.insecure,
-            headers: &self.headers,
-            bearer: self.bearer.as_deref(),
-        }
+        Connection::single_shot(
+            self.connect_timeout,
+            self.timeout,
+            self.insecure,
+            &self.headers,
+            self.bearer.as_deref(),
+        )
         .context(gate)
     }
 
