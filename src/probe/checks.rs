@@ -265,12 +265,7 @@ pub fn http_checks(spec: &CheckSpec, ev: &HttpEvidence) -> Vec<CheckResult> {
         }
     }
     for (name, re) in &spec.expect_header {
-        let values: Vec<String> = ev
-            .headers
-            .get_all(name.as_str())
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect();
+        let values = header_values(ev, name);
         let check_name = format!("header {name}");
         let check = if values.is_empty() {
             CheckResult::new(check_name, false, "absent")
@@ -312,12 +307,7 @@ pub fn http_checks(spec: &CheckSpec, ev: &HttpEvidence) -> Vec<CheckResult> {
         ));
     }
     for (name, re) in &spec.refuse_header {
-        let values: Vec<String> = ev
-            .headers
-            .get_all(name.as_str())
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect();
+        let values = header_values(ev, name);
         let check_name = format!("header {name}");
         let check = if values.is_empty() {
             CheckResult::new(check_name, false, "absent")
@@ -379,6 +369,15 @@ pub fn result_checks(spec: &CheckSpec, r: &ProbeResult) -> Vec<CheckResult> {
         out.push(c);
     }
     out
+}
+
+/// Every value the response carried for this header, as text (one header may repeat).
+fn header_values(ev: &HttpEvidence, name: &str) -> Vec<String> {
+    ev.headers
+        .get_all(name)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect()
 }
 
 #[cfg(test)]

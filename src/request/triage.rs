@@ -52,13 +52,21 @@ impl TriageRequest {
     }
 }
 
+impl TriageRequest {
+    /// The collectors' options for a validated request (the exporter validates once and
+    /// samples with them in a loop).
+    pub fn options(&self) -> TriageOptions {
+        TriageOptions {
+            window: self.window.0,
+            logs: self.logs.clone(),
+            journal_dirs: self.journal_dir.clone(),
+            probes: self.probe.clone(),
+            budget: BUDGET,
+        }
+    }
+}
+
 pub fn run(req: &TriageRequest) -> Result<TriageReport, Error> {
     req.validate()?;
-    Ok(triage::run(&TriageOptions {
-        window: req.window.0,
-        logs: req.logs.clone(),
-        journal_dirs: req.journal_dir.clone(),
-        probes: req.probe.clone(),
-        budget: BUDGET,
-    }))
+    Ok(triage::run(&req.options()))
 }

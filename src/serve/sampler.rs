@@ -5,13 +5,11 @@
 //! hung mount (whose statvfs thread triage abandons) never holds a scrape.
 
 use super::triage_metrics::{self, Totals};
-use crate::triage::{self, collect::TriageOptions, TriageReport};
+use crate::request::{triage::TriageRequest, Span};
+use crate::triage::{self, TriageReport};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// What a collector that needs no window may take beyond it (as `oncall triage`).
-const BUDGET: Duration = Duration::from_secs(1);
 
 /// One finished window: the report (for `/triage`) and its exposition (for `/metrics`).
 pub struct Sample {
@@ -44,13 +42,14 @@ pub fn start(opts: SamplerOptions) -> std::io::Result<Latest> {
     std::thread::Builder::new()
         .name("oncall-sampler".into())
         .spawn(move || {
-            let triage_opts = TriageOptions {
-                window: opts.interval,
+            // The same request `oncall triage` and the MCP tool run (serve checked the
+            // interval at start).
+            let triage_opts = TriageRequest {
+                window: Span(opts.interval),
                 logs: opts.logs,
-                journal_dirs: Vec::new(),
-                probes: Vec::new(),
-                budget: BUDGET,
-            };
+                ..TriageRequest::default()
+            }
+            .options();
             let mut totals = Totals::default();
             loop {
                 let start = Instant::now();
