@@ -403,6 +403,18 @@ impl Adapter<'_> {
             .and_then(MappedLog::truncated_at)
             .is_some_and(|cut| offset >= cut)
     }
+
+    /// A line that starts before the cut runs on into the zeros after it: only its part
+    /// before the cut is the file's (the zeros are not a line longer than the cap).
+    fn before_the_cut<'b>(&self, offset: u64, line: &'b [u8]) -> &'b [u8] {
+        match self.cut_short.and_then(MappedLog::truncated_at) {
+            Some(cut) => {
+                let keep = usize::try_from(cut.saturating_sub(offset)).unwrap_or(usize::MAX);
+                &line[..line.len().min(keep)]
+            }
+            None => line,
+        }
+    }
 }
 
 impl Sink for Adapter<'_> {
@@ -413,7 +425,8 @@ impl Sink for Adapter<'_> {
             return Ok(false);
         }
         self.result.matched_lines += 1;
-        let text = capped_line(strip_eol(m.bytes()), self.result);
+        let line = self.before_the_cut(m.absolute_byte_offset(), m.bytes());
+        let text = capped_line(strip_eol(line), self.result);
         for (i, each) in self.each.iter().enumerate() {
             if each.is_match(text).unwrap_or(false) {
                 self.result.per_pattern[i] += 1;
@@ -431,7 +444,8 @@ impl Sink for Adapter<'_> {
         if self.past_the_cut(c.absolute_byte_offset()) {
             return Ok(false);
         }
-        let text = capped_line(strip_eol(c.bytes()), self.result);
+        let line = self.before_the_cut(c.absolute_byte_offset(), c.bytes());
+        let text = capped_line(strip_eol(line), self.result);
         let ts = self.parser.and_then(|p| p.parse(text));
         let n = self.number(c.line_number());
         self.sink.line(LineKind::Context, n, text, ts)
