@@ -150,6 +150,21 @@ fn a_toml_error_says_which_line() {
 }
 
 #[test]
+fn a_toml_error_whose_message_runs_over_lines_is_one_line() {
+    // toml says "invalid string" and, on a line of its own, what it expected.
+    let dir = config_with(&[("team.toml", "[[command]]\nname = \"x\"\nsummary = \n")]);
+    let out = oncall()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args(["cheat", "tar"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("team.toml: line 3, column "), "{err}");
+    assert!(err.trim_end().ends_with("(skipped)"), "{err}");
+}
+
+#[test]
 fn a_name_in_two_user_files_says_which_file_won() {
     let a = "[[command]]\nname = \"deployctl\"\nsummary = \"From a.toml\"\n\
              [[command.example]]\ndescription = \"d\"\ncommand = \"deployctl\"\n\

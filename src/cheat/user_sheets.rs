@@ -107,7 +107,15 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
     let before = text.get(..span.start).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    format!("line {line}, column {column}: {}", e.message().trim())
+    // Some messages run over lines of their own ("invalid string\nexpected `\"`, `'`"): a
+    // warning is one line on stderr.
+    let message: Vec<&str> = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    format!("line {line}, column {column}: {}", message.join("; "))
 }
 
 fn owned(s: impl Into<String>) -> Text {
