@@ -407,3 +407,18 @@ fn tls_failures_are_in_words_and_the_summary_agrees_with_the_tls_check() {
         "{e}"
     );
 }
+
+#[test]
+fn a_handshake_that_never_finished_prints_no_empty_tls_line() {
+    // The tls summary line lists version, ALPN and certificate; with none of them it was a bare
+    // "tls" under the phases, saying nothing the tls check does not.
+    let plain = support::servers::plain_http_400();
+    let out = oncall()
+        .args(["--color", "never", "probe"])
+        .arg(format!("https://127.0.0.1:{}/", plain.port()))
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("plain HTTP, not TLS"), "{text}");
+    assert!(!text.lines().any(|l| l.trim() == "tls"), "{text}");
+}

@@ -110,7 +110,10 @@ fn terminal(ui: &Ui, out: &mut dyn Write, report: &ProbeReport) -> io::Result<()
                     let _ = write!(line, " · earliest in chain {na} ({d} days)");
                 }
             }
-            writeln!(out, "      {}", ui.wrap(line.trim_end(), 10))?;
+            // A handshake that never finished has nothing to say here: the tls check says why.
+            if line.trim_end() != "tls" {
+                writeln!(out, "      {}", ui.wrap(line.trim_end(), 10))?;
+            }
         }
         for hop in &r.redirects {
             writeln!(
