@@ -1120,7 +1120,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__mcp)
-            opts="-h --allow-path --allow-target --max-result-bytes --tool-timeout --json --format --color --no-hints --help"
+            opts="-h --allow-path --allow-target --max-result-bytes --tool-timeout --http --token-file --no-auth --allow-host --allow-origin --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1139,6 +1139,22 @@ _oncall() {
                     return 0
                     ;;
                 --tool-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-origin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

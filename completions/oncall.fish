@@ -45,7 +45,7 @@ complete -c oncall -n "__fish_oncall_needs_command" -f -a "probe" -d 'Health-pro
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "triage" -d 'The first 60 seconds on this host in one report, findings ranked by severity'
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "serve" -d 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter\'s /probe'
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "rules" -d 'Prometheus alerting rules over `oncall serve`\'s metrics, one per triage rule'
-complete -c oncall -n "__fish_oncall_needs_command" -f -a "mcp" -d 'MCP server over stdio: the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants'
+complete -c oncall -n "__fish_oncall_needs_command" -f -a "mcp" -d 'MCP server (stdio, or Streamable HTTP): the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants'
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c oncall -n "__fish_oncall_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oncall -n "__fish_oncall_using_subcommand cheat" -s c -l category -d 'List every command of a category' -r
@@ -403,6 +403,10 @@ complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l allow-path -d 'Ano
 complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l allow-target -d 'Targets probes may reach although link-local or metadata: CIDRs, comma-separated or repeated' -r
 complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l max-result-bytes -d 'The most bytes of one tool result (lists are paged to fit)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l tool-timeout -d 'Time one tool call may take' -r
+complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l http -d 'Serve Streamable HTTP at http://ADDR/mcp instead of stdio (port 0 picks a free one)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l token-file -d 'The bearer token clients must send, read from FILE (default: one made at start, on stderr)' -r -F
+complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l allow-host -d 'Another name clients may reach the server by (the Host header; loopback\'s are allowed)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l allow-origin -d 'A browser origin allowed to call (e.g. http://localhost:6274); every other Origin is refused' -r
 complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -410,6 +414,7 @@ prometheus\t'Prometheus text exposition (blackbox_exporter\'s names); `probe` on
 complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l color -d 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l no-auth -d 'No bearer token (only when --http binds a loopback address)'
 complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l json -d 'Output JSON (same as --format json)'
 complete -c oncall -n "__fish_oncall_using_subcommand mcp" -l no-hints -d 'Do not print the "classic equivalent" and next-step hints'
 complete -c oncall -n "__fish_oncall_using_subcommand mcp" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -433,7 +438,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_
 complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules mcp completions help" -f -a "triage" -d 'The first 60 seconds on this host in one report, findings ranked by severity'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules mcp completions help" -f -a "serve" -d 'Prometheus exporter: triage findings and numbers on /metrics, blackbox_exporter\'s /probe'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules mcp completions help" -f -a "rules" -d 'Prometheus alerting rules over `oncall serve`\'s metrics, one per triage rule'
-complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules mcp completions help" -f -a "mcp" -d 'MCP server over stdio: the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants'
+complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules mcp completions help" -f -a "mcp" -d 'MCP server (stdio, or Streamable HTTP): the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules mcp completions help" -f -a "completions" -d 'Print shell completions'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and not __fish_seen_subcommand_from cheat ps mem disk net logs probe triage serve rules mcp completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oncall -n "__fish_oncall_using_subcommand help; and __fish_seen_subcommand_from disk" -f -a "usage" -d 'What fills PATH: totals, largest directories and files (du -xsh, ncdu)'

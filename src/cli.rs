@@ -154,10 +154,11 @@ A blackbox.yml key oncall does not support is an error (exit 2) that names it.")
 
 `promtool check rules` is clean on the output.")]
     Rules(RulesArgs),
-    /// MCP server over stdio: the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants
+    /// MCP server (stdio, or Streamable HTTP): the read-only diagnostics, cheat sheet and runbooks as tools for AI assistants
     #[command(after_help = "Examples:
   oncall mcp                                   stdio; register it with your MCP client
   oncall mcp --allow-path /srv/app/logs        logs and disk usage there too (default /var/log)
+  oncall mcp --http 127.0.0.1:8765             Streamable HTTP at /mcp; a bearer token on stderr
 
 No tool runs a program or writes anything. Paths outside the allowed directories, link-local
 and cloud metadata addresses are refused; host text is cleaned and marked untrusted.")]
@@ -764,6 +765,26 @@ pub struct McpArgs {
     /// Time one tool call may take
     #[arg(long, default_value = "60s", value_parser = duration::parse_nonzero, value_name = "DURATION")]
     pub tool_timeout: Duration,
+    /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio (port 0 picks a free one)
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<std::net::SocketAddr>,
+    /// The bearer token clients must send, read from FILE (default: one made at start, on stderr)
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "http",
+        conflicts_with = "no_auth"
+    )]
+    pub token_file: Option<PathBuf>,
+    /// No bearer token (only when --http binds a loopback address)
+    #[arg(long, requires = "http")]
+    pub no_auth: bool,
+    /// Another name clients may reach the server by (the Host header; loopback's are allowed)
+    #[arg(long, value_name = "HOST", requires = "http")]
+    pub allow_host: Vec<String>,
+    /// A browser origin allowed to call (e.g. http://localhost:6274); every other Origin is refused
+    #[arg(long, value_name = "ORIGIN", requires = "http")]
+    pub allow_origin: Vec<String>,
 }
 
 /// Runs the parsed command; returns the exit code (0 or 1) or an error for `main` to report.

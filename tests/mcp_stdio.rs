@@ -4,64 +4,22 @@
 //! paging and the byte budget, progress and cancellation of a walk, and a bearer token that
 //! must appear in no output.
 //!
-//! The SDK lives in a venv .ci/run makes (`target/mcp-venv`, or `ONCALL_MCP_PYTHON`). Without
-//! it these tests fail under CI and are skipped, with the reason, elsewhere.
+//! The SDK's venv: tests/support/mcp_client.rs. Streamable HTTP: tests/mcp_http.rs.
 
 mod support;
 
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::ffi::OsString;
+use std::path::PathBuf;
+use support::mcp_client;
 use support::servers::{RefusingPort, Reply, TestServer};
-
-fn python() -> Option<PathBuf> {
-    let p = std::env::var_os("ONCALL_MCP_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/mcp-venv/bin/python")
-        });
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "under CI the MCP Python SDK must be installed in {} (.ci/run makes the venv)",
-        p.display()
-    );
-    eprintln!("skipped: no MCP Python SDK at {} (python3 -m venv target/mcp-venv && target/mcp-venv/bin/pip install mcp)", p.display());
-    None
-}
 
 /// Runs `ops` in one session with `oncall mcp SERVER_ARGS`; one outcome per operation.
 fn session(mode: &str, server_args: &[&str], ops: Value) -> Option<Vec<Value>> {
-    let py = python()?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/session.py");
-    let bin = assert_cmd::cargo::cargo_bin("oncall");
-    let mut child = Command::new(py)
-        .arg(script)
-        .arg(mode)
-        .arg(&bin)
-        .args(server_args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python runs");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ops.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "session.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(serde_json::from_slice(&out.stdout).expect("session.py prints JSON"))
+    let mut server = vec![assert_cmd::cargo::cargo_bin("oncall").into_os_string()];
+    server.extend(server_args.iter().map(OsString::from));
+    mcp_client::run(mode, &server, None, &ops)
 }
 
 fn call(name: &str, args: Value) -> Value {

@@ -455,6 +455,12 @@ fn every_command_in_the_readme_runs_and_exits_as_the_readme_implies() {
             }
             continue;
         }
+        if argv.get(1).is_some_and(|a| a == "mcp") && argv.iter().any(|a| a == "--http") {
+            if let Err(e) = run_mcp_http(&argv, Duration::from_secs(30)) {
+                failures.push(format!("{label}: {e}"));
+            }
+            continue;
+        }
         if argv.get(1).is_some_and(|a| a == "mcp") {
             if let Err(e) = run_mcp(command(&fx, &argv), Duration::from_secs(30)) {
                 failures.push(format!("{label}: {e}"));
@@ -548,6 +554,39 @@ fn run_mcp(mut cmd: Command, deadline: Duration) -> Result<(), String> {
         return Err(format!("answer {answer}, exit {status}"));
     }
     Ok(())
+}
+
+/// `oncall mcp --http ADDR …` runs until stopped: started on a free loopback port (ADDR
+/// replaced), it must answer an initialize POST that carries the token it printed with
+/// oncall's server info, then end with 0 on SIGTERM.
+fn run_mcp_http(argv: &[String], deadline: Duration) -> Result<(), String> {
+    let mut rest = Vec::new();
+    let mut args = argv[2..].iter();
+    while let Some(a) = args.next() {
+        if a == "--http" {
+            args.next();
+        } else {
+            rest.push(a.as_str());
+        }
+    }
+    let server = support::mcp_client::HttpServer::start(&rest);
+    let auth = match &server.token {
+        Some(t) => format!("\r\nAuthorization: Bearer {t}"),
+        None => String::new(),
+    };
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"readme","version":"0"}}}"#;
+    let (status, text) = server.raw(
+        &format!("POST /mcp HTTP/1.1\r\nHost: {}{auth}", server.addr),
+        init,
+    );
+    if status != 200 || !text.contains("\"oncall\"") {
+        return Err(format!("answer {status}: {text}"));
+    }
+    match server.stop(deadline) {
+        Some(s) if s.success() => Ok(()),
+        Some(s) => Err(format!("exit {s} on SIGTERM")),
+        None => Err("still running after SIGTERM".into()),
+    }
 }
 
 fn run_server(argv: &[String], deadline: Duration) -> Result<(), String> {

@@ -1,7 +1,8 @@
 //! `oncall mcp`: the diagnostics, cheat sheet and runbooks as a Model Context Protocol server
 //! over stdio (newline-delimited JSON-RPC: stdout carries only protocol messages, diagnostics
-//! go to stderr; it ends when stdin closes). Built on the official Rust SDK, rmcp; its tokio
-//! runtime is built here alone, so no other command pays for it.
+//! go to stderr; it ends when stdin closes), or Streamable HTTP with `--http` (http.rs). Built
+//! on the official Rust SDK, rmcp; its tokio runtime is built here alone, so no other command
+//! pays for it.
 //!
 //! Read-only by construction: every tool calls a request's `run` (request/), which reads;
 //! paths are checked against an allowlist, probe targets against the metadata gate; host
@@ -12,6 +13,7 @@ pub mod budget;
 pub mod env;
 #[cfg(test)]
 mod fuzz_tests;
+pub mod http;
 pub mod prompts;
 pub mod resources;
 pub mod server;
@@ -33,6 +35,8 @@ pub struct McpOptions {
     pub allow_targets: Vec<String>,
     pub budget: usize,
     pub tool_timeout: Duration,
+    /// `--http ADDR`: Streamable HTTP instead of stdio.
+    pub http: Option<http::HttpOptions>,
 }
 
 /// The server's policy, shared by every call.
@@ -76,6 +80,11 @@ pub fn run(opts: McpOptions) -> Result<u8, Error> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    if let Some(http) = opts.http {
+        rt.block_on(http::serve(server, http))?;
+        rt.shutdown_timeout(Duration::from_millis(100));
+        return Ok(exit_codes::SUCCESS);
+    }
     rt.block_on(async move {
         let running = match server.serve(rmcp::transport::stdio()).await {
             Ok(r) => r,

@@ -102,7 +102,7 @@ impl OncallServer {
             None => None,
         };
         let cancel = Arc::new(AtomicBool::new(false));
-        let progress = progress_sink(&context);
+        let (progress, forwarder) = progress_sink(&context);
         let env = Env {
             sheet: Arc::clone(&self.sheet),
             allow: Arc::clone(&self.settings.allow),
@@ -114,7 +114,15 @@ impl OncallServer {
         let work = tokio::task::spawn_blocking(move || (def.call)(&env, Value::Object(args)));
         let timeout = self.settings.tool_timeout;
         let outcome = tokio::select! {
-            r = work => r.map_err(|e| McpError::internal_error(e.to_string(), None))?,
+            r = work => {
+                // The work is over and its sink dropped: the notifications still queued go out
+                // before the result, which would otherwise overtake them (over HTTP the
+                // request's stream ends with the result, and a late notification is lost).
+                if let Some(f) = forwarder {
+                    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), f).await;
+                }
+                r.map_err(|e| McpError::internal_error(e.to_string(), None))?
+            }
             _ = tokio::time::sleep(timeout) => {
                 cancel.store(true, Ordering::Relaxed);
                 Err(CallError::Failed(format!(
@@ -181,14 +189,17 @@ impl OncallServer {
 }
 
 /// Progress notifications for a call that carries a progress token, at most ten a second;
-/// none for a call without one.
-fn progress_sink(context: &RequestContext<RoleServer>) -> Arc<ProgressFn> {
+/// none for a call without one. The task that sends them ends once the sink is dropped and
+/// its queue is empty.
+fn progress_sink(
+    context: &RequestContext<RoleServer>,
+) -> (Arc<ProgressFn>, Option<tokio::task::JoinHandle<()>>) {
     let Some(token) = context.meta.get_progress_token() else {
-        return Arc::new(|_, _, _| {});
+        return (Arc::new(|_, _, _| {}), None);
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, Option<f64>, String)>();
     let peer = context.peer.clone();
-    tokio::spawn(async move {
+    let forwarder = tokio::spawn(async move {
         while let Some((progress, total, message)) = rx.recv().await {
             let param: Result<ProgressNotificationParam, _> = serde_json::from_value(json!({
                 "progressToken": token, "progress": progress, "total": total, "message": message
@@ -200,18 +211,20 @@ fn progress_sink(context: &RequestContext<RoleServer>) -> Arc<ProgressFn> {
     });
     let last = std::sync::Mutex::new(None::<std::time::Instant>);
     let count = std::sync::atomic::AtomicU64::new(0);
-    Arc::new(move |progress, total, message| {
-        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
-        let now = std::time::Instant::now();
-        if last.is_some_and(|l| now.duration_since(l) < std::time::Duration::from_millis(100)) {
-            return;
-        }
-        *last = Some(now);
-        // Progress must increase: a count of notifications keeps it so when the work's own
-        // figure stands still.
-        let n = count.fetch_add(1, Ordering::Relaxed) as f64;
-        let _ = tx.send((progress.max(n), total, message));
-    })
+    let sink: Arc<ProgressFn> =
+        Arc::new(move |progress: f64, total: Option<f64>, message: String| {
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            let now = std::time::Instant::now();
+            if last.is_some_and(|l| now.duration_since(l) < std::time::Duration::from_millis(100)) {
+                return;
+            }
+            *last = Some(now);
+            // Progress must increase: a count of notifications keeps it so when the work's own
+            // figure stands still.
+            let n = count.fetch_add(1, Ordering::Relaxed) as f64;
+            let _ = tx.send((progress.max(n), total, message));
+        });
+    (sink, Some(forwarder))
 }
 
 impl ServerHandler for OncallServer {

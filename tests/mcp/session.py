@@ -1,6 +1,8 @@
 """Drives `oncall mcp` with the official MCP Python SDK (a client nobody here wrote).
 
 Usage: session.py MODE ONCALL [SERVER ARGS...] < operations.json
+       session.py MODE http://HOST:PORT/mcp < operations.json   (Streamable HTTP; the bearer
+       token, if any, in the environment's ONCALL_MCP_TOKEN)
 
 MODE is the SDK's connect mode: "auto" (2026-07-28: server/discover, stateless) or "legacy"
 (2025-11-25: the initialize handshake). stdin holds a JSON list of operations, run in order
@@ -11,9 +13,13 @@ an outcome {"error": {"code", "message"}}, not a crash, so a test can assert on 
 import json
 import sys
 
+import os
+
 import anyio
+import httpx2
 from mcp.client.client import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 import mcp_types as types
 
@@ -88,9 +94,15 @@ async def main():
     # As the CLI tests run oncall: no user sheets nor tldr caches of this machine.
     quiet = "/nonexistent/oncall-tests"
     env = {"XDG_CONFIG_HOME": quiet, "XDG_CACHE_HOME": quiet, "HOME": quiet}
-    params = StdioServerParameters(command=oncall, args=["mcp", *server_args], env=env)
+    if oncall.startswith("http://"):
+        token = os.environ.get("ONCALL_MCP_TOKEN")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        http = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(60.0))
+        server = streamable_http_client(oncall, http_client=http)
+    else:
+        server = StdioServerParameters(command=oncall, args=["mcp", *server_args], env=env)
     outcomes = []
-    async with Client(params, mode=mode) as client:
+    async with Client(server, mode=mode) as client:
         for op in ops:
             try:
                 outcomes.append(await run_op(client, op))

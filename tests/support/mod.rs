@@ -104,3 +104,4 @@ pub fn stdout_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receive
     });
     rx
 }
+pub mod mcp_client;
