@@ -2,7 +2,8 @@
 //! the README implies (0: none of its examples shows a failure), never with a usage error, a
 //! panic or a signal. The commands are read from README.md when the test runs — lines of its
 //! console blocks that start with `$ oncall` or `oncall`, and inline `oncall …` code spans —
-//! so a command added later is covered too.
+//! so a command added later is covered too. The same for every `oncall …` example in the
+//! "Examples:" of each command's `--help` (read from the CLI's definition).
 //!
 //! What would reach outside this machine is replaced by local fixtures: `/var/log/…` paths by
 //! generated logs, URLs by servers on 127.0.0.1 (names pinned with `--resolve`, never looked
@@ -132,15 +133,50 @@ struct Fixtures {
     https: HashMap<String, TestServer>,
     /// The loopback server that stands for `http://127.0.0.1:PORT/` URLs.
     http: TestServer,
+    /// The balancer that stands for `http://NAME/` URLs: two backends taking turns.
+    balancer: TestServer,
+    /// The gRPC health server that stands for `grpc://NAME:PORT/SERVICE`.
+    grpc: support::servers::GrpcHealth,
+}
+
+/// Two backends behind one address, taking turns, each naming itself in `X-Served-By` (the
+/// Server header says the same for both, as nginx's does).
+fn balancer() -> TestServer {
+    let turn = std::sync::atomic::AtomicUsize::new(0);
+    TestServer::http(move |_req| {
+        let n = turn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Reply::new(200, "ok\n").header("Server", "nginx").header(
+            "X-Served-By",
+            if n % 2 == 0 { "backend-a" } else { "backend-b" },
+        )
+    })
 }
 
 /// What the README's servers answer: JSON health, a Bearer challenge on `/v1` without
 /// credentials, a backend name for the balancer.
 fn handler(req: &Req) -> Reply {
-    if req.path.starts_with("/v1") && req.header("authorization").is_none() {
+    // A preflight carries no credentials: a gateway answers it before asking for them.
+    let preflight = req.method == "OPTIONS" && req.header("origin").is_some();
+    if req.path.starts_with("/v1") && req.header("authorization").is_none() && !preflight {
         return Reply::new(401, "")
             .header("WWW-Authenticate", "Bearer realm=\"readme\"")
             .header("Content-Length", "0");
+    }
+    // A browser's preflight, and the CORS answer a gateway gives the origins it serves.
+    if let Some(origin) = req.header("origin") {
+        let reply = if req.method == "OPTIONS" {
+            Reply::new(204, "")
+        } else {
+            Reply::new(200, "{\"status\":\"UP\"}").header("Content-Type", "application/json")
+        };
+        return reply
+            .header("Access-Control-Allow-Origin", origin)
+            .header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            .header(
+                "Access-Control-Allow-Headers",
+                "Authorization, Content-Type",
+            )
+            .header("Vary", "Origin");
     }
     Reply::new(200, "{\"status\":\"UP\"}")
         .header("Content-Type", "application/json")
@@ -231,6 +267,8 @@ impl Fixtures {
             pki: Pki::new(),
             https: HashMap::new(),
             http: TestServer::http(handler),
+            balancer: balancer(),
+            grpc: support::servers::GrpcHealth::start_knowing(&["orders.Orders"]),
         }
     }
 
@@ -258,6 +296,12 @@ impl Fixtures {
                 out.push(w.clone());
                 out.push(format!("{host}:{port}:127.0.0.1"));
                 pinned.push(host);
+                i += 2;
+                continue;
+            }
+            if w == "--origin" && i + 1 < words.len() {
+                // A browser origin is a name the server is told, not a URL to reach.
+                out.extend([w.clone(), words[i + 1].clone()]);
                 i += 2;
                 continue;
             }
@@ -297,6 +341,38 @@ impl Fixtures {
         if let Some(rest) = w.strip_prefix("http://127.0.0.1") {
             let path = rest.find('/').map_or("/", |i| &rest[i..]);
             return format!("http://127.0.0.1:{}{path}", self.http.port());
+        }
+        if let Some(rest) = w.strip_prefix("http://") {
+            // Another host's plain HTTP: the balancer stands for it.
+            let path = rest.find('/').map_or("/", |i| &rest[i..]);
+            return format!("http://127.0.0.1:{}{path}", self.balancer.port());
+        }
+        if let Some(rest) = w.strip_prefix("tcp://") {
+            assert!(rest.contains(':'), "tcp:// needs a port: {w}");
+            return format!("tcp://127.0.0.1:{}", self.http.port());
+        }
+        if let Some(rest) = w.strip_prefix("grpc://") {
+            let path = rest.find('/').map_or("", |i| &rest[i..]);
+            return format!("grpc://127.0.0.1:{}{path}", self.grpc.port);
+        }
+        if w == "fleet.txt" {
+            // A targets file: one target per line, as `--targets` reads it.
+            let path = self.dir.path().join("fleet.txt");
+            std::fs::write(
+                &path,
+                format!(
+                    "# the fleet\nhttp://127.0.0.1:{}/health\ntcp://127.0.0.1:{}\n",
+                    self.http.port(),
+                    self.http.port()
+                ),
+            )
+            .unwrap();
+            return path.display().to_string();
+        }
+        if let Some(rest) = w.strip_prefix("/srv/") {
+            let path = self.dir.path().join("srv").join(rest);
+            std::fs::create_dir_all(&path).unwrap();
+            return path.display().to_string();
         }
         if let Some(rest) = w.strip_prefix("https://") {
             *https = true;
@@ -432,12 +508,73 @@ fn every_command_in_the_readme_runs_and_exits_as_the_readme_implies() {
         shown.len() >= 20,
         "README.md's commands were not found: {shown:?}"
     );
+    let failures = run_all(&shown, "README.md");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The `oncall …` lines of every command's "Examples:" in `--help`, each without its comment
+/// (what follows two spaces or more); `line` is the example's number, counted over all.
+fn help_examples() -> Vec<(String, Shown)> {
+    // (the help it is in, the example)
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: String, out: &mut Vec<(String, Shown)>) {
+        for help in [cmd.get_after_help(), cmd.get_after_long_help()]
+            .into_iter()
+            .flatten()
+        {
+            let text = help.to_string();
+            for line in text.lines() {
+                let Some(rest) = line.trim_start().strip_prefix("oncall ") else {
+                    continue;
+                };
+                let command = rest.split("  ").next().unwrap_or(rest).trim();
+                let shown = Shown {
+                    line: out.len() + 1,
+                    text: format!("oncall {command}"),
+                };
+                if !out.iter().any(|(_, s)| s.text == shown.text) {
+                    out.push((path.clone(), shown));
+                }
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, format!("{path} {}", sub.get_name()), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&oncall::cli::Cli::command(), "oncall".into(), &mut out);
+    out
+}
+
+#[test]
+fn every_example_in_help_runs_and_exits_as_it_implies() {
+    let examples = help_examples();
+    assert!(
+        examples.len() >= 20,
+        "the --help examples were not found: {examples:?}"
+    );
+    for want in [
+        "oncall mcp --http 127.0.0.1:8765",
+        "oncall cheat -c networking",
+    ] {
+        assert!(
+            examples.iter().any(|(_, s)| s.text == want),
+            "{want} is not among the --help examples: {examples:?}"
+        );
+    }
+    let shown: Vec<Shown> = examples.into_iter().map(|(_, s)| s).collect();
+    let failures = run_all(&shown, "--help example");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Runs each command against the fixtures; one line per command that did not exit as shown.
+fn run_all(shown: &[Shown], source: &str) -> Vec<String> {
     let mut fx = Fixtures::new();
     let mut failures = Vec::new();
-    for s in &shown {
+    for s in shown {
         let words = shell_words(&s.text);
         let argv = fx.localise(&words);
-        let label = format!("README.md:{}: {}", s.line, s.text);
+        let label = format!("{source}:{}: {}", s.line, s.text);
         eprintln!("running {label}\n    as {}", argv.join(" "));
         let cmd = command(&fx, &argv);
         let follow = argv.get(1).is_some_and(|a| a == "logs")
@@ -482,13 +619,14 @@ fn every_command_in_the_readme_runs_and_exits_as_the_readme_implies() {
             && !out.stdout.is_empty();
         if !ok {
             failures.push(format!(
-                "{label}: exit {code:?} (allowed {:?}), stdout {} bytes, stderr: {err}",
+                "{label}: exit {code:?} (allowed {:?}), stdout {} bytes, stderr: {err}\n{}",
                 allowed_codes(&argv),
-                out.stdout.len()
+                out.stdout.len(),
+                String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(1500)])
             ));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
 }
 
 #[test]

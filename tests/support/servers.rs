@@ -362,7 +362,14 @@ pub const SERVING: u8 = 1;
 pub const NOT_SERVING: u8 = 2;
 
 impl GrpcHealth {
+    /// Knows the service `known.Service` (and the server as a whole, the empty name).
     pub fn start() -> GrpcHealth {
+        GrpcHealth::start_knowing(&["known.Service"])
+    }
+
+    /// Knows these services; any other name is NOT_FOUND, as grpc-go answers.
+    pub fn start_knowing(services: &[&str]) -> GrpcHealth {
+        let known: Arc<Vec<String>> = Arc::new(services.iter().map(|s| s.to_string()).collect());
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -380,6 +387,7 @@ impl GrpcHealth {
                         continue;
                     };
                     let st = st.clone();
+                    let known = known.clone();
                     tokio::spawn(async move {
                         let Ok(mut conn) = h2::server::handshake(sock).await else {
                             return;
@@ -388,6 +396,7 @@ impl GrpcHealth {
                         // polled (by accept) for the request body to arrive.
                         while let Some(Ok((req, mut respond))) = conn.accept().await {
                             let st = st.clone();
+                            let known = known.clone();
                             tokio::spawn(async move {
                                 let mut body = req.into_body();
                                 let mut buf = Vec::new();
@@ -407,7 +416,7 @@ impl GrpcHealth {
                                     .body(())
                                     .unwrap();
                                 let mut trailers = http::HeaderMap::new();
-                                if service.is_empty() || service == "known.Service" {
+                                if service.is_empty() || known.contains(&service) {
                                     let Ok(mut send) = respond.send_response(resp, false) else {
                                         return;
                                     };
