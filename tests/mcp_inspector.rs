@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{SystemTime, UNIX_EPOCH};
-use support::mcp_client::HttpServer;
+use support::mcp_client::{HttpServer, TOOLS};
 use support::oncall;
 
 struct Inspector {
@@ -46,19 +46,25 @@ fn inspector() -> Option<Inspector> {
 }
 
 impl Inspector {
-    /// `mcp-inspector --cli ARGS -- oncall mcp SERVER_ARGS`, with Node 22 first on PATH and the
-    /// Inspector's catalog in a HOME of its own (it writes ~/.mcp-inspector/mcp.json).
-    fn run(&self, args: &[&str], server_args: &[&str]) -> Output {
+    /// The Inspector's CLI with Node 22 first on PATH and its catalog in a HOME of its own (it
+    /// writes ~/.mcp-inspector/mcp.json).
+    fn cli(&self) -> Command {
         let path = format!(
             "{}:{}",
             self.node_dir.display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        Command::new(&self.bin)
-            .env("PATH", path)
+        let mut cmd = Command::new(&self.bin);
+        cmd.env("PATH", path)
             .env("HOME", self.home.path())
             .env("MCP_CATALOG_PATH", self.home.path().join("mcp.json"))
-            .arg("--cli")
+            .arg("--cli");
+        cmd
+    }
+
+    /// `mcp-inspector --cli ARGS -- oncall mcp SERVER_ARGS`.
+    fn run(&self, args: &[&str], server_args: &[&str]) -> Output {
+        self.cli()
             .args(args)
             // `--tool-arg` takes every pair after it: the server's command line comes after --.
             .arg("--")
@@ -71,16 +77,8 @@ impl Inspector {
 
     /// `mcp-inspector --cli URL --transport http ARGS` with the bearer token in a header.
     fn run_http(&self, url: &str, token: &str, args: &[&str]) -> Output {
-        let path = format!(
-            "{}:{}",
-            self.node_dir.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        Command::new(&self.bin)
-            .env("PATH", path)
-            .env("HOME", self.home.path())
-            .env("MCP_CATALOG_PATH", self.home.path().join("mcp.json"))
-            .args(["--cli", url, "--transport", "http", "--header"])
+        self.cli()
+            .args([url, "--transport", "http", "--header"])
             .arg(format!("Authorization: Bearer {token}"))
             .args(args)
             .output()
@@ -118,20 +116,7 @@ fn tools_list_is_strictly_portable_and_names_every_capability() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    for want in [
-        "triage",
-        "processes",
-        "memory",
-        "filesystems",
-        "disk_usage",
-        "deleted_files",
-        "sockets",
-        "net_stats",
-        "logs_grep",
-        "logs_tail",
-        "probe",
-        "cheat_search",
-    ] {
+    for want in TOOLS {
         assert!(names.contains(&want), "{want} missing from {names:?}");
     }
     for tool in list["tools"].as_array().unwrap() {

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::path::PathBuf;
-use support::mcp_client;
+use support::mcp_client::{self, TOOLS};
 use support::servers::{RefusingPort, Reply, TestServer};
 
 /// Runs `ops` in one session with `oncall mcp SERVER_ARGS`; one outcome per operation.
@@ -68,28 +68,6 @@ fn error_text(outcome: &Value) -> String {
         .unwrap_or_default()
         .to_string()
 }
-
-const TOOLS: &[&str] = &[
-    "triage",
-    "processes",
-    "memory",
-    "filesystems",
-    "disk_usage",
-    "deleted_files",
-    "sockets",
-    "net_stats",
-    "logs_grep",
-    "logs_tail",
-    "logs_top",
-    "probe",
-    "probe_balancer",
-    "probe_gateway",
-    "cheat_search",
-    "cheat_entry",
-    "explain_command",
-    "runbook",
-    "cheat_categories",
-];
 
 /// Whether a schema anywhere says `null` is a type.
 fn has_null_type(v: &Value) -> bool {

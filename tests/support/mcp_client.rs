@@ -12,6 +12,29 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// Every tool `oncall mcp` lists.
+pub const TOOLS: &[&str] = &[
+    "triage",
+    "processes",
+    "memory",
+    "filesystems",
+    "disk_usage",
+    "deleted_files",
+    "sockets",
+    "net_stats",
+    "logs_grep",
+    "logs_tail",
+    "logs_top",
+    "probe",
+    "probe_balancer",
+    "probe_gateway",
+    "cheat_search",
+    "cheat_entry",
+    "explain_command",
+    "runbook",
+    "cheat_categories",
+];
+
 pub fn python() -> Option<PathBuf> {
     let p = std::env::var_os("ONCALL_MCP_PYTHON")
         .map(PathBuf::from)
