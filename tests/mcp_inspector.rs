@@ -117,7 +117,7 @@ fn tools_list_is_strictly_portable_and_names_every_capability() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     for want in TOOLS {
-        assert!(names.contains(&want), "{want} missing from {names:?}");
+        assert!(names.contains(want), "{want} missing from {names:?}");
     }
     for tool in list["tools"].as_array().unwrap() {
         assert_eq!(tool["inputSchema"]["type"], "object", "{tool}");
