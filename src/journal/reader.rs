@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::file::{FieldList, FieldProblem, JournalFile};
+use super::message_index::MessageIndex;
 use super::object::{EntryHead, ObjectError};
 use super::query::{intersect, union, Clause, Conjunction, Query};
 
@@ -71,6 +72,11 @@ pub struct Outcome {
     /// file, say), returned once.
     pub duplicates: usize,
 }
+
+/// A grep goes through the MESSAGE index when the other matches leave at least
+/// 1/INDEX_WORTH of the file's entries: testing an entry reads all its DATA objects up to
+/// MESSAGE (seven or so), the index one DATA object per distinct message.
+const INDEX_WORTH: u64 = 8;
 
 struct Matched {
     file: Option<JournalFile>,
@@ -266,33 +272,66 @@ fn match_file(path: &Path, query: &Query, seen: Option<&Seen>) -> (Matched, File
             return (m, status);
         }
     };
-    let (mut offsets, problem) = candidates(&file, &query.clauses);
-    if let Some(e) = problem {
-        note(&mut status, damaged(&e));
+    let test = |m: &[u8]| -> bool {
+        query.grep.as_ref().is_none_or(|re| re.is_match(m))
+            && query.message.as_ref().is_none_or(|f| (f.0)(m))
+    };
+    let tests_message = query.grep.is_some() || query.message.is_some();
+    // A grep through the MESSAGE index (message_index.rs) when it reads less than testing
+    // the candidates one by one: not for a tail (N entries from the end) nor a follower
+    // (an entry being linked may be in the entry array before it is in its DATA's list),
+    // and not when the other matches already leave few entries.
+    let by_index = tests_message && query.last.is_none() && seen.is_none();
+    let mut index = None;
+    let whole_file = query.clauses.is_empty() && query.since.is_none() && query.until.is_none();
+    if by_index && whole_file {
+        index = MessageIndex::build(&file, &test);
     }
-    let last_candidate = offsets.last().copied();
+    let (mut offsets, last_candidate) = if let Some(ix) = &mut index {
+        (std::mem::take(&mut ix.candidates), None)
+    } else {
+        let (offsets, problem) = candidates(&file, &query.clauses);
+        if let Some(e) = problem {
+            note(&mut status, damaged(&e));
+        }
+        let last = offsets.last().copied();
+        (offsets, last)
+    };
     if let Some(after) = seen.and_then(|s| s.0.get(&file.header.file_id)) {
         offsets.retain(|&o| o > *after);
     }
+    // Entries are appended in time order, so `--since` is a bisection over the candidates
+    // (as sd_journal seeks by realtime), not a read of every head before it: triage's last
+    // hour of a large journal costs that hour. An unreadable head counts as "before", and
+    // the walk below reports it if it is reached. `--until` is bisected only to weigh the
+    // index below; every head is still tested against it.
+    let before = |o: &u64, t: u64| file.entry_head(*o).map_or(true, |h| h.realtime < t);
     if let Some(since) = query.since {
-        // Entries are appended in time order, so `--since` is a bisection over the
-        // candidates (as sd_journal seeks by realtime), not a read of every head before it:
-        // triage's last hour of a large journal costs that hour. An unreadable head counts
-        // as "before", and the walk below reports it if it is reached.
-        let skip =
-            offsets.partition_point(|&o| file.entry_head(o).map_or(true, |h| h.realtime < since));
+        let skip = offsets.partition_point(|o| before(o, since));
         offsets.drain(..skip);
+    }
+    if by_index && index.is_none() {
+        let window = match query.until {
+            Some(u) => offsets.partition_point(|o| before(o, u.saturating_add(1))),
+            None => offsets.len(),
+        };
+        if window as u64 >= file.header.n_entries / INDEX_WORTH {
+            index = MessageIndex::build(&file, &test);
+            if let Some(ix) = &mut index {
+                offsets = intersect(&offsets, &std::mem::take(&mut ix.candidates));
+            }
+        }
     }
     let mut heads = Vec::with_capacity(offsets.len().min(query.last.unwrap_or(usize::MAX)));
     let message = |offset: u64| -> bool {
-        if query.grep.is_none() && query.message.is_none() {
+        if !tests_message {
             return true;
         }
+        if let Some(ix) = &index {
+            return ix.first_message_passes(&file, offset);
+        }
         match file.first_field(offset, b"MESSAGE") {
-            Ok(Some(m)) => {
-                query.grep.as_ref().is_none_or(|re| re.is_match(&m))
-                    && query.message.as_ref().is_none_or(|f| (f.0)(&m))
-            }
+            Ok(Some(m)) => test(&m),
             _ => false,
         }
     };
