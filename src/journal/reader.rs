@@ -78,6 +78,9 @@ pub struct Outcome {
 /// MESSAGE (seven or so), the index one DATA object per distinct message.
 const INDEX_WORTH: u64 = 8;
 
+/// Entries whose fields are read together (in parallel) before they go to the sink.
+const RUN: usize = 1024;
+
 struct Matched {
     file: Option<JournalFile>,
     heads: Vec<EntryHead>,
@@ -138,32 +141,56 @@ fn run(
     // The merged order first, as (file, head) only; fields are read for what is returned.
     let mut order: std::collections::VecDeque<(usize, EntryHead)> = Default::default();
     let want = |name: &[u8]| query.wants_field(name);
-    let mut emit = |i: usize, head: EntryHead, outcome: &mut Outcome| -> bool {
-        let file = matched[i]
-            .file
-            .as_ref()
-            .expect("a file with entries is open");
-        let (fields, problems) = match file.entry_fields(head.offset, &want) {
-            Ok(r) => r,
-            Err(e) => {
-                note(&mut outcome.files[i], format!("entry unreadable: {e}"));
+    // The fields of a run of entries in the merged order are read in parallel (the
+    // per-entry work of `-p err` or `-u` over half a journal), then handed to the sink in
+    // that order; a run is short, so memory stays bounded and `-m N` reads at most a run
+    // more than it shows.
+    let mut pending: Vec<(usize, EntryHead)> = Vec::with_capacity(RUN);
+    let mut flush = |pending: &mut Vec<(usize, EntryHead)>, outcome: &mut Outcome| -> bool {
+        let read: Vec<_> = pending
+            .par_iter()
+            .with_min_len(64)
+            .map(|&(i, head)| {
+                let file = matched[i].file.as_ref().expect("a file with entries is open");
+                file.entry_fields(head.offset, &want)
+            })
+            .collect();
+        for ((i, head), r) in pending.drain(..).zip(read) {
+            let (fields, problems) = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    note(&mut outcome.files[i], format!("entry unreadable: {e}"));
+                    continue;
+                }
+            };
+            let file = matched[i].file.as_ref().expect("a file with entries is open");
+            let more = sink(Entry {
+                file: i,
+                seqnum: head.seqnum,
+                realtime: head.realtime,
+                monotonic: head.monotonic,
+                boot_id: head.boot_id,
+                seqnum_id: file.header.seqnum_id,
+                xor_hash: head.xor_hash,
+                fields,
+                problems,
+            });
+            if !more {
+                return false;
+            }
+        }
+        true
+    };
+    let mut stopped = false;
+    match query.last {
+        None => merge(&matched, &mut outcome, &mut |i, head, outcome| {
+            pending.push((i, head));
+            if pending.len() < RUN {
                 return true;
             }
-        };
-        sink(Entry {
-            file: i,
-            seqnum: head.seqnum,
-            realtime: head.realtime,
-            monotonic: head.monotonic,
-            boot_id: head.boot_id,
-            seqnum_id: file.header.seqnum_id,
-            xor_hash: head.xor_hash,
-            fields,
-            problems,
-        })
-    };
-    match query.last {
-        None => merge(&matched, &mut outcome, &mut emit),
+            stopped = !flush(&mut pending, outcome);
+            !stopped
+        }),
         Some(n) => {
             merge(&matched, &mut outcome, &mut |i, head, _| {
                 order.push_back((i, head));
@@ -172,12 +199,14 @@ fn run(
                 }
                 true
             });
-            while let Some((i, head)) = order.pop_front() {
-                if !emit(i, head, &mut outcome) {
-                    break;
-                }
+            while !order.is_empty() && !stopped {
+                pending.extend(order.drain(..RUN.min(order.len())));
+                stopped = !flush(&mut pending, &mut outcome);
             }
         }
+    }
+    if !stopped {
+        flush(&mut pending, &mut outcome);
     }
     for (status, m) in outcome.files.iter_mut().zip(&matched) {
         if let Some(at) = m.file.as_ref().and_then(|f| f.truncated_at()) {
