@@ -549,7 +549,10 @@ fn grep_through_the_message_index_selects_what_journalctl_selects() {
     }
     set_messages(&mut gen[40], &["ixq first no hit", "ixq second TWOMSG hit"]);
     set_messages(&mut gen[41], &["ixq TWOMSG first hit", "ixq plain second"]);
-    set_messages(&mut gen[42], &["ixq shared marker, one DATA object", "ixq TWOMSG"]);
+    set_messages(
+        &mut gen[42],
+        &["ixq shared marker, one DATA object", "ixq TWOMSG"],
+    );
     set_messages(&mut gen[43], &[]);
     let path = journal(dir.path(), "index.journal", &gen);
     let wide_since = format!("--since=@{}", gen[100].realtime / 1_000_000 + 1);
@@ -561,7 +564,10 @@ fn grep_through_the_message_index_selects_what_journalctl_selects() {
         ("ixq", vec![]),
         ("shared marker", vec![]),
         ("status=500", vec![wide_since.as_str(), wide_until.as_str()]),
-        ("status=500", vec![narrow_since.as_str(), narrow_until.as_str()]),
+        (
+            "status=500",
+            vec![narrow_since.as_str(), narrow_until.as_str()],
+        ),
         ("status=500", vec!["-u", "app"]),
         ("status=500", vec!["-u", "app", narrow_since.as_str()]),
         ("panic", vec!["-p", "err"]),

@@ -151,7 +151,10 @@ fn run(
             .par_iter()
             .with_min_len(64)
             .map(|&(i, head)| {
-                let file = matched[i].file.as_ref().expect("a file with entries is open");
+                let file = matched[i]
+                    .file
+                    .as_ref()
+                    .expect("a file with entries is open");
                 file.entry_fields(head.offset, &want)
             })
             .collect();
@@ -163,7 +166,10 @@ fn run(
                     continue;
                 }
             };
-            let file = matched[i].file.as_ref().expect("a file with entries is open");
+            let file = matched[i]
+                .file
+                .as_ref()
+                .expect("a file with entries is open");
             let more = sink(Entry {
                 file: i,
                 seqnum: head.seqnum,
@@ -332,19 +338,19 @@ fn match_file(path: &Path, query: &Query, seen: Option<&Seen>) -> (Matched, File
     // Entries are appended in time order, so `--since` is a bisection over the candidates
     // (as sd_journal seeks by realtime), not a read of every head before it: triage's last
     // hour of a large journal costs that hour. An unreadable head counts as "before", and
-    // the walk below reports it if it is reached. `--until` is bisected only to weigh the
-    // index below; every head is still tested against it.
+    // the walk below reports it if it is reached. `--until` is bisected the same way
+    // (journalctl stops at the first entry past it), and each head is still tested.
     let before = |o: &u64, t: u64| file.entry_head(*o).map_or(true, |h| h.realtime < t);
     if let Some(since) = query.since {
         let skip = offsets.partition_point(|o| before(o, since));
         offsets.drain(..skip);
     }
+    if let Some(until) = query.until {
+        let end = offsets.partition_point(|o| before(o, until.saturating_add(1)));
+        offsets.truncate(end);
+    }
     if by_index && index.is_none() {
-        let window = match query.until {
-            Some(u) => offsets.partition_point(|o| before(o, u.saturating_add(1))),
-            None => offsets.len(),
-        };
-        if window as u64 >= file.header.n_entries / INDEX_WORTH {
+        if offsets.len() as u64 >= file.header.n_entries / INDEX_WORTH {
             index = MessageIndex::build(&file, &test);
             if let Some(ix) = &mut index {
                 offsets = intersect(&offsets, &std::mem::take(&mut ix.candidates));
