@@ -387,7 +387,8 @@ pub struct LogsGrepArgs {
         "identifiers", "journal_dir", "journal_file", "namespace",
     ])]
     pub pattern: Option<OsString>,
-    /// Files or directories (default /var/log; the journal where there is no syslog file)
+    /// Files or directories (default /var/log; the journal where there is no syslog file);
+    /// with the journal, journalctl's FIELD=VALUE matches ('+' between groups)
     pub paths: Vec<PathBuf>,
     /// More patterns; each is counted on its own with --count
     #[arg(short = 'e', long = "regexp", value_name = "PATTERN")]
@@ -547,7 +548,8 @@ pub enum LogLevel {
 
 #[derive(Debug, Args)]
 pub struct LogsTailArgs {
-    /// Files to read (default /var/log/syslog or /var/log/messages, else the journal)
+    /// Files to read (default /var/log/syslog or /var/log/messages, else the journal); with
+    /// the journal, journalctl's FIELD=VALUE matches ('+' between groups)
     pub paths: Vec<PathBuf>,
     /// Number of lines
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]

@@ -626,3 +626,45 @@ fn grep_through_the_message_index_selects_what_journalctl_selects() {
     let (_, first2) = oncall_cursors(&path, &["grep", "-m", "2", "status=500"]);
     assert_eq!(first2, hits[..2]);
 }
+
+/// journalctl's `FIELD=VALUE` operands after the pattern: fields AND, the same field OR,
+/// `+` between groups OR, and all of it beside -u/-p; `tail -n` takes them too.
+#[test]
+fn field_value_operands_select_what_journalctl_selects() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(53, PER_BOOT);
+    let path = journal(dir.path(), "operands.journal", &gen);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["_PID=1"],
+        vec!["_PID=1", "UNIT=nginx.service"],
+        vec!["PRIORITY=3", "PRIORITY=4"],
+        vec!["PRIORITY=3", "PRIORITY=4", "_TRANSPORT=kernel"],
+        vec!["_PID=1", "+", "_TRANSPORT=kernel"],
+        vec!["_TRANSPORT=kernel", "+", "_UID=0", "PRIORITY=2"],
+        vec!["_TRANSPORT=kernel", "-p", "err"],
+        vec!["_UID=0", "+", "_TRANSPORT=kernel", "-u", "nginx"],
+        vec!["_SYSTEMD_UNIT=no-such.service"],
+    ];
+    for args in &cases {
+        let want = journalctl_cursors(&path, args);
+        let mut ours = vec!["grep", ""];
+        ours.extend(args);
+        let (code, got) = oncall_cursors(&path, &ours);
+        assert_eq!(got, want, "{ours:?} vs journalctl {args:?}");
+        assert_eq!(code, if want.is_empty() { 1 } else { 0 }, "{ours:?}");
+    }
+    let want = journalctl_cursors(&path, &["-n", "5", "_PID=1", "+", "PRIORITY=0"]);
+    let (_, got) = oncall_cursors(&path, &["tail", "-n", "5", "_PID=1", "+", "PRIORITY=0"]);
+    assert_eq!(got, want);
+    assert_eq!(want.len(), 5);
+    // A dangling '+' is a usage error, as in journalctl.
+    let out = oncall()
+        .args(["logs", "grep", "", "_PID=1", "+", "--journal-file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -21,6 +21,8 @@ pub struct Selection {
     /// Realtime bounds in µs, inclusive.
     pub since_us: Option<u64>,
     pub until_us: Option<u64>,
+    /// journalctl's `FIELD=VALUE` operands, in groups separated by `+`.
+    pub operands: Vec<Vec<Match>>,
 }
 
 impl Selection {
@@ -30,7 +32,8 @@ impl Selection {
             since: self.since_us,
             until: self.until_us,
             ..Query::default()
-        };
+        }
+        .operand_groups(self.operands.clone());
         if !self.units.is_empty() {
             let units = expand_units(&self.units, paths);
             let names: Vec<&str> = units.iter().map(String::as_str).collect();
