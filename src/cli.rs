@@ -383,7 +383,7 @@ pub struct LogsGrepArgs {
     /// that is an existing file (or a directory written with a /) is a path, and with a
     /// journal flag (every entry it selects)
     #[arg(required_unless_present_any = [
-        "regexp", "level", "field", "journal", "units", "priority", "dmesg", "boot",
+        "regexp", "level", "field", "journal", "units", "user_units", "priority", "dmesg", "boot",
         "identifiers", "journal_dir", "journal_file", "namespace",
     ])]
     pub pattern: Option<OsString>,
@@ -460,6 +460,10 @@ pub struct JournalArgs {
         help_heading = "Journal"
     )]
     pub units: Vec<String>,
+    /// Messages of this user unit of the user running oncall, as journalctl --user-unit
+    /// (no suffix means .service; globs; repeatable, OR'ed with -u)
+    #[arg(long = "user-unit", value_name = "UNIT", help_heading = "Journal")]
+    pub user_units: Vec<String>,
     /// This priority and worse, or a range: err, 3, warning..err
     #[arg(short = 'p', long, value_name = "PRIORITY", help_heading = "Journal")]
     pub priority: Option<String>,
@@ -515,6 +519,7 @@ impl JournalArgs {
     pub fn wanted(&self) -> bool {
         self.journal
             || !self.units.is_empty()
+            || !self.user_units.is_empty()
             || self.priority.is_some()
             || self.dmesg
             || self.boot.is_some()

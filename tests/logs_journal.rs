@@ -668,3 +668,83 @@ fn field_value_operands_select_what_journalctl_selects() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--user-unit` as journalctl's (systemd's add_matches_for_user_unit for the caller's uid):
+/// the unit's own lines and the user manager's about it from this uid only, coredumps and
+/// privileged daemons' lines from this uid or root, a user slice's units; ORed with -u.
+#[test]
+fn user_unit_selects_what_journalctl_selects() {
+    if tools().is_none() {
+        return;
+    }
+    let uid = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .parse::<u32>()
+        .unwrap();
+    let other = (uid + 1).to_string();
+    let uid = uid.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let mut gen = generate(59, PER_BOOT);
+    let set = |e: &mut GenEntry, pairs: &[(&str, &str)]| {
+        for (k, v) in pairs {
+            e.fields.retain(|(n, _)| n != k);
+            e.fields.push((k.to_string(), v.as_bytes().to_vec()));
+        }
+    };
+    for i in (100..1700).step_by(97) {
+        set(
+            &mut gen[i],
+            &[("_SYSTEMD_USER_UNIT", "uuq.service"), ("_UID", &uid)],
+        );
+    }
+    set(
+        &mut gen[101],
+        &[("_SYSTEMD_USER_UNIT", "uuq.service"), ("_UID", &other)],
+    );
+    set(
+        &mut gen[102],
+        &[("USER_UNIT", "uuq.service"), ("_UID", &uid)],
+    );
+    set(
+        &mut gen[103],
+        &[("USER_UNIT", "uuq.service"), ("_UID", &other)],
+    );
+    set(
+        &mut gen[104],
+        &[("OBJECT_SYSTEMD_USER_UNIT", "uuq.service"), ("_UID", "0")],
+    );
+    set(
+        &mut gen[105],
+        &[("COREDUMP_USER_UNIT", "uuq.service"), ("_UID", &uid)],
+    );
+    set(
+        &mut gen[106],
+        &[("COREDUMP_USER_UNIT", "uuq.service"), ("_UID", &other)],
+    );
+    set(
+        &mut gen[107],
+        &[("_SYSTEMD_USER_SLICE", "uuq.slice"), ("_UID", &uid)],
+    );
+    set(
+        &mut gen[108],
+        &[("_SYSTEMD_USER_UNIT", "uuq-two.service"), ("_UID", &uid)],
+    );
+    let path = journal(dir.path(), "user-unit.journal", &gen);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["--user-unit", "uuq"],
+        vec!["--user-unit", "uuq.service", "-u", "nginx"],
+        vec!["--user-unit", "uuq.slice"],
+        vec!["--user-unit", "uuq*"],
+        vec!["--user-unit", "uuq", "-p", "err"],
+    ];
+    for args in &cases {
+        let want = journalctl_cursors(&path, args);
+        let mut ours = vec!["grep", ""];
+        ours.extend(args);
+        let (code, got) = oncall_cursors(&path, &ours);
+        assert_eq!(got, want, "{ours:?} vs journalctl {args:?}");
+        assert_eq!(code, if want.is_empty() { 1 } else { 0 }, "{ours:?}");
+    }
+    assert!(journalctl_cursors(&path, &["--user-unit", "uuq"]).len() >= 18);
+}

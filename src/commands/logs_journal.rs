@@ -194,6 +194,9 @@ fn selection(
     Ok(Selection {
         operands: operands(paths)?,
         units: j.units.clone(),
+        user_units: j.user_units.clone(),
+        // SAFETY: getuid cannot fail. journalctl --user-unit matches its caller's uid.
+        uid: unsafe { libc::getuid() },
         priority: j.priority.clone(),
         identifiers: j.identifiers.clone(),
         dmesg: j.dmesg,

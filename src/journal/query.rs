@@ -112,7 +112,15 @@ impl Query {
     /// as systemd's `add_matches_for_unit`; a `.slice` also matches every unit in it
     /// (`_SYSTEMD_SLICE`). A name without a suffix means `.service`, as journalctl mangles
     /// it; globs are expanded by the caller (`field_values::expand_units`).
-    pub fn units(mut self, units: &[&str]) -> Query {
+    pub fn units(self, units: &[&str]) -> Query {
+        self.units_and_user_units(units, &[], 0)
+    }
+
+    /// journalctl `-u` and `--user-unit` together: one clause, every unit ORed, as
+    /// journalctl's add_units. A user unit is systemd's `add_matches_for_user_unit` for
+    /// `uid` (journalctl's own uid): the unit's lines, the user manager's about it, its
+    /// coredumps and privileged daemons' (those two also from `_UID=0`), a `.slice`'s units.
+    pub fn units_and_user_units(mut self, units: &[&str], user_units: &[&str], uid: u32) -> Query {
         let mut clause = Clause::default();
         for unit in units {
             let unit = mangle_unit(unit);
@@ -137,6 +145,26 @@ impl Query {
                 Match::new("_UID", "0"),
                 Match::new("OBJECT_SYSTEMD_UNIT", &unit),
             ]));
+        }
+        let uid = uid.to_string();
+        for unit in user_units {
+            let unit = mangle_unit(unit);
+            let own =
+                |field: &str| Conjunction(vec![Match::new(field, &unit), Match::new("_UID", &uid)]);
+            let or_root = |field: &str| {
+                Conjunction(vec![
+                    Match::new(field, &unit),
+                    Match::new("_UID", &uid),
+                    Match::new("_UID", "0"),
+                ])
+            };
+            clause.0.push(own("_SYSTEMD_USER_UNIT"));
+            clause.0.push(own("USER_UNIT"));
+            clause.0.push(or_root("COREDUMP_USER_UNIT"));
+            clause.0.push(or_root("OBJECT_SYSTEMD_USER_UNIT"));
+            if unit.ends_with(".slice") {
+                clause.0.push(own("_SYSTEMD_USER_SLICE"));
+            }
         }
         self.clauses.push(clause);
         self
