@@ -85,7 +85,8 @@ ls -la "$DIR"
 run() {
   local name="$1"; shift
   local cmds=("$@")
-  hyperfine -N --warmup "${WARMUP:-3}" ${RUNS:+--runs "$RUNS"} --export-markdown "$WORK/$name.md" "${cmds[@]}"
+  hyperfine -N --warmup "${WARMUP:-3}" ${RUNS:+--runs "$RUNS"} --export-markdown "$WORK/$name.md" \
+    --export-json "$WORK/$name.json" "${cmds[@]}"
 }
 if [[ -z "${CLI_ONLY:-}" ]]; then
 echo "counts (ours, journalctl -o json lines):"

@@ -349,12 +349,11 @@ fn match_file(path: &Path, query: &Query, seen: Option<&Seen>) -> (Matched, File
         let end = offsets.partition_point(|o| before(o, until.saturating_add(1)));
         offsets.truncate(end);
     }
-    if by_index && index.is_none() {
-        if offsets.len() as u64 >= file.header.n_entries / INDEX_WORTH {
-            index = MessageIndex::build(&file, &test);
-            if let Some(ix) = &mut index {
-                offsets = intersect(&offsets, &std::mem::take(&mut ix.candidates));
-            }
+    let worth_it = offsets.len() as u64 >= file.header.n_entries / INDEX_WORTH;
+    if by_index && index.is_none() && worth_it {
+        index = MessageIndex::build(&file, &test);
+        if let Some(ix) = &mut index {
+            offsets = intersect(&offsets, &std::mem::take(&mut ix.candidates));
         }
     }
     let mut heads = Vec::with_capacity(offsets.len().min(query.last.unwrap_or(usize::MAX)));
