@@ -13,7 +13,8 @@
 # SDJOURNAL=path/to/binary adds the same queries through the sdjournal crate (a throwaway
 # program, not part of the tree: see ARCHITECTURE.md, "Journal").
 # Warm cache: every command runs 3 times before measuring (WARMUP=N, RUNS=N to change it on a
-# loaded machine; hyperfine's user and system times are then the steadier numbers). Inputs
+# loaded machine; hyperfine's user and system times are then the steadier numbers).
+# CLI_ONLY=1 skips the examples/journal_scan part (the issue's targets are the CLI rows). Inputs
 # are generated here and never committed. Needs: hyperfine, python3, systemd-journal-remote,
 # journalctl.
 set -euo pipefail
@@ -24,7 +25,7 @@ WORK="${WORK:-${TMPDIR:-/tmp}/oncall-bench-journal}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 DIR="$WORK/journal"
 
-if [[ -z "${SCAN:-}" ]]; then
+if [[ -z "${SCAN:-}" && -z "${CLI_ONLY:-}" ]]; then
   cargo build --release --quiet --example journal_scan
   SCAN="$CARGO_TARGET_DIR/release/examples/journal_scan"
 fi
@@ -81,17 +82,19 @@ PY
   echo "$ENTRIES" > "$WORK/entries"
 fi
 ls -la "$DIR"
+run() {
+  local name="$1"; shift
+  local cmds=("$@")
+  hyperfine -N --warmup "${WARMUP:-3}" ${RUNS:+--runs "$RUNS"} --export-markdown "$WORK/$name.md" \
+    --export-json "$WORK/$name.json" "${cmds[@]}"
+}
+if [[ -z "${CLI_ONLY:-}" ]]; then
 echo "counts (ours, journalctl -o json lines):"
 for q in "-g Timeout" "-u nginx" ""; do
   # shellcheck disable=SC2086
   echo "  ${q:-all}: $("$SCAN" -D "$DIR" $q) $(journalctl -D "$DIR" -q -o json $q | grep -c '' || true)"
 done
 
-run() {
-  local name="$1"; shift
-  local cmds=("$@")
-  hyperfine -N --warmup "${WARMUP:-3}" ${RUNS:+--runs "$RUNS"} --export-markdown "$WORK/$name.md" "${cmds[@]}"
-}
 SD=()
 [[ -n "${SDJOURNAL:-}" ]] && SD=("$SDJOURNAL -D $DIR -g Timeout")
 run grep "$SCAN -D $DIR -g Timeout" "journalctl -D $DIR -q -o cat -g Timeout" "${SD[@]}"
@@ -102,6 +105,7 @@ SD=()
 [[ -n "${SDJOURNAL:-}" ]] && SD=("$SDJOURNAL -D $DIR")
 run all "$SCAN -D $DIR" "journalctl -D $DIR -q -o cat" "${SD[@]}"
 /usr/bin/time -f "journal_scan -g: max RSS %M KiB" "$SCAN" -D "$DIR" -g Timeout >/dev/null
+fi
 
 # The CLI path. The window: the middle third of the journal's time span, as @EPOCH.
 stamp() { python3 -c 'import sys,json,datetime; t=json.loads(sys.stdin.readline())["timestamp"]; print(int(datetime.datetime.fromisoformat(t.replace("Z","+00:00")).timestamp()))'; }

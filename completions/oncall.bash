@@ -720,7 +720,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__grep)
-            opts="-e -F -i -w -v -C -A -B -c -l -m -u -p -k -b -t -o -h --regexp --fixed-strings --ignore-case --word-regexp --invert-match --context --after-context --before-context --count --files-with-matches --max-count --since --until --level --field --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
+            opts="-e -F -i -w -v -C -A -B -c -l -m -u -p -k -b -t -o -h --regexp --fixed-strings --ignore-case --word-regexp --invert-match --context --after-context --before-context --count --files-with-matches --max-count --since --until --level --field --journal --unit --user-unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -787,6 +787,10 @@ _oncall() {
                     return 0
                     ;;
                 -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-unit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -928,7 +932,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__tail)
-            opts="-n -f -u -p -k -b -t -o -h --lines --follow --grep --since --until --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
+            opts="-n -f -u -p -k -b -t -o -h --lines --follow --grep --since --until --journal --unit --user-unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -959,6 +963,10 @@ _oncall() {
                     return 0
                     ;;
                 -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-unit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1030,7 +1038,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__top)
-            opts="-u -p -k -b -t -o -h --since --top --journal --unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
+            opts="-u -p -k -b -t -o -h --since --top --journal --unit --user-unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1049,6 +1057,10 @@ _oncall() {
                     return 0
                     ;;
                 -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-unit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -208,6 +208,7 @@ info\t''
 debug\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l field -d 'For JSON lines: only lines whose field equals the value' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s u -l unit -d 'Messages of this unit (no suffix means .service; globs; repeatable, OR\'ed)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l user-unit -d 'Messages of this user unit of the user running oncall, as journalctl --user-unit (no suffix means .service; globs; repeatable, OR\'ed with -u)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s p -l priority -d 'This priority and worse, or a range: err, 3, warning..err' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s b -l boot -d 'Boot: 0 or none the current one, -1 the one before, 1 the first, an ID, or all' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s t -l identifier -d 'Messages with this syslog identifier (repeatable)' -r
@@ -243,6 +244,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l since -d 'Journal only: entries at or after this time (journalctl\'s forms too: -1h, yesterday)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l until -d 'Journal only: entries up to this time' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s u -l unit -d 'Messages of this unit (no suffix means .service; globs; repeatable, OR\'ed)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l user-unit -d 'Messages of this user unit of the user running oncall, as journalctl --user-unit (no suffix means .service; globs; repeatable, OR\'ed with -u)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s p -l priority -d 'This priority and worse, or a range: err, 3, warning..err' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s b -l boot -d 'Boot: 0 or none the current one, -1 the one before, 1 the first, an ID, or all' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s t -l identifier -d 'Messages with this syslog identifier (repeatable)' -r
@@ -271,6 +273,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l since -d 'Only lines at or after this time' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l top -d 'How many signatures' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s u -l unit -d 'Messages of this unit (no suffix means .service; globs; repeatable, OR\'ed)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l user-unit -d 'Messages of this user unit of the user running oncall, as journalctl --user-unit (no suffix means .service; globs; repeatable, OR\'ed with -u)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s p -l priority -d 'This priority and worse, or a range: err, 3, warning..err' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s b -l boot -d 'Boot: 0 or none the current one, -1 the one before, 1 the first, an ID, or all' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s t -l identifier -d 'Messages with this syslog identifier (repeatable)' -r

@@ -384,11 +384,12 @@ pub struct LogsGrepArgs {
     /// that is an existing file (or a directory written with a /) is a path, and with a
     /// journal flag (every entry it selects)
     #[arg(required_unless_present_any = [
-        "regexp", "level", "field", "journal", "units", "priority", "dmesg", "boot",
+        "regexp", "level", "field", "journal", "units", "user_units", "priority", "dmesg", "boot",
         "identifiers", "journal_dir", "journal_file", "namespace",
     ])]
     pub pattern: Option<OsString>,
-    /// Files or directories (default /var/log; the journal where there is no syslog file)
+    /// Files or directories (default /var/log; the journal where there is no syslog file);
+    /// with the journal, journalctl's FIELD=VALUE matches ('+' between groups)
     pub paths: Vec<PathBuf>,
     /// More patterns; each is counted on its own with --count
     #[arg(short = 'e', long = "regexp", value_name = "PATTERN")]
@@ -460,6 +461,10 @@ pub struct JournalArgs {
         help_heading = "Journal"
     )]
     pub units: Vec<String>,
+    /// Messages of this user unit of the user running oncall, as journalctl --user-unit
+    /// (no suffix means .service; globs; repeatable, OR'ed with -u)
+    #[arg(long = "user-unit", value_name = "UNIT", help_heading = "Journal")]
+    pub user_units: Vec<String>,
     /// This priority and worse, or a range: err, 3, warning..err
     #[arg(short = 'p', long, value_name = "PRIORITY", help_heading = "Journal")]
     pub priority: Option<String>,
@@ -515,6 +520,7 @@ impl JournalArgs {
     pub fn wanted(&self) -> bool {
         self.journal
             || !self.units.is_empty()
+            || !self.user_units.is_empty()
             || self.priority.is_some()
             || self.dmesg
             || self.boot.is_some()
@@ -548,7 +554,8 @@ pub enum LogLevel {
 
 #[derive(Debug, Args)]
 pub struct LogsTailArgs {
-    /// Files to read (default /var/log/syslog or /var/log/messages, else the journal)
+    /// Files to read (default /var/log/syslog or /var/log/messages, else the journal); with
+    /// the journal, journalctl's FIELD=VALUE matches ('+' between groups)
     pub paths: Vec<PathBuf>,
     /// Number of lines
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]

@@ -525,3 +525,226 @@ fn a_journal_selector_alone_needs_no_pattern() {
     assert_eq!(got, journalctl_cursors(&path, &["-b", "-g", "panic"]));
     assert!(!got.is_empty());
 }
+
+/// A grep answered through the MESSAGE field's DATA chain (each distinct message tested
+/// once, the passing ones' entry lists taken) selects exactly journalctl -g's entries: a
+/// message shared by several entries, entries with two MESSAGE fields (journalctl tests the
+/// first), an entry without MESSAGE, compressed messages, with -u (index, then intersect),
+/// a wide and a narrow time window (index vs entry by entry), -v, -c and -m.
+#[test]
+fn grep_through_the_message_index_selects_what_journalctl_selects() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut gen = generate(47, PER_BOOT);
+    let set_messages = |e: &mut GenEntry, messages: &[&str]| {
+        e.fields.retain(|(n, _)| n != "MESSAGE");
+        for m in messages {
+            e.fields.push(("MESSAGE".into(), m.as_bytes().to_vec()));
+        }
+    };
+    for i in [30, 31, 700, 1500] {
+        set_messages(&mut gen[i], &["ixq shared marker, one DATA object"]);
+    }
+    set_messages(&mut gen[40], &["ixq first no hit", "ixq second TWOMSG hit"]);
+    set_messages(&mut gen[41], &["ixq TWOMSG first hit", "ixq plain second"]);
+    set_messages(
+        &mut gen[42],
+        &["ixq shared marker, one DATA object", "ixq TWOMSG"],
+    );
+    set_messages(&mut gen[43], &[]);
+    let path = journal(dir.path(), "index.journal", &gen);
+    let wide_since = format!("--since=@{}", gen[100].realtime / 1_000_000 + 1);
+    let wide_until = format!("--until=@{}", gen[1700].realtime / 1_000_000);
+    let narrow_since = format!("--since=@{}", gen[900].realtime / 1_000_000 + 1);
+    let narrow_until = format!("--until=@{}", gen[940].realtime / 1_000_000);
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("TWOMSG", vec![]),
+        ("ixq", vec![]),
+        ("shared marker", vec![]),
+        ("status=500", vec![wide_since.as_str(), wide_until.as_str()]),
+        (
+            "status=500",
+            vec![narrow_since.as_str(), narrow_until.as_str()],
+        ),
+        ("status=500", vec!["-u", "app"]),
+        ("status=500", vec!["-u", "app", narrow_since.as_str()]),
+        ("panic", vec!["-p", "err"]),
+        ("panic", vec![wide_since.as_str()]),
+        ("frame 3 ", vec![]),
+    ];
+    for (pattern, selectors) in &cases {
+        let mut ours = vec!["grep", pattern];
+        ours.extend(selectors);
+        let mut theirs = selectors.clone();
+        theirs.extend(["-g", pattern]);
+        let want = journalctl_cursors(&path, &theirs);
+        let (code, got) = oncall_cursors(&path, &ours);
+        assert_eq!(got, want, "{ours:?} vs journalctl {theirs:?}");
+        assert_eq!(code, if want.is_empty() { 1 } else { 0 }, "{ours:?}");
+    }
+    let two = journalctl_cursors(&path, &["-g", "TWOMSG"]);
+    // Only gen[41] has TWOMSG in its first MESSAGE: gen[40] and gen[42] carry it second, and
+    // a naive index would list them under the passing DATA object.
+    assert_eq!(two.len(), 1, "the first MESSAGE decides: {two:?}");
+
+    // -v: every entry with a MESSAGE whose (first) MESSAGE does not match, in order.
+    let all = Command::new("journalctl")
+        .args(["--no-pager", "-q", "-a", "-o", "json"])
+        .arg(file_arg(&path))
+        .output()
+        .unwrap()
+        .stdout;
+    let hits = journalctl_cursors(&path, &["-g", "status=500"]);
+    let want: Vec<String> = all
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice::<Value>(l).unwrap())
+        .filter(|v| v.get("MESSAGE").is_some())
+        .map(|v| v["__CURSOR"].as_str().unwrap().to_string())
+        .filter(|c| !hits.contains(c))
+        .collect();
+    let (_, got) = oncall_cursors(&path, &["grep", "-v", "status=500"]);
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got, want);
+    let (_, got) = oncall_cursors(&path, &["grep", "-v", "status=500", "-u", "app"]);
+    let app = journalctl_cursors(&path, &["-u", "app"]);
+    let want_app: Vec<String> = want.iter().filter(|c| app.contains(c)).cloned().collect();
+    assert_eq!(got, want_app);
+
+    // -c counts them, -m stops after N in journalctl's order.
+    let out = oncall()
+        .args(["logs", "grep", "-c", "status=500", "--journal-file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        hits.len().to_string()
+    );
+    let (_, first2) = oncall_cursors(&path, &["grep", "-m", "2", "status=500"]);
+    assert_eq!(first2, hits[..2]);
+}
+
+/// journalctl's `FIELD=VALUE` operands after the pattern: fields AND, the same field OR,
+/// `+` between groups OR, and all of it beside -u/-p; `tail -n` takes them too.
+#[test]
+fn field_value_operands_select_what_journalctl_selects() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(53, PER_BOOT);
+    let path = journal(dir.path(), "operands.journal", &gen);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["_PID=1"],
+        vec!["_PID=1", "UNIT=nginx.service"],
+        vec!["PRIORITY=3", "PRIORITY=4"],
+        vec!["PRIORITY=3", "PRIORITY=4", "_TRANSPORT=kernel"],
+        vec!["_PID=1", "+", "_TRANSPORT=kernel"],
+        vec!["_TRANSPORT=kernel", "+", "_UID=0", "PRIORITY=2"],
+        vec!["_TRANSPORT=kernel", "-p", "err"],
+        vec!["_UID=0", "+", "_TRANSPORT=kernel", "-u", "nginx"],
+        vec!["_SYSTEMD_UNIT=no-such.service"],
+    ];
+    for args in &cases {
+        let want = journalctl_cursors(&path, args);
+        let mut ours = vec!["grep", ""];
+        ours.extend(args);
+        let (code, got) = oncall_cursors(&path, &ours);
+        assert_eq!(got, want, "{ours:?} vs journalctl {args:?}");
+        assert_eq!(code, if want.is_empty() { 1 } else { 0 }, "{ours:?}");
+    }
+    let want = journalctl_cursors(&path, &["-n", "5", "_PID=1", "+", "PRIORITY=0"]);
+    let (_, got) = oncall_cursors(&path, &["tail", "-n", "5", "_PID=1", "+", "PRIORITY=0"]);
+    assert_eq!(got, want);
+    assert_eq!(want.len(), 5);
+    // A dangling '+' is a usage error, as in journalctl.
+    let out = oncall()
+        .args(["logs", "grep", "", "_PID=1", "+", "--journal-file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// `--user-unit` as journalctl's (systemd's add_matches_for_user_unit for the caller's uid):
+/// the unit's own lines and the user manager's about it from this uid only, coredumps and
+/// privileged daemons' lines from this uid or root, a user slice's units; ORed with -u.
+#[test]
+fn user_unit_selects_what_journalctl_selects() {
+    if tools().is_none() {
+        return;
+    }
+    let uid = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .parse::<u32>()
+        .unwrap();
+    let other = (uid + 1).to_string();
+    let uid = uid.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let mut gen = generate(59, PER_BOOT);
+    let set = |e: &mut GenEntry, pairs: &[(&str, &str)]| {
+        for (k, v) in pairs {
+            e.fields.retain(|(n, _)| n != k);
+            e.fields.push((k.to_string(), v.as_bytes().to_vec()));
+        }
+    };
+    for i in (100..1700).step_by(97) {
+        set(
+            &mut gen[i],
+            &[("_SYSTEMD_USER_UNIT", "uuq.service"), ("_UID", &uid)],
+        );
+    }
+    set(
+        &mut gen[101],
+        &[("_SYSTEMD_USER_UNIT", "uuq.service"), ("_UID", &other)],
+    );
+    set(
+        &mut gen[102],
+        &[("USER_UNIT", "uuq.service"), ("_UID", &uid)],
+    );
+    set(
+        &mut gen[103],
+        &[("USER_UNIT", "uuq.service"), ("_UID", &other)],
+    );
+    set(
+        &mut gen[104],
+        &[("OBJECT_SYSTEMD_USER_UNIT", "uuq.service"), ("_UID", "0")],
+    );
+    set(
+        &mut gen[105],
+        &[("COREDUMP_USER_UNIT", "uuq.service"), ("_UID", &uid)],
+    );
+    set(
+        &mut gen[106],
+        &[("COREDUMP_USER_UNIT", "uuq.service"), ("_UID", &other)],
+    );
+    set(
+        &mut gen[107],
+        &[("_SYSTEMD_USER_SLICE", "uuq.slice"), ("_UID", &uid)],
+    );
+    set(
+        &mut gen[108],
+        &[("_SYSTEMD_USER_UNIT", "uuq-two.service"), ("_UID", &uid)],
+    );
+    let path = journal(dir.path(), "user-unit.journal", &gen);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["--user-unit", "uuq"],
+        vec!["--user-unit", "uuq.service", "-u", "nginx"],
+        vec!["--user-unit", "uuq.slice"],
+        vec!["--user-unit", "uuq*"],
+        vec!["--user-unit", "uuq", "-p", "err"],
+    ];
+    for args in &cases {
+        let want = journalctl_cursors(&path, args);
+        let mut ours = vec!["grep", ""];
+        ours.extend(args);
+        let (code, got) = oncall_cursors(&path, &ours);
+        assert_eq!(got, want, "{ours:?} vs journalctl {args:?}");
+        assert_eq!(code, if want.is_empty() { 1 } else { 0 }, "{ours:?}");
+    }
+    assert!(journalctl_cursors(&path, &["--user-unit", "uuq"]).len() >= 18);
+}

@@ -175,7 +175,7 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
     let (patterns, mut paths) = patterns_and_paths(&mut args)?;
     paths.extend(container_logs(&args.pod, &args.container, false)?);
     if logs_journal::chosen(&args.journal, &paths)? {
-        return logs_journal::grep(&args, patterns, ui, out);
+        return logs_journal::grep(&args, patterns, &paths, ui, out);
     }
     let fields = args
         .field

@@ -7,9 +7,10 @@
 use crate::cli::{JournalArgs, JournalOutput, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
 use crate::error::Error;
 use crate::exit_codes;
+use crate::journal::query::operand_groups;
 use crate::journal::selection::Selection;
 use crate::journal::sources::{self, Sources, DEFAULT_ROOTS};
-use crate::journal::{Fields, MessageFilter, Outcome, Query, Seen};
+use crate::journal::{Fields, Match, MessageFilter, Outcome, Query, Seen};
 use crate::logs::levels::Level;
 use crate::logs::matcher::PatternSpec;
 use crate::logs::signatures::SignatureTable;
@@ -47,10 +48,12 @@ pub fn operand_taken_by_boot(j: &mut JournalArgs) -> Option<String> {
 /// beside it is a usage error), or nothing is named and the host keeps its logs only there
 /// (said on stderr).
 pub fn chosen(journal: &JournalArgs, paths: &[PathBuf]) -> Result<bool, Error> {
-    if !journal.wanted() && !by_default(!paths.is_empty()) {
+    // journalctl's FIELD=VALUE operands are no paths.
+    let paths_named = !paths.is_empty() && match_operands(paths).is_none();
+    if !journal.wanted() && !by_default(paths_named) {
         return Ok(false);
     }
-    if let Some(p) = paths.first() {
+    if let Some(p) = paths.first().filter(|_| paths_named) {
         return Err(Error::usage(
             p.display(),
             "a path and the journal: name one (journal files with --journal-file)",
@@ -60,6 +63,23 @@ pub fn chosen(journal: &JournalArgs, paths: &[PathBuf]) -> Result<bool, Error> {
         note_default();
     }
     Ok(true)
+}
+
+/// The operands as journalctl's `FIELD=VALUE` matches (`+` between groups), when every one
+/// is such a match and names no existing file; None otherwise.
+fn match_operands(paths: &[PathBuf]) -> Option<Result<Vec<Vec<Match>>, String>> {
+    let ops: Vec<&str> = paths
+        .iter()
+        .map(|p| p.to_str().filter(|_| !p.exists()))
+        .collect::<Option<_>>()?;
+    operand_groups(&ops)
+}
+
+fn operands(paths: &[PathBuf]) -> Result<Vec<Vec<Match>>, Error> {
+    match match_operands(paths) {
+        None => Ok(Vec::new()),
+        Some(r) => r.map_err(|why| Error::usage("FIELD=VALUE", why)),
+    }
 }
 
 pub fn note_default() {
@@ -166,12 +186,17 @@ fn micros(flag: &str, text: Option<&str>, clock: &Clock) -> Result<Option<u64>, 
 
 fn selection(
     j: &JournalArgs,
+    paths: &[PathBuf],
     since: Option<&str>,
     until: Option<&str>,
     clock: &Clock,
 ) -> Result<Selection, Error> {
     Ok(Selection {
+        operands: operands(paths)?,
         units: j.units.clone(),
+        user_units: j.user_units.clone(),
+        // SAFETY: getuid cannot fail. journalctl --user-unit matches its caller's uid.
+        uid: unsafe { libc::getuid() },
         priority: j.priority.clone(),
         identifiers: j.identifiers.clone(),
         dmesg: j.dmesg,
@@ -230,9 +255,12 @@ fn not_with_journal(flag: &str) -> Error {
     Error::usage(flag, "not supported with the journal (it reads text logs)")
 }
 
+/// `paths`: the operands after the pattern, which with the journal are journalctl's
+/// `FIELD=VALUE` matches.
 pub fn grep(
     args: &LogsGrepArgs,
     patterns: Vec<String>,
+    paths: &[PathBuf],
     ui: &Ui,
     out: &mut dyn Write,
 ) -> Result<u8, Error> {
@@ -247,7 +275,13 @@ pub fn grep(
     }
     let j = &args.journal;
     let clock = Clock::system();
-    let mut sel = selection(j, args.since.as_deref(), args.until.as_deref(), &clock)?;
+    let mut sel = selection(
+        j,
+        paths,
+        args.since.as_deref(),
+        args.until.as_deref(),
+        &clock,
+    )?;
     if sel.priority.is_none() {
         // --level as the journal's priorities: error = err and worse, warn = warning…
         sel.priority = args.level.map(|l| {
@@ -327,7 +361,13 @@ const FOLLOW_POLL: Duration = Duration::from_millis(250);
 pub fn tail(args: &LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let j = &args.journal;
     let clock = Clock::system();
-    let sel = selection(j, args.since.as_deref(), args.until.as_deref(), &clock)?;
+    let sel = selection(
+        j,
+        &args.paths,
+        args.since.as_deref(),
+        args.until.as_deref(),
+        &clock,
+    )?;
     let files = files(j)?;
     let mut q = sel
         .query(&files.paths)
@@ -455,7 +495,7 @@ fn reader_gone(fd: Option<std::os::fd::RawFd>, timeout: Duration) -> bool {
 pub fn top(args: &LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let j = &args.journal;
     let clock = Clock::system();
-    let mut sel = selection(j, args.since.as_deref(), None, &clock)?;
+    let mut sel = selection(j, &args.paths, args.since.as_deref(), None, &clock)?;
     if sel.priority.is_none() {
         sel.priority = Some("warning".into());
     }

@@ -12,12 +12,13 @@ use super::payload;
 use super::query::{is_glob, mangle_unit};
 use super::sources::wildcard;
 
-/// The fields journalctl reads unit names from for a `-u` glob.
-const UNIT_FIELDS: [&[u8]; 4] = [
+/// The fields journalctl reads unit names from for a `-u` glob (its SYSTEM_UNITS).
+const UNIT_FIELDS: [&[u8]; 5] = [
     b"_SYSTEMD_UNIT",
     b"COREDUMP_UNIT",
     b"UNIT",
     b"OBJECT_SYSTEMD_UNIT",
+    b"_SYSTEMD_SLICE",
 ];
 
 /// Distinct values of field `name` in `file`; a damaged chain ends the list.
@@ -46,10 +47,24 @@ pub fn in_file(file: &JournalFile, name: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// The fields journalctl reads user unit names from for a `--user-unit` glob (USER_UNITS).
+pub const USER_UNIT_FIELDS: [&[u8]; 5] = [
+    b"_SYSTEMD_USER_UNIT",
+    b"COREDUMP_USER_UNIT",
+    b"USER_UNIT",
+    b"OBJECT_SYSTEMD_USER_UNIT",
+    b"_SYSTEMD_USER_SLICE",
+];
+
 /// `-u` arguments as journalctl takes them: a plain name is mangled (`nginx` →
 /// `nginx.service`); a glob becomes every unit name in the files that it matches (none may
 /// match: then it selects nothing, as in journalctl).
 pub fn expand_units(patterns: &[String], paths: &[PathBuf]) -> Vec<String> {
+    expand_units_in(patterns, paths, &UNIT_FIELDS)
+}
+
+/// `expand_units` over the given unit-name fields (`USER_UNIT_FIELDS` for --user-unit).
+pub fn expand_units_in(patterns: &[String], paths: &[PathBuf], fields: &[&[u8]]) -> Vec<String> {
     let mut units: BTreeSet<String> = BTreeSet::new();
     let globs: Vec<&String> = patterns.iter().filter(|p| is_glob(p)).collect();
     for p in patterns.iter().filter(|p| !is_glob(p)) {
@@ -61,7 +76,7 @@ pub fn expand_units(patterns: &[String], paths: &[PathBuf]) -> Vec<String> {
             let Ok(file) = JournalFile::open(path) else {
                 continue;
             };
-            for field in UNIT_FIELDS {
+            for field in fields {
                 names.extend(in_file(&file, field));
             }
         }

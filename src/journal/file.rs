@@ -7,7 +7,6 @@
 //! what was appended later is simply not seen, and anything that points past our length is
 //! reported as the end of what could be read.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -215,7 +214,7 @@ impl JournalFile {
         let b = self.bytes();
         let mut fields = Vec::new();
         let mut problems = Vec::new();
-        for data_offset in object::entry_items(&b, offset)? {
+        object::for_each_entry_item(&b, offset, |data_offset| {
             match self.field(&b, data_offset, want) {
                 Ok(Some(f)) => fields.push(f),
                 Ok(None) => {}
@@ -224,7 +223,8 @@ impl JournalFile {
                     reason,
                 }),
             }
-        }
+            true
+        })?;
         Ok((fields, problems))
     }
 
@@ -232,12 +232,15 @@ impl JournalFile {
     /// returns, and so what journalctl -g matches), reading no field after it.
     pub fn first_field(&self, offset: u64, name: &[u8]) -> Result<Option<Vec<u8>>, ObjectError> {
         let b = self.bytes();
-        for data_offset in object::entry_items(&b, offset)? {
+        let mut found = None;
+        object::for_each_entry_item(&b, offset, |data_offset| {
             if let Ok(Some((_, value))) = self.field(&b, data_offset, &|n: &[u8]| n == name) {
-                return Ok(Some(value));
+                found = Some(value);
+                return false;
             }
-        }
-        Ok(None)
+            true
+        })?;
+        Ok(found)
     }
 
     fn field(
@@ -248,12 +251,8 @@ impl JournalFile {
     ) -> Result<Option<(String, Vec<u8>)>, String> {
         let data = Data::read(b, data_offset).map_err(|e| e.to_string())?;
         let raw = data.raw_payload(b).map_err(|e| e.to_string())?;
-        let head: Cow<'_, [u8]> = if data.compression() == 0 {
-            Cow::Borrowed(raw)
-        } else {
-            // Field names are at most 64 bytes in journald.
-            payload::decode_prefix(&data, raw, 65).map_err(|e: PayloadError| e.to_string())?
-        };
+        let (head, whole) =
+            payload::decode_head(&data, raw).map_err(|e: PayloadError| e.to_string())?;
         let Some(eq) = memchr::memchr(b'=', &head) else {
             return Err("data object without '='".into());
         };
@@ -261,7 +260,11 @@ impl JournalFile {
             return Ok(None);
         }
         let name = String::from_utf8_lossy(&head[..eq]).into_owned();
-        let plain = payload::decode(&data, raw).map_err(|e| e.to_string())?;
+        let plain = if whole {
+            head
+        } else {
+            payload::decode(&data, raw).map_err(|e| e.to_string())?
+        };
         // A damaged frame may inflate differently the second time: never index past it.
         let value = plain
             .get(eq + 1..)

@@ -15,6 +15,7 @@ pub mod field_values;
 pub mod file;
 pub mod hash;
 pub mod header;
+pub mod message_index;
 pub mod object;
 pub mod payload;
 pub mod query;

@@ -231,18 +231,34 @@ impl EntryHead {
 
 /// The DATA offsets an entry refers to (its fields), in the entry's stored order.
 pub fn entry_items(b: &Bytes<'_>, entry_offset: u64) -> Result<Vec<u64>, ObjectError> {
+    // journald writes at most 1024 fields an entry; a damaged size only grows the vector
+    // as far as items are actually read, never by a count taken on trust.
+    let mut items = Vec::with_capacity(16);
+    for_each_entry_item(b, entry_offset, |o| {
+        items.push(o);
+        true
+    })?;
+    Ok(items)
+}
+
+/// `f` with each DATA offset of the entry, in stored order, until it returns false: the
+/// per-entry reads of a grep allocate nothing.
+pub fn for_each_entry_item(
+    b: &Bytes<'_>,
+    entry_offset: u64,
+    mut f: impl FnMut(u64) -> bool,
+) -> Result<(), ObjectError> {
     let object = b.object(entry_offset, TYPE_ENTRY)?;
     // Regular items are {offset u64, hash u64}; compact items are one u32 offset.
     let stride = if b.compact { 4 } else { 16 };
     let n = (object.size - ENTRY_ITEMS) / stride;
-    // journald writes at most 1024 fields an entry; a damaged size only grows the vector
-    // as far as items are actually read, never by a count taken on trust.
-    let mut items = Vec::with_capacity(n.min(1024) as usize);
     for i in 0..n {
         let at = entry_offset + ENTRY_ITEMS + i * stride;
-        items.push(b.offset_item(at)?);
+        if !f(b.offset_item(at)?) {
+            break;
+        }
     }
-    Ok(items)
+    Ok(())
 }
 
 /// Walks a chain of ENTRY_ARRAY objects from `first`, calling `f` with each entry offset

@@ -4,6 +4,7 @@
 //! rather than failing the whole file.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::Read;
 
 use super::object::{Data, OBJ_COMPRESSED_LZ4, OBJ_COMPRESSED_XZ, OBJ_COMPRESSED_ZSTD};
@@ -37,6 +38,52 @@ pub fn decode<'a>(data: &Data, raw: &'a [u8]) -> Result<Cow<'a, [u8]>, PayloadEr
     decode_prefix(data, raw, MAX_FIELD_SIZE)
 }
 
+/// Frames up to this size (systemd writes the content size into each frame) are inflated
+/// whole, in one call on this thread's reused context: a streaming decoder per field costs
+/// a fresh zstd context (about 100 KiB) each time, which was a tenth of a grep's time.
+const WHOLE_FRAME: u64 = 1 << 20;
+
+thread_local! {
+    static ZSTD: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+}
+
+/// A zstd frame that states a content size of at most `WHOLE_FRAME`, inflated whole; None
+/// when the frame does not say, is larger, or the context cannot be made (then the
+/// streaming decoder, bounded, decides).
+fn whole_zstd(raw: &[u8]) -> Option<Result<Vec<u8>, PayloadError>> {
+    let size = zstd::zstd_safe::get_frame_content_size(raw).ok()??;
+    if size > WHOLE_FRAME {
+        return None;
+    }
+    ZSTD.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            *cell = zstd::bulk::Decompressor::new().ok();
+        }
+        let ctx = cell.as_mut()?;
+        let mut out = Vec::with_capacity(size as usize);
+        Some(match ctx.decompress_to_buffer(raw, &mut out) {
+            Ok(n) if n as u64 == size => Ok(out),
+            Ok(_) => Err(PayloadError::Corrupt("frame shorter than it says".into())),
+            Err(e) => Err(PayloadError::Corrupt(e.to_string())),
+        })
+    })
+}
+
+/// The payload of a field read for its name first: whole when that is cheap (plain, or a
+/// small zstd frame), else its first 65 bytes (journald's names are at most 64). The bool
+/// says whether it is whole.
+pub fn decode_head<'a>(data: &Data, raw: &'a [u8]) -> Result<(Cow<'a, [u8]>, bool), PayloadError> {
+    if data.compression() == OBJ_COMPRESSED_ZSTD {
+        if let Some(r) = whole_zstd(raw) {
+            return r.map(|v| (Cow::Owned(v), true));
+        }
+    }
+    let head = decode_prefix(data, raw, 65)?;
+    let whole = data.compression() == 0;
+    Ok((head, whole))
+}
+
 /// As `decode`, but may stop after `want` bytes: enough to read a field's name without
 /// inflating a large value.
 pub fn decode_prefix<'a>(
@@ -47,6 +94,11 @@ pub fn decode_prefix<'a>(
     match data.compression() {
         0 => Ok(Cow::Borrowed(raw)),
         OBJ_COMPRESSED_ZSTD => {
+            if want >= WHOLE_FRAME {
+                if let Some(r) = whole_zstd(raw) {
+                    return r.map(Cow::Owned);
+                }
+            }
             let decoder = zstd::stream::read::Decoder::with_buffer(raw)
                 .map_err(|e| PayloadError::Corrupt(e.to_string()))?;
             let limit = want.min(MAX_FIELD_SIZE);

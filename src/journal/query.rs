@@ -97,12 +97,30 @@ impl Query {
         self
     }
 
+    /// journalctl's `FIELD=VALUE` operands: each group ANDs its fields (the same field ORed),
+    /// the groups (separated by `+`) are ORed, and the whole is one clause beside `-u`, `-p`…
+    pub fn operand_groups(mut self, groups: Vec<Vec<Match>>) -> Query {
+        if !groups.is_empty() {
+            self.clauses
+                .push(Clause(groups.into_iter().map(Conjunction).collect()));
+        }
+        self
+    }
+
     /// journalctl `-u UNIT` (repeatable: call with every unit at once): the unit's own
     /// messages, its coredumps, PID 1's messages about it and those of privileged daemons,
     /// as systemd's `add_matches_for_unit`; a `.slice` also matches every unit in it
     /// (`_SYSTEMD_SLICE`). A name without a suffix means `.service`, as journalctl mangles
     /// it; globs are expanded by the caller (`field_values::expand_units`).
-    pub fn units(mut self, units: &[&str]) -> Query {
+    pub fn units(self, units: &[&str]) -> Query {
+        self.units_and_user_units(units, &[], 0)
+    }
+
+    /// journalctl `-u` and `--user-unit` together: one clause, every unit ORed, as
+    /// journalctl's add_units. A user unit is systemd's `add_matches_for_user_unit` for
+    /// `uid` (journalctl's own uid): the unit's lines, the user manager's about it, its
+    /// coredumps and privileged daemons' (those two also from `_UID=0`), a `.slice`'s units.
+    pub fn units_and_user_units(mut self, units: &[&str], user_units: &[&str], uid: u32) -> Query {
         let mut clause = Clause::default();
         for unit in units {
             let unit = mangle_unit(unit);
@@ -127,6 +145,26 @@ impl Query {
                 Match::new("_UID", "0"),
                 Match::new("OBJECT_SYSTEMD_UNIT", &unit),
             ]));
+        }
+        let uid = uid.to_string();
+        for unit in user_units {
+            let unit = mangle_unit(unit);
+            let own =
+                |field: &str| Conjunction(vec![Match::new(field, &unit), Match::new("_UID", &uid)]);
+            let or_root = |field: &str| {
+                Conjunction(vec![
+                    Match::new(field, &unit),
+                    Match::new("_UID", &uid),
+                    Match::new("_UID", "0"),
+                ])
+            };
+            clause.0.push(own("_SYSTEMD_USER_UNIT"));
+            clause.0.push(own("USER_UNIT"));
+            clause.0.push(or_root("COREDUMP_USER_UNIT"));
+            clause.0.push(or_root("OBJECT_SYSTEMD_USER_UNIT"));
+            if unit.ends_with(".slice") {
+                clause.0.push(own("_SYSTEMD_USER_SLICE"));
+            }
         }
         self.clauses.push(clause);
         self
@@ -200,6 +238,40 @@ pub fn parse_priorities(spec: &str) -> Result<(u8, u8), String> {
             Ok((a.min(b), a.max(b)))
         }
     }
+}
+
+/// A `FIELD=VALUE` operand as journalctl takes it (`sd_journal_add_match`): a field name of
+/// 1 to 64 upper-case letters, digits and `_`, not starting with a digit; any value.
+pub fn field_match(operand: &str) -> Option<Match> {
+    let (field, value) = operand.split_once('=')?;
+    let valid = !field.is_empty()
+        && field.len() <= 64
+        && !field.starts_with(|c: char| c.is_ascii_digit())
+        && field
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    valid.then(|| Match::new(field, value))
+}
+
+/// journalctl's operands: `FIELD=VALUE` matches, `+` between groups. None when an operand
+/// is neither (it is then a path, and the caller says a path and the journal do not mix);
+/// an empty group (a leading, trailing or doubled `+`) is an error, as journalctl's.
+pub fn operand_groups(operands: &[&str]) -> Option<Result<Vec<Vec<Match>>, String>> {
+    let mut groups = vec![Vec::new()];
+    for op in operands {
+        if *op == "+" {
+            groups.push(Vec::new());
+        } else {
+            groups.last_mut().expect("one group").push(field_match(op)?);
+        }
+    }
+    if operands.is_empty() {
+        return Some(Ok(Vec::new()));
+    }
+    if groups.iter().any(|g| g.is_empty()) {
+        return Some(Err("'+' must stand between two FIELD=VALUE matches".into()));
+    }
+    Some(Ok(groups))
 }
 
 /// journalctl's unit name mangling: a name without a unit suffix is a service (`nginx` →
@@ -279,6 +351,28 @@ mod tests {
             q.clauses[0].0[0].0[0],
             Match::new("_SYSTEMD_SLICE", "user.slice")
         );
+    }
+
+    #[test]
+    fn operands_are_field_matches_in_groups() {
+        assert_eq!(field_match("_PID=1"), Some(Match::new("_PID", "1")));
+        assert_eq!(
+            field_match("MESSAGE=a=b"),
+            Some(Match::new("MESSAGE", "a=b"))
+        );
+        assert_eq!(field_match("pid=1"), None);
+        assert_eq!(field_match("1X=1"), None);
+        assert_eq!(field_match("=1"), None);
+        assert_eq!(field_match("/var/log/syslog"), None);
+        let g = operand_groups(&["A=1", "B=2", "+", "C=3"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0], vec![Match::new("A", "1"), Match::new("B", "2")]);
+        assert!(operand_groups(&["A=1", "+"]).unwrap().is_err());
+        assert!(operand_groups(&["A=1", "x.log"]).is_none());
+        let q = Query::default().operand_groups(g);
+        assert_eq!(q.clauses[0].0.len(), 2);
     }
 
     #[test]

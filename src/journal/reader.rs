@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::file::{FieldList, FieldProblem, JournalFile};
+use super::message_index::MessageIndex;
 use super::object::{EntryHead, ObjectError};
 use super::query::{intersect, union, Clause, Conjunction, Query};
 
@@ -72,6 +73,14 @@ pub struct Outcome {
     pub duplicates: usize,
 }
 
+/// A grep goes through the MESSAGE index when the other matches leave at least
+/// 1/INDEX_WORTH of the file's entries: testing an entry reads all its DATA objects up to
+/// MESSAGE (seven or so), the index one DATA object per distinct message.
+const INDEX_WORTH: u64 = 8;
+
+/// Entries whose fields are read together (in parallel) before they go to the sink.
+const RUN: usize = 1024;
+
 struct Matched {
     file: Option<JournalFile>,
     heads: Vec<EntryHead>,
@@ -132,32 +141,62 @@ fn run(
     // The merged order first, as (file, head) only; fields are read for what is returned.
     let mut order: std::collections::VecDeque<(usize, EntryHead)> = Default::default();
     let want = |name: &[u8]| query.wants_field(name);
-    let mut emit = |i: usize, head: EntryHead, outcome: &mut Outcome| -> bool {
-        let file = matched[i]
-            .file
-            .as_ref()
-            .expect("a file with entries is open");
-        let (fields, problems) = match file.entry_fields(head.offset, &want) {
-            Ok(r) => r,
-            Err(e) => {
-                note(&mut outcome.files[i], format!("entry unreadable: {e}"));
+    // The fields of a run of entries in the merged order are read in parallel (the
+    // per-entry work of `-p err` or `-u` over half a journal), then handed to the sink in
+    // that order; a run is short, so memory stays bounded and `-m N` reads at most a run
+    // more than it shows.
+    let mut pending: Vec<(usize, EntryHead)> = Vec::with_capacity(RUN);
+    let mut flush = |pending: &mut Vec<(usize, EntryHead)>, outcome: &mut Outcome| -> bool {
+        let read: Vec<_> = pending
+            .par_iter()
+            .with_min_len(64)
+            .map(|&(i, head)| {
+                let file = matched[i]
+                    .file
+                    .as_ref()
+                    .expect("a file with entries is open");
+                file.entry_fields(head.offset, &want)
+            })
+            .collect();
+        for ((i, head), r) in pending.drain(..).zip(read) {
+            let (fields, problems) = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    note(&mut outcome.files[i], format!("entry unreadable: {e}"));
+                    continue;
+                }
+            };
+            let file = matched[i]
+                .file
+                .as_ref()
+                .expect("a file with entries is open");
+            let more = sink(Entry {
+                file: i,
+                seqnum: head.seqnum,
+                realtime: head.realtime,
+                monotonic: head.monotonic,
+                boot_id: head.boot_id,
+                seqnum_id: file.header.seqnum_id,
+                xor_hash: head.xor_hash,
+                fields,
+                problems,
+            });
+            if !more {
+                return false;
+            }
+        }
+        true
+    };
+    let mut stopped = false;
+    match query.last {
+        None => merge(&matched, &mut outcome, &mut |i, head, outcome| {
+            pending.push((i, head));
+            if pending.len() < RUN {
                 return true;
             }
-        };
-        sink(Entry {
-            file: i,
-            seqnum: head.seqnum,
-            realtime: head.realtime,
-            monotonic: head.monotonic,
-            boot_id: head.boot_id,
-            seqnum_id: file.header.seqnum_id,
-            xor_hash: head.xor_hash,
-            fields,
-            problems,
-        })
-    };
-    match query.last {
-        None => merge(&matched, &mut outcome, &mut emit),
+            stopped = !flush(&mut pending, outcome);
+            !stopped
+        }),
         Some(n) => {
             merge(&matched, &mut outcome, &mut |i, head, _| {
                 order.push_back((i, head));
@@ -166,12 +205,14 @@ fn run(
                 }
                 true
             });
-            while let Some((i, head)) = order.pop_front() {
-                if !emit(i, head, &mut outcome) {
-                    break;
-                }
+            while !order.is_empty() && !stopped {
+                pending.extend(order.drain(..RUN.min(order.len())));
+                stopped = !flush(&mut pending, &mut outcome);
             }
         }
+    }
+    if !stopped {
+        flush(&mut pending, &mut outcome);
     }
     for (status, m) in outcome.files.iter_mut().zip(&matched) {
         if let Some(at) = m.file.as_ref().and_then(|f| f.truncated_at()) {
@@ -266,33 +307,65 @@ fn match_file(path: &Path, query: &Query, seen: Option<&Seen>) -> (Matched, File
             return (m, status);
         }
     };
-    let (mut offsets, problem) = candidates(&file, &query.clauses);
-    if let Some(e) = problem {
-        note(&mut status, damaged(&e));
+    let test = |m: &[u8]| -> bool {
+        query.grep.as_ref().is_none_or(|re| re.is_match(m))
+            && query.message.as_ref().is_none_or(|f| (f.0)(m))
+    };
+    let tests_message = query.grep.is_some() || query.message.is_some();
+    // A grep through the MESSAGE index (message_index.rs) when it reads less than testing
+    // the candidates one by one: not for a tail (N entries from the end) nor a follower
+    // (an entry being linked may be in the entry array before it is in its DATA's list),
+    // and not when the other matches already leave few entries.
+    let by_index = tests_message && query.last.is_none() && seen.is_none();
+    let mut index = None;
+    let whole_file = query.clauses.is_empty() && query.since.is_none() && query.until.is_none();
+    if by_index && whole_file {
+        index = MessageIndex::build(&file, &test);
     }
-    let last_candidate = offsets.last().copied();
+    let (mut offsets, last_candidate) = if let Some(ix) = &mut index {
+        (std::mem::take(&mut ix.candidates), None)
+    } else {
+        let (offsets, problem) = candidates(&file, &query.clauses);
+        if let Some(e) = problem {
+            note(&mut status, damaged(&e));
+        }
+        let last = offsets.last().copied();
+        (offsets, last)
+    };
     if let Some(after) = seen.and_then(|s| s.0.get(&file.header.file_id)) {
         offsets.retain(|&o| o > *after);
     }
+    // Entries are appended in time order, so `--since` is a bisection over the candidates
+    // (as sd_journal seeks by realtime), not a read of every head before it: triage's last
+    // hour of a large journal costs that hour. An unreadable head counts as "before", and
+    // the walk below reports it if it is reached. `--until` is bisected the same way
+    // (journalctl stops at the first entry past it), and each head is still tested.
+    let before = |o: &u64, t: u64| file.entry_head(*o).map_or(true, |h| h.realtime < t);
     if let Some(since) = query.since {
-        // Entries are appended in time order, so `--since` is a bisection over the
-        // candidates (as sd_journal seeks by realtime), not a read of every head before it:
-        // triage's last hour of a large journal costs that hour. An unreadable head counts
-        // as "before", and the walk below reports it if it is reached.
-        let skip =
-            offsets.partition_point(|&o| file.entry_head(o).map_or(true, |h| h.realtime < since));
+        let skip = offsets.partition_point(|o| before(o, since));
         offsets.drain(..skip);
+    }
+    if let Some(until) = query.until {
+        let end = offsets.partition_point(|o| before(o, until.saturating_add(1)));
+        offsets.truncate(end);
+    }
+    let worth_it = offsets.len() as u64 >= file.header.n_entries / INDEX_WORTH;
+    if by_index && index.is_none() && worth_it {
+        index = MessageIndex::build(&file, &test);
+        if let Some(ix) = &mut index {
+            offsets = intersect(&offsets, &std::mem::take(&mut ix.candidates));
+        }
     }
     let mut heads = Vec::with_capacity(offsets.len().min(query.last.unwrap_or(usize::MAX)));
     let message = |offset: u64| -> bool {
-        if query.grep.is_none() && query.message.is_none() {
+        if !tests_message {
             return true;
         }
+        if let Some(ix) = &index {
+            return ix.first_message_passes(&file, offset);
+        }
         match file.first_field(offset, b"MESSAGE") {
-            Ok(Some(m)) => {
-                query.grep.as_ref().is_none_or(|re| re.is_match(&m))
-                    && query.message.as_ref().is_none_or(|f| (f.0)(&m))
-            }
+            Ok(Some(m)) => test(&m),
             _ => false,
         }
     };

@@ -6,12 +6,15 @@
 use std::path::PathBuf;
 
 use super::boots;
-use super::field_values::expand_units;
+use super::field_values::{expand_units, expand_units_in, USER_UNIT_FIELDS};
 use super::query::{parse_priorities, Match, Query};
 
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     pub units: Vec<String>,
+    /// journalctl --user-unit, for the user `uid`.
+    pub user_units: Vec<String>,
+    pub uid: u32,
     pub priority: Option<String>,
     pub identifiers: Vec<String>,
     /// journalctl -k: kernel messages, of the current boot unless `boot` says otherwise.
@@ -21,6 +24,8 @@ pub struct Selection {
     /// Realtime bounds in µs, inclusive.
     pub since_us: Option<u64>,
     pub until_us: Option<u64>,
+    /// journalctl's `FIELD=VALUE` operands, in groups separated by `+`.
+    pub operands: Vec<Vec<Match>>,
 }
 
 impl Selection {
@@ -30,12 +35,15 @@ impl Selection {
             since: self.since_us,
             until: self.until_us,
             ..Query::default()
-        };
-        if !self.units.is_empty() {
+        }
+        .operand_groups(self.operands.clone());
+        if !self.units.is_empty() || !self.user_units.is_empty() {
             let units = expand_units(&self.units, paths);
+            let user_units = expand_units_in(&self.user_units, paths, &USER_UNIT_FIELDS);
             let names: Vec<&str> = units.iter().map(String::as_str).collect();
+            let user_names: Vec<&str> = user_units.iter().map(String::as_str).collect();
             // A glob that matches no unit in the files leaves an empty clause: nothing.
-            q = q.units(&names);
+            q = q.units_and_user_units(&names, &user_names, self.uid);
         }
         if let Some(p) = &self.priority {
             let (from, to) = parse_priorities(p)?;
