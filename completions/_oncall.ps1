@@ -287,6 +287,7 @@ Register-ArgumentCompleter -Native -CommandName 'oncall' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow by name across rotation and truncation')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow by name across rotation and truncation')
+            [CompletionResult]::new('--list-boots', '--list-boots', [CompletionResultType]::ParameterName, 'The journal''s boots, oldest first, with their offsets for -b (journalctl --list-boots)')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Read the systemd journal (implied by every journal flag)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Kernel messages of the current boot (journalctl -k)')
             [CompletionResult]::new('--dmesg', '--dmesg', [CompletionResultType]::ParameterName, 'Kernel messages of the current boot (journalctl -k)')

@@ -932,7 +932,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__tail)
-            opts="-n -f -u -p -k -b -t -o -h --lines --follow --grep --since --until --journal --unit --user-unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
+            opts="-n -f -u -p -k -b -t -o -h --lines --follow --grep --list-boots --since --until --journal --unit --user-unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -266,6 +266,7 @@ set edit:completion:arg-completer[oncall] = {|@words|
             cand --color 'When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured under auto)'
             cand -f 'Follow by name across rotation and truncation'
             cand --follow 'Follow by name across rotation and truncation'
+            cand --list-boots 'The journal''s boots, oldest first, with their offsets for -b (journalctl --list-boots)'
             cand --journal 'Read the systemd journal (implied by every journal flag)'
             cand -k 'Kernel messages of the current boot (journalctl -k)'
             cand --dmesg 'Kernel messages of the current boot (journalctl -k)'

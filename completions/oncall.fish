@@ -265,6 +265,7 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 always\t''
 never\t''"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Follow by name across rotation and truncation'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l list-boots -d 'The journal\'s boots, oldest first, with their offsets for -b (journalctl --list-boots)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l journal -d 'Read the systemd journal (implied by every journal flag)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s k -l dmesg -l kernel -d 'Kernel messages of the current boot (journalctl -k)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l json -d 'Output JSON (same as --format json)'

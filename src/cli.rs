@@ -566,6 +566,9 @@ pub struct LogsTailArgs {
     /// Only lines matching this pattern
     #[arg(long, value_name = "PATTERN")]
     pub grep: Option<String>,
+    /// The journal's boots, oldest first, with their offsets for -b (journalctl --list-boots)
+    #[arg(long, help_heading = "Journal", conflicts_with_all = ["follow", "grep"])]
+    pub list_boots: bool,
     /// Journal only: entries at or after this time (journalctl's forms too: -1h, yesterday)
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub since: Option<String>,

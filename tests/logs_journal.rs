@@ -748,3 +748,71 @@ fn user_unit_selects_what_journalctl_selects() {
     }
     assert!(journalctl_cursors(&path, &["--user-unit", "uuq"]).len() >= 18);
 }
+
+#[test]
+fn list_boots_is_journalctls_over_several_files() {
+    if tools().is_none() {
+        return;
+    }
+    // Three boots in one file and their last one continued in a second file: a boot counted
+    // once, its first and last entries over both.
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(41, 120);
+    let (older, newer) = gen.split_at(gen.len() * 2 / 3 + 7);
+    let a = journal(dir.path(), "a.journal", older);
+    journal(dir.path(), "b.journal", newer);
+    let glob = format!("{}/*.journal", dir.path().display());
+    for (ours_args, theirs_args) in [
+        (vec!["--list-boots"], vec!["--list-boots"]),
+        (
+            vec!["--list-boots", "--json"],
+            vec!["--list-boots", "-o", "json"],
+        ),
+    ] {
+        let theirs = Command::new("journalctl")
+            .args(["--no-pager"])
+            .arg(format!("--file={glob}"))
+            .args(&theirs_args)
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert!(theirs.status.success());
+        let ours = oncall()
+            .args(["logs", "tail", "--journal-file", &glob])
+            .args(&ours_args)
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert_eq!(ours.status.code(), Some(0), "{ours_args:?}");
+        if ours_args.contains(&"--json") {
+            let o: Value = serde_json::from_slice(&ours.stdout).unwrap();
+            let t: Value = serde_json::from_slice(&theirs.stdout).unwrap();
+            assert_eq!(o, t);
+            assert_eq!(o.as_array().unwrap().len(), 3, "{o}");
+        } else {
+            same_lines(&ours.stdout, &theirs.stdout, "--list-boots");
+        }
+    }
+    // -b -1 then selects the boot the list calls -1.
+    let (_, ours) = oncall_cursors(&a, &["grep", "", "-b", "-1"]);
+    assert_eq!(ours, journalctl_cursors(&a, &["-b", "-1"]));
+    // --list-boots with --follow is a usage error; an empty journal directory lists nothing.
+    oncall()
+        .args([
+            "logs",
+            "tail",
+            "--list-boots",
+            "-f",
+            "--journal-file",
+            &glob,
+        ])
+        .assert()
+        .code(2);
+    let empty = tempfile::tempdir().unwrap();
+    let out = oncall()
+        .args(["logs", "tail", "--list-boots", "--journal-dir"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0), "{out:?}");
+}

@@ -316,6 +316,9 @@ const NOT_REGULAR: &str =
     "not a regular file (logs tail reads log files, not devices, pipes or sockets)";
 
 pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    if args.list_boots {
+        return logs_journal::list_boots(&args, ui, out);
+    }
     args.paths
         .extend(container_logs(&args.pod, &args.container, true)?);
     if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {

@@ -358,6 +358,22 @@ pub fn grep(
 /// How often a follower looks at the journal when nothing else wakes it.
 const FOLLOW_POLL: Duration = Duration::from_millis(250);
 
+/// `logs tail --list-boots`: journalctl's table (or its JSON with `--json`), from the files'
+/// `_BOOT_ID` indexes; an unreadable file is named on stderr and the others still listed.
+pub fn list_boots(args: &LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let files = files(&args.journal)?;
+    let (boots, problems) = crate::journal::boots::list(&files.paths);
+    for (path, why) in &problems {
+        crate::render::stderr::line(format_args!("oncall: warning: {}: {why}", path.display()));
+    }
+    crate::render::journal::boots(out, ui, &boots, &local_zone())?;
+    Ok(if boots.is_empty() {
+        exit_codes::FAILURE
+    } else {
+        exit_codes::SUCCESS
+    })
+}
+
 pub fn tail(args: &LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let j = &args.journal;
     let clock = Clock::system();

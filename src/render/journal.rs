@@ -232,3 +232,68 @@ pub fn count(ui: &Ui, out: &mut dyn Write, n: u64) -> io::Result<()> {
         writeln!(out, "{n}")
     }
 }
+
+/// `--list-boots` as journalctl prints it: offsets from the oldest (-N) to the current boot (0),
+/// the id, the first and last entry in `tz`; `--json` is journalctl's own JSON for it.
+pub fn boots(
+    out: &mut dyn Write,
+    ui: &Ui,
+    boots: &[crate::journal::boots::Boot],
+    tz: &jiff::tz::TimeZone,
+) -> io::Result<()> {
+    let index = |i: usize| i as i64 - (boots.len() as i64 - 1);
+    if ui.format == Format::Json {
+        #[derive(Serialize)]
+        struct Row {
+            index: i64,
+            boot_id: String,
+            first_entry: u64,
+            last_entry: u64,
+        }
+        let rows: Vec<Row> = boots
+            .iter()
+            .enumerate()
+            .map(|(i, b)| Row {
+                index: index(i),
+                boot_id: b.id_hex(),
+                first_entry: b.first_realtime,
+                last_entry: b.last_realtime,
+            })
+            .collect();
+        serde_json::to_writer(&mut *out, &rows)?;
+        return writeln!(out);
+    }
+    if boots.is_empty() {
+        return writeln!(out, "no boots in the journal");
+    }
+    let time = |us: u64| {
+        jiff::Timestamp::from_microsecond(us as i64)
+            .map(|t| {
+                t.to_zoned(tz.clone())
+                    .strftime("%a %Y-%m-%d %H:%M:%S %Z")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let width = boots.len().saturating_sub(1).to_string().len() + 1;
+    writeln!(
+        out,
+        "{:>width$} {:32} {:27} LAST ENTRY",
+        "IDX",
+        "BOOT ID",
+        "FIRST ENTRY",
+        width = width.max(3)
+    )?;
+    for (i, b) in boots.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>width$} {} {:27} {}",
+            index(i),
+            b.id_hex(),
+            time(b.first_realtime),
+            time(b.last_realtime),
+            width = width.max(3)
+        )?;
+    }
+    Ok(())
+}
