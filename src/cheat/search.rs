@@ -275,7 +275,9 @@ fn lower_contains(text: &str, lower: &str) -> bool {
     let (hay, needle) = (text.as_bytes(), lower.as_bytes());
     needle.is_empty()
         || (hay.len() >= needle.len()
-            && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle)))
+            && hay
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle)))
 }
 
 /// Runbooks whose id, title, aliases, tags or summary match the symptom, best first.
@@ -440,14 +442,28 @@ mod tests {
     #[test]
     fn byte_comparisons_agree_with_str() {
         let texts = [
-            "", "t", "tar", "star", "TAR", "Disk Full", "disk full!", "Ärger", "ärger full",
-            "no space left on device", "tartar", "ta",
+            "",
+            "t",
+            "tar",
+            "star",
+            "TAR",
+            "Disk Full",
+            "disk full!",
+            "Ärger",
+            "ärger full",
+            "no space left on device",
+            "tartar",
+            "ta",
         ];
         for a in texts {
             for b in texts {
                 assert_eq!(holds_bytes(a, b), a.contains(b), "{a:?} holds {b:?}");
                 let lower = b.to_lowercase();
-                assert_eq!(lower_eq(a, &lower), a.to_lowercase() == lower, "{a:?} = {lower:?}");
+                assert_eq!(
+                    lower_eq(a, &lower),
+                    a.to_lowercase() == lower,
+                    "{a:?} = {lower:?}"
+                );
                 assert_eq!(
                     lower_contains(a, &lower),
                     a.to_lowercase().contains(&lower),
