@@ -91,7 +91,9 @@ a, b = r[0]["command"], r[1]["command"]
 print(f"{sys.argv[2]:7s} {a:28s} median {med[a]*1000:7.3f} ms | {b:16s} median {med[b]*1000:7.3f} ms | ratio {med[a]/med[b]:.2f}")
 PY
 }
-echo "warm cache; $(nproc) cores; $(date -u +%FT%TZ)"
+# The machine may be shared: the load average says how much to trust a ratio.
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "warm cache; $(nproc) cores; $(date -u +%FT%TZ); load average $(load)"
 export XDG_CACHE_HOME="$work/nocache"
 echo "-- no tldr cache"
 run lookup tar
@@ -103,6 +105,7 @@ echo "-- a 6,000-page tldr cache present ($(find "$work/cache" -name '*.md' | wc
 run lookup tar
 run search disk full
 run typo jounralctl
+echo "load average after the timings: $(load)"
 export XDG_CACHE_HOME="$work/nocache"
 for q in "tar" "disk full"; do
   rss=$( { /usr/bin/time -v "$bin" cheat $q >/dev/null; } 2>&1 | awk '/Maximum resident/ {print $6}')

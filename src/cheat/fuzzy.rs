@@ -14,6 +14,14 @@ pub fn distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
     if a.is_empty() || b.is_empty() {
         return Some(a.len().max(b.len())).filter(|d| *d <= max);
     }
+    if a.len().abs_diff(b.len()) > max {
+        return None; // every edit changes the length by one at most
+    }
+    if max <= 1 {
+        // Words of four to six letters allow one edit: a straight comparison answers
+        // that without the table (the table was a tenth of a two-word search).
+        return within_one(a, b).filter(|d| *d <= max);
+    }
     let width = b.len() + 1;
     // Three rows: two back (for swaps), previous, current. Typed names are short: keep
     // them on the stack and allocate only for long input.
@@ -55,6 +63,28 @@ pub fn distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
     }
     // After the last rotation the final row sits in the middle slot.
     Some(rows[2 * width - 1]).filter(|d| *d <= max)
+}
+
+/// The distance of `a` and `b` if it is 0 or 1 (one insertion, deletion, substitution or
+/// swap of neighbours), for lengths that differ by one at most.
+fn within_one(a: &[u8], b: &[u8]) -> Option<usize> {
+    // The common start and end; what is left between them must be one edit.
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if head == a.len() && head == b.len() {
+        return Some(0);
+    }
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ra, rb) = (a.len() - head - tail, b.len() - head - tail);
+    match (ra, rb) {
+        (0, 1) | (1, 0) | (1, 1) => Some(1),
+        (2, 2) if a[head] == b[head + 1] && a[head + 1] == b[head] => Some(1),
+        _ => None,
+    }
 }
 
 /// How many edits a typed word of this length may carry and still count as the name.

@@ -103,14 +103,32 @@ fn lowercase(name: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `hay.contains(needle)` for short texts: a name is a few bytes, and `str::contains` sets up
+/// a two-way searcher for each of the sheet's 500 names per query word.
+fn holds_bytes(hay: &str, needle: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    // The first byte rules out nearly every place before a slice comparison (a call) is made.
+    hay.len() >= needle.len()
+        && hay
+            .windows(needle.len())
+            .any(|w| w[0] == first && w == needle)
+}
+
 fn name_score(name: &str, token: &str) -> u32 {
-    if name == token {
-        return 120;
+    // Equal or a prefix only with the same first byte: most names differ there, and the
+    // comparisons are calls.
+    if name.as_bytes().first() == token.as_bytes().first() {
+        if name == token {
+            return 120;
+        }
+        if token.len() >= 2 && name.starts_with(token) {
+            return 60;
+        }
     }
-    if token.len() >= 2 && name.starts_with(token) {
-        return 60;
-    }
-    if token.len() >= 3 && name.contains(token) {
+    if token.len() >= 3 && holds_bytes(name, token) {
         return 35;
     }
     let allowed = fuzzy::tolerance(token.len().min(name.len()));
@@ -204,13 +222,14 @@ pub fn commands(sheet: &Sheet, query: &str) -> Vec<Hit> {
     }
     let count = tokens.len() as u32;
     let mut hits: Vec<Hit> = (0..n)
-        // A real hit is found by half of the query's subject words or more: `kubernetes pod crash`
-        // is not about gdb because gdb's text says "crash".
-        .filter(|&i| {
-            subject_matched[i] * 2 >= subject.len() || sheet.name(i).eq_ignore_ascii_case(&phrase)
-        })
         .filter_map(|i| {
-            let score = if sheet.name(i).eq_ignore_ascii_case(&phrase) {
+            let exact = sheet.name(i).eq_ignore_ascii_case(&phrase);
+            // A real hit is found by half of the query's subject words or more: `kubernetes
+            // pod crash` is not about gdb because gdb's text says "crash".
+            if !exact && subject_matched[i] * 2 < subject.len() {
+                return None;
+            }
+            let score = if exact {
                 EXACT
             } else {
                 let mut total = totals[i];
@@ -223,17 +242,42 @@ pub fn commands(sheet: &Sheet, query: &str) -> Vec<Hit> {
             (score > 0).then_some(Hit { index: i, score })
         })
         .collect();
+    // Long tails of one-word text matches help nobody: keep what is within reach of the best
+    // (dropped before sorting, which then has fewer to order; the order is total, by score
+    // then name, so the result is the same).
+    if let Some(best) = hits.iter().map(|h| h.score).max() {
+        let floor = (best.min(EXACT - 1) / 5).max(1);
+        hits.retain(|h| h.score >= floor);
+    }
     hits.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
             .then_with(|| sheet.name(a.index).cmp(sheet.name(b.index)))
     });
-    // Long tails of one-word text matches help nobody: keep what is within reach of the best.
-    if let Some(best) = hits.first().map(|h| h.score) {
-        let floor = (best.min(EXACT - 1) / 5).max(1);
-        hits.retain(|h| h.score >= floor);
-    }
     hits
+}
+
+/// `text.to_lowercase() == lower` for a `lower` already in lower case, without allocating
+/// for ASCII text (every alias of the sheet; a runbook search compared each one twice).
+fn lower_eq(text: &str, lower: &str) -> bool {
+    if text.is_ascii() {
+        text.eq_ignore_ascii_case(lower)
+    } else {
+        text.to_lowercase() == lower
+    }
+}
+
+/// `text.to_lowercase().contains(lower)` for a `lower` already in lower case.
+fn lower_contains(text: &str, lower: &str) -> bool {
+    if !text.is_ascii() {
+        return text.to_lowercase().contains(lower);
+    }
+    let (hay, needle) = (text.as_bytes(), lower.as_bytes());
+    needle.is_empty()
+        || (hay.len() >= needle.len()
+            && hay
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle)))
 }
 
 /// Runbooks whose id, title, aliases, tags or summary match the symptom, best first.
@@ -243,6 +287,7 @@ pub fn runbooks<'a>(sheet: &'a Sheet, symptom: &str) -> Vec<RunbookHit<'a>> {
         return Vec::new();
     }
     let phrase = tokens.join(" ");
+    let as_id = phrase.replace(' ', "-");
     let subject = subject_words(&tokens);
     let mut hits: Vec<RunbookHit> = sheet
         .runbooks
@@ -252,19 +297,15 @@ pub fn runbooks<'a>(sheet: &'a Sheet, symptom: &str) -> Vec<RunbookHit<'a>> {
             let mut matched = 0;
             let mut subject_matched = 0;
             let mut phrase_hit = false;
-            if rb.id == phrase.replace(' ', "-") || rb.title.eq_ignore_ascii_case(&phrase) {
+            if rb.id == as_id || rb.title.eq_ignore_ascii_case(&phrase) {
                 total += 1000;
                 phrase_hit = true;
             }
             // An alias equal to the symptom beats one that merely contains it
             // ("No space left on device" vs "… but df shows free space").
-            if rb.aliases.iter().any(|a| a.to_lowercase() == phrase) {
+            if rb.aliases.iter().any(|a| lower_eq(a, &phrase)) {
                 total += 400;
-            } else if rb
-                .aliases
-                .iter()
-                .any(|a| a.to_lowercase().contains(&phrase))
-            {
+            } else if rb.aliases.iter().any(|a| lower_contains(a, &phrase)) {
                 total += 200;
             }
             phrase_hit |= total > 0;
@@ -392,6 +433,41 @@ mod tests {
                     scan(cmd, title, token),
                     "{token} in {}",
                     cmd.name
+                );
+            }
+        }
+    }
+
+    /// The allocation-free comparisons give what the `str` methods they replace give.
+    #[test]
+    fn byte_comparisons_agree_with_str() {
+        let texts = [
+            "",
+            "t",
+            "tar",
+            "star",
+            "TAR",
+            "Disk Full",
+            "disk full!",
+            "Ärger",
+            "ärger full",
+            "no space left on device",
+            "tartar",
+            "ta",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(holds_bytes(a, b), a.contains(b), "{a:?} holds {b:?}");
+                let lower = b.to_lowercase();
+                assert_eq!(
+                    lower_eq(a, &lower),
+                    a.to_lowercase() == lower,
+                    "{a:?} = {lower:?}"
+                );
+                assert_eq!(
+                    lower_contains(a, &lower),
+                    a.to_lowercase().contains(&lower),
+                    "{a:?} holds {lower:?}"
                 );
             }
         }

@@ -11,14 +11,13 @@ use super::user_sheets::{self, UserSheets};
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-enum Entry {
-    Builtin(usize),
-    User(Box<Command>),
-}
-
 pub struct Sheet {
     pub categories: Cow<'static, [Category]>,
-    entries: Vec<Entry>,
+    /// Position `i` below the built-in count is built-in command `i` unless `user[i]` holds
+    /// the user's command of that name; positions past it are user commands with new names.
+    /// Empty without user sheets: a lookup then allocates nothing per entry.
+    user: Vec<Option<Box<Command>>>,
+    len: usize,
     pub runbooks: &'static [Runbook],
     /// User files that could not be read, as `path: why`; reported, never fatal.
     pub warnings: Vec<String>,
@@ -31,7 +30,8 @@ impl Sheet {
     pub fn builtin() -> Sheet {
         Sheet {
             categories: Cow::Borrowed(index::CATEGORIES),
-            entries: (0..index::len()).map(Entry::Builtin).collect(),
+            user: Vec::new(),
+            len: index::len(),
             runbooks: index::RUNBOOKS,
             warnings: Vec::new(),
             tldr: None,
@@ -54,57 +54,61 @@ impl Sheet {
                 sheet.categories.to_mut().push(c);
             }
         }
+        if !commands.is_empty() {
+            sheet.user.resize_with(sheet.len, || None);
+        }
         for user in commands {
             match sheet.position(&user.name) {
-                Some(i) => sheet.entries[i] = Entry::User(Box::new(user)),
-                None => sheet.entries.push(Entry::User(Box::new(user))),
+                Some(i) => sheet.user[i] = Some(Box::new(user)),
+                None => {
+                    sheet.user.push(Some(Box::new(user)));
+                    sheet.len += 1;
+                }
             }
         }
         sheet
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
     pub fn name(&self, i: usize) -> &str {
-        match &self.entries[i] {
-            Entry::Builtin(b) => index::name(*b),
-            Entry::User(c) => &c.name,
+        match self.user_command(i) {
+            None => index::name(i),
+            Some(c) => &c.name,
         }
     }
 
     pub fn category_of(&self, i: usize) -> &str {
-        match &self.entries[i] {
-            Entry::Builtin(b) => index::category(*b),
-            Entry::User(c) => &c.category,
+        match self.user_command(i) {
+            None => index::category(i),
+            Some(c) => &c.category,
         }
     }
 
     /// The user's command at `i`, if the entry is one (the compiled-in index covers the rest).
     pub fn user_command(&self, i: usize) -> Option<&Command> {
-        match &self.entries[i] {
-            Entry::Builtin(_) => None,
-            Entry::User(c) => Some(c),
-        }
+        assert!(i < self.len, "sheet position {i} out of range");
+        self.user.get(i).and_then(|c| c.as_deref())
     }
 
     pub fn has_tag(&self, i: usize, tag: &str) -> bool {
-        match &self.entries[i] {
-            Entry::Builtin(b) => index::tags(*b).any(|t| t.eq_ignore_ascii_case(tag)),
-            Entry::User(c) => c.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)),
+        match self.user_command(i) {
+            None => index::tags(i).any(|t| t.eq_ignore_ascii_case(tag)),
+            Some(c) => c.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)),
         }
     }
 
     /// The entry at `i` as a full command.
     pub fn get(&self, i: usize) -> Command {
-        match &self.entries[i] {
-            Entry::Builtin(b) => index::command(*b),
-            Entry::User(c) => (**c).clone(),
+        match self.user_command(i) {
+            None => index::command(i),
+            Some(c) => c.clone(),
         }
     }
 

@@ -128,6 +128,10 @@ fn configured() -> Option<PathBuf> {
 /// The page folders under `root` (a cache or a checkout): `pages.LANG` for each language,
 /// English as `pages.en` (tlrc, newer tealdeer) or `pages` (checkouts, older clients).
 fn open(root: &Path, langs: &[String]) -> Option<TldrCache> {
+    // Most candidate caches do not exist: one `stat` rules out the four folders under one.
+    if !root.is_dir() {
+        return None;
+    }
     let mut dirs = Vec::new();
     for lang in langs {
         let mut names = vec![format!("pages.{lang}")];
