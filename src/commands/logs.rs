@@ -5,6 +5,7 @@ use crate::commands::logs_journal;
 use crate::error::Error;
 use crate::exit_codes;
 use crate::logs::container_files;
+use crate::logs::container_formats;
 use crate::logs::fields::FieldFilter;
 use crate::logs::follow::{FollowOptions, Follower, Start};
 use crate::logs::last_lines;
@@ -220,6 +221,9 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         let result = if mode == Mode::Lines {
             let highlight = (!grep.opts.invert).then(|| grep.matcher.inner.clone());
             let mut printer = render::LinePrinter::new(out, ui, path, show_path, highlight);
+            if ui.format == Format::Json && container_formats::name_suggests(path) {
+                printer = printer.owned_by(container_files::owner_of(path));
+            }
             grep.search(source, &mut printer as &mut dyn LineSink)?
         } else {
             grep.search(source, &mut Discard)?

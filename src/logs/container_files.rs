@@ -4,7 +4,7 @@
 //! roots move with `ONCALL_CONTAINER_ROOT`, as for `ps`.
 
 use crate::system::containers::names::{self, Roots};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default)]
 pub struct Selected {
@@ -76,6 +76,54 @@ pub fn select(pod: Option<&str>, container: Option<&str>) -> Result<Selected, St
         ));
     }
     Ok(out)
+}
+
+/// The pod (`namespace/name`) and container a log file belongs to, from its path alone, and
+/// for Docker's json-file the name in the `config.v2.json` beside it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owner {
+    pub pod: Option<String>,
+    pub container: Option<String>,
+}
+
+fn file_name(p: Option<&Path>) -> Option<&str> {
+    p.and_then(|p| p.file_name()).and_then(|n| n.to_str())
+}
+
+pub fn owner_of(path: &Path) -> Owner {
+    let name = file_name;
+    let file = name(Some(path)).unwrap_or("");
+    let dir = path.parent();
+    // /var/log/pods/<ns>_<pod>_<uid>/<container>/N.log
+    if let Some((_, pod)) = name(dir.and_then(Path::parent)).and_then(names::parse_pod_dir) {
+        return Owner {
+            pod: Some(format!("{}/{}", pod.namespace, pod.name)),
+            container: name(dir).map(str::to_string),
+        };
+    }
+    // /var/log/containers/<pod>_<ns>_<container>-<id>.log
+    if let Some((_, c)) = names::parse_container_log_name(file) {
+        return Owner {
+            pod: c
+                .pod_namespace
+                .zip(c.pod_name)
+                .map(|(ns, p)| format!("{ns}/{p}")),
+            container: c.name,
+        };
+    }
+    // Docker: containers/<id>/<id>-json.log[.N]
+    if let Some(id) = name(dir).filter(|id| file.starts_with(&format!("{id}-json.log"))) {
+        let config = dir.map(|d| d.join("config.v2.json"));
+        let named = config
+            .filter(|c| c.metadata().is_ok_and(|m| m.len() <= 4 << 20))
+            .and_then(|c| std::fs::read_to_string(c).ok())
+            .and_then(|t| names::parse_docker_config(&t).name);
+        return Owner {
+            pod: None,
+            container: Some(named.unwrap_or_else(|| id.chars().take(12).collect())),
+        };
+    }
+    Owner::default()
 }
 
 /// kubelet writes `N.log` with N the restart count: the highest N is the current file.
