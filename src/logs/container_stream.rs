@@ -152,6 +152,28 @@ impl<R: BufRead> Normalized<R> {
         }
     }
 
+    /// One line pushed (a follower's, as it comes): the normalised lines it completes,
+    /// without their newlines; holes are left out (a follower numbers lines itself).
+    pub fn push(&mut self, line: &[u8]) -> Vec<Vec<u8>> {
+        match self.format {
+            Format::Cri => self.cri_line(line),
+            Format::DockerJson => self.docker_line(line),
+        }
+        self.holes = 0;
+        let mut done = Vec::new();
+        for part in [std::mem::take(&mut self.out), std::mem::take(&mut self.after)] {
+            if !part.is_empty() {
+                done.push(part.strip_suffix(b"\n").unwrap_or(&part).to_vec());
+            }
+        }
+        done
+    }
+
+    /// A record is being joined (its end has not come yet).
+    pub fn joining(&self) -> bool {
+        self.join.is_some()
+    }
+
     /// CRI without a join in progress: the chunk's whole lines up to the first that may be a
     /// `P` record, straight into `buf`. `None` when the next line needs a look of its own.
     fn copy_through(&mut self, buf: &mut [u8]) -> io::Result<Option<usize>> {

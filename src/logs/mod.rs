@@ -7,6 +7,7 @@ pub mod capped_reader;
 pub mod container_files;
 pub mod container_formats;
 pub mod container_stream;
+pub mod container_tail;
 pub mod fields;
 pub mod follow;
 pub mod last_lines;

@@ -375,6 +375,59 @@ impl<'w> TailPrinter<'w> {
     }
 }
 
+impl TailPrinter<'_> {
+    /// A container record: its time and message (JSON: the message, with its stream).
+    pub fn record_line(
+        &mut self,
+        path: &str,
+        line_number: Option<u64>,
+        record: &RecordLine<'_>,
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        if self.ui.format == Format::Json {
+            let obj = JsonLine {
+                path,
+                line_number,
+                timestamp: timestamp.map(timestamps::rfc3339),
+                text: String::from_utf8_lossy(record.message),
+                context: None,
+                stream: Some(record.stream),
+                pod: None,
+                container: None,
+            };
+            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
+            self.out.write_all(b"\n")
+        } else {
+            if self.show_path {
+                write!(self.out, "{}: ", self.ui.style.command(path))?;
+            }
+            let mut text = record.time.to_vec();
+            text.push(b' ');
+            text.extend_from_slice(record.message);
+            self.out
+                .write_all(String::from_utf8_lossy(&text).as_bytes())?;
+            self.out.write_all(b"\n")
+        }
+    }
+}
+
+impl crate::logs::container_tail::RecordSink for TailPrinter<'_> {
+    fn record(
+        &mut self,
+        path: &std::path::Path,
+        line_number: Option<u64>,
+        record: &RecordLine<'_>,
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        self.record_line(
+            &path.display().to_string(),
+            line_number,
+            record,
+            timestamp,
+        )
+    }
+}
+
 impl crate::logs::follow::FollowSink for TailPrinter<'_> {
     fn line(
         &mut self,
