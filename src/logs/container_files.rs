@@ -44,6 +44,37 @@ pub fn select(pod: Option<&str>, container: Option<&str>) -> Result<Selected, St
             out.dirs.push(cdir);
         }
     }
+    // kubelet's /var/log/containers/<pod>_<ns>_<container>-<id>.log links: a container whose
+    // pod directory was not found above (or not readable); a link into a directory already
+    // selected is the same file, not read twice.
+    let mut known: Vec<PathBuf> = out.dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    for link in names::dir_names(&roots.container_logs()) {
+        let Some((_, c)) = names::parse_container_log_name(&link) else {
+            continue;
+        };
+        let (Some(cname), Some(pname), Some(ns)) = (&c.name, &c.pod_name, &c.pod_namespace) else {
+            continue;
+        };
+        let pod_matches = pod.is_none_or(|p| p == pname || p == format!("{ns}/{pname}"));
+        if !pod_matches || container.is_some_and(|want| want != cname) {
+            continue;
+        }
+        let Ok(target) = roots.container_logs().join(&link).canonicalize() else {
+            continue; // a dangling link: nothing to read
+        };
+        let dir = target.parent().map(Path::to_path_buf);
+        if dir.as_ref().is_some_and(|d| known.contains(d)) {
+            continue;
+        }
+        // In a kubelet container directory: the whole rotated set beside it.
+        let kubelet_dir = dir.filter(|d| {
+            file_name(d.parent()).is_some_and(|p| names::parse_pod_dir(p).is_some())
+        });
+        let chosen = kubelet_dir.unwrap_or_else(|| target.clone());
+        known.push(chosen.clone());
+        out.dirs.push(chosen);
+        out.current.push(target);
+    }
     // Docker's own containers (not kubelet's): by name or id prefix, only with --container.
     if let (None, Some(want)) = (pod, container) {
         let base = roots.docker_containers();
@@ -73,7 +104,7 @@ pub fn select(pod: Option<&str>, container: Option<&str>) -> Result<Selected, St
             "{what} with logs under {} or {}",
             pods_dir.display(),
             roots.docker_containers().display()
-        ));
+        ) + &format!(" or {}", roots.container_logs().display()));
     }
     Ok(out)
 }
