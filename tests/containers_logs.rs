@@ -79,9 +79,10 @@ fn oncall(root: &Path, args: &[&str]) -> std::process::Output {
 /// message continues in the next record's), searched by `rg ARGS`. `None` without rg.
 fn messages_then_rg(dir: &Path, args: &[&str]) -> Option<String> {
     Command::new("rg").arg("--version").output().ok()?;
-    let script = r#"for f in $(find "$1" -type f | sort); do zcat -f "$f"; done |
+    let script = r#"for f in $(find "$1" -type f | sort); do zcat -f "$f" |
         awk '{ if (!p) ts = $1; tag = $3; m = $0; sub(/^[^ ]* [^ ]* [^ ]* ?/, "", m);
-               buf = buf m; if (tag ~ /^P/) p = 1; else { print ts " " buf; buf = ""; p = 0 } }' |
+               buf = buf m; if (tag ~ /^P/) p = 1; else { print ts " " buf; buf = ""; p = 0 } }
+             END { if (p) print ts " " buf }'; done |
         rg "${@:2}""#;
     let out = Command::new("bash")
         .args(["-c", script, "bash"])

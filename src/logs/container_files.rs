@@ -47,7 +47,11 @@ pub fn select(pod: Option<&str>, container: Option<&str>) -> Result<Selected, St
     // kubelet's /var/log/containers/<pod>_<ns>_<container>-<id>.log links: a container whose
     // pod directory was not found above (or not readable); a link into a directory already
     // selected is the same file, not read twice.
-    let mut known: Vec<PathBuf> = out.dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    let mut known: Vec<PathBuf> = out
+        .dirs
+        .iter()
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
     for link in names::dir_names(&roots.container_logs()) {
         let Some((_, c)) = names::parse_container_log_name(&link) else {
             continue;
@@ -67,9 +71,8 @@ pub fn select(pod: Option<&str>, container: Option<&str>) -> Result<Selected, St
             continue;
         }
         // In a kubelet container directory: the whole rotated set beside it.
-        let kubelet_dir = dir.filter(|d| {
-            file_name(d.parent()).is_some_and(|p| names::parse_pod_dir(p).is_some())
-        });
+        let kubelet_dir = dir
+            .filter(|d| file_name(d.parent()).is_some_and(|p| names::parse_pod_dir(p).is_some()));
         let chosen = kubelet_dir.unwrap_or_else(|| target.clone());
         known.push(chosen.clone());
         out.dirs.push(chosen);

@@ -129,7 +129,11 @@ pub fn name_suggests(path: &std::path::Path) -> bool {
 /// The format of a file from its first lines (at most the first 8 non-empty ones are looked at;
 /// the first that is a record decides).
 pub fn sniff(head: &[u8]) -> Option<Format> {
-    for line in head.split(|b| *b == b'\n').filter(|l| !l.is_empty()).take(8) {
+    for line in head
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .take(8)
+    {
         if prefix_len(line).is_some() {
             return Some(Format::Cri);
         }

@@ -48,7 +48,8 @@ struct Join {
 
 impl Join {
     fn push(&mut self, message: &[u8]) {
-        let room = MAX_LINE_BYTES.saturating_sub(self.line.len() - self.prefix);
+        // The whole line (prefix included) stays within the cap the search applies.
+        let room = MAX_LINE_BYTES.saturating_sub(self.line.len());
         if message.len() > room {
             self.cut = true;
         }
@@ -161,7 +162,10 @@ impl<R: BufRead> Normalized<R> {
         }
         self.holes = 0;
         let mut done = Vec::new();
-        for part in [std::mem::take(&mut self.out), std::mem::take(&mut self.after)] {
+        for part in [
+            std::mem::take(&mut self.out),
+            std::mem::take(&mut self.after),
+        ] {
             if !part.is_empty() {
                 done.push(part.strip_suffix(b"\n").unwrap_or(&part).to_vec());
             }
@@ -217,7 +221,9 @@ impl<R: BufRead> Read for Normalized<R> {
                 return Ok(n);
             }
             if self.holes > 0 {
-                let n = usize::try_from(self.holes).unwrap_or(usize::MAX).min(buf.len());
+                let n = usize::try_from(self.holes)
+                    .unwrap_or(usize::MAX)
+                    .min(buf.len());
                 buf[..n].fill(b'\n');
                 self.holes -= n as u64;
                 return Ok(n);

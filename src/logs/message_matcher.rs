@@ -91,8 +91,9 @@ impl Matcher for MessageMatcher {
     }
 
     fn line_terminator(&self) -> Option<LineTerminator> {
-        // With -v the searcher then goes line by line (each line is a call to find_at).
-        (!self.inner.invert).then(|| LineTerminator::byte(b'\n'))
+        // As the plain matcher's: without one (-v, or a regex with line anchors, which the
+        // buffer-wide scan cannot run) the searcher goes line by line, a find_at per line.
+        self.inner.line_terminator()
     }
 
     fn find_candidate_line(&self, hay: &[u8]) -> Result<Option<LineMatchKind>, NoError> {
@@ -103,7 +104,11 @@ impl Matcher for MessageMatcher {
             } else {
                 // The plain regex over the rest of the buffer: a line whose message matches
                 // matches here too (its prefix only adds text before the message).
-                let Some(kind) = self.inner.inner.find_candidate_line(&hay[pos..]).unwrap_or(None)
+                let Some(kind) = self
+                    .inner
+                    .inner
+                    .find_candidate_line(&hay[pos..])
+                    .unwrap_or(None)
                 else {
                     return Ok(None);
                 };
@@ -122,11 +127,11 @@ impl Matcher for MessageMatcher {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod tests_support {
+    pub use super::*;
     use crate::logs::matcher::LineFilter;
 
-    fn matcher(pattern: &str, invert: bool) -> MessageMatcher {
+    pub fn matcher(pattern: &str, invert: bool) -> MessageMatcher {
         let spec = PatternSpec {
             patterns: vec![pattern.to_string()],
             ..PatternSpec::default()
@@ -140,6 +145,11 @@ mod tests {
             &spec,
         )
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::*;
 
     const HAY: &[u8] = b"2026-12-01T10:00:00Z stdout F hello stdout\n\
         2026-12-01T10:00:00Z stderr F ERROR x\n\n\
@@ -148,11 +158,11 @@ mod tests {
     #[test]
     fn the_prefix_is_not_searched() {
         let m = matcher("stdout", false);
-        let hits: Vec<usize> = std::iter::successors(
-            m.find_at(HAY, 0).unwrap().map(|x| x.start()),
-            |&p| m.find_at(HAY, p + 1).unwrap().map(|x| x.start()),
-        )
-        .collect();
+        let hits: Vec<usize> =
+            std::iter::successors(m.find_at(HAY, 0).unwrap().map(|x| x.start()), |&p| {
+                m.find_at(HAY, p + 1).unwrap().map(|x| x.start())
+            })
+            .collect();
         assert_eq!(hits, [36, 88], "the message's stdout and the plain line's");
         assert!(matcher("stderr", false).find_at(HAY, 0).unwrap().is_none());
         let anchored = matcher("^ERROR", false);
@@ -160,7 +170,19 @@ mod tests {
             anchored.find_candidate_line(HAY).unwrap(),
             Some(LineMatchKind::Confirmed(43))
         ));
-        assert!(matcher("^$", false).find_at(HAY, 0).unwrap().is_none(), "holes never match");
-        assert!(matcher("x", true).is_match(b"").unwrap(), "-v leaves holes out");
+        assert_eq!(
+            anchored.find_at(HAY, 0).unwrap().map(|m| m.start()),
+            Some(73)
+        );
+        let at_end = matcher("x$", false);
+        assert_eq!(at_end.find_at(HAY, 0).unwrap().map(|m| m.start()), Some(79));
+        assert!(
+            matcher("^$", false).find_at(HAY, 0).unwrap().is_none(),
+            "holes never match"
+        );
+        assert!(
+            matcher("x", true).is_match(b"").unwrap(),
+            "-v leaves holes out"
+        );
     }
 }

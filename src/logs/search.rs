@@ -351,8 +351,7 @@ impl Grep {
                 match &mapped {
                     Some(map) => {
                         adapter.cut_short = Some(map);
-                        self.searcher()
-                            .search_slice(m, map.bytes(), &mut adapter)?;
+                        self.searcher().search_slice(m, map.bytes(), &mut adapter)?;
                         adapter.result.truncated_at = map.truncated_at();
                     }
                     None => {
@@ -372,11 +371,19 @@ impl Grep {
                     line_offset.store(count_lines_before(&file, r.start)?, Ordering::Relaxed);
                 }
                 file.seek(SeekFrom::Start(r.start))?;
-                let r = normalized(format, &mut joined, Box::new(capped((&file).take(r.end - r.start), &mut cut)));
+                let r = normalized(
+                    format,
+                    &mut joined,
+                    Box::new(capped((&file).take(r.end - r.start), &mut cut)),
+                );
                 self.searcher().search_reader(m, r, &mut adapter)?;
             }
             (_, None) => {
-                let r = normalized(format, &mut joined, Box::new(capped(source.open()?, &mut cut)));
+                let r = normalized(
+                    format,
+                    &mut joined,
+                    Box::new(capped(source.open()?, &mut cut)),
+                );
                 self.searcher().search_reader(m, r, &mut adapter)?;
             }
             (_, Some((parser, range))) => {
@@ -421,8 +428,9 @@ pub fn container_format(source: &Source) -> Option<Format> {
     if !container_formats::name_suggests(&source.path) {
         return None;
     }
-    let mut head = Vec::with_capacity(8 * 1024);
-    let _ = source.open().ok()?.take(8 * 1024).read_to_end(&mut head);
+    let mut head = Vec::with_capacity(64 * 1024);
+    // Runtimes split records at 16 KiB (json-file escapes may double that): 64 KiB holds one.
+    let _ = source.open().ok()?.take(64 * 1024).read_to_end(&mut head);
     container_formats::sniff(&head)
 }
 

@@ -419,12 +419,7 @@ impl crate::logs::container_tail::RecordSink for TailPrinter<'_> {
         record: &RecordLine<'_>,
         timestamp: Option<i64>,
     ) -> io::Result<()> {
-        self.record_line(
-            &path.display().to_string(),
-            line_number,
-            record,
-            timestamp,
-        )
+        self.record_line(&path.display().to_string(), line_number, record, timestamp)
     }
 }
 
