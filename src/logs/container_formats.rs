@@ -202,33 +202,6 @@ pub fn docker_record(line: &[u8]) -> Option<DockerRecord<'_>> {
     (dated && !time.contains(&b' ')).then_some(r)
 }
 
-/// Joins CRI partial records: feed records in order, get whole messages back. Bounded: a
-/// message is cut at `max` bytes (a runtime that never writes `F` cannot grow it forever).
-pub struct Joiner {
-    pending: String,
-    max: usize,
-}
-
-impl Joiner {
-    pub fn new(max: usize) -> Joiner {
-        Joiner {
-            pending: String::new(),
-            max,
-        }
-    }
-
-    /// The whole message this record completes, if it does.
-    pub fn push(&mut self, r: &Record<'_>) -> Option<String> {
-        let room = self.max.saturating_sub(self.pending.len());
-        let mut take = r.message.len().min(room);
-        while !r.message.is_char_boundary(take) {
-            take -= 1;
-        }
-        self.pending.push_str(&r.message[..take]);
-        (!r.partial).then(|| std::mem::take(&mut self.pending))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,24 +229,6 @@ mod tests {
             cri_message_start(b"2026-12-01T10:00:00Z stdout F hello"),
             Some(30)
         );
-    }
-
-    #[test]
-    fn partial_records_join_and_stay_bounded() {
-        let lines: [&[u8]; 3] = [
-            b"2026-12-01T10:00:00Z stdout P one ",
-            b"2026-12-01T10:00:00Z stdout P two ",
-            b"2026-12-01T10:00:00Z stdout F three",
-        ];
-        let mut j = Joiner::new(1 << 20);
-        let got: Vec<String> = lines
-            .iter()
-            .filter_map(|l| j.push(&cri(l).unwrap()))
-            .collect();
-        assert_eq!(got, ["one two three"]);
-        let mut small = Joiner::new(5);
-        assert_eq!(small.push(&cri(lines[0]).unwrap()), None);
-        assert_eq!(small.push(&cri(lines[2]).unwrap()).unwrap(), "one t");
     }
 
     #[test]

@@ -41,7 +41,6 @@ pub struct Normalized<R> {
 /// A record being joined: its line so far (prefix + message), and how many lines it took.
 struct Join {
     line: Vec<u8>,
-    prefix: usize,
     lines: u64,
     cut: bool,
 }
@@ -105,7 +104,6 @@ impl<R: BufRead> Normalized<R> {
             Some((start, true)) => {
                 let j = self.join.get_or_insert_with(|| Join {
                     line: body[..start].to_vec(),
-                    prefix: start,
                     lines: 0,
                     cut: false,
                 });
@@ -139,7 +137,6 @@ impl<R: BufRead> Normalized<R> {
             };
             let prefix = format!("{} {stream} F ", r.time);
             self.join = Some(Join {
-                prefix: prefix.len(),
                 line: prefix.into_bytes(),
                 lines: 0,
                 cut: false,

@@ -329,6 +329,7 @@ impl Grep {
         let mut cut = None;
         let mut joined = None;
         let mapped;
+        let whole;
         let mut adapter = Adapter {
             sink,
             parser,
@@ -348,13 +349,29 @@ impl Grep {
                 } else {
                     None
                 };
-                match &mapped {
-                    Some(map) => {
+                // A small one is read whole (no larger than a map's threshold, so below the
+                // line cap): without `P` records it too is searched as it is, in one slice.
+                whole = if mapped.is_none() && len < MAP_FROM_BYTES && format == Format::Cri {
+                    let mut v = Vec::with_capacity(len as usize);
+                    (&file).take(len).read_to_end(&mut v)?;
+                    Some(v)
+                } else {
+                    None
+                };
+                match (&mapped, &whole) {
+                    (Some(map), _) => {
                         adapter.cut_short = Some(map);
                         self.searcher().search_slice(m, map.bytes(), &mut adapter)?;
                         adapter.result.truncated_at = map.truncated_at();
                     }
-                    None => {
+                    (None, Some(bytes)) if !has_partial(bytes) => {
+                        self.searcher().search_slice(m, bytes, &mut adapter)?;
+                    }
+                    (None, Some(bytes)) => {
+                        let r = normalized(format, &mut joined, Box::new(&bytes[..]));
+                        self.searcher().search_reader(m, r, &mut adapter)?;
+                    }
+                    (None, None) => {
                         let r = normalized(format, &mut joined, Box::new(capped(&file, &mut cut)));
                         self.searcher().search_reader(m, r, &mut adapter)?;
                     }
@@ -428,9 +445,15 @@ pub fn container_format(source: &Source) -> Option<Format> {
     if !container_formats::name_suggests(&source.path) {
         return None;
     }
-    let mut head = Vec::with_capacity(64 * 1024);
-    // Runtimes split records at 16 KiB (json-file escapes may double that): 64 KiB holds one.
-    let _ = source.open().ok()?.take(64 * 1024).read_to_end(&mut head);
+    // Runtimes split records at 16 KiB (json-file escapes may double that): 64 KiB holds one;
+    // 4 KiB usually holds several, and is all that is read then.
+    let mut r = source.open().ok()?;
+    let mut head = Vec::with_capacity(4 * 1024);
+    let _ = (&mut r).take(4 * 1024).read_to_end(&mut head);
+    if let Some(f) = container_formats::sniff(&head) {
+        return Some(f);
+    }
+    let _ = r.take(60 * 1024).read_to_end(&mut head);
     container_formats::sniff(&head)
 }
 
