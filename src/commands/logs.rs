@@ -5,15 +5,17 @@ use crate::commands::logs_journal;
 use crate::error::Error;
 use crate::exit_codes;
 use crate::logs::container_files;
+use crate::logs::container_formats;
+use crate::logs::container_tail;
 use crate::logs::fields::FieldFilter;
 use crate::logs::follow::{FollowOptions, Follower, Start};
 use crate::logs::last_lines;
 use crate::logs::levels::Level;
 use crate::logs::line_cap::MAX_LINE_BYTES;
 use crate::logs::matcher::{LineFilter, PatternSpec};
-use crate::logs::search::{Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
+use crate::logs::search::{self, Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
 use crate::logs::signatures::SignatureTable;
-use crate::logs::sources::{self, Discovery, Source};
+use crate::logs::sources::{self, Compression, Discovery, Source};
 use crate::logs::time_range::{self, TimeRange};
 use crate::logs::timestamps::{self, Clock};
 use crate::render::logs as render;
@@ -220,6 +222,9 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         let result = if mode == Mode::Lines {
             let highlight = (!grep.opts.invert).then(|| grep.matcher.inner.clone());
             let mut printer = render::LinePrinter::new(out, ui, path, show_path, highlight);
+            if ui.format == Format::Json && container_formats::name_suggests(path) {
+                printer = printer.owned_by(container_files::owner_of(path));
+            }
             grep.search(source, &mut printer as &mut dyn LineSink)?
         } else {
             grep.search(source, &mut Discard)?
@@ -358,6 +363,7 @@ pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
     let clock = Clock::system();
     let show_path = paths.len() > 1;
     let mut starts = Vec::new();
+    let mut formats = std::collections::HashMap::new();
     // `out` is stdout (main.rs), buffered or guarded: its reader going away ends a follow.
     let mut printer =
         render::TailPrinter::new(out, ui, show_path).writes_to(io::stdout().as_raw_fd());
@@ -409,10 +415,40 @@ pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         };
         let label = path.display().to_string();
         let mut cut = 0;
-        for line in &last.lines {
-            let ts = parser.as_ref().and_then(|p| p.parse(&line.text));
-            printer.line(&label, line.number, &line.text, ts)?;
-            cut += u64::from(line.cut);
+        let format = match source.compression {
+            Compression::None => search::container_format(&source),
+            _ => None,
+        };
+        if let Some(format) = format {
+            // Records, not lines: P runs joined, shown by time and message (container_tail.rs).
+            formats.insert(path.clone(), format);
+            let upto = if args.follow {
+                last.end_offset
+            } else {
+                source.len
+            };
+            let keep_message = |m: &[u8]| keep(m);
+            let (records, joined_cut) =
+                container_tail::last_records(path, format, args.lines, upto, &keep_message)
+                    .map_err(|e| Error::usage(path.display(), e))?;
+            let iso = timestamps::Parser::with_format(timestamps::Format::Iso, &clock);
+            for shown in &records {
+                let number = json.then_some(shown.number);
+                match container_tail::record_of(&shown.text) {
+                    Some(r) => {
+                        let ts = json.then(|| iso.parse(r.time)).flatten();
+                        printer.record_line(&label, number, &r, ts)?
+                    }
+                    None => printer.line(&label, number, &shown.text, None)?,
+                }
+            }
+            cut += joined_cut;
+        } else {
+            for line in &last.lines {
+                let ts = parser.as_ref().and_then(|p| p.parse(&line.text));
+                printer.line(&label, line.number, &line.text, ts)?;
+                cut += u64::from(line.cut);
+            }
         }
         if cut > 0 {
             printer.out.flush()?;
@@ -432,6 +468,12 @@ pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         return Ok(exit_codes::SUCCESS);
     }
     printer.out.flush()?;
+    // Container files: --grep sees the joined message, so the joining sink applies it.
+    let (grep, joining_grep) = if formats.is_empty() {
+        (grep, None)
+    } else {
+        (None, grep)
+    };
     let opts = FollowOptions {
         grep,
         timestamps: json.then_some(clock),
@@ -439,7 +481,12 @@ pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         force_poll: std::env::var_os("ONCALL_FOLLOW_POLL").is_some_and(|v| v == "1"),
         ..FollowOptions::default()
     };
-    Follower::new(starts, opts).run(&mut printer)?;
+    if formats.is_empty() {
+        Follower::new(starts, opts).run(&mut printer)?;
+    } else {
+        let mut joining = container_tail::Joining::new(&mut printer, joining_grep, formats);
+        Follower::new(starts, opts).run(&mut joining)?;
+    }
     Ok(exit_codes::SUCCESS)
 }
 

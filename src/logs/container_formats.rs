@@ -101,31 +101,105 @@ pub fn message(line: &[u8]) -> Option<String> {
     docker_json(line).map(|r| r.message.into_owned())
 }
 
-/// Joins CRI partial records: feed records in order, get whole messages back. Bounded: a
-/// message is cut at `max` bytes (a runtime that never writes `F` cannot grow it forever).
-pub struct Joiner {
-    pending: String,
-    max: usize,
+/// Which of the two formats a file holds (sniffed from its first record, then locked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Cri,
+    DockerJson,
 }
 
-impl Joiner {
-    pub fn new(max: usize) -> Joiner {
-        Joiner {
-            pending: String::new(),
-            max,
-        }
-    }
+/// Whether a file's name is one the runtimes give their logs: kubelet's `N.log` and its
+/// rotations (`0.log.20261130-000000`, `.gz`), its `/var/log/containers/*.log` links, Docker's
+/// `<id>-json.log[.N][.gz]`. Only such files are sniffed, so plain logs pay nothing.
+pub fn name_suggests(path: &std::path::Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let (stem, _) = name.split_once(".log").unwrap_or((name, ""));
+    let kubelet = !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit());
+    let docker = stem.ends_with("-json");
+    let linked = name.ends_with(".log")
+        && path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|d| d == "containers");
+    name.contains(".log") && (kubelet || docker || linked)
+}
 
-    /// The whole message this record completes, if it does.
-    pub fn push(&mut self, r: &Record<'_>) -> Option<String> {
-        let room = self.max.saturating_sub(self.pending.len());
-        let mut take = r.message.len().min(room);
-        while !r.message.is_char_boundary(take) {
-            take -= 1;
+/// The format of a file from its first lines (at most the first 8 non-empty ones are looked at;
+/// the first that is a record decides).
+pub fn sniff(head: &[u8]) -> Option<Format> {
+    for line in head
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .take(8)
+    {
+        if prefix_len(line).is_some() {
+            return Some(Format::Cri);
         }
-        self.pending.push_str(&r.message[..take]);
-        (!r.partial).then(|| std::mem::take(&mut self.pending))
+        if docker_record(line).is_some() {
+            return Some(Format::DockerJson);
+        }
     }
+    None
+}
+
+/// A CRI line's prefix (`TIME STREAM TAG `): its length and whether TAG is `P`. The cheap
+/// check the searcher runs per candidate line (no allocation, three `memchr`s at most).
+/// `line` has no newline.
+pub fn prefix_len(line: &[u8]) -> Option<(usize, bool)> {
+    if line.len() < 20 || line[4] != b'-' || line[10] != b'T' {
+        return None;
+    }
+    let sp = memchr::memchr(b' ', line)?;
+    let rest = &line[sp + 1..];
+    if !(rest.starts_with(b"stdout ") || rest.starts_with(b"stderr ")) {
+        return None;
+    }
+    let tag_at = sp + 8;
+    let tag_end = memchr::memchr(b' ', &line[tag_at..]).map(|p| tag_at + p);
+    let tag = &line[tag_at..tag_end.unwrap_or(line.len())];
+    let partial = match tag.split(|b| *b == b':').next()? {
+        b"P" => true,
+        b"F" => false,
+        _ => return None,
+    };
+    Some((tag_end.map_or(line.len(), |e| e + 1), partial))
+}
+
+/// A prefixed line's time and stream (`line` starts with a prefix `prefix_len` accepted).
+pub fn time_and_stream(line: &[u8]) -> (&[u8], &'static str) {
+    let sp = memchr::memchr(b' ', line).unwrap_or(line.len());
+    let stream = if line[sp..].starts_with(b" stderr") {
+        "stderr"
+    } else {
+        "stdout"
+    };
+    (&line[..sp], stream)
+}
+
+/// One Docker json-file record, borrowed where the JSON has no escapes.
+#[derive(serde::Deserialize)]
+pub struct DockerRecord<'a> {
+    #[serde(borrow)]
+    pub log: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub stream: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub time: std::borrow::Cow<'a, str>,
+}
+
+/// A json-file line as a record; `None` for anything else (not JSON, no `log` or `time`, a
+/// `time` that is not an RFC 3339 time).
+pub fn docker_record(line: &[u8]) -> Option<DockerRecord<'_>> {
+    let t = line.trim_ascii();
+    if !t.starts_with(b"{\"log\":") {
+        return None;
+    }
+    let r: DockerRecord = serde_json::from_slice(t).ok()?;
+    let time = r.time.as_bytes();
+    let dated = time.len() >= 20 && time[4] == b'-' && time[10] == b'T';
+    (dated && !time.contains(&b' ')).then_some(r)
 }
 
 #[cfg(test)]
@@ -155,24 +229,6 @@ mod tests {
             cri_message_start(b"2026-12-01T10:00:00Z stdout F hello"),
             Some(30)
         );
-    }
-
-    #[test]
-    fn partial_records_join_and_stay_bounded() {
-        let lines: [&[u8]; 3] = [
-            b"2026-12-01T10:00:00Z stdout P one ",
-            b"2026-12-01T10:00:00Z stdout P two ",
-            b"2026-12-01T10:00:00Z stdout F three",
-        ];
-        let mut j = Joiner::new(1 << 20);
-        let got: Vec<String> = lines
-            .iter()
-            .filter_map(|l| j.push(&cri(l).unwrap()))
-            .collect();
-        assert_eq!(got, ["one two three"]);
-        let mut small = Joiner::new(5);
-        assert_eq!(small.push(&cri(lines[0]).unwrap()), None);
-        assert_eq!(small.push(&cri(lines[2]).unwrap()).unwrap(), "one t");
     }
 
     #[test]

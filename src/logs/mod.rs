@@ -6,6 +6,8 @@
 pub mod capped_reader;
 pub mod container_files;
 pub mod container_formats;
+pub mod container_stream;
+pub mod container_tail;
 pub mod fields;
 pub mod follow;
 pub mod last_lines;
@@ -13,6 +15,7 @@ pub mod levels;
 pub mod line_cap;
 pub mod mapped;
 pub mod matcher;
+pub mod message_matcher;
 pub mod search;
 pub mod signatures;
 pub mod sources;

@@ -5,13 +5,16 @@
 //! formats or prints.
 
 use crate::logs::capped_reader::CappedLines;
+use crate::logs::container_formats::{self, Format};
+use crate::logs::container_stream::Normalized;
 use crate::logs::levels;
 use crate::logs::line_cap::MAX_LINE_BYTES;
 use crate::logs::mapped::MappedLog;
 use crate::logs::matcher::{FilteredMatcher, LineFilter, PatternSpec};
+use crate::logs::message_matcher::MessageMatcher;
 use crate::logs::sources::{Compression, Source};
 use crate::logs::time_range::{self, FileHay, TimeRange, WindowReader};
-use crate::logs::timestamps::{Clock, Parser};
+use crate::logs::timestamps::{self, Clock, Parser};
 use grep_matcher::Matcher;
 use grep_regex::RegexMatcher;
 use grep_searcher::{
@@ -87,10 +90,29 @@ pub trait LineSink {
         text: &[u8],
         timestamp: Option<i64>,
     ) -> io::Result<bool>;
+    /// A container log record (CRI, Docker json-file): its time as written, its stream and
+    /// its message (joined when the runtime split it). By default the message is the line.
+    fn record(
+        &mut self,
+        kind: LineKind,
+        line_number: Option<u64>,
+        record: &RecordLine<'_>,
+        timestamp: Option<i64>,
+    ) -> io::Result<bool> {
+        self.line(kind, line_number, record.message, timestamp)
+    }
     /// A gap between two groups of context.
     fn context_break(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// One container record as the sink gets it.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordLine<'a> {
+    pub time: &'a [u8],
+    pub stream: &'a str,
+    pub message: &'a [u8],
 }
 
 /// A sink that keeps nothing (count and -l modes).
@@ -123,6 +145,10 @@ pub struct SourceResult {
 pub struct Grep {
     pub opts: GrepOptions,
     pub matcher: FilteredMatcher,
+    /// The same, over a container record's message only (container_formats.rs).
+    messages: MessageMatcher,
+    /// Record times are RFC 3339 in both formats.
+    iso: Parser,
     each: Vec<RegexMatcher>,
     pub clock: Clock,
 }
@@ -138,12 +164,15 @@ impl Grep {
         } else {
             Vec::new()
         };
+        let matcher = FilteredMatcher {
+            inner,
+            filter: opts.filter.clone(),
+            invert: opts.invert,
+        };
         Ok(Grep {
-            matcher: FilteredMatcher {
-                inner,
-                filter: opts.filter.clone(),
-                invert: opts.invert,
-            },
+            messages: MessageMatcher::new(matcher.clone(), &opts.patterns),
+            iso: Parser::with_format(timestamps::Format::Iso, &clock),
+            matcher,
             each,
             opts,
             clock,
@@ -192,6 +221,11 @@ impl Grep {
                 Some((p.clone(), self.opts.range))
             }
         };
+        if let Some(format) = container_format(source) {
+            let parser = parser.as_ref().filter(|_| self.opts.timestamps);
+            self.search_records(source, format, range, sink, parser, &mut result)?;
+            return Ok(result);
+        }
         let line_offset = Arc::new(AtomicU64::new(0));
         let mut adapter = Adapter {
             sink,
@@ -204,6 +238,7 @@ impl Grep {
             result: &mut result,
             each: &self.each,
             cut_short: None,
+            records: None,
         };
         // Every read goes through the line cap (only a map, which costs no heap, does not).
         let mut cut = None;
@@ -275,6 +310,151 @@ impl Grep {
         }
         Ok(result)
     }
+}
+
+impl Grep {
+    /// A container log: records normalised (container_stream.rs) and searched by message.
+    /// Returns the lines cut at the cap; the rest of the result is in `adapter`.
+    fn search_records(
+        &self,
+        source: &Source,
+        format: Format,
+        range: Option<(Parser, TimeRange)>,
+        sink: &mut dyn LineSink,
+        parser: Option<&Parser>,
+        result: &mut SourceResult,
+    ) -> io::Result<()> {
+        let m = &self.messages;
+        let line_offset = Arc::new(AtomicU64::new(0));
+        let mut cut = None;
+        let mut joined = None;
+        let mapped;
+        let whole;
+        let mut adapter = Adapter {
+            sink,
+            parser,
+            line_offset: line_offset.clone(),
+            result,
+            each: &self.each,
+            cut_short: None,
+            records: Some(&self.iso),
+        };
+        match (source.compression, range) {
+            (Compression::None, None) => {
+                let file = File::open(&source.path)?;
+                let len = file.metadata()?.len();
+                // A big CRI file without `P` records needs no normalising: searched in place.
+                mapped = if len >= MAP_FROM_BYTES && format == Format::Cri {
+                    MappedLog::map(&file, len)?.filter(|m| !has_partial(m.bytes()))
+                } else {
+                    None
+                };
+                // A small one is read whole (no larger than a map's threshold, so below the
+                // line cap): without `P` records it too is searched as it is, in one slice.
+                whole = if mapped.is_none() && len < MAP_FROM_BYTES && format == Format::Cri {
+                    let mut v = Vec::with_capacity(len as usize);
+                    (&file).take(len).read_to_end(&mut v)?;
+                    Some(v)
+                } else {
+                    None
+                };
+                match (&mapped, &whole) {
+                    (Some(map), _) => {
+                        adapter.cut_short = Some(map);
+                        self.searcher().search_slice(m, map.bytes(), &mut adapter)?;
+                        adapter.result.truncated_at = map.truncated_at();
+                    }
+                    (None, Some(bytes)) if !has_partial(bytes) => {
+                        self.searcher().search_slice(m, bytes, &mut adapter)?;
+                    }
+                    (None, Some(bytes)) => {
+                        let r = normalized(format, &mut joined, Box::new(&bytes[..]));
+                        self.searcher().search_reader(m, r, &mut adapter)?;
+                    }
+                    (None, None) => {
+                        let r = normalized(format, &mut joined, Box::new(capped(&file, &mut cut)));
+                        self.searcher().search_reader(m, r, &mut adapter)?;
+                    }
+                }
+            }
+            (Compression::None, Some((parser, range))) => {
+                let mut file = File::open(&source.path)?;
+                let hay = FileHay {
+                    len: file.metadata()?.len(),
+                    file: &file,
+                };
+                let r = time_range::hay_range(&hay, &range, &parser)?;
+                if self.opts.mode == Mode::Lines {
+                    line_offset.store(count_lines_before(&file, r.start)?, Ordering::Relaxed);
+                }
+                file.seek(SeekFrom::Start(r.start))?;
+                let r = normalized(
+                    format,
+                    &mut joined,
+                    Box::new(capped((&file).take(r.end - r.start), &mut cut)),
+                );
+                self.searcher().search_reader(m, r, &mut adapter)?;
+            }
+            (_, None) => {
+                let r = normalized(
+                    format,
+                    &mut joined,
+                    Box::new(capped(source.open()?, &mut cut)),
+                );
+                self.searcher().search_reader(m, r, &mut adapter)?;
+            }
+            (_, Some((parser, range))) => {
+                let reader = WindowReaderCounting {
+                    inner: WindowReader::new(
+                        BufReader::with_capacity(256 * 1024, capped(source.open()?, &mut cut)),
+                        parser,
+                        range,
+                    ),
+                    skipped: adapter.line_offset.clone(),
+                };
+                let r = normalized(format, &mut joined, Box::new(reader));
+                self.searcher().search_reader(m, r, &mut adapter)?;
+            }
+        }
+        let load = |c: Option<Arc<AtomicU64>>| c.map_or(0, |c| c.load(Ordering::Relaxed));
+        adapter.result.lines_cut += load(cut) + load(joined);
+        Ok(())
+    }
+}
+
+/// `r` normalised as container records; `joined` gets the counter of joined lines cut.
+fn normalized<'r>(
+    format: Format,
+    joined: &mut Option<Arc<AtomicU64>>,
+    r: Box<dyn Read + 'r>,
+) -> Normalized<BufReader<Box<dyn Read + 'r>>> {
+    let n = Normalized::new(BufReader::with_capacity(256 * 1024, r), format);
+    *joined = Some(n.cut.clone());
+    n
+}
+
+/// Whether a CRI file may hold `P` records (a message quoting one costs only the slower path).
+fn has_partial(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b" stdout P").is_some()
+        || memchr::memmem::find(bytes, b" stderr P").is_some()
+}
+
+/// A container log's format, for files whose name says they may be one (the rest are not
+/// opened for it): its first records decide.
+pub fn container_format(source: &Source) -> Option<Format> {
+    if !container_formats::name_suggests(&source.path) {
+        return None;
+    }
+    // Runtimes split records at 16 KiB (json-file escapes may double that): 64 KiB holds one;
+    // 4 KiB usually holds several, and is all that is read then.
+    let mut r = source.open().ok()?;
+    let mut head = Vec::with_capacity(4 * 1024);
+    let _ = (&mut r).take(4 * 1024).read_to_end(&mut head);
+    if let Some(f) = container_formats::sniff(&head) {
+        return Some(f);
+    }
+    let _ = r.take(60 * 1024).read_to_end(&mut head);
+    container_formats::sniff(&head)
 }
 
 /// `r` behind the line cap; `cut` gets the counter of lines it cuts.
@@ -375,6 +555,9 @@ struct Adapter<'a> {
     /// The map being searched, which may find its file cut short: lines from the cut on are
     /// zeros, not the file's, and end the search.
     cut_short: Option<&'a MappedLog>,
+    /// A container log (lines are normalised records): each goes to the sink as a record,
+    /// its time read with this parser; holes are skipped.
+    records: Option<&'a Parser>,
 }
 
 fn strip_eol(b: &[u8]) -> &[u8] {
@@ -417,6 +600,38 @@ impl Adapter<'_> {
     }
 }
 
+impl Adapter<'_> {
+    /// A normalised container line: a record to the sink by its message, a line that is no
+    /// record as it is, a hole (the lines a joined record took) not at all.
+    fn record(&mut self, kind: LineKind, n: Option<u64>, text: &[u8]) -> io::Result<bool> {
+        let Some(range) = crate::logs::message_matcher::message_range(text) else {
+            return Ok(true);
+        };
+        let message = &text[range.clone()];
+        if kind == LineKind::Match {
+            self.result.matched_lines += 1;
+            for (i, each) in self.each.iter().enumerate() {
+                if each.is_match(message).unwrap_or(false) {
+                    self.result.per_pattern[i] += 1;
+                }
+            }
+        }
+        let n = self.number(n);
+        if range.start == 0 {
+            let ts = self.parser.and_then(|p| p.parse(text));
+            return self.sink.line(kind, n, text, ts);
+        }
+        let (time, stream) = container_formats::time_and_stream(text);
+        let ts = self.parser.and(self.records).and_then(|p| p.parse(time));
+        let record = RecordLine {
+            time,
+            stream,
+            message,
+        };
+        self.sink.record(kind, n, &record, ts)
+    }
+}
+
 impl Sink for Adapter<'_> {
     type Error = io::Error;
 
@@ -424,9 +639,12 @@ impl Sink for Adapter<'_> {
         if self.past_the_cut(m.absolute_byte_offset()) {
             return Ok(false);
         }
-        self.result.matched_lines += 1;
         let line = self.before_the_cut(m.absolute_byte_offset(), m.bytes());
         let text = capped_line(strip_eol(line), self.result);
+        if self.records.is_some() {
+            return self.record(LineKind::Match, m.line_number(), text);
+        }
+        self.result.matched_lines += 1;
         for (i, each) in self.each.iter().enumerate() {
             if each.is_match(text).unwrap_or(false) {
                 self.result.per_pattern[i] += 1;
@@ -446,6 +664,9 @@ impl Sink for Adapter<'_> {
         }
         let line = self.before_the_cut(c.absolute_byte_offset(), c.bytes());
         let text = capped_line(strip_eol(line), self.result);
+        if self.records.is_some() {
+            return self.record(LineKind::Context, c.line_number(), text);
+        }
         let ts = self.parser.and_then(|p| p.parse(text));
         let n = self.number(c.line_number());
         self.sink.line(LineKind::Context, n, text, ts)

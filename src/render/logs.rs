@@ -2,7 +2,8 @@
 //! for context, `--` between groups, matches highlighted), JSON Lines for scripts and streams,
 //! counts, file lists, the follow stream and the signature table.
 
-use crate::logs::search::{LineKind, LineSink};
+use crate::logs::container_files::Owner;
+use crate::logs::search::{LineKind, LineSink, RecordLine};
 use crate::logs::timestamps;
 use crate::render::{Format, Ui};
 use grep_matcher::Matcher;
@@ -21,6 +22,13 @@ struct JsonLine<'a> {
     text: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<bool>,
+    /// A container record's stream (`text` is then its message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<&'a str>,
 }
 
 /// The bytes of a log line or a file name as they go out: untouched into a pipe or a file
@@ -70,6 +78,8 @@ pub struct LinePrinter<'w> {
     highlight: Option<RegexMatcher>,
     /// Flush after every line (follow mode: each line is seen as it comes).
     pub flush_each: bool,
+    /// The pod and container a container log belongs to (JSON output names them).
+    owner: Owner,
 }
 
 impl<'w> LinePrinter<'w> {
@@ -88,7 +98,29 @@ impl<'w> LinePrinter<'w> {
             show_path,
             highlight: highlight.filter(|_| ui.style.enabled),
             flush_each: false,
+            owner: Owner::default(),
         }
+    }
+
+    /// The file is a container's log: its records' JSON lines name the pod and container.
+    pub fn owned_by(mut self, owner: Owner) -> LinePrinter<'w> {
+        self.owner = owner;
+        self
+    }
+
+    /// `path:line:` (or `-` for context) before a line's text.
+    fn lead(&mut self, kind: LineKind, line_number: Option<u64>) -> io::Result<()> {
+        let sep: &[u8] = if kind == LineKind::Match { b":" } else { b"-" };
+        let style = self.ui.style;
+        if self.show_path {
+            write_styled(self.out, |t| style.command(t), &self.path_bytes)?;
+            self.out.write_all(sep)?;
+        }
+        if let Some(n) = line_number {
+            write!(self.out, "{}", style.good(&n.to_string()))?;
+            self.out.write_all(sep)?;
+        }
+        Ok(())
     }
 }
 
@@ -136,23 +168,57 @@ impl LineSink for LinePrinter<'_> {
                 timestamp: timestamp.map(timestamps::rfc3339),
                 text: String::from_utf8_lossy(text),
                 context: (kind == LineKind::Context).then_some(true),
+                stream: None,
+                pod: None,
+                container: None,
             };
             serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
             self.out.write_all(b"\n")?;
         } else {
-            let sep: &[u8] = if kind == LineKind::Match { b":" } else { b"-" };
-            let style = self.ui.style;
-            if self.show_path {
-                write_styled(self.out, |t| style.command(t), &self.path_bytes)?;
-                self.out.write_all(sep)?;
-            }
-            if let Some(n) = line_number {
-                write!(self.out, "{}", style.good(&n.to_string()))?;
-                self.out.write_all(sep)?;
-            }
+            self.lead(kind, line_number)?;
             match (&self.highlight, kind) {
                 (Some(m), LineKind::Match) => write_highlighted(self.out, &self.ui, m, text)?,
                 _ => self.out.write_all(&out_bytes(&self.ui, text))?,
+            }
+            self.out.write_all(b"\n")?;
+        }
+        if self.flush_each {
+            self.out.flush()?;
+        }
+        Ok(true)
+    }
+
+    /// A container record as `kubectl logs --timestamps` shows it: the record's time, then
+    /// its message (the prefix and the JSON are not the log's text).
+    fn record(
+        &mut self,
+        kind: LineKind,
+        line_number: Option<u64>,
+        record: &RecordLine<'_>,
+        timestamp: Option<i64>,
+    ) -> io::Result<bool> {
+        if self.ui.format == Format::Json {
+            let obj = JsonLine {
+                path: &self.path,
+                line_number,
+                timestamp: timestamp.map(timestamps::rfc3339),
+                text: String::from_utf8_lossy(record.message),
+                context: (kind == LineKind::Context).then_some(true),
+                stream: Some(record.stream),
+                pod: self.owner.pod.as_deref(),
+                container: self.owner.container.as_deref(),
+            };
+            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
+            self.out.write_all(b"\n")?;
+        } else {
+            self.lead(kind, line_number)?;
+            self.out.write_all(&out_bytes(&self.ui, record.time))?;
+            self.out.write_all(b" ")?;
+            match (&self.highlight, kind) {
+                (Some(m), LineKind::Match) => {
+                    write_highlighted(self.out, &self.ui, m, record.message)?
+                }
+                _ => self.out.write_all(&out_bytes(&self.ui, record.message))?,
             }
             self.out.write_all(b"\n")?;
         }
@@ -292,6 +358,9 @@ impl<'w> TailPrinter<'w> {
                 timestamp: timestamp.map(timestamps::rfc3339),
                 text: String::from_utf8_lossy(text),
                 context: None,
+                stream: None,
+                pod: None,
+                container: None,
             };
             serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
             self.out.write_all(b"\n")
@@ -303,6 +372,54 @@ impl<'w> TailPrinter<'w> {
                 .write_all(&String::from_utf8_lossy(text).into_owned().into_bytes())?;
             self.out.write_all(b"\n")
         }
+    }
+}
+
+impl TailPrinter<'_> {
+    /// A container record: its time and message (JSON: the message, with its stream).
+    pub fn record_line(
+        &mut self,
+        path: &str,
+        line_number: Option<u64>,
+        record: &RecordLine<'_>,
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        if self.ui.format == Format::Json {
+            let obj = JsonLine {
+                path,
+                line_number,
+                timestamp: timestamp.map(timestamps::rfc3339),
+                text: String::from_utf8_lossy(record.message),
+                context: None,
+                stream: Some(record.stream),
+                pod: None,
+                container: None,
+            };
+            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
+            self.out.write_all(b"\n")
+        } else {
+            if self.show_path {
+                write!(self.out, "{}: ", self.ui.style.command(path))?;
+            }
+            let mut text = record.time.to_vec();
+            text.push(b' ');
+            text.extend_from_slice(record.message);
+            self.out
+                .write_all(String::from_utf8_lossy(&text).as_bytes())?;
+            self.out.write_all(b"\n")
+        }
+    }
+}
+
+impl crate::logs::container_tail::RecordSink for TailPrinter<'_> {
+    fn record(
+        &mut self,
+        path: &std::path::Path,
+        line_number: Option<u64>,
+        record: &RecordLine<'_>,
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        self.record_line(&path.display().to_string(), line_number, record, timestamp)
     }
 }
 

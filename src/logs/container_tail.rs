@@ -1,0 +1,191 @@
+//! `logs tail` over a container log: the last N records (a `P` run or a split json-file record
+//! is one), each by its message, and `-f` joining records as they come. `--grep` sees the
+//! message, as in `logs grep`.
+//!
+//! The last N records come from one forward pass over the file through `container_stream`
+//! (a ring of N kept): a record's start cannot be found reading backwards (a `P` run may be
+//! any number of lines long), and kubelet rotates its files at 10 MiB by default.
+
+use crate::logs::capped_reader::CappedLines;
+use crate::logs::container_formats::{self, Format};
+use crate::logs::container_stream::Normalized;
+use crate::logs::follow::{FollowSink, Notice};
+use crate::logs::message_matcher::message_range;
+use crate::logs::search::RecordLine;
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::os::fd::RawFd;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+/// One normalised line to show: a record (`TIME STREAM TAG MESSAGE`) or a line that is none.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub number: u64,
+    pub text: Vec<u8>,
+}
+
+/// The record in a normalised line, if it is one.
+pub fn record_of(text: &[u8]) -> Option<RecordLine<'_>> {
+    let range = message_range(text)?;
+    if range.start == 0 {
+        return None;
+    }
+    let (time, stream) = container_formats::time_and_stream(text);
+    Some(RecordLine {
+        time,
+        stream,
+        message: &text[range],
+    })
+}
+
+/// The message a `--grep` is matched against: the record's, or the whole line.
+pub fn message_of(text: &[u8]) -> &[u8] {
+    record_of(text).map_or(text, |r| r.message)
+}
+
+/// The last `n` records of the file's first `upto` bytes that `keep` accepts (by message),
+/// oldest first, and how many joined records were cut at the line cap.
+pub fn last_records(
+    path: &Path,
+    format: Format,
+    n: usize,
+    upto: u64,
+    keep: &dyn Fn(&[u8]) -> bool,
+) -> io::Result<(Vec<Shown>, u64)> {
+    let capped = CappedLines::new(File::open(path)?.take(upto));
+    let cut = capped.cut.clone();
+    let normalized = Normalized::new(BufReader::with_capacity(256 * 1024, capped), format);
+    let joined = normalized.cut.clone();
+    let mut lines = BufReader::with_capacity(256 * 1024, normalized);
+    let mut ring = VecDeque::with_capacity(n.min(4096));
+    let (mut number, mut line) = (0u64, Vec::new());
+    loop {
+        line.clear();
+        if lines.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        number += 1;
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        if text.is_empty() || n == 0 || !keep(message_of(text)) {
+            continue;
+        }
+        if ring.len() == n {
+            ring.pop_front();
+        }
+        ring.push_back(Shown {
+            number,
+            text: text.to_vec(),
+        });
+    }
+    let cut = cut.load(Ordering::Relaxed) + joined.load(Ordering::Relaxed);
+    Ok((ring.into(), cut))
+}
+
+/// What the joining follower writes to: lines, and records by their message.
+pub trait RecordSink: FollowSink {
+    fn record(
+        &mut self,
+        path: &Path,
+        line_number: Option<u64>,
+        record: &RecordLine<'_>,
+        timestamp: Option<i64>,
+    ) -> io::Result<()>;
+}
+
+/// A follower's sink that joins container records per file before they are shown, and
+/// applies `--grep` to their messages (plain files: to the line, as the follower would).
+pub struct Joining<'s, S: RecordSink> {
+    pub inner: &'s mut S,
+    pub grep: Option<grep_regex::RegexMatcher>,
+    formats: HashMap<PathBuf, Format>,
+    /// Per container file: its joiner and the number of the first line of a pending record.
+    state: HashMap<PathBuf, (Normalized<io::Empty>, Option<u64>)>,
+}
+
+impl<'s, S: RecordSink> Joining<'s, S> {
+    pub fn new(
+        inner: &'s mut S,
+        grep: Option<grep_regex::RegexMatcher>,
+        formats: HashMap<PathBuf, Format>,
+    ) -> Joining<'s, S> {
+        Joining {
+            inner,
+            grep,
+            formats,
+            state: HashMap::new(),
+        }
+    }
+
+    fn kept(&self, message: &[u8]) -> bool {
+        use grep_matcher::Matcher;
+        self.grep
+            .as_ref()
+            .is_none_or(|m| m.is_match(message).unwrap_or(false))
+    }
+}
+
+impl<S: RecordSink> FollowSink for Joining<'_, S> {
+    fn line(
+        &mut self,
+        path: &Path,
+        line_number: Option<u64>,
+        text: &[u8],
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        let Some(format) = self.formats.get(path).copied() else {
+            if self.kept(text) {
+                self.inner.line(path, line_number, text, timestamp)?;
+            }
+            return Ok(());
+        };
+        let (joiner, first) = self
+            .state
+            .entry(path.to_path_buf())
+            .or_insert_with(|| (Normalized::new(io::empty(), format), None));
+        let was_joining = joiner.joining();
+        let done = joiner.push(text);
+        let started = first.take().or(line_number);
+        if joiner.joining() {
+            *first = if was_joining { started } else { line_number };
+        }
+        for (k, line) in done.iter().enumerate() {
+            // The first completed line is the pending record (from its first line on).
+            let n = if k == 0 && was_joining {
+                started
+            } else {
+                line_number
+            };
+            let message = message_of(line);
+            if !self.kept(message) {
+                continue;
+            }
+            match record_of(line) {
+                Some(r) => {
+                    let ts = crate::logs::timestamps::Parser::with_format(
+                        crate::logs::timestamps::Format::Iso,
+                        &crate::logs::timestamps::Clock::utc(),
+                    )
+                    .parse(r.time)
+                    .or(timestamp);
+                    self.inner.record(path, n, &r, ts)?
+                }
+                None => self.inner.line(path, n, line, timestamp)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn notice(&mut self, path: &Path, notice: Notice) {
+        self.inner.notice(path, notice)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+
+    fn reader_fd(&self) -> Option<RawFd> {
+        self.inner.reader_fd()
+    }
+}
