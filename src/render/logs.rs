@@ -31,6 +31,33 @@ struct JsonLine<'a> {
     container: Option<&'a str>,
 }
 
+impl<'a> JsonLine<'a> {
+    /// A line as JSON holds it: invalid UTF-8 becomes U+FFFD there (and only there).
+    fn new(
+        path: &'a str,
+        line_number: Option<u64>,
+        timestamp: Option<i64>,
+        text: &'a [u8],
+    ) -> Self {
+        JsonLine {
+            path,
+            line_number,
+            timestamp: timestamp.map(timestamps::rfc3339),
+            text: String::from_utf8_lossy(text),
+            context: None,
+            stream: None,
+            pod: None,
+            container: None,
+        }
+    }
+
+    /// One JSON Lines record.
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer(&mut *out, self).map_err(io::Error::from)?;
+        out.write_all(b"\n")
+    }
+}
+
 /// The bytes of a log line or a file name as they go out: untouched into a pipe or a file
 /// (invalid UTF-8 included, as grep and rg print it); on a terminal, invalid UTF-8 becomes
 /// U+FFFD, so a stray byte never reaches the terminal as a C1 control (the terminal guard
@@ -161,19 +188,11 @@ impl LineSink for LinePrinter<'_> {
         timestamp: Option<i64>,
     ) -> io::Result<bool> {
         if self.ui.format == Format::Json {
-            // JSON holds text: invalid UTF-8 becomes U+FFFD there (and only there).
-            let obj = JsonLine {
-                path: &self.path,
-                line_number,
-                timestamp: timestamp.map(timestamps::rfc3339),
-                text: String::from_utf8_lossy(text),
+            JsonLine {
                 context: (kind == LineKind::Context).then_some(true),
-                stream: None,
-                pod: None,
-                container: None,
-            };
-            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
-            self.out.write_all(b"\n")?;
+                ..JsonLine::new(&self.path, line_number, timestamp, text)
+            }
+            .write(self.out)?;
         } else {
             self.lead(kind, line_number)?;
             match (&self.highlight, kind) {
@@ -198,18 +217,14 @@ impl LineSink for LinePrinter<'_> {
         timestamp: Option<i64>,
     ) -> io::Result<bool> {
         if self.ui.format == Format::Json {
-            let obj = JsonLine {
-                path: &self.path,
-                line_number,
-                timestamp: timestamp.map(timestamps::rfc3339),
-                text: String::from_utf8_lossy(record.message),
+            JsonLine {
                 context: (kind == LineKind::Context).then_some(true),
                 stream: Some(record.stream),
                 pod: self.owner.pod.as_deref(),
                 container: self.owner.container.as_deref(),
-            };
-            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
-            self.out.write_all(b"\n")?;
+                ..JsonLine::new(&self.path, line_number, timestamp, record.message)
+            }
+            .write(self.out)?;
         } else {
             self.lead(kind, line_number)?;
             self.out.write_all(&out_bytes(&self.ui, record.time))?;
@@ -352,18 +367,7 @@ impl<'w> TailPrinter<'w> {
         timestamp: Option<i64>,
     ) -> io::Result<()> {
         if self.ui.format == Format::Json {
-            let obj = JsonLine {
-                path,
-                line_number,
-                timestamp: timestamp.map(timestamps::rfc3339),
-                text: String::from_utf8_lossy(text),
-                context: None,
-                stream: None,
-                pod: None,
-                container: None,
-            };
-            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
-            self.out.write_all(b"\n")
+            JsonLine::new(path, line_number, timestamp, text).write(self.out)
         } else {
             if self.show_path {
                 write!(self.out, "{}: ", self.ui.style.command(path))?;
@@ -385,18 +389,11 @@ impl TailPrinter<'_> {
         timestamp: Option<i64>,
     ) -> io::Result<()> {
         if self.ui.format == Format::Json {
-            let obj = JsonLine {
-                path,
-                line_number,
-                timestamp: timestamp.map(timestamps::rfc3339),
-                text: String::from_utf8_lossy(record.message),
-                context: None,
+            JsonLine {
                 stream: Some(record.stream),
-                pod: None,
-                container: None,
-            };
-            serde_json::to_writer(&mut *self.out, &obj).map_err(io::Error::from)?;
-            self.out.write_all(b"\n")
+                ..JsonLine::new(path, line_number, timestamp, record.message)
+            }
+            .write(self.out)
         } else {
             if self.show_path {
                 write!(self.out, "{}: ", self.ui.style.command(path))?;
