@@ -179,6 +179,30 @@ impl Grep {
         })
     }
 
+    /// A plain file opened at the first line of a time range, and how many bytes the range
+    /// holds. Such files are being written right now (`--since 15m`) and logrotate may
+    /// copytruncate them under us: read with pread, never mapped. In lines mode the lines
+    /// before the range are counted, so line numbers stay the file's own.
+    fn open_in_range(
+        &self,
+        path: &std::path::Path,
+        parser: &Parser,
+        range: &TimeRange,
+        line_offset: &AtomicU64,
+    ) -> io::Result<(File, u64)> {
+        let mut file = File::open(path)?;
+        let hay = FileHay {
+            len: file.metadata()?.len(),
+            file: &file,
+        };
+        let r = time_range::hay_range(&hay, range, parser)?;
+        if self.opts.mode == Mode::Lines {
+            line_offset.store(count_lines_before(&file, r.start)?, Ordering::Relaxed);
+        }
+        file.seek(SeekFrom::Start(r.start))?;
+        Ok((file, r.end - r.start))
+    }
+
     fn searcher(&self) -> Searcher {
         let mut b = SearcherBuilder::new();
         b.binary_detection(BinaryDetection::none())
@@ -267,21 +291,11 @@ impl Grep {
                 result.truncated_at = mapped.as_ref().and_then(MappedLog::truncated_at);
             }
             (Compression::None, Some((parser, range))) => {
-                // A time range is searched in files being written right now (`--since 15m`),
-                // which logrotate may copytruncate under us: read with pread, never map.
-                let mut file = File::open(&source.path)?;
-                let hay = FileHay {
-                    len: file.metadata()?.len(),
-                    file: &file,
-                };
-                let r = time_range::hay_range(&hay, &range, &parser)?;
-                if self.opts.mode == Mode::Lines {
-                    line_offset.store(count_lines_before(&file, r.start)?, Ordering::Relaxed);
-                }
-                file.seek(SeekFrom::Start(r.start))?;
+                let (file, len) =
+                    self.open_in_range(&source.path, &parser, &range, &line_offset)?;
                 self.searcher().search_reader(
                     &self.matcher,
-                    capped((&file).take(r.end - r.start), &mut cut),
+                    capped((&file).take(len), &mut cut),
                     &mut adapter,
                 )?;
             }
@@ -378,20 +392,12 @@ impl Grep {
                 }
             }
             (Compression::None, Some((parser, range))) => {
-                let mut file = File::open(&source.path)?;
-                let hay = FileHay {
-                    len: file.metadata()?.len(),
-                    file: &file,
-                };
-                let r = time_range::hay_range(&hay, &range, &parser)?;
-                if self.opts.mode == Mode::Lines {
-                    line_offset.store(count_lines_before(&file, r.start)?, Ordering::Relaxed);
-                }
-                file.seek(SeekFrom::Start(r.start))?;
+                let (file, len) =
+                    self.open_in_range(&source.path, &parser, &range, &line_offset)?;
                 let r = normalized(
                     format,
                     &mut joined,
-                    Box::new(capped((&file).take(r.end - r.start), &mut cut)),
+                    Box::new(capped((&file).take(len), &mut cut)),
                 );
                 self.searcher().search_reader(m, r, &mut adapter)?;
             }
