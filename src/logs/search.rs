@@ -307,14 +307,7 @@ impl Grep {
                 )?;
             }
             (_, Some((parser, range))) => {
-                let reader = WindowReaderCounting {
-                    inner: WindowReader::new(
-                        BufReader::with_capacity(256 * 1024, capped(source.open()?, &mut cut)),
-                        parser,
-                        range,
-                    ),
-                    skipped: line_offset.clone(),
-                };
+                let reader = windowed(source, parser, range, &mut cut, &line_offset)?;
                 self.searcher()
                     .search_reader(&self.matcher, reader, &mut adapter)?;
             }
@@ -410,14 +403,7 @@ impl Grep {
                 self.searcher().search_reader(m, r, &mut adapter)?;
             }
             (_, Some((parser, range))) => {
-                let reader = WindowReaderCounting {
-                    inner: WindowReader::new(
-                        BufReader::with_capacity(256 * 1024, capped(source.open()?, &mut cut)),
-                        parser,
-                        range,
-                    ),
-                    skipped: adapter.line_offset.clone(),
-                };
+                let reader = windowed(source, parser, range, &mut cut, &adapter.line_offset)?;
                 let r = normalized(format, &mut joined, Box::new(reader));
                 self.searcher().search_reader(m, r, &mut adapter)?;
             }
@@ -468,6 +454,27 @@ fn capped<R: Read>(r: R, cut: &mut Option<Arc<AtomicU64>>) -> CappedLines<R> {
     let c = CappedLines::new(r);
     *cut = Some(c.cut.clone());
     c
+}
+
+type Windowed = WindowReaderCounting<BufReader<CappedLines<Box<dyn Read + Send>>>>;
+
+/// A compressed source read through the line cap and a time window (streams cannot be
+/// bisected), publishing the lines skipped before the window in `skipped`.
+fn windowed(
+    source: &Source,
+    parser: Parser,
+    range: TimeRange,
+    cut: &mut Option<Arc<AtomicU64>>,
+    skipped: &Arc<AtomicU64>,
+) -> io::Result<Windowed> {
+    Ok(WindowReaderCounting {
+        inner: WindowReader::new(
+            BufReader::with_capacity(256 * 1024, capped(source.open()?, cut)),
+            parser,
+            range,
+        ),
+        skipped: skipped.clone(),
+    })
 }
 
 /// Publishes the lines skipped before the window so line numbers stay the file's own.
