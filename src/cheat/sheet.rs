@@ -17,7 +17,6 @@ pub struct Sheet {
     /// the user's command of that name; positions past it are user commands with new names.
     /// Empty without user sheets: a lookup then allocates nothing per entry.
     user: Vec<Option<Box<Command>>>,
-    len: usize,
     pub runbooks: &'static [Runbook],
     /// User files that could not be read, as `path: why`; reported, never fatal.
     pub warnings: Vec<String>,
@@ -31,7 +30,6 @@ impl Sheet {
         Sheet {
             categories: Cow::Borrowed(index::CATEGORIES),
             user: Vec::new(),
-            len: index::len(),
             runbooks: index::RUNBOOKS,
             warnings: Vec::new(),
             tldr: None,
@@ -55,26 +53,24 @@ impl Sheet {
             }
         }
         if !commands.is_empty() {
-            sheet.user.resize_with(sheet.len, || None);
+            sheet.user.resize_with(index::len(), || None);
         }
         for user in commands {
             match sheet.position(&user.name) {
                 Some(i) => sheet.user[i] = Some(Box::new(user)),
-                None => {
-                    sheet.user.push(Some(Box::new(user)));
-                    sheet.len += 1;
-                }
+                None => sheet.user.push(Some(Box::new(user))),
             }
         }
         sheet
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        // With user sheets `user` covers every position; without, the built-in ones are all.
+        self.user.len().max(index::len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     pub fn name(&self, i: usize) -> &str {
@@ -93,7 +89,7 @@ impl Sheet {
 
     /// The user's command at `i`, if the entry is one (the compiled-in index covers the rest).
     pub fn user_command(&self, i: usize) -> Option<&Command> {
-        assert!(i < self.len, "sheet position {i} out of range");
+        assert!(i < self.len(), "sheet position {i} out of range");
         self.user.get(i).and_then(|c| c.as_deref())
     }
 
