@@ -5,6 +5,8 @@
 #[path = "src/cheat/destructive.rs"]
 #[allow(dead_code)]
 mod destructive;
+#[path = "build/link_mode.rs"]
+mod link_mode;
 #[path = "src/cheat/schema.rs"]
 #[allow(dead_code)]
 mod schema;
@@ -44,14 +46,10 @@ const CATEGORIES: [&str; 20] = [
 ];
 
 fn main() {
-    // Link the binary as a fixed-address (non-PIE) executable: the linker then resolves the
-    // ~20k pointer relocations of the statically linked crates' tables at link time, instead
-    // of the loader applying them (and dirtying ~100 pages) on every start — a third of a
-    // cheat lookup's time otherwise. Only the `oncall` binary: libraries, proc macros and
-    // test binaries link as usual.
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
-    }
+    link_mode::emit(Path::new(
+        &std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"),
+    ));
+    println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=data");
     println!("cargo:rerun-if-changed=src/cheat/schema.rs");
     println!("cargo:rerun-if-changed=src/cheat/destructive.rs");
