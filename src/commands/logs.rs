@@ -286,17 +286,20 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         // stable output, bounded memory. A file whose output outgrows its buffer (one that
         // matches everywhere, a .gz that expands 1000-fold) is searched again when its turn
         // comes, straight to the output.
+        // The buffers are kept from batch to batch: grown once, their pages stay mapped.
         let batch = rayon::current_num_threads().max(1) * 4;
+        let mut held: Vec<BoundedBuffer> = (0..batch).map(|_| BoundedBuffer::default()).collect();
         for chunk in found.sources.chunks(batch) {
-            let results: Vec<(BoundedBuffer, io::Result<SourceResult>)> = chunk
+            let results: Vec<io::Result<SourceResult>> = chunk
                 .par_iter()
-                .map(|s| {
-                    let mut buf = BoundedBuffer::default();
-                    let r = run_one(s, &mut buf);
-                    (buf, r)
+                .zip(held.par_iter_mut())
+                .map(|(s, buf)| {
+                    buf.bytes.clear();
+                    buf.overflowed = false;
+                    run_one(s, buf)
                 })
                 .collect();
-            for (s, (buf, r)) in chunk.iter().zip(results) {
+            for ((s, r), buf) in chunk.iter().zip(results).zip(&held) {
                 if buf.overflowed {
                     let r = run_one(s, out);
                     note(s, r)?;

@@ -18,6 +18,9 @@ use std::ops::Range;
 pub struct MessageMatcher {
     pub inner: FilteredMatcher,
     anchored: bool,
+    /// No `-v`, no level or field filter, a line terminator: a regex match that starts in a
+    /// line's message is that line's hit.
+    plain: bool,
 }
 
 /// Where a line's message is; `None` for a hole.
@@ -41,7 +44,15 @@ impl MessageMatcher {
                 .patterns
                 .iter()
                 .any(|p| p.contains('^') || p.contains("\\A"));
-        MessageMatcher { inner, anchored }
+        let plain = !anchored
+            && !inner.invert
+            && inner.filter.is_empty()
+            && inner.inner.line_terminator().is_some();
+        MessageMatcher {
+            inner,
+            anchored,
+            plain,
+        }
     }
 
     /// Whether one line (no newline) counts as a match of the filtered matcher (with `-v`: is
@@ -104,16 +115,31 @@ impl Matcher for MessageMatcher {
             } else {
                 // The plain regex over the rest of the buffer: a line whose message matches
                 // matches here too (its prefix only adds text before the message).
-                let Some(kind) = self
-                    .inner
-                    .inner
-                    .find_candidate_line(&hay[pos..])
-                    .unwrap_or(None)
-                else {
-                    return Ok(None);
-                };
-                match kind {
-                    LineMatchKind::Confirmed(i) | LineMatchKind::Candidate(i) => pos + i,
+                if self.plain {
+                    // The leftmost match itself: where it starts inside the message, the line
+                    // is a hit without a second search of the message (a match cannot cross
+                    // a line: the regex has a line terminator here).
+                    let Some(m) = self.inner.inner.find_at(hay, pos).unwrap_or(None) else {
+                        return Ok(None);
+                    };
+                    let (s, e) = line_bounds(hay, m.start());
+                    let message_start = message_range(&hay[s..e]).map_or(e, |r| s + r.start);
+                    if m.start() >= message_start && m.end() <= e {
+                        return Ok(Some(LineMatchKind::Confirmed(s)));
+                    }
+                    m.start()
+                } else {
+                    let Some(kind) = self
+                        .inner
+                        .inner
+                        .find_candidate_line(&hay[pos..])
+                        .unwrap_or(None)
+                    else {
+                        return Ok(None);
+                    };
+                    match kind {
+                        LineMatchKind::Confirmed(i) | LineMatchKind::Candidate(i) => pos + i,
+                    }
                 }
             };
             let (s, e) = line_bounds(hay, at.min(hay.len()));

@@ -85,11 +85,17 @@ fn write_styled(
     paint: impl Fn(&str) -> String,
     bytes: &[u8],
 ) -> io::Result<()> {
-    let marked = paint("\u{1}");
-    let (before, after) = marked.split_once('\u{1}').unwrap_or(("", ""));
+    let (before, after) = style_codes(paint);
     out.write_all(before.as_bytes())?;
     out.write_all(bytes)?;
     out.write_all(after.as_bytes())
+}
+
+/// The codes a style puts before and after a text.
+fn style_codes(paint: impl Fn(&str) -> String) -> (String, String) {
+    let marked = paint("\u{1}");
+    let (before, after) = marked.split_once('\u{1}').unwrap_or(("", ""));
+    (before.to_string(), after.to_string())
 }
 
 /// Prints lines as they arrive, into any writer (stdout, or a per-file buffer when files are
@@ -99,14 +105,18 @@ pub struct LinePrinter<'w> {
     ui: Ui,
     /// For JSON, which holds text: the path made valid UTF-8.
     path: String,
-    /// For grep-style lines: the path's own bytes.
-    path_bytes: Vec<u8>,
+    /// For grep-style lines: the path's own bytes, in its colour (styled once, not per line).
+    path_lead: Vec<u8>,
+    /// The line number's colour codes, before and after (empty without colour).
+    number_style: (String, String),
     show_path: bool,
     highlight: Option<RegexMatcher>,
     /// Flush after every line (follow mode: each line is seen as it comes).
     pub flush_each: bool,
     /// The pod and container a container log belongs to (JSON output names them).
     owner: Owner,
+    /// The line being put together (kept: one allocation per file, not per line).
+    line: Vec<u8>,
 }
 
 impl<'w> LinePrinter<'w> {
@@ -121,11 +131,22 @@ impl<'w> LinePrinter<'w> {
             out,
             ui: *ui,
             path: path.display().to_string(),
-            path_bytes: out_bytes(ui, path_bytes(path)).into_owned(),
+            path_lead: {
+                let mut lead = Vec::new();
+                let style = ui.style;
+                let _ = write_styled(
+                    &mut lead,
+                    |t| style.command(t),
+                    &out_bytes(ui, path_bytes(path)),
+                );
+                lead
+            },
+            number_style: style_codes(|t| ui.style.good(t)),
             show_path,
             highlight: highlight.filter(|_| ui.style.enabled),
             flush_each: false,
             owner: Owner::default(),
+            line: Vec::new(),
         }
     }
 
@@ -136,18 +157,57 @@ impl<'w> LinePrinter<'w> {
     }
 
     /// `path:line:` (or `-` for context) before a line's text.
-    fn lead(&mut self, kind: LineKind, line_number: Option<u64>) -> io::Result<()> {
+    fn lead(&self, line: &mut Vec<u8>, kind: LineKind, line_number: Option<u64>) {
         let sep: &[u8] = if kind == LineKind::Match { b":" } else { b"-" };
-        let style = self.ui.style;
         if self.show_path {
-            write_styled(self.out, |t| style.command(t), &self.path_bytes)?;
-            self.out.write_all(sep)?;
+            line.extend_from_slice(&self.path_lead);
+            line.extend_from_slice(sep);
         }
         if let Some(n) = line_number {
-            write!(self.out, "{}", style.good(&n.to_string()))?;
-            self.out.write_all(sep)?;
+            // Per printed line: no allocation, no formatting machinery.
+            let mut digits = [0u8; 20];
+            let mut at = digits.len();
+            let mut rest = n;
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                if rest == 0 {
+                    break;
+                }
+            }
+            let (before, after) = &self.number_style;
+            line.extend_from_slice(before.as_bytes());
+            line.extend_from_slice(&digits[at..]);
+            line.extend_from_slice(after.as_bytes());
+            line.extend_from_slice(sep);
         }
-        Ok(())
+    }
+
+    /// One grep-style line, `path:line:` + `time ` (a record's) + the text, written with one
+    /// call: the writer is a parallel file's held buffer or stdout, behind a `dyn Write`.
+    fn text_line(
+        &mut self,
+        kind: LineKind,
+        line_number: Option<u64>,
+        time: Option<&[u8]>,
+        text: &[u8],
+    ) -> io::Result<()> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        self.lead(&mut line, kind, line_number);
+        if let Some(time) = time {
+            line.extend_from_slice(&out_bytes(&self.ui, time));
+            line.push(b' ');
+        }
+        match (&self.highlight, kind) {
+            (Some(m), LineKind::Match) => write_highlighted(&mut line, &self.ui, m, text)?,
+            _ => line.extend_from_slice(&out_bytes(&self.ui, text)),
+        }
+        line.push(b'\n');
+        let written = self.out.write_all(&line);
+        self.line = line;
+        written
     }
 }
 
@@ -194,12 +254,7 @@ impl LineSink for LinePrinter<'_> {
             }
             .write(self.out)?;
         } else {
-            self.lead(kind, line_number)?;
-            match (&self.highlight, kind) {
-                (Some(m), LineKind::Match) => write_highlighted(self.out, &self.ui, m, text)?,
-                _ => self.out.write_all(&out_bytes(&self.ui, text))?,
-            }
-            self.out.write_all(b"\n")?;
+            self.text_line(kind, line_number, None, text)?;
         }
         if self.flush_each {
             self.out.flush()?;
@@ -226,16 +281,7 @@ impl LineSink for LinePrinter<'_> {
             }
             .write(self.out)?;
         } else {
-            self.lead(kind, line_number)?;
-            self.out.write_all(&out_bytes(&self.ui, record.time))?;
-            self.out.write_all(b" ")?;
-            match (&self.highlight, kind) {
-                (Some(m), LineKind::Match) => {
-                    write_highlighted(self.out, &self.ui, m, record.message)?
-                }
-                _ => self.out.write_all(&out_bytes(&self.ui, record.message))?,
-            }
-            self.out.write_all(b"\n")?;
+            self.text_line(kind, line_number, Some(record.time), record.message)?;
         }
         if self.flush_each {
             self.out.flush()?;
