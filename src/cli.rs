@@ -542,6 +542,8 @@ pub enum JournalOutput {
     Cat,
     /// journalctl's JSON, one entry a line
     Json,
+    /// Every field of each entry, under a header with the full time and the cursor
+    Verbose,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

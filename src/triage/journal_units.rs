@@ -239,21 +239,22 @@ pub fn troubles(files: &[PathBuf], now: u64, dir: Option<&PathBuf>) -> Vec<UnitT
 }
 
 /// The unit of the process the kernel killed: the last entry it wrote before the kill in
-/// that boot that names its unit (through the `_PID=N` entry list: a few entries).
+/// that boot that names its unit, through the `_PID=N` entry list only (the boot is tested
+/// on the entries found: the `_BOOT_ID` list is the whole boot's).
 fn unit_of_pid(files: &[PathBuf], k: &Kill) -> Option<String> {
-    let boot: String = k.boot_id.iter().map(|b| format!("{b:02x}")).collect();
     let q = Query {
         until: Some(k.realtime),
         last: Some(16),
         fields: Fields::Only(vec!["_SYSTEMD_UNIT".into()]),
         ..Query::default()
     }
-    .matches(vec![Match::new("_PID", k.pid.to_string())])
-    .matches(vec![Match::new("_BOOT_ID", boot)]);
+    .matches(vec![Match::new("_PID", k.pid.to_string())]);
     let mut unit = None;
     crate::journal::search(files, &q, &mut |e| {
-        if let Some(u) = text(&e, "_SYSTEMD_UNIT") {
-            unit = Some(u);
+        if e.boot_id == k.boot_id {
+            if let Some(u) = text(&e, "_SYSTEMD_UNIT") {
+                unit = Some(u);
+            }
         }
         true
     });
