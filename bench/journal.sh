@@ -82,7 +82,7 @@ for i in range(n):
         else:
             f.append(b"MESSAGE=GET /api/%d status=%d id=%d" % (rnd.randrange(1000), 200 + rnd.randrange(4) * 100, i))
         entry(t, f)
-    if i == n - 5000:
+    if i == n - 1000:
         # The last few minutes' troubles, among the ordinary entries.
         entry(t, [b"PRIORITY=4", b"_PID=1", b"_UID=0", b"_SYSTEMD_UNIT=init.scope", b"UNIT=db.service",
                   b"UNIT_RESULT=exit-code", b"MESSAGE_ID=d9b373ed55a64feb8242e02dbe79a49c",

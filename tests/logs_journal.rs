@@ -256,6 +256,75 @@ fn verbose_prints_what_journalctl_prints() {
     }
 }
 
+#[test]
+fn context_is_rgs_over_journalctls_messages() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Single-line messages: then an entry is a line and `rg -C` over `journalctl -o cat` is
+    // the reference.
+    let gen: Vec<GenEntry> = generate(34, 150)
+        .into_iter()
+        .filter(|g| !g.message().contains(&b'\n'))
+        .collect();
+    let path = journal(dir.path(), "context.journal", &gen);
+    for selectors in [vec![], vec!["-u", "app"], vec!["-p", "warning"]] {
+        for ctx in [
+            vec!["-C", "2"],
+            vec!["-A", "1"],
+            vec!["-B", "3"],
+            vec!["-C", "1", "-v"],
+            vec!["-A", "2", "-m", "3"],
+            vec!["-B", "1", "-A", "4"],
+        ] {
+            let theirs = Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "journalctl --no-pager -q -o cat --file={} {} | rg {} status=5",
+                    path.display(),
+                    selectors.join(" "),
+                    ctx.join(" ")
+                ))
+                .output()
+                .unwrap();
+            let ours = oncall()
+                .args(["logs", "grep", "status=5", "--journal-file"])
+                .arg(&path)
+                .args(["-o", "cat"])
+                .args(&selectors)
+                .args(&ctx)
+                .output()
+                .unwrap();
+            let what = format!("{selectors:?} {ctx:?}");
+            // (-m 3's matches may be one stretch.)
+            assert!(
+                ctx.contains(&"-m") || String::from_utf8_lossy(&theirs.stdout).contains("\n--\n"),
+                "{what}: separators compared"
+            );
+            same_lines(&ours.stdout, &theirs.stdout, &what);
+        }
+    }
+    // In journalctl's short output, the context is whole entries (a multi-line message is
+    // one), with the same separators.
+    let gen = generate(35, 100);
+    let path = journal(dir.path(), "context-multi.journal", &gen);
+    let ours = oncall()
+        .args(["logs", "grep", "panic in request", "-B", "1", "--journal-file"])
+        .arg(&path)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&ours.stdout);
+    let panics = gen
+        .iter()
+        .filter(|g| g.message().starts_with(b"panic in request"))
+        .count();
+    assert_eq!(text.matches(": panic in request").count(), panics);
+    assert!(text.contains("\n--\n"), "{text}");
+    assert!(text.contains("  at frame 0 handler::serve::h"), "whole entries");
+}
+
 /// Equal texts, or the first line that differs (not the whole text in the failure).
 fn same_lines(ours: &[u8], theirs: &[u8], what: &str) {
     let (o, t) = (
