@@ -653,13 +653,15 @@ fn a_damaged_lz4_or_xz_field_is_a_problem_for_that_entry_only() {
         // Every entry sharing that MESSAGE loses it; the rest read as before.
         let hit: Vec<_> = entries.iter().filter(|e| !e.problems.is_empty()).collect();
         assert!(!hit.is_empty());
-        assert!(hit.iter().all(|e| e.field("MESSAGE").is_none()
+        assert!(
+            hit.iter().all(|e| e.field("MESSAGE").is_none()
             && e.problems[0]
                 .reason
                 .contains("compressed data is damaged")
                 // Plain bytes read as lz4's size field: a size past the bound.
                 || e.problems[0].reason.contains("decompresses to more than")),
-            "{name}: {hit:?}");
+            "{name}: {hit:?}"
+        );
         assert_eq!(entries.len(), 600);
         assert!(entries
             .iter()

@@ -310,7 +310,14 @@ fn context_is_rgs_over_journalctls_messages() {
     let gen = generate(35, 100);
     let path = journal(dir.path(), "context-multi.journal", &gen);
     let ours = oncall()
-        .args(["logs", "grep", "panic in request", "-B", "1", "--journal-file"])
+        .args([
+            "logs",
+            "grep",
+            "panic in request",
+            "-B",
+            "1",
+            "--journal-file",
+        ])
         .arg(&path)
         .env("TZ", "UTC")
         .output()
@@ -322,7 +329,10 @@ fn context_is_rgs_over_journalctls_messages() {
         .count();
     assert_eq!(text.matches(": panic in request").count(), panics);
     assert!(text.contains("\n--\n"), "{text}");
-    assert!(text.contains("  at frame 0 handler::serve::h"), "whole entries");
+    assert!(
+        text.contains("  at frame 0 handler::serve::h"),
+        "whole entries"
+    );
 }
 
 /// Equal texts, or the first line that differs (not the whole text in the failure).

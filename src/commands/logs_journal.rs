@@ -7,11 +7,11 @@
 use crate::cli::{JournalArgs, JournalOutput, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
 use crate::error::Error;
 use crate::exit_codes;
+use crate::journal::context::{ContextWindow, Show};
 use crate::journal::query::operand_groups;
+use crate::journal::query::MessageTest;
 use crate::journal::selection::Selection;
 use crate::journal::sources::{self, Sources, DEFAULT_ROOTS};
-use crate::journal::context::{ContextWindow, Show};
-use crate::journal::query::MessageTest;
 use crate::journal::{Fields, Match, MessageFilter, Outcome, Query, Seen};
 use crate::logs::levels::Level;
 use crate::logs::matcher::PatternSpec;
@@ -348,7 +348,8 @@ pub fn grep(
             return true;
         }
         // After the -m'th match, what follows is only its after-context.
-        let matched = !full && (everything && !invert || e.field("MESSAGE").is_some_and(|m| test(m)));
+        let matched =
+            !full && (everything && !invert || e.field("MESSAGE").is_some_and(|m| test(m)));
         n += u64::from(matched);
         window.push(e, matched, &mut |show| {
             let r = match show {

@@ -40,12 +40,7 @@ impl<T> ContextWindow<T> {
 
     /// The stream's next entry; `emit` gets what to show (false from it stops, and is
     /// returned).
-    pub fn push(
-        &mut self,
-        item: T,
-        matched: bool,
-        emit: &mut dyn FnMut(Show<T>) -> bool,
-    ) -> bool {
+    pub fn push(&mut self, item: T, matched: bool, emit: &mut dyn FnMut(Show<T>) -> bool) -> bool {
         let i = self.index;
         self.index += 1;
         if matched {

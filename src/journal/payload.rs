@@ -161,7 +161,9 @@ fn lz4(raw: &[u8]) -> Result<Vec<u8>, PayloadError> {
     let mut out = vec![0; size as usize];
     match lz4_flex::block::decompress_into(block, &mut out) {
         Ok(n) if n as u64 == size => Ok(out),
-        Ok(_) => Err(PayloadError::Corrupt("lz4 block shorter than it says".into())),
+        Ok(_) => Err(PayloadError::Corrupt(
+            "lz4 block shorter than it says".into(),
+        )),
         Err(e) => Err(PayloadError::Corrupt(e.to_string())),
     }
 }
