@@ -771,3 +771,39 @@ fn more_files_than_map_slots_and_the_same_entries_twice_read_once() {
     );
     assert_eq!(outcome.duplicates, 69 * gen.len());
 }
+
+#[test]
+fn reading_from_the_end_back_to_a_time_is_the_tail_of_the_forward_walk() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate(42, PER_BOOT);
+    for variant in [Variant::Default, Variant::NotCompact] {
+        let path = write_journal(dir.path(), &format!("{variant:?}.journal"), &gen, variant);
+        let file = journal::file::JournalFile::open(&path).unwrap();
+        let (all, e) = file.entry_offsets();
+        assert!(e.is_none());
+        let time = |o: &u64| file.entry_head(*o).unwrap().realtime;
+        let data = file.find_data(b"PRIORITY=3").unwrap().unwrap();
+        let (prio, _) = file.data_entries(&data);
+        assert!(prio.len() > 100, "several entry arrays");
+        for since in [
+            0,
+            gen[0].realtime,
+            gen[1].realtime,
+            gen[gen.len() / 2].realtime,
+            gen[gen.len() - 1].realtime,
+            gen[gen.len() - 1].realtime + 1,
+        ] {
+            let want: Vec<u64> = all.iter().copied().filter(|o| time(o) >= since).collect();
+            let (got, e) = file.entry_offsets_since(since);
+            assert!(e.is_none());
+            assert_eq!(got, want, "{variant:?} since {since}");
+            let want: Vec<u64> = prio.iter().copied().filter(|o| time(o) >= since).collect();
+            let (got, e) = file.data_entries_since(&data, since);
+            assert!(e.is_none());
+            assert_eq!(got, want, "{variant:?} PRIORITY=3 since {since}");
+        }
+    }
+}
