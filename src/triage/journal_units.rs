@@ -26,6 +26,9 @@ pub const UNIT_FAILURE_RESULT: &str = "d9b373ed55a64feb8242e02dbe79a49c";
 pub const UNIT_OUT_OF_MEMORY: &str = "fe6faa94e7774663a0da52717891d8ef";
 pub const COREDUMP: &str = "fc2e22bc6ee647b6b90729ab34a250b1";
 
+/// Kernel OOM victims whose unit is looked up by their pid (one indexed search each).
+const PID_LOOKUPS: usize = 32;
+
 /// Messages kept per unit as evidence.
 const MESSAGES: usize = 5;
 
@@ -204,8 +207,15 @@ pub fn troubles(files: &[PathBuf], now: u64, dir: Option<&PathBuf>) -> Vec<UnitT
     // The kernel's kills, each to its unit. PID 1's own OOM message is the same kill seen
     // by the manager: a unit's count is the larger of the two, not their sum.
     let mut kernel_kills: BTreeMap<String, u64> = BTreeMap::new();
+    // An OOM storm must not become a search per victim: at most PID_LOOKUPS of them.
+    let mut lookups = 0;
     for k in &kills {
-        let unit = memcg.get(&k.pid).cloned().or_else(|| unit_of_pid(files, k));
+        let unit = memcg.get(&k.pid).cloned().or_else(|| {
+            lookups += 1;
+            (lookups <= PID_LOOKUPS)
+                .then(|| unit_of_pid(files, k))
+                .flatten()
+        });
         let key = unit.clone().unwrap_or_else(|| format!("pid {}", k.pid));
         let t = per_unit.entry(key.clone()).or_insert_with(|| UnitTrouble {
             first_us: k.realtime,
