@@ -831,11 +831,11 @@ _oncall() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "short short-iso cat json verbose" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "short short-iso cat json verbose" -- "${cur}"))
                     return 0
                     ;;
                 --pod)
@@ -1007,11 +1007,11 @@ _oncall() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "short short-iso cat json verbose" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "short short-iso cat json verbose" -- "${cur}"))
                     return 0
                     ;;
                 --pod)
@@ -1101,11 +1101,11 @@ _oncall() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "short short-iso cat json verbose" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "short short-iso cat json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "short short-iso cat json verbose" -- "${cur}"))
                     return 0
                     ;;
                 --pod)

@@ -196,9 +196,9 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -f -a "top" -d 'Top error signatures with counts and first/last seen'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and not __fish_seen_subcommand_from grep tail top help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s e -l regexp -d 'More patterns; each is counted on its own with --count' -r
-complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s C -l context -d 'Lines of context around each match' -r
-complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s A -l after-context -d 'Lines of context after each match' -r
-complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s B -l before-context -d 'Lines of context before each match' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s C -l context -d 'Lines of context around each match (journal: entries)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s A -l after-context -d 'Lines of context after each match (journal: entries)' -r
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s B -l before-context -d 'Lines of context before each match (journal: entries)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s m -l max-count -d 'Stop after N matches per file' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l since -d 'Only lines at or after this time (RFC 3339, \'2026-11-27 14:00\', 30m, 2h, yesterday)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l until -d 'Only lines before this time' -r
@@ -218,7 +218,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s o -l output -d 'How journal entries are shown (journalctl -o); --json gives oncall\'s JSON Lines' -r -f -a "short\t'journalctl\'s default: local time, host, IDENTIFIER[PID]: MESSAGE'
 short-iso\t'short with an ISO 8601 time'
 cat\t'The message only'
-json\t'journalctl\'s JSON, one entry a line'"
+json\t'journalctl\'s JSON, one entry a line'
+verbose\t'Every field of each entry, under a header with the full time and the cursor'"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l format -d 'Output format' -r -f -a "table\t''
@@ -254,7 +255,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -s o -l output -d 'How journal entries are shown (journalctl -o); --json gives oncall\'s JSON Lines' -r -f -a "short\t'journalctl\'s default: local time, host, IDENTIFIER[PID]: MESSAGE'
 short-iso\t'short with an ISO 8601 time'
 cat\t'The message only'
-json\t'journalctl\'s JSON, one entry a line'"
+json\t'journalctl\'s JSON, one entry a line'
+verbose\t'Every field of each entry, under a header with the full time and the cursor'"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from tail" -l format -d 'Output format' -r -f -a "table\t''
@@ -284,7 +286,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -s o -l output -d 'How journal entries are shown (journalctl -o); --json gives oncall\'s JSON Lines' -r -f -a "short\t'journalctl\'s default: local time, host, IDENTIFIER[PID]: MESSAGE'
 short-iso\t'short with an ISO 8601 time'
 cat\t'The message only'
-json\t'journalctl\'s JSON, one entry a line'"
+json\t'journalctl\'s JSON, one entry a line'
+verbose\t'Every field of each entry, under a header with the full time and the cursor'"
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l pod -d 'Only the logs of this Kubernetes pod\'s containers (NAME or NAMESPACE/NAME; /var/log/pods)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l container -d 'Only the logs of this container (kubelet\'s, or Docker\'s json-file by name or id)' -r
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from top" -l format -d 'Output format' -r -f -a "table\t''

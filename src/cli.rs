@@ -406,13 +406,13 @@ pub struct LogsGrepArgs {
     /// Lines that do not match
     #[arg(short = 'v', long)]
     pub invert_match: bool,
-    /// Lines of context around each match
+    /// Lines of context around each match (journal: entries)
     #[arg(short = 'C', long, value_name = "N")]
     pub context: Option<usize>,
-    /// Lines of context after each match
+    /// Lines of context after each match (journal: entries)
     #[arg(short = 'A', long, value_name = "N")]
     pub after_context: Option<usize>,
-    /// Lines of context before each match
+    /// Lines of context before each match (journal: entries)
     #[arg(short = 'B', long, value_name = "N")]
     pub before_context: Option<usize>,
     /// Print counts of matching lines
@@ -542,6 +542,8 @@ pub enum JournalOutput {
     Cat,
     /// journalctl's JSON, one entry a line
     Json,
+    /// Every field of each entry, under a header with the full time and the cursor
+    Verbose,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

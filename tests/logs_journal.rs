@@ -176,6 +176,165 @@ fn short_short_iso_and_cat_print_what_journalctl_prints() {
     assert_eq!(text.matches("\n-- Boot ").count(), 2, "{text}");
 }
 
+#[test]
+fn verbose_prints_what_journalctl_prints() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut gen = generate(33, 60);
+    // Values journalctl shows as blobs (controls, DEL, C1, invalid UTF-8; sizes on each
+    // side of FORMAT_BYTES' steps) or indents (newlines, empty lines, a trailing newline).
+    let last = gen.last().unwrap().clone();
+    let odd: Vec<(&str, Vec<u8>)> = vec![
+        ("BIN", b"a\x01b\x1bc".to_vec()),
+        ("DEL", b"a\x7fb".to_vec()),
+        ("C1", "a\u{85}b".as_bytes().to_vec()),
+        ("BADUTF", b"a\xffb".to_vec()),
+        ("CRLF", b"a\r\nb".to_vec()),
+        ("B1023", vec![1; 1023]),
+        ("B1024", vec![1; 1024]),
+        ("B1500", vec![2; 1500]),
+        ("B10000", vec![3; 10000]),
+        ("B1572864", vec![4; 1_572_864]),
+        ("TAB", b"a\tb".to_vec()),
+        ("EMPTY", Vec::new()),
+        ("LINES", b"a\n\nb\n".to_vec()),
+        ("LEAD", b"\n  x\n\n".to_vec()),
+        ("UTF", "h\u{e9}llo \u{4e16}\u{754c}".as_bytes().to_vec()),
+        ("LONG", vec![b'x'; 5000]),
+    ];
+    for (i, (name, value)) in odd.into_iter().enumerate() {
+        let mut e = last.clone();
+        e.realtime += 1_000 * (i as u64 + 1);
+        e.monotonic += 1_000 * (i as u64 + 1);
+        e.fields.push((name.to_string(), value));
+        gen.push(e);
+    }
+    let path = journal(dir.path(), "verbose.journal", &gen);
+    for tz in ["UTC", "Europe/Berlin"] {
+        for selectors in [vec![], vec!["-u", "app"], vec!["-p", "err", "-b", "-1"]] {
+            // journalctl's default (no -a): binary values as blobs; without -q, so the boot
+            // separators are compared too.
+            let theirs = Command::new("journalctl")
+                .args(["--no-pager", "-o", "verbose"])
+                .arg(file_arg(&path))
+                .args(&selectors)
+                .env("TZ", tz)
+                .output()
+                .unwrap();
+            let ours = oncall()
+                .args(["logs", "grep", "", "--journal-file"])
+                .arg(&path)
+                .args(["-o", "verbose"])
+                .args(&selectors)
+                .env("TZ", tz)
+                .output()
+                .unwrap();
+            assert!(!theirs.stdout.is_empty());
+            same_lines(
+                &ours.stdout,
+                &theirs.stdout,
+                &format!("-o verbose {selectors:?} TZ={tz}"),
+            );
+        }
+    }
+    // What was compared is journalctl's blob and indent format, not two empty outputs.
+    let ours = oncall()
+        .args(["logs", "grep", "", "--journal-file"])
+        .arg(&path)
+        .args(["-o", "verbose"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&ours.stdout);
+    for line in [
+        "    B1572864=[1.5M blob data]\n",
+        "    B1500=[1.4K blob data]\n",
+        "    LINES=a\n          \n          b\n",
+    ] {
+        assert!(text.contains(line), "{line:?} missing");
+    }
+}
+
+#[test]
+fn context_is_rgs_over_journalctls_messages() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Single-line messages: then an entry is a line and `rg -C` over `journalctl -o cat` is
+    // the reference.
+    let gen: Vec<GenEntry> = generate(34, 150)
+        .into_iter()
+        .filter(|g| !g.message().contains(&b'\n'))
+        .collect();
+    let path = journal(dir.path(), "context.journal", &gen);
+    for selectors in [vec![], vec!["-u", "app"], vec!["-p", "warning"]] {
+        for ctx in [
+            vec!["-C", "2"],
+            vec!["-A", "1"],
+            vec!["-B", "3"],
+            vec!["-C", "1", "-v"],
+            vec!["-A", "2", "-m", "3"],
+            vec!["-B", "1", "-A", "4"],
+        ] {
+            let theirs = Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "journalctl --no-pager -q -o cat --file={} {} | rg {} status=5",
+                    path.display(),
+                    selectors.join(" "),
+                    ctx.join(" ")
+                ))
+                .output()
+                .unwrap();
+            let ours = oncall()
+                .args(["logs", "grep", "status=5", "--journal-file"])
+                .arg(&path)
+                .args(["-o", "cat"])
+                .args(&selectors)
+                .args(&ctx)
+                .output()
+                .unwrap();
+            let what = format!("{selectors:?} {ctx:?}");
+            // (-m 3's matches may be one stretch.)
+            assert!(
+                ctx.contains(&"-m") || String::from_utf8_lossy(&theirs.stdout).contains("\n--\n"),
+                "{what}: separators compared"
+            );
+            same_lines(&ours.stdout, &theirs.stdout, &what);
+        }
+    }
+    // In journalctl's short output, the context is whole entries (a multi-line message is
+    // one), with the same separators.
+    let gen = generate(35, 100);
+    let path = journal(dir.path(), "context-multi.journal", &gen);
+    let ours = oncall()
+        .args([
+            "logs",
+            "grep",
+            "panic in request",
+            "-B",
+            "1",
+            "--journal-file",
+        ])
+        .arg(&path)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&ours.stdout);
+    let panics = gen
+        .iter()
+        .filter(|g| g.message().starts_with(b"panic in request"))
+        .count();
+    assert_eq!(text.matches(": panic in request").count(), panics);
+    assert!(text.contains("\n--\n"), "{text}");
+    assert!(
+        text.contains("  at frame 0 handler::serve::h"),
+        "whole entries"
+    );
+}
+
 /// Equal texts, or the first line that differs (not the whole text in the failure).
 fn same_lines(ours: &[u8], theirs: &[u8], what: &str) {
     let (o, t) = (

@@ -7,7 +7,9 @@
 use crate::cli::{JournalArgs, JournalOutput, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
 use crate::error::Error;
 use crate::exit_codes;
+use crate::journal::context::{ContextWindow, Show};
 use crate::journal::query::operand_groups;
+use crate::journal::query::MessageTest;
 use crate::journal::selection::Selection;
 use crate::journal::sources::{self, Sources, DEFAULT_ROOTS};
 use crate::journal::{Fields, Match, MessageFilter, Outcome, Query, Seen};
@@ -16,7 +18,7 @@ use crate::logs::matcher::PatternSpec;
 use crate::logs::signatures::SignatureTable;
 use crate::logs::timestamps::{self, Clock};
 use crate::render::journal::{self as render, EntryPrinter};
-use crate::render::Ui;
+use crate::render::{Format, Ui};
 use grep_matcher::Matcher;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
@@ -267,9 +269,6 @@ pub fn grep(
     if args.files_with_matches {
         return Err(not_with_journal("-l"));
     }
-    if args.context.is_some() || args.after_context.is_some() || args.before_context.is_some() {
-        return Err(not_with_journal("-C/-A/-B"));
-    }
     if !args.field.is_empty() {
         return Err(not_with_journal("--field (use -t, -u or -p)"));
     }
@@ -313,30 +312,56 @@ pub fn grep(
         .query(&files.paths)
         .map_err(|why| Error::usage("journal", why))?;
     let everything = patterns.iter().all(|p| p.is_empty());
-    if !everything || args.invert_match {
-        let invert = args.invert_match;
-        q.message = Some(MessageFilter(Arc::new(move |m: &[u8]| {
-            matcher.is_match(m).unwrap_or(false) != invert
-        })));
+    let invert = args.invert_match;
+    let test: Arc<MessageTest> =
+        Arc::new(move |m: &[u8]| matcher.is_match(m).unwrap_or(false) != invert);
+    // -C/-A/-B: every entry of the selected stream is read and the pattern tested here, so
+    // the entries around a match can be shown (context counted in entries; -c ignores it).
+    let before = args.before_context.or(args.context).unwrap_or(0);
+    let after = args.after_context.or(args.context).unwrap_or(0);
+    let context = (before > 0 || after > 0) && !args.count;
+    if (!everything || invert) && !context {
+        q.message = Some(MessageFilter(test.clone()));
     }
     let q = with_fields(q, j, ui);
     let mut printer = EntryPrinter::new(out, ui, output(j), local_zone());
+    // rg's `--` between stretches, except in JSON Lines (a line that is no JSON object).
+    let separators = ui.format != Format::Json && output(j) != JournalOutput::Json;
+    let mut window = ContextWindow::new(before, after);
     let mut n: u64 = 0;
     let mut error: Option<io::Error> = None;
     let max = args.max_count;
     let outcome = crate::journal::search(&files.paths, &q, &mut |e| {
-        if max.is_some_and(|m| n >= m) {
+        let full = max.is_some_and(|m| n >= m);
+        if full && !window.in_after_context() {
             return false;
         }
-        n += 1;
-        if !args.count {
-            let path = files.paths[e.file].display().to_string();
-            if let Err(err) = printer.entry(&e, &path) {
-                error = Some(err);
-                return false;
+        if !context {
+            n += 1;
+            if !args.count {
+                let path = files.paths[e.file].display().to_string();
+                if let Err(err) = printer.entry(&e, &path) {
+                    error = Some(err);
+                    return false;
+                }
             }
+            return true;
         }
-        true
+        // After the -m'th match, what follows is only its after-context.
+        let matched =
+            !full && (everything && !invert || e.field("MESSAGE").is_some_and(|m| test(m)));
+        n += u64::from(matched);
+        window.push(e, matched, &mut |show| {
+            let r = match show {
+                Show::Separator if separators => printer.out.write_all(b"--\n"),
+                Show::Separator => Ok(()),
+                Show::Item(e, _) => {
+                    let path = files.paths[e.file].display().to_string();
+                    printer.entry(&e, &path)
+                }
+            };
+            r.map_err(|err| error = Some(err)).is_ok()
+        })
     });
     if let Some(e) = error {
         return Err(Error::Io(e));

@@ -20,6 +20,13 @@ pub fn exercise(bytes: &[u8]) -> usize {
         return 0;
     };
     let (offsets, _) = file.entry_offsets();
+    // The same chains read from their end back to a time (a window's reads): the middle
+    // entry's time, so both the stop and the walk past it are taken.
+    let middle = offsets
+        .get(offsets.len() / 2)
+        .and_then(|&o| file.entry_head(o).ok())
+        .map_or(0, |h| h.realtime);
+    let _ = file.entry_offsets_since(middle);
     let mut whole = 0;
     for &offset in offsets.iter().take(MAX_ENTRIES) {
         let _ = file.entry_head(offset);
@@ -36,6 +43,7 @@ pub fn exercise(bytes: &[u8]) -> usize {
     ] {
         if let Ok(Some(data)) = file.find_data(payload) {
             let _ = file.data_entries(&data);
+            let _ = file.data_entries_since(&data, middle);
         }
     }
     for field in [&b"_SYSTEMD_UNIT"[..], b"PRIORITY", b"MESSAGE"] {

@@ -203,6 +203,55 @@ impl JournalFile {
         (out, r.err())
     }
 
+    /// `entry_offsets` bounded by time: only the entries from the last one back to the first
+    /// whose realtime is before `since`, read from the end of the chain, in file order.
+    /// Entries are appended in time order (as sd_journal's realtime seek assumes), so this is
+    /// the file's tail from `since` on, and its cost is that tail, not the file.
+    pub fn entry_offsets_since(&self, since: u64) -> (Vec<u64>, Option<ObjectError>) {
+        let b = self.bytes();
+        let mut out = Vec::new();
+        let r = object::walk_entry_arrays_rev(
+            &b,
+            self.header.entry_array_offset,
+            self.entry_limit(),
+            |o| self.keep_since(o, since, &mut out),
+        );
+        out.reverse();
+        (out, r.err())
+    }
+
+    /// `data_entries` bounded by time, from the end, as `entry_offsets_since`.
+    pub fn data_entries_since(&self, data: &Data, since: u64) -> (Vec<u64>, Option<ObjectError>) {
+        let b = self.bytes();
+        let limit = data.n_entries.min(self.entry_limit());
+        let mut out = Vec::new();
+        if limit == 0 || data.entry_offset == 0 {
+            return (out, None);
+        }
+        let mut more = true;
+        let r = object::walk_entry_arrays_rev(&b, data.entry_array_offset, limit - 1, |o| {
+            more = self.keep_since(o, since, &mut out);
+            more
+        });
+        if more {
+            self.keep_since(data.entry_offset, since, &mut out);
+        }
+        out.reverse();
+        (out, r.err())
+    }
+
+    /// Keeps `offset` when its entry is at or after `since`; false (stop) at the first one
+    /// before it. An unreadable head is kept: the reader reports it when it reaches it.
+    fn keep_since(&self, offset: u64, since: u64, out: &mut Vec<u64>) -> bool {
+        match self.entry_head(offset) {
+            Ok(h) if h.realtime < since => false,
+            _ => {
+                out.push(offset);
+                true
+            }
+        }
+    }
+
     /// The fields of the entry at `offset` whose names `want` accepts, as `(name, value)`,
     /// in the entry's stored order. Only a compressed field's first bytes are inflated to
     /// learn its name; its value only when it is wanted.

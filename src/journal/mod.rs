@@ -10,6 +10,7 @@
 //! ```
 
 pub mod boots;
+pub mod context;
 pub mod exercise;
 pub mod field_values;
 pub mod file;

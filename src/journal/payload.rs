@@ -1,7 +1,9 @@
 //! DATA payloads: `FIELD=value` bytes, stored plain or compressed. systemd-journal-remote
 //! and journald of systemd 252 here write zstd (the file flag COMPRESSED-ZSTD); older files
-//! may hold xz or lz4 objects, which this reader reports as unsupported for that field
-//! rather than failing the whole file.
+//! (and systemd ≥ 254 with `SYSTEMD_JOURNAL_COMPRESS=LZ4|XZ`) hold lz4 or xz objects, read
+//! in pure Rust (lz4_flex, lzma-rust2), each bounded by `MAX_FIELD_SIZE`. systemd's lz4
+//! object is the plain size as a 64-bit little-endian number, then one LZ4 block; its xz
+//! object is a whole .xz stream (no check).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -79,6 +81,10 @@ pub fn decode_head<'a>(data: &Data, raw: &'a [u8]) -> Result<(Cow<'a, [u8]>, boo
             return r.map(|v| (Cow::Owned(v), true));
         }
     }
+    if data.compression() == OBJ_COMPRESSED_LZ4 {
+        // A block is inflated whole or not at all.
+        return lz4(raw).map(|v| (Cow::Owned(v), true));
+    }
     let head = decode_prefix(data, raw, 65)?;
     let whole = data.compression() == 0;
     Ok((head, whole))
@@ -101,24 +107,88 @@ pub fn decode_prefix<'a>(
             }
             let decoder = zstd::stream::read::Decoder::with_buffer(raw)
                 .map_err(|e| PayloadError::Corrupt(e.to_string()))?;
-            let limit = want.min(MAX_FIELD_SIZE);
-            let mut out = Vec::new();
-            decoder
-                .take(limit + 1)
-                .read_to_end(&mut out)
-                .map_err(|e| PayloadError::Corrupt(e.to_string()))?;
-            if out.len() as u64 > limit {
-                if want >= MAX_FIELD_SIZE {
-                    return Err(PayloadError::TooLarge);
-                }
-                out.truncate(limit as usize);
-            }
+            bounded(decoder, want)
+        }
+        OBJ_COMPRESSED_LZ4 => {
+            let mut out = lz4(raw)?;
+            out.truncate(want.min(out.len() as u64) as usize);
             Ok(Cow::Owned(out))
         }
-        OBJ_COMPRESSED_LZ4 => Err(PayloadError::Unsupported("lz4")),
-        OBJ_COMPRESSED_XZ => Err(PayloadError::Unsupported("xz")),
+        OBJ_COMPRESSED_XZ => {
+            let decoder = lzma_rust2::XzReader::new_mem_limit(raw, false, XZ_MEMORY_LIMIT_KIB);
+            bounded(decoder, want)
+        }
         _ => Err(PayloadError::Corrupt(
             "several compression flags set".into(),
         )),
+    }
+}
+
+/// The first `want` bytes a streaming decoder gives, never more than `MAX_FIELD_SIZE`.
+fn bounded<'a>(decoder: impl Read, want: u64) -> Result<Cow<'a, [u8]>, PayloadError> {
+    let limit = want.min(MAX_FIELD_SIZE);
+    let mut out = Vec::new();
+    decoder
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| PayloadError::Corrupt(e.to_string()))?;
+    if out.len() as u64 > limit {
+        if want >= MAX_FIELD_SIZE {
+            return Err(PayloadError::TooLarge);
+        }
+        out.truncate(limit as usize);
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// xz's decoder memory for one object: systemd's own writer uses the default preset (an
+/// 8 MiB dictionary); this leaves room for any preset and refuses a crafted header that
+/// asks for more.
+const XZ_MEMORY_LIMIT_KIB: u32 = 256 * 1024;
+
+/// systemd's lz4 object (`decompress_blob_lz4`): the plain size (64-bit little-endian),
+/// then one LZ4 block that must inflate to exactly that size. The size is checked against
+/// `MAX_FIELD_SIZE` before anything is allocated.
+fn lz4(raw: &[u8]) -> Result<Vec<u8>, PayloadError> {
+    let (size, block) = raw
+        .split_first_chunk::<8>()
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| PayloadError::Corrupt("lz4 object shorter than its size".into()))?;
+    let size = u64::from_le_bytes(*size);
+    if size > MAX_FIELD_SIZE {
+        return Err(PayloadError::TooLarge);
+    }
+    let mut out = vec![0; size as usize];
+    match lz4_flex::block::decompress_into(block, &mut out) {
+        Ok(n) if n as u64 == size => Ok(out),
+        Ok(_) => Err(PayloadError::Corrupt(
+            "lz4 block shorter than it says".into(),
+        )),
+        Err(e) => Err(PayloadError::Corrupt(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lz4_objects_are_bounded_and_checked() {
+        let plain = b"MESSAGE=".repeat(100);
+        let mut raw = (plain.len() as u64).to_le_bytes().to_vec();
+        raw.extend_from_slice(&lz4_flex::block::compress(&plain));
+        assert_eq!(lz4(&raw).unwrap(), plain);
+        // A size that lies either way, a huge size, a cut block: errors, no panic.
+        let mut short = raw.clone();
+        short[..8].copy_from_slice(&(plain.len() as u64 - 1).to_le_bytes());
+        assert!(lz4(&short).is_err());
+        let mut long = raw.clone();
+        long[..8].copy_from_slice(&(plain.len() as u64 + 1).to_le_bytes());
+        assert!(lz4(&long).is_err());
+        let mut huge = raw.clone();
+        huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(lz4(&huge), Err(PayloadError::TooLarge));
+        assert!(lz4(&raw[..raw.len() - 3]).is_err());
+        assert!(lz4(&raw[..8]).is_err());
     }
 }

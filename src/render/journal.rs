@@ -1,7 +1,8 @@
 //! Journal entries as `oncall logs` shows them: journalctl's `short` (local time, host,
 //! `IDENTIFIER[PID]: MESSAGE`, continuation lines of a multi-line message indented under
-//! its first, `-- Boot … --` where the boot changes), `short-iso`, `cat` and `json`
-//! (journalctl's field names and value rules), and oncall's own JSON Lines with `--json`
+//! its first, `-- Boot … --` where the boot changes), `short-iso`, `cat`, `json`
+//! (journalctl's field names and value rules) and `verbose` (every field, as journalctl -o
+//! verbose), and oncall's own JSON Lines with `--json`
 //! (`path, unit, priority, timestamp, message`). The entries arrive read; nothing here
 //! touches the journal.
 
@@ -23,7 +24,7 @@ pub fn fields_for(output: JournalOutput, ui: &Ui) -> Option<Vec<String>> {
         ]));
     }
     match output {
-        JournalOutput::Json => None,
+        JournalOutput::Json | JournalOutput::Verbose => None,
         JournalOutput::Cat => Some(names(&["MESSAGE"])),
         JournalOutput::Short | JournalOutput::ShortIso => Some(names(&[
             "MESSAGE",
@@ -91,15 +92,56 @@ impl<'w> EntryPrinter<'w> {
                 self.out.write_all(b"\n")
             }
             JournalOutput::Json => self.journalctl_json(e),
+            JournalOutput::Verbose => self.verbose(e),
             JournalOutput::Short | JournalOutput::ShortIso => self.short(e),
         }
     }
 
-    fn short(&mut self, e: &Entry) -> io::Result<()> {
+    /// journalctl's `-- Boot ID --` line where the boot changes (short and verbose).
+    fn boot_separator(&mut self, e: &Entry) -> io::Result<()> {
         if self.previous_boot.is_some_and(|b| b != e.boot_id) {
             writeln!(self.out, "-- Boot {} --", hex(&e.boot_id))?;
         }
         self.previous_boot = Some(e.boot_id);
+        Ok(())
+    }
+
+    /// journalctl -o verbose (systemd 252's output_verbose): `Fri 2026-11-27 14:03:01.000000
+    /// UTC [CURSOR]`, then every field in stored order indented four spaces; a value's
+    /// further lines are indented under its first (a trailing newline is dropped); a value
+    /// that is not printable UTF-8 (journalctl's rule: controls other than newline and tab,
+    /// invalid UTF-8) is `NAME=[5B blob data]`.
+    fn verbose(&mut self, e: &Entry) -> io::Result<()> {
+        self.boot_separator(e)?;
+        let time = jiff::Timestamp::from_microsecond(e.realtime as i64)
+            .map(|t| {
+                t.to_zoned(self.tz.clone())
+                    .strftime("%a %Y-%m-%d %H:%M:%S%.6f %Z")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        writeln!(self.out, "{time} [{}]", cursor(e))?;
+        for (name, value) in &e.fields {
+            write!(self.out, "    {name}=")?;
+            if !printable(value) {
+                writeln!(self.out, "[{} blob data]", format_bytes(value.len() as u64))?;
+                continue;
+            }
+            let value = value.strip_suffix(b"\n").unwrap_or(value);
+            let indent = 4 + name.len() + 1;
+            for (k, line) in value.split(|&b| b == b'\n').enumerate() {
+                if k > 0 {
+                    write!(self.out, "{:indent$}", "")?;
+                }
+                self.out.write_all(line)?;
+                self.out.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn short(&mut self, e: &Entry) -> io::Result<()> {
+        self.boot_separator(e)?;
         let format = match self.output {
             JournalOutput::ShortIso => "%Y-%m-%dT%H:%M:%S%z",
             _ => "%b %d %H:%M:%S",
@@ -171,16 +213,7 @@ impl<'w> EntryPrinter<'w> {
     fn journalctl_json(&mut self, e: &Entry) -> io::Result<()> {
         use serde_json::{Map, Value};
         let mut obj = Map::new();
-        let cursor = format!(
-            "s={};i={:x};b={};m={:x};t={:x};x={:x}",
-            hex(&e.seqnum_id),
-            e.seqnum,
-            hex(&e.boot_id),
-            e.monotonic,
-            e.realtime,
-            e.xor_hash
-        );
-        obj.insert("__CURSOR".into(), Value::String(cursor));
+        obj.insert("__CURSOR".into(), Value::String(cursor(e)));
         obj.insert(
             "__REALTIME_TIMESTAMP".into(),
             Value::String(e.realtime.to_string()),
@@ -211,13 +244,56 @@ impl<'w> EntryPrinter<'w> {
     }
 }
 
-fn json_value(v: &[u8]) -> serde_json::Value {
-    match std::str::from_utf8(v) {
-        Ok(s) if s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control()) => {
-            serde_json::Value::String(s.to_string())
+/// journalctl's cursor of an entry: `s=SEQNUM_ID;i=SEQNUM;b=BOOT;m=MONO;t=REAL;x=XOR`.
+fn cursor(e: &Entry) -> String {
+    format!(
+        "s={};i={:x};b={};m={:x};t={:x};x={:x}",
+        hex(&e.seqnum_id),
+        e.seqnum,
+        hex(&e.boot_id),
+        e.monotonic,
+        e.realtime,
+        e.xor_hash
+    )
+}
+
+/// systemd's `utf8_is_printable` with newlines allowed: valid UTF-8 without control
+/// characters other than newline and tab (C1 controls and DEL count as control).
+fn printable(v: &[u8]) -> bool {
+    std::str::from_utf8(v)
+        .is_ok_and(|s| s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control()))
+}
+
+/// systemd's FORMAT_BYTES (252): `1023B`, `1.0K`, `9.7K`, `1.5M`, base 1024, one decimal
+/// truncated, computed as systemd does (the decimal of M and above from the next unit down).
+fn format_bytes(t: u64) -> String {
+    const TABLE: [(&str, u64); 6] = [
+        ("E", 1 << 60),
+        ("P", 1 << 50),
+        ("T", 1 << 40),
+        ("G", 1 << 30),
+        ("M", 1 << 20),
+        ("K", 1 << 10),
+    ];
+    let last = TABLE.len() - 1;
+    for (i, &(suffix, factor)) in TABLE.iter().enumerate() {
+        if t >= factor {
+            let decimal = if i != last {
+                (t / TABLE[i + 1].1 * 10 / TABLE[last].1) % 10
+            } else {
+                (t * 10 / factor) % 10
+            };
+            return format!("{}.{decimal}{suffix}", t / factor);
         }
-        _ => serde_json::Value::Array(v.iter().map(|&b| b.into()).collect()),
     }
+    format!("{t}B")
+}
+
+fn json_value(v: &[u8]) -> serde_json::Value {
+    if printable(v) {
+        return serde_json::Value::String(String::from_utf8_lossy(v).into_owned());
+    }
+    serde_json::Value::Array(v.iter().map(|&b| b.into()).collect())
 }
 
 pub fn hex(id: &[u8; 16]) -> String {

@@ -47,6 +47,7 @@ enum Part {
     Kernel(Kernel),
     Cgroup(CgroupNow),
     Logs(Vec<LogBurst>),
+    Units(Vec<UnitTrouble>),
     Probes(Vec<ProbeOutcome>),
 }
 
@@ -181,6 +182,11 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let journal_dirs = opts.journal_dirs.clone();
     spawn(&tx, "journal", move || {
         super::journal_bursts::scan(&journal_dirs).map(Part::Logs)
+    });
+    expected.push("journal-units");
+    let journal_dirs = opts.journal_dirs.clone();
+    spawn(&tx, "journal-units", move || {
+        super::journal_units::scan(&journal_dirs).map(Part::Units)
     });
     if !opts.probes.is_empty() {
         expected.push("probes");
@@ -440,6 +446,7 @@ fn absorb(o: &mut Observations, part: Part) {
         }
         // Text logs and the journal each add theirs.
         Part::Logs(l) => o.log_bursts.extend(l),
+        Part::Units(u) => o.unit_troubles = u,
         Part::Probes(p) => o.probes = p,
     }
 }

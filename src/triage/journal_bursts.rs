@@ -25,25 +25,11 @@ struct Counter {
 /// `dirs` (as `--journal-dir`), or this machine's journal when empty. No journal is no
 /// burst, not an error: many hosts keep none.
 pub fn scan(dirs: &[PathBuf]) -> Result<Vec<LogBurst>, String> {
-    let src = if dirs.is_empty() {
-        Sources::Default {
-            roots: DEFAULT_ROOTS.iter().map(PathBuf::from).collect(),
-            namespace: None,
-        }
-    } else {
-        Sources::Dirs(dirs.to_vec())
-    };
-    let found = sources::discover(&src);
-    if found.files.is_empty() {
-        return match (dirs.first(), found.warnings.first()) {
-            (Some(_), Some(w)) => Err(w.clone()),
-            _ => Ok(Vec::new()),
-        };
+    let files = journal_files(dirs)?;
+    if files.is_empty() {
+        return Ok(Vec::new());
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or(0);
+    let now = now_us();
     let recent_from = now.saturating_sub(RECENT_US);
     let mut q = Query {
         since: Some(now.saturating_sub(LOOKBACK_US)),
@@ -62,7 +48,7 @@ pub fn scan(dirs: &[PathBuf]) -> Result<Vec<LogBurst>, String> {
     };
     q = q.priorities(0, 3);
     let mut per_unit: BTreeMap<String, Counter> = BTreeMap::new();
-    crate::journal::search(&found.files, &q, &mut |e| {
+    crate::journal::search(&files, &q, &mut |e| {
         let c = per_unit.entry(e.source_name()).or_default();
         if e.realtime >= recent_from {
             c.recent += 1;
@@ -95,4 +81,33 @@ pub fn scan(dirs: &[PathBuf]) -> Result<Vec<LogBurst>, String> {
         .collect();
     bursts.sort_by_key(|b| std::cmp::Reverse(b.errors_last_15m));
     Ok(bursts)
+}
+
+/// The journal files triage reads: `dirs` (as `--journal-dir`), or this machine's journal
+/// when empty. None found is an empty list, not an error, unless a named directory holds
+/// none (then why).
+pub(super) fn journal_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let src = if dirs.is_empty() {
+        Sources::Default {
+            roots: DEFAULT_ROOTS.iter().map(PathBuf::from).collect(),
+            namespace: None,
+        }
+    } else {
+        Sources::Dirs(dirs.to_vec())
+    };
+    let found = sources::discover(&src);
+    if found.files.is_empty() {
+        return match (dirs.first(), found.warnings.first()) {
+            (Some(_), Some(w)) => Err(w.clone()),
+            _ => Ok(Vec::new()),
+        };
+    }
+    Ok(found.files)
+}
+
+pub(super) fn now_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
 }

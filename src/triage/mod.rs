@@ -5,6 +5,7 @@
 pub mod collect;
 pub mod interfaces;
 pub mod journal_bursts;
+pub mod journal_units;
 pub mod log_bursts;
 pub mod model;
 pub mod probes;

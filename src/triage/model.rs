@@ -71,6 +71,8 @@ pub struct Observations {
     pub inside_container: Option<crate::system::containers::inside::Inside>,
     pub kernel: Option<Kernel>,
     pub log_bursts: Vec<LogBurst>,
+    /// Units the journal says failed, were OOM-killed or dumped core in the last 15 minutes.
+    pub unit_troubles: Vec<UnitTrouble>,
     pub probes: Vec<ProbeOutcome>,
 }
 
@@ -242,4 +244,34 @@ pub struct ProbeOutcome {
     /// The server's certificate was refused (expired, untrusted, another name): the TLS
     /// runbook, not the sick-backend one.
     pub certificate_failed: bool,
+}
+
+/// What the journal of the last 15 minutes says went wrong with one unit (journal_units.rs):
+/// PID 1's "Failed with result" messages (`UNIT_RESULT`), its and the kernel's OOM kills,
+/// systemd-coredump's crashes. A kernel OOM kill of a process no entry ties to a unit has
+/// no `unit`, and names the process instead.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UnitTrouble {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The victim or crashed process, `name (pid N)`, when the entries name one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    pub failures: u64,
+    /// The distinct `UNIT_RESULT`s of those failures (`exit-code`, `oom-kill`, `signal`…).
+    pub results: Vec<String>,
+    pub oom_kills: u64,
+    pub crashes: u64,
+    /// The signals the crashes died of (`SIGSEGV`…).
+    pub signals: Vec<String>,
+    /// Realtime of the first and last of these entries, µs since the epoch.
+    pub first_us: u64,
+    pub last_us: u64,
+    /// The entries' messages (first line), oldest first, at most a few.
+    pub messages: Vec<String>,
+    /// The journal directory that was read, when one was named (`triage --journal-dir`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal_dir: Option<String>,
 }

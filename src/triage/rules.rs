@@ -53,6 +53,7 @@ pub mod limits {
 use limits::*;
 
 mod containers;
+mod journal_units;
 
 fn finding(severity: Severity, title: String, runbook: Option<&'static str>) -> Finding {
     Finding {
@@ -760,7 +761,9 @@ fn kernel(o: &Observations, out: &mut Vec<Finding>) {
     }
 }
 
+/// Log bursts, and the units the journal says failed, were OOM-killed or crashed.
 fn logs(o: &Observations, out: &mut Vec<Finding>) {
+    journal_units::troubles(o, out);
     for b in &o.log_bursts {
         if b.errors_last_15m >= LOG_BURST_MIN
             && b.errors_last_15m >= LOG_BURST_FACTOR * b.errors_before.max(1)
