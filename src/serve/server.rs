@@ -1,4 +1,5 @@
-//! The HTTP side of `oncall serve`: hyper's HTTP/1.1 server on one current-thread runtime.
+//! The HTTP side of `oncall serve`: hyper's HTTP/1.1 server. This thread accepts; each
+//! connection is served on one of the worker threads (workers.rs), with TCP_NODELAY.
 //! Hostile clients are bounded here: the request head must arrive within HEADER_TIMEOUT,
 //! request bodies are never read (every endpoint is a GET), a connection lives at most
 //! CONNECTION_LIFETIME, at most MAX_CONNECTIONS are open, and `/probe` runs at most
@@ -13,6 +14,7 @@ use super::blackbox_config::Module;
 use super::probe_endpoint;
 use super::sampler::Latest;
 use super::target_policy::TargetPolicy;
+use super::workers::Workers;
 use crate::render::{self, Format, Ui};
 use bytes::Bytes;
 use http_body_util::Full;
@@ -163,6 +165,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<State>,
     tls: Option<TlsAcceptor>,
+    workers: Workers,
 ) -> std::io::Result<()> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate())?;
@@ -185,10 +188,19 @@ pub async fn serve(
             drop(stream);
             continue;
         };
+        // Off this thread's reactor, onto the worker's (an fd moves; nothing is copied).
+        let Ok(stream) = stream.into_std() else {
+            continue;
+        };
         let state = state.clone();
         let tls = tls.clone();
-        tokio::spawn(async move {
+        workers.next().spawn(async move {
             let _permit = permit;
+            let Ok(stream) = tokio::net::TcpStream::from_std(stream) else {
+                return;
+            };
+            // Responses are written whole: Nagle would only hold the next one back.
+            let _ = stream.set_nodelay(true);
             let Some(acceptor) = tls else {
                 return connection(stream, state).await;
             };
