@@ -48,12 +48,8 @@ pub fn run(opts: ServeOptions) -> Result<u8, Error> {
         None => Default::default(),
     };
     let web = match &opts.web_config {
-        Some(p) => web_config::load(p)?,
-        None => web_config::WebConfig {
-            tls: None,
-            auth: None,
-            headers: Vec::new(),
-        },
+        Some(p) => web_config::Live::load(p)?,
+        None => web_config::Live::none(),
     };
     // One worker per core the process may use (cgroup quota included), at most
     // MAX_WORKERS: probes are mostly waiting on sockets, and a single thread left /probe at
@@ -80,15 +76,8 @@ pub fn run(opts: ServeOptions) -> Result<u8, Error> {
         policy,
         probes: std::sync::Arc::new(tokio::sync::Semaphore::new(opts.probe_concurrency.max(1))),
         connections: std::sync::Arc::new(tokio::sync::Semaphore::new(server::MAX_CONNECTIONS)),
-        auth: web.auth,
-        headers: web.headers,
+        web,
     };
-    let tls = web.tls.map(tokio_rustls::TlsAcceptor::from);
-    rt.block_on(server::serve(
-        listener,
-        std::sync::Arc::new(state),
-        tls,
-        workers,
-    ))?;
+    rt.block_on(server::serve(listener, std::sync::Arc::new(state), workers))?;
     Ok(crate::exit_codes::SUCCESS)
 }

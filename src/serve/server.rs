@@ -9,17 +9,17 @@
 //! handshake bounded by HEADER_TIMEOUT too; plain HTTP to the TLS port gets Go's 400 line, as
 //! an exporter-toolkit exporter answers it) and every path needs basic auth.
 
-use super::basic_auth::BasicAuth;
 use super::blackbox_config::Module;
 use super::probe_endpoint;
 use super::sampler::Latest;
 use super::target_policy::TargetPolicy;
+use super::web_config::{self, WebConfig};
 use super::workers::Workers;
 use crate::render::{self, Format, Ui};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{HeaderName, HeaderValue};
+use hyper::header::HeaderValue;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::BTreeMap;
@@ -40,10 +40,9 @@ pub struct State {
     pub policy: TargetPolicy,
     pub probes: Arc<Semaphore>,
     pub connections: Arc<Semaphore>,
-    /// `basic_auth_users` of the web config: every path needs them when set.
-    pub auth: Option<Arc<BasicAuth>>,
-    /// `http_server_config.headers`: added to every response.
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// `--web.config.file`, as it stands when a connection starts (TLS, basic auth on every
+    /// path, response headers).
+    pub web: web_config::Live,
 }
 
 fn reply(status: u16, content_type: &str, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
@@ -80,8 +79,12 @@ const INDEX: &str = "<html><head><title>oncall serve</title></head><body>\n\
 
 /// Authentication first (as the exporter-toolkit wraps the whole handler), then the
 /// endpoint, then the configured response headers.
-async fn guarded(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Bytes>> {
-    if let Some(auth) = &state.auth {
+async fn guarded(
+    state: Arc<State>,
+    web: &WebConfig,
+    req: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    if let Some(auth) = &web.auth {
         let header = req
             .headers()
             .get(hyper::header::AUTHORIZATION)
@@ -95,8 +98,8 @@ async fn guarded(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Byt
             return r;
         }
     }
-    let mut r = handle(state.clone(), req).await;
-    for (k, v) in &state.headers {
+    let mut r = handle(state, req).await;
+    for (k, v) in &web.headers {
         r.headers_mut().insert(k.clone(), v.clone());
     }
     r
@@ -164,7 +167,6 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Byte
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<State>,
-    tls: Option<TlsAcceptor>,
     workers: Workers,
 ) -> std::io::Result<()> {
     use tokio::signal::unix::{signal, SignalKind};
@@ -193,7 +195,6 @@ pub async fn serve(
             continue;
         };
         let state = state.clone();
-        let tls = tls.clone();
         workers.next().spawn(async move {
             let _permit = permit;
             let Ok(stream) = tokio::net::TcpStream::from_std(stream) else {
@@ -201,15 +202,18 @@ pub async fn serve(
             };
             // Responses are written whole: Nagle would only hold the next one back.
             let _ = stream.set_nodelay(true);
-            let Some(acceptor) = tls else {
-                return connection(stream, state).await;
+            // The web config as it is now (a stat per file; re-read only when changed).
+            let web = state.web.current();
+            let Some(tls) = web.tls.clone() else {
+                return connection(stream, state, web).await;
             };
+            let acceptor = TlsAcceptor::from(tls);
             // The handshake counts against the head's deadline: a client that opens a
             // connection and says nothing is let go as on plain HTTP.
             if let Ok(Some(stream)) =
                 tokio::time::timeout(HEADER_TIMEOUT, handshake(&acceptor, stream)).await
             {
-                connection(stream, state).await;
+                connection(stream, state, web).await;
             }
         });
     }
@@ -250,13 +254,14 @@ async fn handshake(
     acceptor.accept(stream).await.ok()
 }
 
-async fn connection<I>(io: I, state: Arc<State>)
+async fn connection<I>(io: I, state: Arc<State>, web: Arc<WebConfig>)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |req| {
         let state = state.clone();
-        async move { Ok::<_, Infallible>(guarded(state, req).await) }
+        let web = web.clone();
+        async move { Ok::<_, Infallible>(guarded(state, &web, req).await) }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
