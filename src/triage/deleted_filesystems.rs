@@ -16,6 +16,9 @@ pub fn held_file(f: &DeletedFile) -> Option<(u64, u64)> {
     (st.st_nlink == 0).then_some((st.st_dev as u64, st.st_ino as u64))
 }
 
+/// (pid, process name, bytes).
+type Holder = (u32, String, u64);
+
 /// `major:minor` of a device number, as mountinfo writes it.
 fn device_text(dev: u64) -> String {
     format!("{}:{}", rustix::fs::major(dev), rustix::fs::minor(dev))
@@ -41,7 +44,7 @@ pub fn by_filesystem(
     };
     let mut seen = HashSet::new();
     // Per device: the entry and its holders' bytes.
-    let mut out: Vec<(DeletedOnFilesystem, Vec<(u32, String, u64)>)> = Vec::new();
+    let mut out: Vec<(DeletedOnFilesystem, Vec<Holder>)> = Vec::new();
     for f in files {
         let Some((dev, ino)) = held(f) else { continue };
         let device = device_text(dev);
