@@ -13,7 +13,7 @@ use super::blackbox_config::Module;
 use super::probe_endpoint;
 use super::sampler::Latest;
 use super::target_policy::TargetPolicy;
-use super::web_config::{self, WebConfig};
+use super::web_config;
 use super::workers::Workers;
 use crate::render::{self, Format, Ui};
 use bytes::Bytes;
@@ -40,7 +40,9 @@ pub struct State {
     pub policy: TargetPolicy,
     pub probes: Arc<Semaphore>,
     pub connections: Arc<Semaphore>,
-    /// `--web.config.file`, as it stands when a connection starts (TLS, basic auth on every
+    /// `--web.config.file` as it stands now: TLS when a connection starts, basic auth and
+    /// the response headers for each request (as the exporter-toolkit checks them, so a
+    /// changed password applies on a kept-alive connection too).
     /// path, response headers).
     pub web: web_config::Live,
 }
@@ -78,12 +80,9 @@ const INDEX: &str = "<html><head><title>oncall serve</title></head><body>\n\
 </ul></body></html>\n";
 
 /// Authentication first (as the exporter-toolkit wraps the whole handler), then the
-/// endpoint, then the configured response headers.
-async fn guarded(
-    state: Arc<State>,
-    web: &WebConfig,
-    req: Request<Incoming>,
-) -> Response<Full<Bytes>> {
+/// endpoint, then the configured response headers — from the web config as it is now.
+async fn guarded(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let web = state.web.current();
     if let Some(auth) = &web.auth {
         let header = req
             .headers()
@@ -205,7 +204,7 @@ pub async fn serve(
             // The web config as it is now (a stat per file; re-read only when changed).
             let web = state.web.current();
             let Some(tls) = web.tls.clone() else {
-                return connection(stream, state, web).await;
+                return connection(stream, state).await;
             };
             let acceptor = TlsAcceptor::from(tls);
             // The handshake counts against the head's deadline: a client that opens a
@@ -213,7 +212,7 @@ pub async fn serve(
             if let Ok(Some(stream)) =
                 tokio::time::timeout(HEADER_TIMEOUT, handshake(&acceptor, stream)).await
             {
-                connection(stream, state, web).await;
+                connection(stream, state).await;
             }
         });
     }
@@ -254,14 +253,13 @@ async fn handshake(
     acceptor.accept(stream).await.ok()
 }
 
-async fn connection<I>(io: I, state: Arc<State>, web: Arc<WebConfig>)
+async fn connection<I>(io: I, state: Arc<State>)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |req| {
         let state = state.clone();
-        let web = web.clone();
-        async move { Ok::<_, Infallible>(guarded(state, &web, req).await) }
+        async move { Ok::<_, Infallible>(guarded(state, req).await) }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder

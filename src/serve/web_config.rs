@@ -4,9 +4,10 @@
 //! `http_server_config.headers` (added to every response) and `basic_auth_users` (bcrypt
 //! hashes, checked by basic_auth.rs). Every struct refuses keys it does not know, so
 //! `cipher_suites` or an inline `cert` is an error naming the key, never a server that is
-//! less locked down than the file says. Read at start (a bad file is exit 2), then again for
-//! a new connection whenever the file or a certificate, key or CA file it names has changed
-//! (`Live`: a stat of each, no read otherwise), as the exporter-toolkit re-reads it: a
+//! less locked down than the file says. Read at start (a bad file is exit 2), then again (for
+//! a new connection's TLS, for each request's auth and headers) whenever the file or a
+//! certificate, key or CA file it names has changed (`Live`: a stat of each, no read
+//! otherwise), as the exporter-toolkit re-reads it: a
 //! rotated certificate or a changed password applies without a restart.
 
 use super::basic_auth::BasicAuth;
@@ -254,7 +255,7 @@ struct Current {
     applied: Arc<WebConfig>,
 }
 
-/// The web config a new connection gets: the file's settings as last read, read again when
+/// The web config a new connection or request gets: the file's settings as last read, read again when
 /// a stat says the file or one it names changed. A file that no longer reads (a half-written
 /// edit, a missing key) keeps the last good settings and says why once on stderr: a typo
 /// does not turn TLS or the password off.
