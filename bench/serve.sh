@@ -2,9 +2,11 @@
 # oncall serve against the exporters it stands beside, on loopback only, side by side in one
 # hyperfine run each:
 #   1. a /metrics scrape vs prometheus-node-exporter's /metrics on this host (target ≤ 0.5)
-#   2. /probe of a loopback nginx vs blackbox_exporter with the same module (target ≤ 0.5)
+#   2. /probe of a loopback nginx vs blackbox_exporter with the same module (target ≤ 0.5);
+#      2b. the same per probe, net of curl's own start-up
 #   3. idle RSS of oncall serve vs node_exporter's (VmRSS after the first windows)
 #   4. 1,024 /probe requests at concurrency 64 (hey) vs blackbox_exporter: throughput (target ≥ 2×)
+#      4b. RSS after that burst, at once and a sampler window later
 #   5. CPU per /metrics scrape (2,000 scrapes by hey), oncall vs node_exporter
 #   6. RSS over a loop of 10 /metrics scrapes a second: SERVE_SOAK seconds (default 120; the
 #      issue's 10 minutes is SERVE_SOAK=600), RSS at the start and the end
@@ -89,6 +91,23 @@ hyperfine -N --warmup 3 --runs 30 --export-json "$WORK/probe.json" \
   "curl -s $(many "http://127.0.0.1:$BB/$PROBE")" >/dev/null
 ratio "$WORK/probe.json"
 
+# The 20-per-run figure above includes curl's own start-up (~6 ms here), the same for both
+# sides, which pulls the ratio towards 1. Per probe without it: runs of 1 and of 21 probes,
+# (t21 - t1) / 20 for each server.
+echo "== 2b. /probe per request, net of curl's start-up: (runs of 21 - runs of 1) / 20"
+many_n() { for _ in $(seq "$2"); do printf ' -o /dev/null %s' "$1"; done; }
+hyperfine -N --warmup 3 --runs 30 --export-json "$WORK/probe_net.json" \
+  "curl -s $(many_n "http://127.0.0.1:$ONCALL/$PROBE" 1)" \
+  "curl -s $(many_n "http://127.0.0.1:$ONCALL/$PROBE" 21)" \
+  "curl -s $(many_n "http://127.0.0.1:$BB/$PROBE" 1)" \
+  "curl -s $(many_n "http://127.0.0.1:$BB/$PROBE" 21)" >/dev/null
+python3 - "$WORK/probe_net.json" <<'PY'
+import json, sys
+m = [r["median"] for r in json.load(open(sys.argv[1]))["results"]]
+a, b = (m[1] - m[0]) / 20, (m[3] - m[2]) / 20
+print(f"  oncall {a*1e6:.0f} us per probe, blackbox {b*1e6:.0f} us per probe, ratio {a/b:.3f}")
+PY
+
 echo "== 3. idle RSS after the scrapes"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 A=$(rss $ONCALL_PID); B=$(rss $NODE_PID)
@@ -109,6 +128,13 @@ v = [float(x) for x in sys.argv[1:]]
 a, b = statistics.median(v[:3]), statistics.median(v[3:])
 print(f"  oncall median {a:.0f} probes/s, blackbox median {b:.0f} probes/s, throughput ratio {a/b:.2f}x (runs: {v[:3]} vs {v[3:]})")
 PY
+
+echo "== 4b. RSS after the burst: at once, and once the next sampler window has ended (the heap is trimmed after each)"
+samples() { curl -s "http://127.0.0.1:$ONCALL/metrics" | awk '/^oncall_samples_total / {print $2}'; }
+A=$(rss $ONCALL_PID); S0=$(samples)
+for _ in $(seq 200); do [ "$(samples)" != "$S0" ] && break; sleep 0.2; done
+C=$(rss $ONCALL_PID); B=$(rss $NODE_PID)
+python3 -c "print(f'  oncall serve {$A/1024:.1f} MiB at once, {$C/1024:.1f} MiB a window later; node_exporter {$B/1024:.1f} MiB; ratio {$C/$B:.3f}')"
 
 echo "== 5. CPU per /metrics scrape (2,000 scrapes, 4 connections)"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

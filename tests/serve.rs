@@ -565,10 +565,15 @@ fn same_answer(bb: u16, ours: u16, module: &str, target: &str, known_missing: &[
 fn tcp_query_response_and_tls_answer_as_blackbox_exporter_does() {
     let dir = tempfile::tempdir().unwrap();
     let pki = support::servers::Pki::new();
-    let tls_server =
-        support::servers::TestServer::https(pki.server(&["127.0.0.1"], -1, 20), |_| {
-            support::servers::Reply::new(200, "ok")
-        });
+    let tls_server = support::servers::TestServer::https(
+        pki.server(&["127.0.0.1", "oncall.test"], -1, 20),
+        |_| support::servers::Reply::new(200, "ok"),
+    );
+    // A self-signed leaf with a subject Go writes with escapes, several RDN types, an
+    // attribute Go has no name for (emailAddress: its hex form) and DNS and IP SANs.
+    let odd_server = support::servers::TestServer::https(odd_subject_server(), |_| {
+        support::servers::Reply::new(200, "ok")
+    });
     let cfg = dir.path().join("blackbox.yml");
     std::fs::write(
         &cfg,
@@ -604,7 +609,21 @@ fn tcp_query_response_and_tls_answer_as_blackbox_exporter_does() {
       preferred_ip_protocol: ip4
       tls: true
       tls_config:
-        ca_file: {}
+        ca_file: {0}
+  https:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      tls_config:
+        ca_file: {0}
+  https_any:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      tls_config:
+        insecure_skip_verify: true
 ",
             pki.ca().display()
         ),
@@ -649,19 +668,65 @@ fn tcp_query_response_and_tls_answer_as_blackbox_exporter_does() {
         (0.0, 1.0)
     );
     assert_eq!(probe("dialogue", &banner)["probe_success"], 1.0);
-    // TLS from the start, verified against the module's CA. Known difference: oncall has
-    // no probe_ssl_last_chain_info (the chain's fingerprint, subject and issuer) yet.
+    // TLS from the start, verified against the module's CA; and HTTPS. Both carry
+    // probe_ssl_last_chain_info with the same labels as blackbox's (same_answer compares
+    // every series with its labels).
     let tls = format!("127.0.0.1:{}", tls_server.port());
-    same_answer(
-        bb_port,
-        ours,
-        "tcp_tls",
-        &tls,
-        &["probe_ssl_last_chain_info"],
-    );
+    same_answer(bb_port, ours, "tcp_tls", &tls, &[]);
     let t = probe("tcp_tls", &tls);
     assert_eq!(t["probe_success"], 1.0, "{t:?}");
     assert!(t["probe_ssl_earliest_cert_expiry"] > 0.0, "{t:?}");
+    let https = format!("https://127.0.0.1:{}/", tls_server.port());
+    same_answer(bb_port, ours, "https", &https, &[]);
+    let odd = format!("https://127.0.0.1:{}/", odd_server.port());
+    same_answer(bb_port, ours, "https_any", &odd, &[]);
+    let chain_info = |m: &str, t: &str| {
+        probe(m, t)
+            .into_keys()
+            .find(|k| k.starts_with("probe_ssl_last_chain_info{"))
+            .unwrap_or_else(|| panic!("{m} {t}: no probe_ssl_last_chain_info"))
+    };
+    let info = chain_info("https", &https);
+    assert!(
+        info.contains("subject=\"CN=127.0.0.1\"")
+            && info.contains("issuer=\"CN=oncall test CA\"")
+            && info.contains("subjectalternative=\"oncall.test\""),
+        "{info}"
+    );
+    let info = chain_info("https_any", &odd);
+    assert!(info.contains(r#"O=Oncall Test\\, Inc."#), "{info}");
+}
+
+/// A server config with a self-signed leaf whose subject needs Go's escapes and hex form.
+fn odd_subject_server() -> std::sync::Arc<rustls::ServerConfig> {
+    let mut p = rcgen::CertificateParams::new(vec![
+        "127.0.0.1".to_string(),
+        "localhost".to_string(),
+        "odd.test".to_string(),
+    ])
+    .unwrap();
+    let dn = &mut p.distinguished_name;
+    dn.push(rcgen::DnType::CountryName, "DE");
+    dn.push(rcgen::DnType::OrganizationName, "Oncall Test, Inc.");
+    dn.push(rcgen::DnType::OrganizationalUnitName, "#probe+team ");
+    dn.push(rcgen::DnType::CommonName, "odd.test");
+    dn.push(
+        rcgen::DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1]),
+        "ops@odd.test",
+    );
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = p.self_signed(&key).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
+    let mut cfg = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert.der().clone()], key)
+    .unwrap();
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    std::sync::Arc::new(cfg)
 }
 
 /// An HTTP/1.1 server that reads the whole request (head and Content-Length body) and

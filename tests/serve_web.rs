@@ -44,7 +44,7 @@ fn curl(args: &[&str], url: &str) -> (String, String) {
 }
 
 struct Setup {
-    _pki: Pki,
+    pki: Pki,
     ca: String,
     config: std::path::PathBuf,
 }
@@ -67,11 +67,7 @@ fn setup(dir: &Path) -> Option<Setup> {
     )
     .unwrap();
     let ca = pki.ca().display().to_string();
-    Some(Setup {
-        _pki: pki,
-        ca,
-        config,
-    })
+    Some(Setup { pki, ca, config })
 }
 
 #[test]
@@ -213,4 +209,91 @@ fn a_web_config_key_oncall_does_not_support_is_an_error_naming_it() {
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
         assert!(err.contains(named), "{named}: {err}");
     }
+}
+
+/// The leaf certificate's notAfter as `openssl x509 -enddate` prints it, from a new TLS
+/// connection to 127.0.0.1:port.
+fn served_not_after(port: u16) -> String {
+    let shown = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "openssl s_client -connect 127.0.0.1:{port} -servername 127.0.0.1 </dev/null 2>/dev/null \
+             | openssl x509 -noout -enddate"
+        ))
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&shown.stdout).trim().to_string()
+}
+
+#[test]
+fn a_changed_password_and_a_rotated_certificate_apply_to_new_connections_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(s) = setup(dir.path()) else { return };
+    let Some(new_hash) = htpasswd("alice", "battery staple", 10) else {
+        return;
+    };
+    let (mut serve, port) = oncall_serve(&[
+        "--interval",
+        "15s",
+        "--web.config.file",
+        s.config.to_str().unwrap(),
+    ]);
+    let url = format!("https://127.0.0.1:{port}/-/healthy");
+    let with = |password: &str| {
+        let user = format!("alice:{password}");
+        curl(&["--cacert", &s.ca, "-u", &user], &url).0
+    };
+    assert_eq!(with("correct horse"), "200");
+    assert_eq!(with("battery staple"), "401");
+
+    // The password changes in the file: the next connection (each curl is one) sees it.
+    let text = std::fs::read_to_string(&s.config).unwrap();
+    let old_hash = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("alice: '"))
+        .and_then(|l| l.strip_suffix('\''))
+        .unwrap()
+        .to_string();
+    std::fs::write(&s.config, text.replace(&old_hash, &new_hash)).unwrap();
+    assert_eq!(with("battery staple"), "200");
+    assert_eq!(with("correct horse"), "401");
+
+    // The certificate is rotated in place (same file names, a later notAfter): a new
+    // connection is served the new one.
+    let before = served_not_after(port);
+    assert!(before.starts_with("notAfter="), "{before}");
+    let (cert, _key) = s.pki.leaf_files(&["127.0.0.1"], -1, 90);
+    assert!(std::fs::read_to_string(&s.config)
+        .unwrap()
+        .contains(cert.to_str().unwrap()));
+    let after = served_not_after(port);
+    assert!(after.starts_with("notAfter="), "{after}");
+    assert_ne!(before, after, "the rotated certificate was not served");
+    assert_eq!(with("battery staple"), "200");
+
+    // A file that no longer parses keeps the last good settings (TLS and the password
+    // stay on) and says so on stderr.
+    std::fs::write(&s.config, "tls_server_config: [not, a, map]\n").unwrap();
+    assert_eq!(with("battery staple"), "200");
+    assert_eq!(with("correct horse"), "401");
+    let _ = serve.0.kill();
+    let _ = serve.0.wait();
+    let mut err = String::new();
+    use std::io::Read;
+    serve
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("keeping the previous web configuration"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("keeping the previous").count(),
+        1,
+        "said once per change: {err}"
+    );
 }

@@ -104,6 +104,224 @@ fn name(mut rdns: &[u8]) -> String {
     parts.join(", ")
 }
 
+/// What blackbox_exporter's `probe_ssl_last_chain_info` says of a leaf certificate, in Go's
+/// own spelling: subject and issuer as `pkix.Name.String()` writes them, the SAN's DNS names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GoIdentity {
+    pub subject: String,
+    pub issuer: String,
+    pub dns_names: Vec<String>,
+}
+
+/// The TBSCertificate's fields from the issuer on: (issuer, subject, extensions or empty).
+fn tbs_names(der: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let (_, cert, _) = tlv(der).filter(|t| t.0 == SEQUENCE)?;
+    let (_, tbs, _) = tlv(cert).filter(|t| t.0 == SEQUENCE)?;
+    let (mut tag, _, mut next) = tlv(tbs)?;
+    if tag == 0xa0 {
+        (tag, _, next) = tlv(next)?;
+    }
+    if tag != 0x02 {
+        return None;
+    }
+    let (_, _, next) = tlv(next)?; // signature algorithm
+    let (_, issuer, next) = tlv(next)?;
+    let (_, _, next) = tlv(next)?; // validity
+    let (_, subject, mut next) = tlv(next)?;
+    (_, _, next) = tlv(next)?; // subjectPublicKeyInfo
+    let mut extensions: &[u8] = &[];
+    while let Some((tag, body, rest)) = tlv(next) {
+        next = rest;
+        if tag == 0xa3 {
+            extensions = tlv(body).filter(|t| t.0 == SEQUENCE)?.1;
+        }
+    }
+    Some((issuer, subject, extensions))
+}
+
+pub fn go_identity(der: &[u8]) -> Option<GoIdentity> {
+    let (issuer, subject, mut extensions) = tbs_names(der)?;
+    let mut dns_names = Vec::new();
+    while let Some((_, ext, rest)) = tlv(extensions) {
+        extensions = rest;
+        let Some((0x06, oid, mut fields)) = tlv(ext) else {
+            continue;
+        };
+        // subjectAltName (2.5.29.17): its dNSName entries ([2] IA5String), as Go's DNSNames.
+        if oid != [0x55, 0x1d, 0x11] {
+            continue;
+        }
+        while let Some((tag, value, rest)) = tlv(fields) {
+            fields = rest;
+            if tag != 0x04 {
+                continue; // the critical flag
+            }
+            let Some((SEQUENCE, mut names, _)) = tlv(value) else {
+                break;
+            };
+            while let Some((tag, name, rest)) = tlv(names) {
+                names = rest;
+                if tag == 0x82 {
+                    dns_names.push(String::from_utf8_lossy(name).into_owned());
+                }
+            }
+        }
+    }
+    Some(GoIdentity {
+        subject: go_name(subject),
+        issuer: go_name(issuer),
+        dns_names,
+    })
+}
+
+/// A DirectoryString's text as Go's asn1 decodes it (BMPString is UTF-16).
+fn string_value(tag: u8, v: &[u8]) -> Option<String> {
+    match tag {
+        // UTF8String, PrintableString, T61String, IA5String
+        0x0c | 0x13 | 0x14 | 0x16 => Some(String::from_utf8_lossy(v).into_owned()),
+        0x1e => {
+            let units: Vec<u16> = v
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            Some(String::from_utf16_lossy(&units))
+        }
+        _ => None,
+    }
+}
+
+/// An OID's dotted text.
+fn dotted(oid: &[u8]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut acc: u64 = 0;
+    for b in oid {
+        acc = (acc << 7) | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            if parts.is_empty() {
+                let (x, y) = if acc < 80 {
+                    (acc / 40, acc % 40)
+                } else {
+                    (2, acc - 80)
+                };
+                parts.push(x.to_string());
+                parts.push(y.to_string());
+            } else {
+                parts.push(acc.to_string());
+            }
+            acc = 0;
+        }
+    }
+    parts.join(".")
+}
+
+/// Go's `asn1.Marshal` of a string: PrintableString when every byte is in its alphabet,
+/// else UTF8String.
+fn go_marshal_string(v: &str) -> Vec<u8> {
+    let printable = v
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b));
+    let mut out = vec![if printable { 0x13 } else { 0x0c }];
+    let len = v.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(v.as_bytes());
+    out
+}
+
+/// Go's escaping of an attribute value in `RDNSequence.String()`.
+fn go_escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let last = v.len().saturating_sub(1);
+    for (k, c) in v.char_indices() {
+        let escape = match c {
+            ',' | '+' | '"' | '\\' | '<' | '>' | ';' => true,
+            ' ' => k == 0 || k == last,
+            '#' => k == 0,
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `pkix.Name.String()`: Go parses the Name into its fields, rebuilds the sequence as C, ST,
+/// L, STREET, POSTALCODE, O, OU, CN, SERIALNUMBER (the attributes it does not name first),
+/// and writes it last to first, `,` between RDNs and `+` inside one.
+fn go_name(mut rdns: &[u8]) -> String {
+    // (type name, values) in Go's order; CN and SERIALNUMBER keep their last value.
+    const ORDER: [(&[u8], &str); 9] = [
+        (&[0x55, 0x04, 0x06], "C"),
+        (&[0x55, 0x04, 0x08], "ST"),
+        (&[0x55, 0x04, 0x07], "L"),
+        (&[0x55, 0x04, 0x09], "STREET"),
+        (&[0x55, 0x04, 0x11], "POSTALCODE"),
+        (&[0x55, 0x04, 0x0a], "O"),
+        (&[0x55, 0x04, 0x0b], "OU"),
+        (&[0x55, 0x04, 0x03], "CN"),
+        (&[0x55, 0x04, 0x05], "SERIALNUMBER"),
+    ];
+    let mut named: Vec<Vec<String>> = vec![Vec::new(); ORDER.len()];
+    let mut others: Vec<String> = Vec::new();
+    while let Some((_, set, rest)) = tlv(rdns) {
+        rdns = rest;
+        let mut attrs = set;
+        while let Some((_, attr, rest)) = tlv(attrs) {
+            attrs = rest;
+            let Some((0x06, oid, value)) = tlv(attr) else {
+                continue;
+            };
+            let Some((tag, v, _)) = tlv(value) else {
+                continue;
+            };
+            let text = string_value(tag, v);
+            match (ORDER.iter().position(|(o, _)| *o == oid), text) {
+                (Some(i), Some(t)) => {
+                    if ORDER[i].1 == "CN" || ORDER[i].1 == "SERIALNUMBER" {
+                        named[i] = vec![t];
+                    } else {
+                        named[i].push(t);
+                    }
+                }
+                // A named type whose value is not a string: Go skips it.
+                (Some(_), None) => {}
+                (None, text) => {
+                    let der = match text {
+                        Some(t) => go_marshal_string(&t),
+                        None => value[..value.len() - tlv(value).map_or(0, |t| t.2.len())].to_vec(),
+                    };
+                    let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+                    others.push(format!("{}=#{hex}", dotted(oid)));
+                }
+            }
+        }
+    }
+    let mut seq: Vec<String> = others;
+    for (i, values) in named.iter().enumerate() {
+        if values.is_empty() {
+            continue;
+        }
+        let rdn: Vec<String> = values
+            .iter()
+            .map(|v| format!("{}={}", ORDER[i].1, go_escape(v)))
+            .collect();
+        seq.push(rdn.join("+"));
+    }
+    seq.reverse();
+    seq.join(",")
+}
+
 /// UTCTime (`YYMMDDHHMMSSZ`, 50–99 meaning 19xx) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).
 fn time(tag: u8, text: &[u8]) -> Option<i64> {
     let text = std::str::from_utf8(text).ok()?;
@@ -140,6 +358,35 @@ mod tests {
             let bytes: Vec<u8> = (0..len).map(|i| i.wrapping_mul(37) ^ 0x30).collect();
             let _ = parse(&bytes);
         }
+    }
+
+    #[test]
+    fn names_as_go_writes_them() {
+        // SEQUENCE { SET { C=DE } SET { O="Oncall Test, Inc." } SET { CN=a+b } SET { 1.2.840.113549.1.9.1=x@y } }
+        fn attr(oid: &[u8], tag: u8, v: &[u8]) -> Vec<u8> {
+            let mut a = vec![0x06, oid.len() as u8];
+            a.extend_from_slice(oid);
+            a.extend([tag, v.len() as u8]);
+            a.extend_from_slice(v);
+            let mut seq = vec![0x30, a.len() as u8];
+            seq.extend(a);
+            let mut set = vec![0x31, seq.len() as u8];
+            set.extend(seq);
+            set
+        }
+        let mut body = Vec::new();
+        body.extend(attr(&[0x55, 4, 6], 0x13, b"DE"));
+        body.extend(attr(&[0x55, 4, 10], 0x0c, b"Oncall Test, Inc."));
+        body.extend(attr(&[0x55, 4, 3], 0x0c, b"#a+b "));
+        body.extend(attr(
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 9, 1],
+            0x16,
+            b"x@y",
+        ));
+        assert_eq!(
+            go_name(&body),
+            r"CN=\#a\+b\ ,O=Oncall Test\, Inc.,C=DE,1.2.840.113549.1.9.1=#0c03784079"
+        );
     }
 
     #[test]

@@ -79,6 +79,19 @@ pub struct TlsReport {
     #[serde(skip)]
     pub earliest_not_after_unix: Option<i64>,
     pub chain: Vec<CertSummary>,
+    /// The leaf as blackbox's `probe_ssl_last_chain_info` labels it (for `oncall serve`).
+    #[serde(skip)]
+    pub leaf_identity: Option<LeafIdentity>,
+}
+
+/// The leaf certificate's SHA-256 fingerprint (lower-case hex), subject and issuer in Go's
+/// `pkix.Name.String()` form and the SAN's DNS names, as blackbox_exporter reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeafIdentity {
+    pub fingerprint_sha256: String,
+    pub subject: String,
+    pub issuer: String,
+    pub dns_names: Vec<String>,
 }
 
 /// One hop of a redirect chain.

@@ -8,7 +8,7 @@
 
 use super::cert;
 use super::clock;
-use super::report::{CertSummary, TlsReport};
+use super::report::{CertSummary, LeafIdentity, TlsReport};
 use super::tls_errors::{self, FirstBytes};
 use crate::error::Error;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -358,6 +358,16 @@ fn describe_chain(report: &mut TlsReport, chain: &[CertificateDer<'static>]) {
             not_after_unix: f.not_after_unix,
         });
     }
+    report.leaf_identity = chain.first().and_then(|der| {
+        let id = cert::go_identity(der.as_ref())?;
+        let digest = ring::digest::digest(&ring::digest::SHA256, der.as_ref());
+        Some(LeafIdentity {
+            fingerprint_sha256: digest.as_ref().iter().map(|b| format!("{b:02x}")).collect(),
+            subject: id.subject,
+            issuer: id.issuer,
+            dns_names: id.dns_names,
+        })
+    });
     if let Some(leaf) = report.chain.first() {
         report.subject = Some(leaf.subject.clone());
         report.issuer = Some(leaf.issuer.clone());

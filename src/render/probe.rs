@@ -200,6 +200,9 @@ fn markdown_report(out: &mut dyn Write, report: &ProbeReport) -> io::Result<()> 
     )
 }
 
+/// Go's `time.Time{}.Unix()`: what blackbox reports as the expiry of a chain it has not.
+const GO_ZERO_TIME_UNIX: f64 = -62_135_596_800.0;
+
 /// A label value in the exposition format: backslash, double quote and newline escaped.
 fn label(v: &str) -> String {
     v.replace('\\', "\\\\")
@@ -433,7 +436,32 @@ fn exposition(rows: Vec<(String, &ProbeResult)>, blackbox: bool) -> String {
                         plain.clone(),
                         e as f64,
                     );
+                } else if blackbox && t.version.is_some() {
+                    // Not verified (insecure_skip_verify): blackbox has no verified chain
+                    // and reports Go's zero time, 0001-01-01, as Unix seconds.
+                    add(
+                        "probe_ssl_last_chain_expiry_timestamp_seconds",
+                        "Earliest expiry in the last verified chain (Unix seconds)",
+                        plain.clone(),
+                        GO_ZERO_TIME_UNIX,
+                    );
                 }
+            }
+            // blackbox's leaf labels, once the handshake completed (Go has no TLS state
+            // before).
+            if let (true, Some(id), Some(_)) = (blackbox, &t.leaf_identity, &t.version) {
+                add(
+                    "probe_ssl_last_chain_info",
+                    "Contains SSL leaf certificate information",
+                    with(&format!(
+                        "fingerprint_sha256=\"{}\",issuer=\"{}\",subject=\"{}\",subjectalternative=\"{}\"",
+                        label(&id.fingerprint_sha256),
+                        label(&id.issuer),
+                        label(&id.subject),
+                        label(&id.dns_names.join(","))
+                    )),
+                    1.0,
+                );
             }
             if let Some(v) = &t.version {
                 let v = v.replace("TLSv", "TLS ");

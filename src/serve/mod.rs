@@ -9,6 +9,7 @@
 pub mod alert_rules;
 pub mod basic_auth;
 pub mod blackbox_config;
+pub mod heap;
 pub mod probe_endpoint;
 pub mod sampler;
 pub mod server;
@@ -16,6 +17,7 @@ pub mod target_policy;
 pub mod tcp_dialogue;
 pub mod triage_metrics;
 pub mod web_config;
+pub mod workers;
 
 use crate::error::Error;
 use std::net::SocketAddr;
@@ -39,28 +41,25 @@ pub struct ServeOptions {
 /// Reads the config (a bad one is exit 2 before anything listens), binds, starts the
 /// sampler, and serves until SIGTERM or SIGINT. The tokio runtime exists only here.
 pub fn run(opts: ServeOptions) -> Result<u8, Error> {
+    heap::one_arena();
     let policy = target_policy::TargetPolicy::parse(&opts.allow)?;
     let modules = match &opts.config_file {
         Some(p) => blackbox_config::load(p, Some(policy.gate()))?,
         None => Default::default(),
     };
     let web = match &opts.web_config {
-        Some(p) => web_config::load(p)?,
-        None => web_config::WebConfig {
-            tls: None,
-            auth: None,
-            headers: Vec::new(),
-        },
+        Some(p) => web_config::Live::load(p)?,
+        None => web_config::Live::none(),
     };
     // One worker per core the process may use (cgroup quota included), at most
-    // MAX_WORKERS: probes are mostly waiting on sockets, and a current-thread runtime left
-    // /probe at concurrency 64 on one core while blackbox_exporter used them all.
+    // MAX_WORKERS: probes are mostly waiting on sockets, and a single thread left /probe at
+    // concurrency 64 on one core while blackbox_exporter used them all (workers.rs).
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(MAX_WORKERS);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(workers)
-        .thread_name("oncall-serve")
+    let workers = workers::Workers::start(workers)?;
+    // This thread accepts and handles signals; connections are served by the workers.
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
         .build()?;
@@ -77,10 +76,8 @@ pub fn run(opts: ServeOptions) -> Result<u8, Error> {
         policy,
         probes: std::sync::Arc::new(tokio::sync::Semaphore::new(opts.probe_concurrency.max(1))),
         connections: std::sync::Arc::new(tokio::sync::Semaphore::new(server::MAX_CONNECTIONS)),
-        auth: web.auth,
-        headers: web.headers,
+        web,
     };
-    let tls = web.tls.map(tokio_rustls::TlsAcceptor::from);
-    rt.block_on(server::serve(listener, std::sync::Arc::new(state), tls))?;
+    rt.block_on(server::serve(listener, std::sync::Arc::new(state), workers))?;
     Ok(crate::exit_codes::SUCCESS)
 }

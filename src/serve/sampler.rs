@@ -57,6 +57,9 @@ pub fn start(opts: SamplerOptions) -> std::io::Result<Latest> {
                 totals.add(&report, start.elapsed());
                 let metrics = triage_metrics::render(&report, &totals);
                 publish.set(Sample { report, metrics });
+                // The window's collector threads and any /probe burst since the last
+                // one freed their memory: hand the pages back (see heap.rs).
+                super::heap::give_back();
             }
         })?;
     Ok(latest)

@@ -1,4 +1,5 @@
-//! The HTTP side of `oncall serve`: hyper's HTTP/1.1 server on one current-thread runtime.
+//! The HTTP side of `oncall serve`: hyper's HTTP/1.1 server. This thread accepts; each
+//! connection is served on one of the worker threads (workers.rs), with TCP_NODELAY.
 //! Hostile clients are bounded here: the request head must arrive within HEADER_TIMEOUT,
 //! request bodies are never read (every endpoint is a GET), a connection lives at most
 //! CONNECTION_LIFETIME, at most MAX_CONNECTIONS are open, and `/probe` runs at most
@@ -8,16 +9,17 @@
 //! handshake bounded by HEADER_TIMEOUT too; plain HTTP to the TLS port gets Go's 400 line, as
 //! an exporter-toolkit exporter answers it) and every path needs basic auth.
 
-use super::basic_auth::BasicAuth;
 use super::blackbox_config::Module;
 use super::probe_endpoint;
 use super::sampler::Latest;
 use super::target_policy::TargetPolicy;
+use super::web_config;
+use super::workers::Workers;
 use crate::render::{self, Format, Ui};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{HeaderName, HeaderValue};
+use hyper::header::HeaderValue;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::BTreeMap;
@@ -38,10 +40,11 @@ pub struct State {
     pub policy: TargetPolicy,
     pub probes: Arc<Semaphore>,
     pub connections: Arc<Semaphore>,
-    /// `basic_auth_users` of the web config: every path needs them when set.
-    pub auth: Option<Arc<BasicAuth>>,
-    /// `http_server_config.headers`: added to every response.
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// `--web.config.file` as it stands now: TLS when a connection starts, basic auth and
+    /// the response headers for each request (as the exporter-toolkit checks them, so a
+    /// changed password applies on a kept-alive connection too).
+    /// path, response headers).
+    pub web: web_config::Live,
 }
 
 fn reply(status: u16, content_type: &str, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
@@ -77,9 +80,10 @@ const INDEX: &str = "<html><head><title>oncall serve</title></head><body>\n\
 </ul></body></html>\n";
 
 /// Authentication first (as the exporter-toolkit wraps the whole handler), then the
-/// endpoint, then the configured response headers.
+/// endpoint, then the configured response headers — from the web config as it is now.
 async fn guarded(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Bytes>> {
-    if let Some(auth) = &state.auth {
+    let web = state.web.current();
+    if let Some(auth) = &web.auth {
         let header = req
             .headers()
             .get(hyper::header::AUTHORIZATION)
@@ -93,8 +97,8 @@ async fn guarded(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Byt
             return r;
         }
     }
-    let mut r = handle(state.clone(), req).await;
-    for (k, v) in &state.headers {
+    let mut r = handle(state, req).await;
+    for (k, v) in &web.headers {
         r.headers_mut().insert(k.clone(), v.clone());
     }
     r
@@ -162,7 +166,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Full<Byte
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<State>,
-    tls: Option<TlsAcceptor>,
+    workers: Workers,
 ) -> std::io::Result<()> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate())?;
@@ -185,13 +189,24 @@ pub async fn serve(
             drop(stream);
             continue;
         };
+        // Off this thread's reactor, onto the worker's (an fd moves; nothing is copied).
+        let Ok(stream) = stream.into_std() else {
+            continue;
+        };
         let state = state.clone();
-        let tls = tls.clone();
-        tokio::spawn(async move {
+        workers.next().spawn(async move {
             let _permit = permit;
-            let Some(acceptor) = tls else {
+            let Ok(stream) = tokio::net::TcpStream::from_std(stream) else {
+                return;
+            };
+            // Responses are written whole: Nagle would only hold the next one back.
+            let _ = stream.set_nodelay(true);
+            // The web config as it is now (a stat per file; re-read only when changed).
+            let web = state.web.current();
+            let Some(tls) = web.tls.clone() else {
                 return connection(stream, state).await;
             };
+            let acceptor = TlsAcceptor::from(tls);
             // The handshake counts against the head's deadline: a client that opens a
             // connection and says nothing is let go as on plain HTTP.
             if let Ok(Some(stream)) =

@@ -317,6 +317,26 @@ pub fn render(r: &TriageReport, t: &Totals) -> String {
             "Space pinned by deleted files still held open",
             Some(d.total_bytes as f64),
         );
+        let by_fs: Vec<_> = d
+            .filesystems
+            .iter()
+            .map(|x| {
+                (
+                    format!(
+                        "{{mount=\"{}\",device=\"{}\"}}",
+                        esc(&x.mount),
+                        esc(&x.device)
+                    ),
+                    x.bytes as f64,
+                )
+            })
+            .collect();
+        f.family(
+            "oncall_filesystem_deleted_open_bytes",
+            "gauge",
+            "Space pinned by deleted files still held open, by the filesystem they are on (mount empty: not mounted where oncall runs)",
+            &by_fs,
+        );
     }
 
     // Network and sockets.

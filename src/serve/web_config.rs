@@ -2,9 +2,13 @@
 //! operator already writes for node_exporter or blackbox_exporter works here unchanged:
 //! `tls_server_config` (certificate, key, client certificates, TLS versions),
 //! `http_server_config.headers` (added to every response) and `basic_auth_users` (bcrypt
-//! hashes, checked by basic_auth.rs). Read once at start; every struct refuses keys it does
-//! not know, so `cipher_suites` or an inline `cert` is an error naming the key, never a
-//! server that is less locked down than the file says.
+//! hashes, checked by basic_auth.rs). Every struct refuses keys it does not know, so
+//! `cipher_suites` or an inline `cert` is an error naming the key, never a server that is
+//! less locked down than the file says. Read at start (a bad file is exit 2), then again (for
+//! a new connection's TLS, for each request's auth and headers) whenever the file or a
+//! certificate, key or CA file it names has changed (`Live`: a stat of each, no read
+//! otherwise), as the exporter-toolkit re-reads it: a
+//! rotated certificate or a changed password applies without a restart.
 
 use super::basic_auth::BasicAuth;
 use crate::error::Error;
@@ -55,10 +59,13 @@ struct HttpText {
 
 /// What the server applies: a TLS configuration (None: plain HTTP), the users (None: no
 /// authentication) and the extra response headers.
+#[derive(Default)]
 pub struct WebConfig {
     pub tls: Option<Arc<ServerConfig>>,
     pub auth: Option<Arc<BasicAuth>>,
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The files the settings came from (certificate, key, client CA), to notice a change.
+    files: Vec<PathBuf>,
 }
 
 fn version(key: &str, v: &str) -> Result<&'static rustls::SupportedProtocolVersion, Error> {
@@ -205,7 +212,25 @@ pub fn parse(text: &str, dir: &Path) -> Result<WebConfig, Error> {
         Some(Arc::new(BasicAuth::new(file.basic_auth_users)?))
     };
     let tls = file.tls_server_config.as_ref().map(tls).transpose()?;
-    Ok(WebConfig { tls, auth, headers })
+    let files = file
+        .tls_server_config
+        .iter()
+        .flat_map(|t| {
+            [
+                Some(&t.cert_file),
+                Some(&t.key_file),
+                t.client_ca_file.as_ref(),
+            ]
+        })
+        .flatten()
+        .cloned()
+        .collect();
+    Ok(WebConfig {
+        tls,
+        auth,
+        headers,
+        files,
+    })
 }
 
 pub fn load(path: &Path) -> Result<WebConfig, Error> {
@@ -213,6 +238,87 @@ pub fn load(path: &Path) -> Result<WebConfig, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::usage(at(), e))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     parse(&text, dir).map_err(|e| Error::usage(at(), e))
+}
+
+/// What tells a file changed without reading it: device, inode (a replaced file or a
+/// swapped symlink, as Kubernetes rotates secrets), size and modification time.
+type Stamp = Option<(u64, u64, u64, i64, i64)>;
+
+fn stamp(path: &Path) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.dev(), m.ino(), m.size(), m.mtime(), m.mtime_nsec()))
+}
+
+struct Current {
+    stamps: Vec<Stamp>,
+    applied: Arc<WebConfig>,
+}
+
+/// The web config a new connection or request gets: the file's settings as last read, read again when
+/// a stat says the file or one it names changed. A file that no longer reads (a half-written
+/// edit, a missing key) keeps the last good settings and says why once on stderr: a typo
+/// does not turn TLS or the password off.
+pub struct Live {
+    path: Option<PathBuf>,
+    current: std::sync::Mutex<Current>,
+}
+
+impl Live {
+    /// No `--web.config.file`: plain HTTP, no authentication, never re-read.
+    pub fn none() -> Live {
+        Live {
+            path: None,
+            current: std::sync::Mutex::new(Current {
+                stamps: Vec::new(),
+                applied: Arc::new(WebConfig::default()),
+            }),
+        }
+    }
+
+    /// Reads `path` now: an error here is the usage error at start.
+    pub fn load(path: &Path) -> Result<Live, Error> {
+        let stamp_before = stamp(path);
+        let applied = load(path)?;
+        let mut stamps = vec![stamp_before];
+        stamps.extend(applied.files.iter().map(|f| stamp(f)));
+        Ok(Live {
+            path: Some(path.to_path_buf()),
+            current: std::sync::Mutex::new(Current {
+                stamps,
+                applied: Arc::new(applied),
+            }),
+        })
+    }
+
+    pub fn current(&self) -> Arc<WebConfig> {
+        let mut cur = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(path) = &self.path else {
+            return cur.applied.clone();
+        };
+        let now: Vec<Stamp> = std::iter::once(path.as_path())
+            .chain(cur.applied.files.iter().map(PathBuf::as_path))
+            .map(stamp)
+            .collect();
+        if now == cur.stamps {
+            return cur.applied.clone();
+        }
+        // The stamps are taken before reading, so a change during the read is seen next time.
+        match load(path) {
+            Ok(applied) => {
+                let mut stamps = vec![now[0]];
+                stamps.extend(applied.files.iter().map(|f| stamp(f)));
+                cur.stamps = stamps;
+                cur.applied = Arc::new(applied);
+            }
+            Err(e) => {
+                // Remembered, so the message is said once per change, not per connection.
+                cur.stamps = now;
+                eprintln!("oncall serve: {e}; keeping the previous web configuration");
+            }
+        }
+        cur.applied.clone()
+    }
 }
 
 #[cfg(test)]

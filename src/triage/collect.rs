@@ -474,9 +474,15 @@ fn deleted_space(r: &deleted::DeletedReport) -> DeletedSpace {
         }
     }
     by_pid.sort_by_key(|h| std::cmp::Reverse(h.2));
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
     DeletedSpace {
         total_bytes: r.pinned_bytes,
         holders: by_pid,
+        filesystems: super::deleted_filesystems::by_filesystem(
+            &r.files,
+            &disks::parse_mountinfo(&mountinfo),
+            super::deleted_filesystems::held_file,
+        ),
     }
 }
 

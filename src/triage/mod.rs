@@ -3,6 +3,7 @@
 //! findings; `render::triage` prints them.
 
 pub mod collect;
+pub mod deleted_filesystems;
 pub mod interfaces;
 pub mod journal_bursts;
 pub mod journal_units;

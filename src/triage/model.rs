@@ -151,8 +151,25 @@ pub struct FilesystemUse {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DeletedSpace {
     pub total_bytes: u64,
-    /// Largest holders: (pid, process name, bytes, mount the files were on, if known).
+    /// Largest holders: (pid, process name, bytes).
     pub holders: Vec<(u32, String, u64)>,
+    /// The same space by the filesystem it is on, largest first (deleted_filesystems.rs).
+    pub filesystems: Vec<DeletedOnFilesystem>,
+}
+
+/// Space pinned by deleted files on one filesystem.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeletedOnFilesystem {
+    /// Its mount point as oncall sees mounts (the `mount` of `oncall disk` and of the
+    /// filesystem findings); empty when it is not mounted in oncall's mount namespace (a
+    /// container's own filesystem).
+    pub mount: String,
+    /// The device number, `major:minor` as /proc/self/mountinfo writes it.
+    pub device: String,
+    /// Each file counted once, however many processes or fds hold it.
+    pub bytes: u64,
+    /// The process holding most of it there: (pid, process name, bytes).
+    pub top_holder: Option<(u32, String, u64)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -428,15 +428,17 @@ fn filesystems(o: &Observations, out: &mut Vec<Finding>) {
         }
         if fs.used_percent >= FS_USED_WARN {
             let sev = graded(fs.used_percent >= FS_USED_CRIT);
+            // Only the deleted files on this filesystem pin its space.
             let pinned = o
                 .deleted
-                .as_ref()
-                .filter(|d| d.total_bytes >= DELETED_WARN_BYTES)
+                .iter()
+                .flat_map(|d| &d.filesystems)
+                .find(|d| d.mount == fs.mount && d.bytes >= DELETED_WARN_BYTES)
                 .and_then(|d| {
-                    d.holders.first().map(|(pid, name, _)| {
+                    d.top_holder.as_ref().map(|(pid, name, _)| {
                         format!(
                             "; {} pinned by deleted files held by {name} (pid {pid})",
-                            bytes(d.total_bytes)
+                            bytes(d.bytes)
                         )
                     })
                 })
@@ -927,6 +929,7 @@ mod tests {
             deleted: Some(DeletedSpace {
                 total_bytes: 10 << 30,
                 holders: vec![(1, "x".into(), 10 << 30)],
+                ..Default::default()
             }),
             network: Some(Network {
                 interface_errors: vec![("e".into(), 1.0)],
@@ -1161,8 +1164,23 @@ mod tests {
                 ..Default::default()
             }],
             deleted: Some(DeletedSpace {
-                total_bytes: 31 << 30,
+                total_bytes: 32 << 30,
                 holders: vec![(812, "java".into(), 31 << 30)],
+                filesystems: vec![
+                    DeletedOnFilesystem {
+                        mount: "/var".into(),
+                        device: "8:2".into(),
+                        bytes: 31 << 30,
+                        top_holder: Some((812, "java".into(), 31 << 30)),
+                    },
+                    // Elsewhere: not blamed on /var.
+                    DeletedOnFilesystem {
+                        mount: "/".into(),
+                        device: "8:1".into(),
+                        bytes: 1 << 30,
+                        top_holder: Some((9, "tail".into(), 1 << 30)),
+                    },
+                ],
             }),
             ..Default::default()
         };
@@ -1179,6 +1197,36 @@ mod tests {
     }
 
     #[test]
+    fn a_full_filesystem_is_not_blamed_on_deleted_files_elsewhere() {
+        let o = Observations {
+            filesystems: vec![FilesystemUse {
+                mount: "/srv".into(),
+                used_percent: 97.0,
+                ..Default::default()
+            }],
+            deleted: Some(DeletedSpace {
+                total_bytes: 2 << 30,
+                holders: vec![(7, "nginx".into(), 2 << 30)],
+                filesystems: vec![DeletedOnFilesystem {
+                    mount: "/".into(),
+                    device: "8:1".into(),
+                    bytes: 2 << 30,
+                    top_holder: Some((7, "nginx".into(), 2 << 30)),
+                }],
+            }),
+            ..Default::default()
+        };
+        let f = evaluate(&o);
+        let full = f.iter().find(|x| x.subject == "/srv").unwrap();
+        assert_eq!(full.runbook, Some("disk-full"), "{}", full.title);
+        assert!(!full.title.contains("pinned"), "{}", full.title);
+        // The deleted space is its own finding.
+        assert!(f
+            .iter()
+            .any(|x| x.title.contains("pinned by deleted files still open")));
+    }
+
+    #[test]
     fn deleted_space_alone_and_dead_mount() {
         let o = Observations {
             filesystems: vec![FilesystemUse {
@@ -1189,6 +1237,7 @@ mod tests {
             deleted: Some(DeletedSpace {
                 total_bytes: 2 << 30,
                 holders: vec![(7, "nginx".into(), 2 << 30)],
+                ..Default::default()
             }),
             ..Default::default()
         };
