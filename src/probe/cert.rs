@@ -75,31 +75,55 @@ pub fn parse(der: &[u8]) -> Option<CertFields> {
     })
 }
 
-/// `CN=example.com, O=Example` from a Name (a SEQUENCE of SETs of (OID, string)).
-fn name(mut rdns: &[u8]) -> String {
-    let mut parts = Vec::new();
-    while let Some((_, set, rest)) = tlv(rdns) {
-        rdns = rest;
-        let mut attrs = set;
-        while let Some((_, attr, rest)) = tlv(attrs) {
+/// One attribute of a Name: its type's OID, its value's tag and bytes, and the value as
+/// encoded (tag and length included).
+struct Attribute<'a> {
+    oid: &'a [u8],
+    tag: u8,
+    value: &'a [u8],
+    encoded: &'a [u8],
+}
+
+/// Every (OID, value) attribute of a Name (a SEQUENCE of SETs), in order; malformed ones
+/// are left out.
+fn attributes(mut rdns: &[u8]) -> impl Iterator<Item = Attribute<'_>> {
+    let mut attrs: &[u8] = &[];
+    std::iter::from_fn(move || loop {
+        if let Some((_, attr, rest)) = tlv(attrs) {
             attrs = rest;
-            let Some((0x06, oid, value)) = tlv(attr) else {
+            let Some((0x06, oid, encoded)) = tlv(attr) else {
                 continue;
             };
-            let Some((_, value, _)) = tlv(value) else {
+            let Some((tag, value, _)) = tlv(encoded) else {
                 continue;
             };
-            let label = match oid {
-                [0x55, 0x04, 0x03] => "CN",
-                [0x55, 0x04, 0x06] => "C",
-                [0x55, 0x04, 0x07] => "L",
-                [0x55, 0x04, 0x08] => "ST",
-                [0x55, 0x04, 0x0a] => "O",
-                [0x55, 0x04, 0x0b] => "OU",
-                _ => continue,
-            };
-            parts.push(format!("{label}={}", String::from_utf8_lossy(value)));
+            return Some(Attribute {
+                oid,
+                tag,
+                value,
+                encoded,
+            });
         }
+        let (_, set, rest) = tlv(rdns)?;
+        rdns = rest;
+        attrs = set;
+    })
+}
+
+/// `CN=example.com, O=Example` from a Name (a SEQUENCE of SETs of (OID, string)).
+fn name(rdns: &[u8]) -> String {
+    let mut parts = Vec::new();
+    for Attribute { oid, value, .. } in attributes(rdns) {
+        let label = match oid {
+            [0x55, 0x04, 0x03] => "CN",
+            [0x55, 0x04, 0x06] => "C",
+            [0x55, 0x04, 0x07] => "L",
+            [0x55, 0x04, 0x08] => "ST",
+            [0x55, 0x04, 0x0a] => "O",
+            [0x55, 0x04, 0x0b] => "OU",
+            _ => continue,
+        };
+        parts.push(format!("{label}={}", String::from_utf8_lossy(value)));
     }
     parts.join(", ")
 }
@@ -259,7 +283,7 @@ fn go_escape(v: &str) -> String {
 /// `pkix.Name.String()`: Go parses the Name into its fields, rebuilds the sequence as C, ST,
 /// L, STREET, POSTALCODE, O, OU, CN, SERIALNUMBER (the attributes it does not name first),
 /// and writes it last to first, `,` between RDNs and `+` inside one.
-fn go_name(mut rdns: &[u8]) -> String {
+fn go_name(rdns: &[u8]) -> String {
     // (type name, values) in Go's order; CN and SERIALNUMBER keep their last value.
     const ORDER: [(&[u8], &str); 9] = [
         (&[0x55, 0x04, 0x06], "C"),
@@ -274,36 +298,33 @@ fn go_name(mut rdns: &[u8]) -> String {
     ];
     let mut named: Vec<Vec<String>> = vec![Vec::new(); ORDER.len()];
     let mut others: Vec<String> = Vec::new();
-    while let Some((_, set, rest)) = tlv(rdns) {
-        rdns = rest;
-        let mut attrs = set;
-        while let Some((_, attr, rest)) = tlv(attrs) {
-            attrs = rest;
-            let Some((0x06, oid, value)) = tlv(attr) else {
-                continue;
-            };
-            let Some((tag, v, _)) = tlv(value) else {
-                continue;
-            };
-            let text = string_value(tag, v);
-            match (ORDER.iter().position(|(o, _)| *o == oid), text) {
-                (Some(i), Some(t)) => {
-                    if ORDER[i].1 == "CN" || ORDER[i].1 == "SERIALNUMBER" {
-                        named[i] = vec![t];
-                    } else {
-                        named[i].push(t);
+    for Attribute {
+        oid,
+        tag,
+        value,
+        encoded,
+    } in attributes(rdns)
+    {
+        let text = string_value(tag, value);
+        match (ORDER.iter().position(|(o, _)| *o == oid), text) {
+            (Some(i), Some(t)) => {
+                if ORDER[i].1 == "CN" || ORDER[i].1 == "SERIALNUMBER" {
+                    named[i] = vec![t];
+                } else {
+                    named[i].push(t);
+                }
+            }
+            // A named type whose value is not a string: Go skips it.
+            (Some(_), None) => {}
+            (None, text) => {
+                let der = match text {
+                    Some(t) => go_marshal_string(&t),
+                    None => {
+                        encoded[..encoded.len() - tlv(encoded).map_or(0, |t| t.2.len())].to_vec()
                     }
-                }
-                // A named type whose value is not a string: Go skips it.
-                (Some(_), None) => {}
-                (None, text) => {
-                    let der = match text {
-                        Some(t) => go_marshal_string(&t),
-                        None => value[..value.len() - tlv(value).map_or(0, |t| t.2.len())].to_vec(),
-                    };
-                    let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
-                    others.push(format!("{}=#{hex}", dotted(oid)));
-                }
+                };
+                let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+                others.push(format!("{}=#{hex}", dotted(oid)));
             }
         }
     }
