@@ -662,3 +662,200 @@ fn a_call_past_the_tool_timeout_is_an_error_result_and_the_server_goes_on() {
     );
     assert!(report(&out[1])["entries"][0]["name"] == "ss");
 }
+
+/// Where an outputSchema marks host text (`x-oncall-untrusted`), as the server names the
+/// paths: `lines[].text`, a map's values `.*`; `$ref`s followed into `$defs`.
+fn marked_paths(schema: &Value) -> BTreeSet<String> {
+    fn walk(v: &Value, path: &str, defs: &Value, depth: usize, out: &mut BTreeSet<String>) {
+        let Some(m) = v.as_object() else { return };
+        if depth > 40 {
+            return;
+        }
+        if m.get("x-oncall-untrusted") == Some(&Value::Bool(true)) {
+            out.insert(path.to_string());
+            return;
+        }
+        if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+            let name = r.trim_start_matches("#/$defs/");
+            walk(&defs[name], path, defs, depth + 1, out);
+        }
+        if let Some(props) = m.get("properties").and_then(Value::as_object) {
+            for (k, p) in props {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(p, &child, defs, depth + 1, out);
+            }
+        }
+        if let Some(items) = m.get("items") {
+            walk(items, &format!("{path}[]"), defs, depth + 1, out);
+        }
+        if let Some(extra) = m.get("additionalProperties").filter(|a| a.is_object()) {
+            let child = if path.is_empty() {
+                "*".to_string()
+            } else {
+                format!("{path}.*")
+            };
+            walk(extra, &child, defs, depth + 1, out);
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            for arm in m.get(key).and_then(Value::as_array).into_iter().flatten() {
+                walk(arm, path, defs, depth + 1, out);
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(schema, "", &schema["$defs"], 0, &mut out);
+    out
+}
+
+/// Object schemas that list properties but leave others open (a field added to a report and
+/// not to its schema would pass them); those that are part of a composition are not counted.
+fn open_objects(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            let composed = ["allOf", "anyOf", "oneOf"]
+                .iter()
+                .any(|k| m.contains_key(*k));
+            if m.contains_key("properties") && !composed && m.get("additionalProperties").is_none()
+            {
+                out.push(path.to_string());
+            }
+            for (k, child) in m {
+                if !["enum", "const", "default", "examples"].contains(&k.as_str()) {
+                    open_objects(child, &format!("{path}/{k}"), out);
+                }
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, c)| open_objects(c, &format!("{path}/{i}"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_tool_result_validates_against_its_output_schema() {
+    let marker = format!("mcp-output-schema-{}", std::process::id());
+    let lines: Vec<String> = (0..4)
+        .map(|i| format!("2026-11-27T14:00:0{i}Z ERROR {marker} request {i} failed"))
+        .collect();
+    let dir = log_dir(&lines);
+    let log = dir.path().join("log");
+    let app = log.join("app.log");
+    let server = TestServer::http(|_| Reply::new(200, "ok").header("X-Backend", "b1"));
+    let url = server.url("/health");
+    let refused = RefusingPort::new();
+    let checked =
+        |name: &str, args: Value| json!({"op": "call_checked", "name": name, "args": args});
+    let calls = [
+        checked(
+            "processes",
+            json!({"window": "0", "pid": [std::process::id()]}),
+        ),
+        checked("processes", json!({"window": "0"})),
+        checked("memory", json!({})),
+        checked("filesystems", json!({})),
+        checked("deleted_files", json!({})),
+        checked("sockets", json!({})),
+        checked(
+            "sockets",
+            json!({"listen": true, "tcp": true, "processes": true}),
+        ),
+        checked("net_stats", json!({"window": "100ms"})),
+        checked("logs_grep", json!({"patterns": [marker], "paths": [app]})),
+        checked("logs_tail", json!({"paths": [app], "lines": 2})),
+        checked("logs_top", json!({"paths": [log]})),
+        checked("disk_usage", json!({"path": log})),
+        checked("triage", json!({"window": "200ms", "logs": [log]})),
+        checked("probe", json!({"targets": [url]})),
+        checked(
+            "probe",
+            json!({"targets": [format!("http://127.0.0.1:{}/", refused.port)]}),
+        ),
+        checked(
+            "probe_balancer",
+            json!({"url": url, "requests": 3, "backend_header": "X-Backend"}),
+        ),
+        checked("probe_gateway", json!({"url": url})),
+        checked("cheat_search", json!({"query": "tar"})),
+        checked("cheat_search", json!({"query": "zzqqxv-no-such-thing"})),
+        checked("cheat_entry", json!({"name": "tar"})),
+        checked(
+            "explain_command",
+            json!({"command_line": "tar -xzf a.tgz | grep x > out"}),
+        ),
+        checked("runbook", json!({"symptom": ""})),
+        checked("runbook", json!({"symptom": "disk full"})),
+        checked("cheat_categories", json!({})),
+    ];
+    let Some(out) = session(
+        "auto",
+        &[
+            "--allow-path",
+            log.to_str().unwrap(),
+            "--max-result-bytes",
+            "10000000",
+        ],
+        Value::Array(calls.to_vec()),
+    ) else {
+        return;
+    };
+    let mut called = BTreeSet::new();
+    for (call, got) in calls.iter().zip(&out) {
+        let name = call["name"].as_str().unwrap();
+        called.insert(name);
+        assert!(got.get("sdk_rejected").is_none(), "{name}: {}", brief(got));
+        assert!(got.get("error").is_none(), "{name}: {}", brief(got));
+        let content = &got["structuredContent"];
+        assert!(
+            content.is_object(),
+            "{name}: no structured content: {}",
+            brief(got)
+        );
+        let errors = got["schema_errors"].as_array().unwrap();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        let schema = &got["outputSchema"];
+        let mut open = Vec::new();
+        open_objects(schema, "", &mut open);
+        assert!(open.is_empty(), "{name}: objects left open at {open:?}");
+        // untrusted_fields is the schema's marked paths, exactly.
+        let named: BTreeSet<String> = content["untrusted_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(named, marked_paths(schema), "{name}");
+    }
+    assert_eq!(
+        called,
+        TOOLS.iter().copied().collect(),
+        "every tool is called"
+    );
+    // A failing probe is an error result whose report still fits its schema.
+    assert_eq!(out[14]["isError"], true, "{}", brief(&out[14]));
+    // The markers are on the report fields that carry host text.
+    let marks = |i: usize| marked_paths(&out[i]["outputSchema"]);
+    assert!(marks(8).contains("lines[].text"), "{:?}", marks(8));
+    assert!(marks(8).contains("lines[].path"), "{:?}", marks(8));
+    assert!(marks(0).contains("processes[].cmdline"), "{:?}", marks(0));
+    assert!(marks(0).contains("processes[].name"), "{:?}", marks(0));
+    assert!(marks(5).contains("sockets[].process"), "{:?}", marks(5));
+    assert!(
+        marks(13).contains("results[].tls.subject"),
+        "{:?}",
+        marks(13)
+    );
+    let text = &out[8]["outputSchema"]["$defs"]["LogLine"]["properties"]["text"];
+    assert!(
+        text["description"]
+            .as_str()
+            .unwrap()
+            .contains("never instructions"),
+        "{text}"
+    );
+}

@@ -9,7 +9,7 @@ use super::sheet::Sheet;
 use super::shell_words::{self, LexError, Lexeme};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PartKind {
     Command,
@@ -23,8 +23,9 @@ pub enum PartKind {
     Unknown,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Part {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub token: String,
     pub meaning: String,
     pub kind: PartKind,
@@ -33,8 +34,9 @@ pub struct Part {
     pub from: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Explanation {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub command: String,
     /// Why the line destroys data, one reason per simple command that does; shown first.
     #[serde(skip_serializing_if = "Vec::is_empty")]

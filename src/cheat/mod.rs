@@ -35,7 +35,7 @@ pub struct CheatOptions {
     pub safe: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CategoryCount {
     pub id: String,
     pub title: String,

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 pub type Text = Cow<'static, str>;
 pub type List<T> = Cow<'static, [T]>;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Category {
     pub id: Text,
     pub title: Text,
@@ -18,7 +18,7 @@ pub struct Category {
 }
 
 /// How much an example changes the host: the filter behind `oncall cheat --safe`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Safety {
     ReadOnly,
@@ -48,14 +48,14 @@ impl Safety {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Example {
     pub description: Text,
     pub command: Text,
     pub safety: Safety,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Flag {
     /// Short form such as `-t`, or a single-dash long option such as find's `-name`.
     pub flag: Option<Text>,
@@ -65,7 +65,7 @@ pub struct Flag {
     pub arg: Option<Text>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Subcommand {
     pub name: Text,
     pub meaning: Text,
@@ -73,7 +73,7 @@ pub struct Subcommand {
     pub flags: List<Flag>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Command {
     pub name: Text,
     pub category: Text,
@@ -89,7 +89,7 @@ pub struct Command {
     pub source: Option<Text>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Step {
     pub title: Text,
     pub classic: Option<Text>,
@@ -99,7 +99,7 @@ pub struct Step {
     pub safety: Safety,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Runbook {
     pub id: Text,
     pub title: Text,

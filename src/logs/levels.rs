@@ -2,7 +2,9 @@
 //! (`ERROR`, `[warn]`, `level=info`, `<3>`-style words are not guessed from message text:
 //! a lower-case "error" inside a sentence is not a level).
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Error,

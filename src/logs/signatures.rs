@@ -15,8 +15,9 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::io;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Signature {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub signature: String,
     pub level: Level,
     pub count: u64,
@@ -27,7 +28,9 @@ pub struct Signature {
     pub last_ms: Option<i64>,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub example: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub example_path: String,
 }
 

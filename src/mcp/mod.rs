@@ -10,10 +10,12 @@
 
 pub mod allowlist;
 pub mod budget;
+mod cheat_shapes;
 pub mod env;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod http;
+mod output;
 pub mod prompts;
 pub mod resources;
 pub mod server;

@@ -6,7 +6,7 @@
 use super::budget::{self, Page};
 use super::env::{CallError, Env, ProgressFn};
 use super::tools::{self, ToolDef};
-use super::{prompts, resources, untrusted, McpSettings};
+use super::{output, prompts, resources, untrusted, McpSettings};
 use crate::cheat::sheet::Sheet;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
@@ -63,22 +63,12 @@ impl OncallServer {
                 }
             }
         }
-        let output = json!({
-            "type": "object",
-            "description": "The report `oncall --json` prints for the same request; `page` on list \
-                tools; `untrusted_fields` names where host text travels.",
-            "properties": {
-                "page": {"type": "object"},
-                "untrusted_fields": {"type": "array", "items": {"type": "string"}}
-            },
-            "additionalProperties": true
-        });
         from_json(json!({
             "name": def.name,
             "title": def.title,
             "description": def.description,
             "inputSchema": schema,
-            "outputSchema": output,
+            "outputSchema": output::schema(def),
             "annotations": {
                 "title": def.title,
                 "readOnlyHint": true,
@@ -162,7 +152,7 @@ impl OncallServer {
         };
         report.insert(
             "untrusted_fields".into(),
-            json!(def.untrusted.iter().collect::<Vec<_>>()),
+            json!(output::untrusted_fields(def)),
         );
         if let (Some(spec), Some(page)) = (&def.list, page) {
             budget::fit(&mut report, spec, page, self.settings.budget);

@@ -51,19 +51,22 @@ pub struct BalancerOptions {
     pub expect_status: StatusSet,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sample {
     pub n: usize,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub backend: Option<String>,
     pub status: Option<u16>,
     pub ok: bool,
     pub total_ms: f64,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BackendStats {
     /// "(unidentified)" when no identifying header, field or cookie came back.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub backend: String,
     pub requests: usize,
     pub share_percent: f64,
@@ -76,17 +79,19 @@ pub struct BackendStats {
     pub max_ms: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Stickiness {
     /// The session cookie's name (its value, a session id, is never printed).
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub cookie: String,
     pub requests: usize,
     /// The backends that answered while the cookie was sent.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub backends: Vec<String>,
     pub sticky: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BalancerReport {
     pub target: String,
     pub identified_by: String,

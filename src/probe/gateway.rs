@@ -19,30 +19,38 @@ use std::collections::BTreeMap;
 /// Requests in the rate-limit burst: enough to meet a small limit, few enough to be polite.
 pub const BURST: usize = 10;
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Challenge {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub scheme: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub realm: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub error: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub error_description: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub scope: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Answer {
     pub status: Option<u16>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub error: Option<String>,
     pub challenge: Option<Challenge>,
     pub total_ms: f64,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct RateLimit {
     /// Every rate-limit header seen (name → value), whatever its dialect.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub headers: BTreeMap<String, String>,
     pub limit: Option<u64>,
     pub remaining: Option<u64>,
     pub reset_seconds: Option<i64>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub policy: Option<String>,
     pub retry_after_seconds: Option<i64>,
     pub burst_requests: usize,
@@ -51,22 +59,29 @@ pub struct RateLimit {
     pub statuses: BTreeMap<String, usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Cors {
     pub origin: String,
     pub status: Option<u16>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub allow_origin: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub allow_methods: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub allow_headers: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub allow_credentials: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub max_age: Option<String>,
     pub allowed: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JwtReport {
     pub alg: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub iss: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub aud: Vec<String>,
     pub exp: Option<String>,
     pub nbf: Option<String>,
@@ -80,7 +95,7 @@ pub struct JwtReport {
     pub not_yet_valid: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GatewayReport {
     pub target: String,
     pub ok: bool,

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProbeReport {
     pub results: Vec<ProbeResult>,
     /// `--insecure` was given: certificates were not verified.
@@ -17,7 +17,7 @@ impl ProbeReport {
 
 /// Phase durations in milliseconds, as `curl -w` reports them: `dns`, `connect` and `tls`
 /// are each phase's own duration; `ttfb` (response headers) and `total` count from the start.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Phases {
     pub dns: f64,
     pub connect: f64,
@@ -26,10 +26,11 @@ pub struct Phases {
     pub total: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CheckResult {
     pub name: String,
     pub ok: bool,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub detail: String,
     /// A warning-class check (latency, certificate days): `--nagios` says WARNING, not CRITICAL.
     #[serde(skip)]
@@ -47,9 +48,11 @@ impl CheckResult {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CertSummary {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub subject: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub issuer: String,
     pub not_after: String,
     pub days_left: i64,
@@ -57,7 +60,7 @@ pub struct CertSummary {
     pub not_after_unix: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct TlsReport {
     /// "TLSv1.3", "TLSv1.2"; absent when the handshake failed.
     pub version: Option<String>,
@@ -67,8 +70,11 @@ pub struct TlsReport {
     /// Verification was skipped (`--insecure`).
     pub insecure: bool,
     /// Why verification or the handshake failed.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub error: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub subject: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub issuer: Option<String>,
     /// The leaf's expiry, RFC 3339 UTC.
     pub not_after: Option<String>,
@@ -95,25 +101,28 @@ pub struct LeafIdentity {
 }
 
 /// One hop of a redirect chain.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Hop {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub url: String,
     pub status: u16,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub location: Option<String>,
     pub phases_ms: Phases,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GrpcReport {
     pub service: String,
     /// SERVING, NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN; absent when no answer came.
     pub serving_status: Option<String>,
     /// The gRPC status code (0 OK, 12 UNIMPLEMENTED …) from the trailers.
     pub grpc_status: Option<u32>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub grpc_message: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProbeResult {
     pub target: String,
     /// "http", "tcp" or "grpc".
@@ -121,6 +130,7 @@ pub struct ProbeResult {
     pub ok: bool,
     /// HTTP status of the final response.
     pub status: Option<u16>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub error: Option<String>,
     /// The address that answered (`ip:port`, IPv6 as `[ip]:port`).
     pub remote: Option<String>,

@@ -18,16 +18,18 @@ pub fn render(ui: &Ui, out: &mut dyn Write, report: &CheatReport) -> io::Result<
     }
 }
 
+/// One category as `--json` lists it (its type also gives the MCP tool its outputSchema).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CategoryRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub count: usize,
+    pub examples: usize,
+    pub flags: usize,
+}
+
 /// The JSON shape DESIGN.md fixes: commands as `[{name, category, summary, tags, examples}]`.
 fn render_json(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct Categories<'a> {
-        id: &'a str,
-        title: &'a str,
-        count: usize,
-        examples: usize,
-        flags: usize,
-    }
     match report {
         CheatReport::Entry {
             command, related, ..
@@ -39,9 +41,9 @@ fn render_json(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
             json::write(out, commands)
         }
         CheatReport::Categories(cats) => {
-            let v: Vec<Categories> = cats
+            let v: Vec<CategoryRow> = cats
                 .iter()
-                .map(|c: &CategoryCount| Categories {
+                .map(|c: &CategoryCount| CategoryRow {
                     id: &c.id,
                     title: &c.title,
                     count: c.count,

@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// One JSON Lines object per line: DESIGN.md's `{path, line_number, timestamp, text}`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonLine<'a> {
     path: &'a str,
     line_number: Option<u64>,
@@ -306,7 +306,7 @@ pub fn count(
     count: u64,
 ) -> io::Result<()> {
     if ui.format == Format::Json {
-        #[derive(Serialize)]
+        #[derive(Serialize, schemars::JsonSchema)]
         struct C<'a> {
             path: &'a str,
             count: u64,
@@ -334,7 +334,7 @@ pub fn pattern_counts(
     let text_path = path.display().to_string();
     for (pattern, count) in counts {
         if ui.format == Format::Json {
-            #[derive(Serialize)]
+            #[derive(Serialize, schemars::JsonSchema)]
             struct C<'a> {
                 path: &'a str,
                 pattern: &'a str,
@@ -364,7 +364,7 @@ pub fn pattern_counts(
 /// `-l`: the path of a file with a match, its own bytes (`xargs` must find the file).
 pub fn file_with_match(ui: &Ui, out: &mut dyn Write, path: &Path) -> io::Result<()> {
     if ui.format == Format::Json {
-        #[derive(Serialize)]
+        #[derive(Serialize, schemars::JsonSchema)]
         struct P<'a> {
             path: &'a str,
         }
@@ -521,7 +521,7 @@ pub fn cut_lines(count: u64) -> String {
 }
 
 /// What `logs top` found.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TopReport {
     pub files: usize,
     pub error_and_warning_lines: u64,

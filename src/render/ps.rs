@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 /// What `oncall ps` reports: the rows to show plus counts over every process.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PsReport {
     pub processes: Vec<Process>,
     /// Over all processes, before filters: state counts and threads.

@@ -6,7 +6,7 @@ use crate::system::containers::groups::GroupRow;
 use serde::Serialize;
 use std::io::{self, Write};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PsGroupsReport {
     /// container, pod or unit.
     pub by: &'static str,

@@ -98,23 +98,26 @@ impl Default for LogsGrepRequest {
 }
 
 /// One line, as `oncall logs grep --json` prints it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LogLine {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub path: String,
     pub line_number: Option<u64>,
     pub timestamp: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<bool>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FileMatches {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub path: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LogsGrepReport {
     /// Files searched.
     pub files: usize,
@@ -124,6 +127,7 @@ pub struct LogsGrepReport {
     pub matches_per_file: Vec<FileMatches>,
     pub lines: Vec<LogLine>,
     /// What the CLI says on stderr: unreadable files, files without timestamps, cut lines.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub warnings: Vec<String>,
 }
 

@@ -35,7 +35,7 @@ impl Default for LogsTailRequest {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LogsTailReport {
     pub lines: Vec<LogLine>,
     /// Lines longer than the line cap, cut there.

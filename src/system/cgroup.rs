@@ -6,9 +6,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CgroupMemory {
     /// The cgroup as `/proc/self/cgroup` names it.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub path: String,
     pub version: u8,
     pub limit_bytes: u64,

@@ -12,18 +12,21 @@ use std::collections::HashSet;
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeletedFile {
     pub pid: i32,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub process: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub user: Option<String>,
     pub fd: i32,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub path: String,
     pub size_bytes: u64,
     pub allocated_bytes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeletedReport {
     /// Largest first.
     pub files: Vec<DeletedFile>,

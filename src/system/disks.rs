@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Filesystem {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub mount: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub source: String,
     pub fs_type: String,
     pub size_bytes: Option<u64>,
@@ -26,7 +28,7 @@ pub struct Filesystem {
     pub responding: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DiskReport {
     pub filesystems: Vec<Filesystem>,
 }

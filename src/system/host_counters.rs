@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::fs;
 use std::time::Instant;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LoadAverage {
     pub one: f64,
     pub five: f64,
@@ -73,7 +73,7 @@ pub struct HostSnapshot {
     pub disks: Vec<(String, DiskCounters)>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, schemars::JsonSchema)]
 pub struct CpuPercent {
     pub user: f64,
     pub system: f64,
@@ -82,7 +82,7 @@ pub struct CpuPercent {
     pub idle: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DiskRates {
     pub device: String,
     pub reads_per_second: f64,
@@ -95,7 +95,7 @@ pub struct DiskRates {
     pub util_percent: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HostRates {
     pub window_ms: u64,
     pub cpus: usize,

@@ -6,12 +6,14 @@ use serde::Serialize;
 use std::io::{ErrorKind, Read};
 use std::os::unix::fs::OpenOptionsExt;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OomKill {
     /// When the kernel logged it (RFC 3339 UTC), from the record's time since boot.
     pub time: Option<String>,
     pub pid: Option<i32>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub process: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub line: String,
 }
 

@@ -14,7 +14,7 @@ use procfs::{Current, Meminfo};
 use serde::Serialize;
 
 /// The numbers of `free -b`, computed as procps-ng 4 does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FreeFigures {
     pub total_bytes: u64,
     pub used_bytes: u64,
@@ -27,16 +27,18 @@ pub struct FreeFigures {
     pub swap_free_bytes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Consumer {
     pub pid: i32,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub user: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub name: String,
     pub rss_bytes: u64,
     pub percent_of_total: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OomEvidence {
     /// `oom_kill` in `/proc/vmstat`: kills since boot (Linux 4.13+).
     pub kills_since_boot: Option<u64>,
@@ -45,7 +47,7 @@ pub struct OomEvidence {
     pub kernel_log_note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MemReport {
     #[serde(flatten)]
     pub free: FreeFigures,

@@ -52,15 +52,16 @@ pub struct TcpCounters {
 }
 
 /// What happened during the window, per second.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NetRates {
     pub window_ms: u64,
     pub interfaces: Vec<InterfaceRates>,
     pub tcp: TcpRates,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InterfaceRates {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub name: String,
     pub rx_bytes_per_second: f64,
     pub tx_bytes_per_second: f64,
@@ -72,7 +73,7 @@ pub struct InterfaceRates {
     pub tx_drops_per_second: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TcpRates {
     pub active_opens_per_second: f64,
     pub passive_opens_per_second: f64,

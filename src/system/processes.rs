@@ -76,12 +76,15 @@ pub struct Snapshot {
 }
 
 /// A process with its rates: the report row of `oncall ps` (DESIGN.md's `ps --json` fields first).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Process {
     pub pid: i32,
     pub ppid: i32,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub user: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub name: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub cmdline: Option<String>,
     pub state: String,
     pub cpu_percent: f64,
@@ -94,6 +97,7 @@ pub struct Process {
     pub write_bytes_per_second: Option<f64>,
     pub start_time: String,
     pub elapsed_seconds: u64,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub cgroup: Option<String>,
     pub container_id: Option<String>,
     /// Container runtime and name, pod, QoS class, systemd unit (names filled by the caller
@@ -500,7 +504,7 @@ fn row(
 }
 
 /// Counts by state over a set of processes, for the footer.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct StateCounts {
     pub total: usize,
     pub running: usize,

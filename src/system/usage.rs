@@ -39,8 +39,9 @@ pub struct Progress {
     pub elapsed: Duration,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Largest {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub path: String,
     /// `dir` (a directory directly under PATH, with everything below it) or `file`.
     pub kind: &'static str,
@@ -48,8 +49,9 @@ pub struct Largest {
     pub apparent_bytes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UsageReport {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub path: String,
     /// Space on disk (`du`, `du -B1`): blocks allocated, sparse holes not counted.
     pub allocated_bytes: u64,
@@ -63,6 +65,7 @@ pub struct UsageReport {
     /// Directories we could not list (their contents are missing from the totals).
     pub unreadable_dirs: u64,
     /// A few of them, to say which.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub unreadable_examples: Vec<String>,
     /// Extra names of hard-linked files that were not counted again.
     pub hard_links_skipped: u64,

@@ -27,12 +27,13 @@ pub struct TriageOptions {
 }
 
 /// How one collector fared: its data, or why there is none.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SectionStatus {
     pub name: &'static str,
     /// ok, failed, timed_out
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub error: Option<String>,
     pub elapsed_ms: u64,
 }

@@ -16,7 +16,7 @@ use collect::{SectionStatus, TriageOptions};
 use model::{Finding, Observations, Severity};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sections {
     #[serde(flatten)]
     pub observed: Observations,
@@ -24,7 +24,7 @@ pub struct Sections {
     pub collectors: Vec<SectionStatus>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TriageReport {
     pub host: String,
     pub taken_at: String,

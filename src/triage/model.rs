@@ -6,7 +6,18 @@ use crate::system::containers::oom_log::CgroupOomKill;
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
@@ -24,7 +35,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Which rule found it (the subsystem's rule set: `filesystems`, `sockets`, …): with
     /// `subject` and `runbook` it names one `oncall_finding` series of `oncall serve`.
@@ -32,12 +43,15 @@ pub struct Finding {
     /// What it is about when a rule can find several (a mount, a listener, a pid, a log,
     /// a probe target); empty for host-wide findings.
     #[serde(skip_serializing_if = "String::is_empty")]
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub subject: String,
     pub severity: Severity,
     /// One line that carries the numbers.
     pub title: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub detail: String,
     /// The figures the finding rests on, as `name: value` lines.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub evidence: Vec<String>,
     /// What to run next: classic and `oncall` commands.
     pub next: Vec<String>,
@@ -48,7 +62,7 @@ pub struct Finding {
 
 /// Everything the rules look at. A subsystem that could not be read is `None` (and the
 /// report says why in its section), so a rule never mistakes "unknown" for "fine".
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Observations {
     pub cpus: usize,
     pub load: Option<Load>,
@@ -76,14 +90,14 @@ pub struct Observations {
     pub probes: Vec<ProbeOutcome>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, schemars::JsonSchema)]
 pub struct Load {
     pub one: f64,
     pub five: f64,
     pub fifteen: f64,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Cpu {
     pub user_percent: f64,
     pub system_percent: f64,
@@ -98,7 +112,7 @@ pub struct Cpu {
     pub swap_out_pages_per_second: f64,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Memory {
     pub total_bytes: u64,
     pub available_bytes: u64,
@@ -108,7 +122,7 @@ pub struct Memory {
     pub oom_kills_in_window: u64,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, schemars::JsonSchema)]
 pub struct PressureNow {
     pub cpu_some_avg10: Option<f64>,
     pub memory_some_avg10: Option<f64>,
@@ -117,16 +131,18 @@ pub struct PressureNow {
     pub io_full_avg10: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct ProcessUse {
     pub pid: u32,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub name: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub user: Option<String>,
     pub cpu_percent: Option<f64>,
     pub rss_bytes: Option<u64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct DiskIo {
     pub device: String,
     pub util_percent: f64,
@@ -135,9 +151,11 @@ pub struct DiskIo {
     pub writes_per_second: f64,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct FilesystemUse {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub mount: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub source: String,
     pub size_bytes: u64,
     pub avail_bytes: u64,
@@ -148,7 +166,7 @@ pub struct FilesystemUse {
     pub not_responding: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct DeletedSpace {
     pub total_bytes: u64,
     /// Largest holders: (pid, process name, bytes).
@@ -158,11 +176,12 @@ pub struct DeletedSpace {
 }
 
 /// Space pinned by deleted files on one filesystem.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct DeletedOnFilesystem {
     /// Its mount point as oncall sees mounts (the `mount` of `oncall disk` and of the
     /// filesystem findings); empty when it is not mounted in oncall's mount namespace (a
     /// container's own filesystem).
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub mount: String,
     /// The device number, `major:minor` as /proc/self/mountinfo writes it.
     pub device: String,
@@ -172,7 +191,7 @@ pub struct DeletedOnFilesystem {
     pub top_holder: Option<(u32, String, u64)>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Network {
     /// Throughput of the busiest interfaces: (name, rx bytes/s, tx bytes/s).
     pub interface_throughput: Vec<(String, f64, f64)>,
@@ -185,7 +204,7 @@ pub struct Network {
     pub listen_drops_in_window: u64,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Sockets {
     pub established: u64,
     pub time_wait: u64,
@@ -203,12 +222,14 @@ pub struct Sockets {
     pub filling_listeners: Vec<(String, u64, u64, Option<String>)>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Cgroup {
     /// The memory cgroup (empty when the memory is not limited).
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub path: String,
     /// The container, pod or unit that path is (`container web`), when it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub label: Option<String>,
     pub memory_limit_bytes: Option<u64>,
     pub memory_current_bytes: Option<u64>,
@@ -225,20 +246,23 @@ pub struct Cgroup {
     pub throttled_percent: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Kernel {
     /// Kernel log lines at error level or worse in the last 15 minutes.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub recent_errors: Vec<String>,
     /// OOM kills the kernel log names: (when, victim pid, victim name).
     pub oom_victims: Vec<(String, u32, String)>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct LogBurst {
     /// The source: a log path, or `journal:UNIT`.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub path: String,
     /// A burst in the journal: the unit (or identifier) whose entries these are.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub unit: Option<String>,
     /// The journal directory that was read, when one was named (`triage --journal-dir`):
     /// the next commands must read the same files.
@@ -246,17 +270,20 @@ pub struct LogBurst {
     pub journal_dir: Option<String>,
     pub errors_last_15m: u64,
     pub errors_before: u64,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub top_signature: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct ProbeOutcome {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub target: String,
     /// "http", "tcp" or "grpc": which client the next command is.
     pub kind: &'static str,
     pub host: String,
     pub port: u16,
     pub ok: bool,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub detail: String,
     /// The server's certificate was refused (expired, untrusted, another name): the TLS
     /// runbook, not the sick-backend one.
@@ -267,12 +294,14 @@ pub struct ProbeOutcome {
 /// PID 1's "Failed with result" messages (`UNIT_RESULT`), its and the kernel's OOM kills,
 /// systemd-coredump's crashes. A kernel OOM kill of a process no entry ties to a unit has
 /// no `unit`, and names the process instead.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct UnitTrouble {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub unit: Option<String>,
     /// The victim or crashed process, `name (pid N)`, when the entries name one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub process: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
@@ -287,6 +316,7 @@ pub struct UnitTrouble {
     pub first_us: u64,
     pub last_us: u64,
     /// The entries' messages (first line), oldest first, at most a few.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub messages: Vec<String>,
     /// The journal directory that was read, when one was named (`triage --journal-dir`).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -49,6 +49,27 @@ async def run_op(client, op):
         out = dump(result)
         out["progress_seen"] = progress
         return out
+    if kind == "call_checked":
+        # Calls a tool and validates its structured content against the outputSchema that
+        # tools/list gives it, with `jsonschema` (the SDK's own validator library), error
+        # results included (the SDK checks only successful ones).
+        from jsonschema import Draft202012Validator
+
+        listed = {t["name"]: t for t in dump(await client.list_tools())["tools"]}
+        schema = listed[op["name"]].get("outputSchema")
+        try:
+            result = dump(await client.call_tool(op["name"], op.get("args", {})))
+        except RuntimeError as e:  # the SDK's own validation refused the result
+            return {"sdk_rejected": str(e), "outputSchema": schema}
+        Draft202012Validator.check_schema(schema)
+        content = result.get("structuredContent")
+        errors = [
+            "/".join(str(p) for p in e.absolute_path) + ": " + e.message
+            for e in Draft202012Validator(schema).iter_errors(content)
+        ]
+        result["schema_errors"] = errors
+        result["outputSchema"] = schema
+        return result
     if kind == "cancel_walk":
         # Starts a call with progress, cancels it once progress has been seen, then proves the
         # server still answers.

@@ -26,16 +26,19 @@ pub struct Census {
 }
 
 /// A group's state, over a window when two censuses are given.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GroupState {
     /// container, pod or unit.
     pub kind: &'static str,
     /// The container's name (else its short id), `namespace/pod`, the unit.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub name: String,
     pub id: String,
     pub runtime: Option<&'static str>,
     /// For a container in a pod: `namespace/pod`.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub pod: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub cgroup: String,
     pub processes: usize,
     #[serde(flatten)]

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
     Container,
@@ -56,7 +56,7 @@ pub fn read<'a>(hier: &Hierarchies, keys: impl IntoIterator<Item = &'a str>) -> 
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GroupRow {
     /// What a table shows: the container's name (else its short id), `namespace/pod`, the unit.
     pub name: String,

@@ -37,7 +37,7 @@ pub struct Hierarchies {
 
 /// One group's counters at one instant; `None` = this host does not keep it (or we may not
 /// read it), never zero.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct GroupCounters {
     /// The group's own charge: v2 `memory.current`, v1 `memory.usage_in_bytes`.
     pub memory_bytes: Option<u64>,

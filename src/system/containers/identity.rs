@@ -26,7 +26,7 @@ pub struct Identity {
 }
 
 /// Kubernetes' QoS class, from the kubepods level the pod sits in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub enum QosClass {
     Guaranteed,

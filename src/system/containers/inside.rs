@@ -9,7 +9,7 @@ use std::path::Path;
 /// The inode number of the initial cgroup namespace (PROC_CGROUP_INIT_INO).
 const INITIAL_CGROUP_NS: u64 = 0xEFFF_FFFB;
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Inside {
     /// docker, podman, or PID 1's `container` value (lxc, systemd-nspawn, …); `None` when
     /// only a cgroup namespace says so.

@@ -5,19 +5,23 @@
 use crate::system::{kernel_log, timestamps};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CgroupOomKill {
     pub time: String,
     /// Seconds since boot, to compare with a window.
     #[serde(skip)]
     pub usec: u64,
     /// The cgroup whose limit was hit (`oom_memcg`); for a host-wide OOM, `/`.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub oom_cgroup: String,
     /// The victim's own cgroup (`task_memcg`).
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub task_cgroup: String,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub task: String,
     pub pid: Option<u32>,
     /// The container, pod or unit of `task_cgroup` (`container web`), filled by the caller.
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub group: Option<String>,
 }
 

@@ -5,16 +5,21 @@ use super::identity::{short_id, Identity, QosClass};
 use super::names::Names;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Placement {
     pub container_runtime: Option<&'static str>,
     /// From the runtime's files; `None` = unknown (the id is in `container_id`).
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub container_name: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub container_image: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub pod_name: Option<String>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub pod_namespace: Option<String>,
     pub pod_uid: Option<String>,
     pub qos_class: Option<QosClass>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub unit: Option<String>,
     /// The parsed cgroup path: the groups `ps --by` sums over.
     #[serde(skip)]

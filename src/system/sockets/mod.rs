@@ -34,7 +34,7 @@ pub use summary::{ListenerPressure, Summary};
 use serde::Serialize;
 use std::io;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Everything came from sock_diag netlink.
@@ -43,7 +43,7 @@ pub enum Source {
     Proc,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SocketReport {
     pub source: Source,
     pub sockets: Vec<Socket>,

@@ -5,7 +5,9 @@ use serde::{Serialize, Serializer};
 use std::net::SocketAddr;
 
 /// The protocol column, spelled as `ss` spells its Netid column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub enum Proto {
     #[serde(rename = "tcp")]
     Tcp,
@@ -41,7 +43,9 @@ impl Proto {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     Ipv4,
@@ -76,6 +80,17 @@ impl std::fmt::Display for Endpoint {
     }
 }
 
+/// `address:port`, a UNIX path or name, or `*`: the text `Serialize` writes.
+impl schemars::JsonSchema for Endpoint {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Endpoint".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string"})
+    }
+}
+
 impl Serialize for Endpoint {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Formatted straight into the output: no String per address.
@@ -84,12 +99,14 @@ impl Serialize for Endpoint {
 }
 
 /// One socket, as one line of `ss -tanp`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Socket {
     pub proto: Proto,
     pub family: Family,
     pub state: State,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub local: Endpoint,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub remote: Endpoint,
     /// Bytes not yet read by the application; for a listener, connections waiting in
     /// the accept queue.
@@ -103,6 +120,7 @@ pub struct Socket {
     pub inode: u64,
     /// The owning process, only with `--processes`; null when not found.
     pub pid: Option<u32>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub process: Option<String>,
     /// The owner's container, pod or unit (`container web`, `unit nginx.service`), only with
     /// `--processes`.

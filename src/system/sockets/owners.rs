@@ -13,7 +13,7 @@ use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 /// How the owner scan went: what the listing cannot say about owners, said honestly.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct OwnerScan {
     /// Sockets with an owning process found.
     pub mapped: usize,

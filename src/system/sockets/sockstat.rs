@@ -7,7 +7,7 @@
 use serde::Serialize;
 use std::path::Path;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SockStat {
     /// TCP sockets in use (IPv4 and IPv6).
     pub tcp_in_use: u64,

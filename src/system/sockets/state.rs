@@ -74,6 +74,18 @@ impl Serialize for State {
     }
 }
 
+/// The names `Serialize` writes, so an MCP output schema lists exactly those.
+impl schemars::JsonSchema for State {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SocketState".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = ALL.iter().map(|s| s.name()).collect();
+        schemars::json_schema!({"type": "string", "enum": names})
+    }
+}
+
 /// A set of states as the kernel's sock_diag requests take them: bit N is state N.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StateSet(pub u32);

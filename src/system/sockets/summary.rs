@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 /// dropped (the kernel's ListenOverflows counter, see `oncall net stats`).
 pub const FILLING_PERCENT: u32 = 50;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub total: usize,
     pub by_proto: Vec<ProtoCount>,
@@ -21,7 +21,7 @@ pub struct Summary {
     pub kernel: Option<super::sockstat::SockStat>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProtoCount {
     pub proto: Proto,
     pub ipv4: usize,
@@ -29,15 +29,16 @@ pub struct ProtoCount {
     pub total: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StateCount {
     pub proto: Proto,
     pub state: State,
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ListenerPressure {
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub local: Endpoint,
     /// Connections waiting in the accept queue (Recv-Q of a listener).
     pub queued: u32,
@@ -45,6 +46,7 @@ pub struct ListenerPressure {
     pub backlog: u32,
     pub fill_percent: u32,
     pub pid: Option<u32>,
+    #[schemars(extend("x-oncall-untrusted" = true))]
     pub process: Option<String>,
 }
 
