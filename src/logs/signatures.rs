@@ -344,6 +344,14 @@ fn ipv4_at(c: &[char], i: usize) -> Option<usize> {
     Some(p - i)
 }
 
+/// What `logs top` found.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct TopReport {
+    pub files: usize,
+    pub error_and_warning_lines: u64,
+    pub signatures: Vec<Signature>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

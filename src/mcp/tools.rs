@@ -115,7 +115,7 @@ pub static TOOLS: &[ToolDef] = &[
             to find what eats CPU or memory or is stuck (ps aux, top, pidstat). Paged: limit/offset.",
         open_world: false,
         list: list("processes", 50, 2000),
-        output: schema::report::<crate::render::ps::PsReport>,
+        output: schema::report::<crate::system::ps_report::PsReport>,
         schema: input::<request::processes::ProcessesRequest>,
         check: checked::<request::processes::ProcessesRequest>,
         call: |_, args| {
@@ -295,7 +295,7 @@ pub static TOOLS: &[ToolDef] = &[
             what is going wrong at a glance before searching. Only allowed directories are read.",
         open_world: false,
         list: list("signatures", 20, 200),
-        output: schema::report::<crate::render::logs::TopReport>,
+        output: schema::report::<crate::logs::signatures::TopReport>,
         schema: input::<request::logs_top::LogsTopRequest>,
         check: checked::<request::logs_top::LogsTopRequest>,
         call: |env, args| {

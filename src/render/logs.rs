@@ -520,13 +520,8 @@ pub fn cut_lines(count: u64) -> String {
     format!("{count} line(s) longer than {cap}: only their first {cap} shown")
 }
 
-/// What `logs top` found.
-#[derive(Debug, Serialize, schemars::JsonSchema)]
-pub struct TopReport {
-    pub files: usize,
-    pub error_and_warning_lines: u64,
-    pub signatures: Vec<crate::logs::signatures::Signature>,
-}
+// The report lives beside its collector; the name is kept here for the `logs` commands.
+pub use crate::logs::signatures::TopReport;
 
 /// `logs top`: the signature table (table, JSON, Markdown).
 pub fn top(ui: &Ui, out: &mut dyn Write, report: &TopReport) -> io::Result<()> {

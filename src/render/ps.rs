@@ -2,33 +2,9 @@
 
 use super::printable::printable;
 use super::{json, markdown, table, units, Format, Ui};
-use crate::system::processes::{Process, StateCounts};
-use serde::Serialize;
+use crate::system::processes::Process;
+use crate::system::ps_report::PsReport;
 use std::io::{self, Write};
-
-/// What `oncall ps` reports: the rows to show plus counts over every process.
-#[derive(Debug, Serialize, schemars::JsonSchema)]
-pub struct PsReport {
-    pub processes: Vec<Process>,
-    /// Over all processes, before filters: state counts and threads.
-    pub summary: StateCounts,
-    /// Processes matching the filters (rows may be fewer: `--top`).
-    pub matched: usize,
-    /// 0 = lifetime averages, as `ps`.
-    pub window_ms: u64,
-    pub partly_hidden: usize,
-    pub unreadable: usize,
-    #[serde(skip)]
-    pub tree: bool,
-    /// The footer's advice: "run as root" only helps someone who is not.
-    #[serde(skip)]
-    pub viewer_is_root: bool,
-    /// The filters given (`--state D --user web`), empty for none: what matched nothing.
-    #[serde(skip)]
-    pub filters: String,
-    /// Set when oncall itself runs inside a container.
-    pub inside_container: Option<crate::system::containers::inside::Inside>,
-}
 
 /// Long command lines (a JVM's) would swamp the table; the full line is in `--json`.
 const COMMAND_LIMIT: usize = 160;

@@ -3,23 +3,8 @@
 use super::printable::printable;
 use super::{json, markdown, table, units, Format, Ui};
 use crate::system::containers::groups::GroupRow;
-use serde::Serialize;
+use crate::system::ps_report::PsGroupsReport;
 use std::io::{self, Write};
-
-#[derive(Debug, Serialize, schemars::JsonSchema)]
-pub struct PsGroupsReport {
-    /// container, pod or unit.
-    pub by: &'static str,
-    pub groups: Vec<GroupRow>,
-    /// Groups before `--top`.
-    pub total_groups: usize,
-    pub processes_in_groups: usize,
-    /// Matching processes in no such group (on the host, outside any container).
-    pub processes_outside: usize,
-    pub window_ms: u64,
-    #[serde(skip)]
-    pub filters: String,
-}
 
 pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()> {
     let pods = r.by == "container" && r.groups.iter().any(|g| g.pod.is_some());

@@ -3,13 +3,12 @@
 
 use super::Span;
 use crate::error::Error;
-use crate::render::ps::PsReport;
-use crate::render::ps_groups::PsGroupsReport;
 use crate::system::containers::groups::{self, GroupBy, Reading};
 use crate::system::containers::hierarchy::Hierarchies;
 use crate::system::containers::names::{Names, Roots};
 use crate::system::process_select::{self, Filter, SortKey};
 use crate::system::processes::{self, SnapshotOptions};
+use crate::system::ps_report::{PsGroupsReport, PsReport};
 use crate::system::users::UserNames;
 use regex::Regex;
 use schemars::JsonSchema;

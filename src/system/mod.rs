@@ -13,6 +13,7 @@ pub mod net_stats;
 pub mod pressure;
 pub mod process_select;
 pub mod processes;
+pub mod ps_report;
 pub mod sockets;
 pub mod timestamps;
 pub mod usage;
