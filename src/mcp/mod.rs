@@ -10,6 +10,7 @@
 
 pub mod allowlist;
 pub mod budget;
+pub mod client_roots;
 pub mod env;
 #[cfg(test)]
 mod fuzz_tests;

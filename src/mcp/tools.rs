@@ -90,7 +90,9 @@ pub static TOOLS: &[ToolDef] = &[
         call: |env, args| {
             let mut req: request::triage::TriageRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
+            env.narrow_defaults(&mut req.logs, &mut req.journal_dir)?;
             env.allow_paths(&mut req.logs)?;
+            env.allow_paths(&mut req.journal_dir)?;
             // Triage's probes resolve names without the metadata gate: over MCP, probes go
             // through the probe tool, which gates every resolved address.
             if !req.probe.is_empty() {
