@@ -124,6 +124,14 @@ impl Env {
             .unwrap_or(0)
     }
 
+    /// The call's cancel flag and progress sink, for work that takes them as one.
+    pub fn watch(&self) -> crate::triage::watch::Watch {
+        crate::triage::watch::Watch {
+            cancel: Arc::clone(&self.cancel),
+            tell: Arc::clone(&self.progress),
+        }
+    }
+
     pub fn progress(&self, progress: f64, total: Option<f64>, message: String) {
         (self.progress)(progress, total, message)
     }

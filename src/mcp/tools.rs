@@ -103,7 +103,7 @@ pub static TOOLS: &[ToolDef] = &[
             if req.logs.is_empty() {
                 req.logs = vec!["/var/log".into()];
             }
-            done(&request::triage::run(&req).map_err(CallError::failed)?)
+            done(&request::triage::run_with(&req, Some(env.watch())).map_err(CallError::failed)?)
         },
     },
     ToolDef {
