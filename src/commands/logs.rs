@@ -330,3 +330,110 @@ pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error>
         exit_codes::SUCCESS
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command, LogsAction};
+    use clap::Parser;
+
+    fn action(args: &[&str]) -> LogsAction {
+        let cli = Cli::try_parse_from([&["oncall", "logs"], args].concat()).unwrap();
+        match cli.command {
+            Command::Logs(l) => l.action,
+            _ => unreachable!("a logs command"),
+        }
+    }
+
+    fn grep(args: &[&str]) -> LogsGrepRequest {
+        match action(&[&["grep"], args].concat()) {
+            LogsAction::Grep(a) => LogsGrepRequest::try_from(a).unwrap(),
+            _ => unreachable!(),
+        }
+    }
+
+    /// The CLI's defaults are the request's (what an MCP call without arguments gets).
+    #[test]
+    fn cli_defaults_are_the_requests() {
+        assert_eq!(
+            grep(&["needle"]),
+            LogsGrepRequest {
+                patterns: vec!["needle".into()],
+                ..LogsGrepRequest::default()
+            }
+        );
+        let LogsAction::Tail(t) = action(&["tail"]) else {
+            unreachable!()
+        };
+        assert_eq!(
+            LogsTailRequest::try_from(t).unwrap(),
+            LogsTailRequest::default()
+        );
+        let LogsAction::Top(t) = action(&["top"]) else {
+            unreachable!()
+        };
+        assert_eq!(
+            LogsTopRequest::try_from(t).unwrap(),
+            LogsTopRequest::default()
+        );
+    }
+
+    #[test]
+    fn flags_land_in_the_request() {
+        let r = grep(&[
+            "-i", "-F", "-w", "-v", "-C", "2", "-A", "5", "-c", "-m", "3", "--since", "1h",
+            "--level", "warn", "x", "a.log",
+        ]);
+        assert!(r.ignore_case && r.fixed_strings && r.word_regexp && r.invert_match);
+        assert_eq!((r.before_context, r.after_context), (2, 5));
+        assert!(r.count);
+        assert_eq!(r.max_count, Some(3));
+        assert_eq!(r.since.as_deref(), Some("1h"));
+        assert_eq!(r.level, Some(logs_grep::LogLevel::Warn));
+        assert_eq!(r.paths, [PathBuf::from("a.log")]);
+        let j = grep(&[
+            "-u",
+            "nginx",
+            "--user-unit",
+            "app",
+            "-p",
+            "err",
+            "-k",
+            "-t",
+            "cron",
+            "-o",
+            "short-iso",
+            "--journal-dir",
+            "/tmp/j",
+            "",
+            "_PID=1",
+            "+",
+            "_TRANSPORT=kernel",
+        ]);
+        assert_eq!(j.unit, ["nginx"]);
+        assert_eq!(j.user_unit, ["app"]);
+        assert_eq!(j.priority.as_deref(), Some("err"));
+        assert!(j.dmesg);
+        assert_eq!(j.identifier, ["cron"]);
+        assert_eq!(j.output, Some(crate::cli::JournalOutput::ShortIso));
+        assert_eq!(j.journal_dir, [PathBuf::from("/tmp/j")]);
+        // journalctl's matches are no paths when the journal is read.
+        assert!(j.paths.is_empty());
+        assert_eq!(j.matches, ["_PID=1", "+", "_TRANSPORT=kernel"]);
+        // `-b PATTERN`: the pattern given back, -b the current boot.
+        let b = grep(&["-b", "timeout"]);
+        assert_eq!(b.patterns, ["timeout"]);
+        assert_eq!(b.boot.as_deref(), Some("0"));
+    }
+
+    /// A request refuses what it does not know, as the MCP tools need.
+    #[test]
+    fn unknown_fields_are_refused() {
+        let e = serde_json::from_value::<LogsGrepRequest>(serde_json::json!({"units": ["x"]}))
+            .unwrap_err();
+        assert!(e.to_string().contains("units"), "{e}");
+        let ok: LogsTailRequest =
+            serde_json::from_value(serde_json::json!({"unit": ["nginx"], "boot": "-1"})).unwrap();
+        assert!(ok.selectors().wanted());
+    }
+}

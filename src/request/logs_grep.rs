@@ -68,7 +68,7 @@ impl LogLevel {
 pub const MAX_LINES: usize = 2_000;
 
 logs_request! {
-    #[derive(Debug, Clone, Deserialize, JsonSchema)]
+    #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
     #[serde(deny_unknown_fields, default)]
     pub struct LogsGrepRequest {
         /// Patterns (regexes unless fixed_strings); a line matching any of them matches. May

@@ -35,7 +35,7 @@ use std::sync::Arc;
 pub const MAX_LINES: usize = 2_000;
 
 logs_request! {
-    #[derive(Debug, Clone, Deserialize, JsonSchema)]
+    #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
     #[serde(deny_unknown_fields, default)]
     pub struct LogsTailRequest {
         /// Files to read (default /var/log/syslog or /var/log/messages).

@@ -18,7 +18,7 @@ use std::io;
 use std::path::PathBuf;
 
 logs_request! {
-    #[derive(Debug, Clone, Deserialize, JsonSchema)]
+    #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
     #[serde(deny_unknown_fields, default)]
     pub struct LogsTopRequest {
         /// Files or directories (default /var/log).
