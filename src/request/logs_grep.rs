@@ -404,8 +404,8 @@ fn journal_plan(req: &LogsGrepRequest, notice: Notices) -> Result<JournalSearch,
 
 impl TextSearch {
     /// Searches every source, rendered by `output` into `out` in the files' order; notices
-    /// after each file. `progress(done, of)` before each file; `cancel` set stops the search
-    /// at the next file (`Error::Interrupted`).
+    /// after each file. `progress(done, of)` as each file's output goes out; `cancel` set
+    /// starts no further file (`Error::Interrupted`).
     pub fn stream(
         &self,
         output: &dyn TextOutput,
@@ -458,6 +458,7 @@ impl TextSearch {
             note(&sources[0], r)?;
             return Ok(streamed);
         }
+        let total = sources.len();
         // Parallel within a bounded batch, each file into a bounded buffer, printed in
         // order: stable output, bounded memory. A file whose output outgrows its buffer (one
         // that matches everywhere, a .gz that expands 1000-fold) is searched again when its
@@ -465,21 +466,24 @@ impl TextSearch {
         // grown once, their pages stay mapped.
         let batch = rayon::current_num_threads().max(1) * 4;
         let mut held: Vec<BoundedBuffer> = (0..batch).map(|_| BoundedBuffer::default()).collect();
-        for (k, chunk) in sources.chunks(batch).enumerate() {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(Error::Interrupted);
-            }
-            progress(k * batch, sources.len());
-            let results: Vec<io::Result<SourceResult>> = chunk
+        let mut done = 0;
+        for chunk in sources.chunks(batch) {
+            // A cancelled search starts no further file (those under way end first).
+            let results: Vec<Option<io::Result<SourceResult>>> = chunk
                 .par_iter()
                 .zip(held.par_iter_mut())
                 .map(|(s, buf)| {
                     buf.bytes.clear();
                     buf.overflowed = false;
-                    output.file(self, s, buf)
+                    (!cancel.load(Ordering::Relaxed)).then(|| output.file(self, s, buf))
                 })
                 .collect();
             for ((s, r), buf) in chunk.iter().zip(results).zip(&held) {
+                let Some(r) = r else {
+                    return Err(Error::Interrupted);
+                };
+                progress(done, total);
+                done += 1;
                 if buf.overflowed {
                     let r = output.file(self, s, out);
                     note(s, r)?;
@@ -674,8 +678,8 @@ pub fn run(req: &LogsGrepRequest) -> Result<LogsGrepReport, Error> {
     run_with(req, &AtomicBool::new(false), &mut |_, _| {})
 }
 
-/// The stream gathered into a report: `progress(done, of)` per batch of files; `cancel` set
-/// stops it (`Error::Interrupted`).
+/// The stream gathered into a report: `progress(done, of)` per file; `cancel` set stops it
+/// at the next file (`Error::Interrupted`).
 pub fn run_with(
     req: &LogsGrepRequest,
     cancel: &AtomicBool,
