@@ -238,10 +238,93 @@ fn tail_json_and_the_logs_tail_tool_name_the_pod_and_container() {
     let allow = root.path().join("log");
     let Some(out) = session(
         &["--allow-path".as_ref(), allow.as_os_str()],
-        json!([call("logs_tail", json!({"paths": [file], "lines": 2}))]),
+        json!([
+            call("logs_tail", json!({"paths": [file], "lines": 2})),
+            call("logs_grep", json!({"patterns": [marker], "paths": [file]})),
+        ]),
     ) else {
         return;
     };
     let tail = report(&out[0]);
     assert_eq!(tail["lines"], Value::Array(lines), "{tail}");
+    let grep_report = report(&out[1]);
+    assert_eq!(grep_report["lines"], Value::Array(grep), "{grep_report}");
+    assert_eq!(grep_report["lines"][1]["pod"], pod.as_str());
+}
+
+/// Docker's json-file: the container's name comes from the config.v2.json beside its log.
+#[test]
+fn tail_json_names_a_docker_container() {
+    let root = tempfile::tempdir().unwrap();
+    let id = format!("{:064x}", u128::from(std::process::id()) << 64 | 0xd0c4);
+    let name = format!("queue-{}", std::process::id());
+    let dir = root.path().join("containers").join(&id);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.v2.json"),
+        format!(r#"{{"ID":"{id}","Name":"/{name}","Config":{{"Image":"redis:7"}}}}"#),
+    )
+    .unwrap();
+    let log = dir.join(format!("{id}-json.log"));
+    std::fs::write(
+        &log,
+        "{\"log\":\"ready to accept connections\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-27T14:00:00.000000001Z\"}\n",
+    )
+    .unwrap();
+    let out = support::oncall()
+        .args(["logs", "tail", "--json"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1, "{out:?}");
+    assert_eq!(lines[0]["container"], name.as_str(), "{}", lines[0]);
+    assert_eq!(lines[0]["text"], "ready to accept connections");
+    assert!(lines[0].get("pod").is_none(), "{}", lines[0]);
+}
+
+/// `tail -f --json`: records appended while following name their pod and container too.
+#[test]
+fn followed_records_name_their_pod_and_container() {
+    use std::io::{BufRead, BufReader, Write};
+    let marker = format!("follow-pod-{}", std::process::id());
+    let root = tempfile::tempdir().unwrap();
+    let file = cri_log(root.path(), &marker);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("oncall"))
+        .args(["logs", "tail", "-f", "--json", "-n", "0"])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let appended = format!("2026-11-27T14:00:02.000000001Z stdout F appended {marker}\n");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let got = loop {
+        // Appended until the follower shows it: it may not be watching yet at the first write.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&file)
+            .unwrap()
+            .write_all(appended.as_bytes())
+            .unwrap();
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(500)) {
+            break line;
+        }
+        assert!(std::time::Instant::now() < deadline, "nothing followed");
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let v: Value = serde_json::from_str(&got).unwrap();
+    assert_eq!(v["text"], format!("appended {marker}"), "{v}");
+    assert_eq!(v["pod"], format!("shop/cart-{marker}"), "{v}");
+    assert_eq!(v["container"], "server", "{v}");
 }
