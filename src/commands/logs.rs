@@ -221,9 +221,7 @@ pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Erro
         )?,
         logs_grep::Plan::Journal(search) => {
             let mut entries = logs_journal::Entries::new(out, ui, req.output);
-            let streamed = search.stream(&mut entries, &mut say, &AtomicBool::new(false))?;
-            entries.flush()?;
-            streamed
+            search.stream(&mut entries, &mut say, &AtomicBool::new(false))?
         }
     };
     // As grep: an error anywhere is 2, even when other files matched.

@@ -91,10 +91,6 @@ impl<'w> Entries<'w> {
             output,
         }
     }
-
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.printer.out.flush()
-    }
 }
 
 impl EntryOutput for Entries<'_> {
@@ -118,6 +114,10 @@ impl EntryOutput for Entries<'_> {
 
     fn count(&mut self, n: u64) -> io::Result<()> {
         render::count(&self.ui, self.printer.out, n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.printer.out.flush()
     }
 }
 
@@ -153,7 +153,6 @@ pub fn tail(
     let mut entries = Entries::new(out, ui, req.output);
     entries.printer.reader = Some(io::stdout().as_raw_fd());
     let tailed = tail.stream(&mut entries, &mut say)?;
-    entries.flush()?;
     if !follow {
         return Ok(if tailed.failed {
             exit_codes::USAGE

@@ -312,6 +312,13 @@ pub static TOOLS: &[ToolDef] = &[
                 )));
             }
             let (pod, container) = (req.pod.take(), req.container.take());
+            let named = pod.is_some() || container.is_some();
+            if req.paths.is_empty() && !named && !req.selectors().wanted() {
+                // The system log by name, checked as a named one (it may be a symlink).
+                if let Ok(log) = request::logs_tail::system_log() {
+                    req.paths.push(log);
+                }
+            }
             super::logs_paths::allow_logs(env, &mut req.paths, pod, container, true)?;
             super::logs_paths::allow_journal(env, &mut req.journal_dir, &req.journal_file)?;
             done(&request::logs_tail::run(&req).map_err(CallError::failed)?)

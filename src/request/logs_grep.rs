@@ -329,6 +329,10 @@ pub trait EntryOutput {
     fn separator(&mut self) -> io::Result<()>;
     /// `count`: the number of matching entries, at the end.
     fn count(&mut self, n: u64) -> io::Result<()>;
+    /// Before the files' notices, so that stdout's entries come before them on a terminal.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Validates `req` and finds its sources. `timestamps`: parse each text line's time (JSON
@@ -558,6 +562,7 @@ impl JournalSearch {
         if self.count {
             output.count(n)?;
         }
+        output.flush()?;
         let failed = logs_journal::file_notices(&outcome, &self.files, notice);
         Ok(Streamed {
             matched_lines: n,

@@ -2,9 +2,10 @@
 //! (container logs as records, with their pod and container) or the last entries of the
 //! systemd journal.
 //!
-//! `stream` hands them to the caller's output and returns where each source ended, from
-//! which the CLI's `tail -f` follows (a CLI-only mode over the same request); `run` gathers
-//! the same stream into a report.
+//! `plan` validates the request and finds its sources; the plan's `stream` hands the lines
+//! (or entries) to the caller's output and returns where each source ended, from which the
+//! CLI's `tail -f` follows (a CLI-only mode over the same request); `run` gathers the same
+//! stream into a report.
 
 use super::logs_grep::{EntryOutput, LogLine, ReportLine};
 use super::logs_journal::{
@@ -162,6 +163,16 @@ impl LogsTailRequest {
     }
 }
 
+/// The system log a tail reads when no path is named: /var/log/syslog or /var/log/messages.
+pub fn system_log() -> Result<PathBuf, Error> {
+    let default = ["/var/log/syslog", "/var/log/messages"];
+    default
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or_else(|| Error::usage(default.join(" or "), "no such file"))
+}
+
 fn since_for_the_journal_only() -> Error {
     Error::usage(
         "--since/--until",
@@ -202,12 +213,8 @@ pub fn plan(req: &LogsTailRequest, notice: Notices) -> Result<Plan, Error> {
     if req.since.is_some() || req.until.is_some() {
         return Err(since_for_the_journal_only());
     }
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        let default = ["/var/log/syslog", "/var/log/messages"];
-        match default.iter().map(PathBuf::from).find(|p| p.exists()) {
-            Some(p) => vec![p],
-            None => return Err(Error::usage(default.join(" or "), "no such file")),
-        }
+    let paths = if paths.is_empty() {
+        vec![system_log()?]
     } else {
         paths
     };
@@ -389,6 +396,7 @@ fn journal_tail(
     if let Some(e) = error {
         return Err(Error::Io(e));
     }
+    output.flush()?;
     let failed = logs_journal::file_notices(&outcome, &files, notice);
     query.last = None;
     Ok(JournalTailed {
