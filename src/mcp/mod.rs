@@ -15,6 +15,7 @@ pub mod env;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod http;
+pub mod logs_paths;
 pub mod prompts;
 pub mod resources;
 pub mod server;
