@@ -532,19 +532,8 @@ impl JournalArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum JournalOutput {
-    /// journalctl's default: local time, host, IDENTIFIER[PID]: MESSAGE
-    Short,
-    /// short with an ISO 8601 time
-    ShortIso,
-    /// The message only
-    Cat,
-    /// journalctl's JSON, one entry a line
-    Json,
-    /// Every field of each entry, under a header with the full time and the cursor
-    Verbose,
-}
+/// journalctl -o's modes: the request layer's (`request::logs_journal`).
+pub use crate::request::logs_journal::JournalOutput;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogLevel {

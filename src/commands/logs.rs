@@ -1,103 +1,40 @@
-//! `oncall logs grep|tail|top`: flags → options → logs collectors → renderers.
+//! `oncall logs grep|tail|top`: flags → the request (`request::logs_*`) → its stream →
+//! renderers. What is searched and how is the request layer's; here the operands are read
+//! as a person means them, and what the stream finds is printed as it comes.
 
 use crate::cli::{LogLevel, LogsGrepArgs, LogsTailArgs, LogsTopArgs};
 use crate::commands::logs_journal;
 use crate::error::Error;
 use crate::exit_codes;
-use crate::logs::container_files;
+use crate::logs::container_files::{self, Owner};
 use crate::logs::container_formats;
 use crate::logs::container_tail;
-use crate::logs::fields::FieldFilter;
-use crate::logs::follow::{FollowOptions, Follower, Start};
-use crate::logs::last_lines;
-use crate::logs::levels::Level;
-use crate::logs::line_cap::MAX_LINE_BYTES;
-use crate::logs::matcher::{LineFilter, PatternSpec};
-use crate::logs::search::{self, Discard, Grep, GrepOptions, LineSink, Mode, SourceResult};
-use crate::logs::signatures::SignatureTable;
-use crate::logs::sources::{self, Compression, Discovery, Source};
-use crate::logs::time_range::{self, TimeRange};
-use crate::logs::timestamps::{self, Clock};
+use crate::logs::follow::{FollowOptions, Follower};
+use crate::logs::search::{Discard, LineSink, Mode, RecordLine, SourceResult};
+use crate::logs::sources::Source;
+use crate::logs::timestamps::Clock;
 use crate::render::logs as render;
 use crate::render::{Format, Ui};
-use grep_matcher::Matcher;
-use rayon::prelude::*;
+use crate::request::logs_grep::{self, LogsGrepRequest, TextOutput, TextSearch};
+use crate::request::logs_source::Notice;
+use crate::request::logs_tail::{self, LogsTailRequest, TailOutput};
+use crate::request::logs_top::{self, LogsTopRequest};
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
-fn level(l: LogLevel) -> Level {
+/// A notice as the CLI says it: on stderr, as it comes.
+pub fn say(n: Notice) {
+    crate::render::stderr::line(format_args!("{}", n.line()));
+}
+
+fn level(l: LogLevel) -> logs_grep::LogLevel {
     match l {
-        LogLevel::Error => Level::Error,
-        LogLevel::Warn => Level::Warn,
-        LogLevel::Info => Level::Info,
-        LogLevel::Debug => Level::Debug,
-    }
-}
-
-pub fn time_range(
-    since: Option<&str>,
-    until: Option<&str>,
-    clock: &Clock,
-) -> Result<TimeRange, Error> {
-    let parse = |flag: &str, v: Option<&str>| {
-        v.map(|t| time_range::parse_time(t, clock).map_err(|why| Error::usage(flag, why)))
-            .transpose()
-    };
-    Ok(TimeRange {
-        since: parse("--since", since)?,
-        until: parse("--until", until)?,
-    })
-}
-
-/// Named paths (or the default), expanded. A named path that cannot be searched is reported
-/// here, one line each, and the rest are searched: the caller exits 2 at the end when
-/// `refused` is not empty, as grep does.
-fn discover(paths: &[PathBuf], default: &[&str]) -> Result<(Discovery, bool), Error> {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        default
-            .iter()
-            .map(PathBuf::from)
-            .filter(|p| p.exists())
-            .take(1)
-            .collect()
-    } else {
-        paths.to_vec()
-    };
-    if paths.is_empty() {
-        return Err(Error::usage(
-            default.join(" or "),
-            "no such file or directory",
-        ));
-    }
-    let any_dir = paths.iter().any(|p| p.is_dir());
-    let found = sources::discover_all(&paths);
-    for refused in &found.refused {
-        crate::render::stderr::line(format_args!(
-            "oncall: {}: {}",
-            refused.path.display(),
-            refused.why
-        ));
-    }
-    if !found.unreadable.is_empty() {
-        crate::render::stderr::line(format_args!(
-            "oncall: warning: {} file(s) not readable, e.g. {} (run as root to include them)",
-            found.unreadable.len(),
-            found.unreadable[0].display()
-        ));
-    }
-    Ok((found, any_dir))
-}
-
-/// Lines cut at the line cap (see logs/line_cap.rs): said, so a search is never silently
-/// partial.
-fn warn_lines_cut(path: &str, cut: u64) {
-    if cut > 0 {
-        crate::render::stderr::line(format_args!(
-            "oncall: warning: {path}: {cut} line(s) longer than {} MiB cut there (the rest of \
-             each was not searched)",
-            MAX_LINE_BYTES >> 20
-        ));
+        LogLevel::Error => logs_grep::LogLevel::Error,
+        LogLevel::Warn => logs_grep::LogLevel::Warn,
+        LogLevel::Info => logs_grep::LogLevel::Info,
+        LogLevel::Debug => logs_grep::LogLevel::Debug,
     }
 }
 
@@ -118,14 +55,10 @@ fn patterns_and_paths(args: &mut LogsGrepArgs) -> Result<(Vec<String>, Vec<PathB
             patterns.push(p);
         }
     }
-    let mut patterns = patterns
+    let patterns = patterns
         .into_iter()
         .map(pattern_text)
         .collect::<Result<Vec<_>, _>>()?;
-    if patterns.is_empty() {
-        // Only reached with a filter (clap requires a pattern otherwise): match every line.
-        patterns.push(String::new());
-    }
     Ok((patterns, paths))
 }
 
@@ -147,78 +80,100 @@ fn pattern_text(p: std::ffi::OsString) -> Result<String, Error> {
     })
 }
 
-/// `--pod` / `--container`: the containers' log directories (whole rotated sets) or, for
-/// tail, their current files; nothing without the flags.
-fn container_logs(
-    pod: &Option<String>,
-    container: &Option<String>,
-    current: bool,
-) -> Result<Vec<PathBuf>, Error> {
-    if pod.is_none() && container.is_none() {
-        return Ok(Vec::new());
-    }
-    let flag = match (pod, container) {
-        (Some(p), _) => format!("--pod {p}"),
-        (None, Some(c)) => format!("--container {c}"),
-        _ => unreachable!("checked above"),
-    };
-    let found = container_files::select(pod.as_deref(), container.as_deref())
-        .map_err(|why| Error::usage(flag, why))?;
-    Ok(if current { found.current } else { found.dirs })
-}
+impl TryFrom<LogsGrepArgs> for LogsGrepRequest {
+    type Error = Error;
 
-pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
-        if let Some(p) = args.pattern.take() {
-            args.paths.insert(0, PathBuf::from(p));
+    fn try_from(mut args: LogsGrepArgs) -> Result<Self, Error> {
+        if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
+            if let Some(p) = args.pattern.take() {
+                args.paths.insert(0, PathBuf::from(p));
+            }
+            args.pattern = Some(operand.into());
         }
-        args.pattern = Some(operand.into());
-    }
-    let (patterns, mut paths) = patterns_and_paths(&mut args)?;
-    paths.extend(container_logs(&args.pod, &args.container, false)?);
-    if logs_journal::chosen(&args.journal, &paths)? {
-        return logs_journal::grep(&args, patterns, &paths, ui, out);
-    }
-    let fields = args
-        .field
-        .iter()
-        .map(|f| FieldFilter::parse(f).map_err(|why| Error::usage("--field", why)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let clock = Clock::system();
-    let range = time_range(args.since.as_deref(), args.until.as_deref(), &clock)?;
-    let mode = if args.count {
-        Mode::Count
-    } else if args.files_with_matches {
-        Mode::FilesWithMatches
-    } else {
-        Mode::Lines
-    };
-    let opts = GrepOptions {
-        patterns: PatternSpec {
-            patterns: patterns.clone(),
+        let (patterns, paths) = patterns_and_paths(&mut args)?;
+        let (paths, selectors) = logs_journal::selectors(&args.journal, paths);
+        Ok(LogsGrepRequest {
+            patterns,
+            paths,
             fixed_strings: args.fixed_strings,
             ignore_case: args.ignore_case,
-            word: args.word_regexp,
-        },
-        filter: LineFilter {
+            word_regexp: args.word_regexp,
+            invert_match: args.invert_match,
+            before_context: args.before_context.or(args.context).unwrap_or(0),
+            after_context: args.after_context.or(args.context).unwrap_or(0),
+            count: args.count,
+            files_with_matches: args.files_with_matches,
+            max_count: args.max_count,
+            since: args.since,
+            until: args.until,
             level: args.level.map(level),
-            fields,
-        },
-        invert: args.invert_match,
-        before: args.before_context.or(args.context).unwrap_or(0),
-        after: args.after_context.or(args.context).unwrap_or(0),
-        max_count: args.max_count,
-        mode,
-        range,
-        timestamps: ui.format == Format::Json,
-    };
-    let grep = Grep::new(opts, clock)
-        .map_err(|why| Error::usage(format!("invalid pattern '{}'", patterns.join("' '")), why))?;
-    let (found, any_dir) = discover(&paths, &["/var/log"])?;
-    // As grep: the path leads each line when more than one path was named (or walked).
-    let show_path = any_dir || paths.len() > 1 || found.sources.len() > 1;
-    let run_one = |source: &Source, out: &mut dyn Write| -> io::Result<SourceResult> {
+            field: args.field,
+            pod: args.pod,
+            container: args.container,
+            ..LogsGrepRequest::default()
+        }
+        .with_selectors(selectors))
+    }
+}
+
+impl TryFrom<LogsTailArgs> for LogsTailRequest {
+    type Error = Error;
+
+    fn try_from(mut args: LogsTailArgs) -> Result<Self, Error> {
+        if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
+            args.paths.insert(0, PathBuf::from(operand));
+        }
+        let (paths, selectors) = logs_journal::selectors(&args.journal, args.paths);
+        Ok(LogsTailRequest {
+            paths,
+            lines: args.lines,
+            grep: args.grep,
+            since: args.since,
+            until: args.until,
+            pod: args.pod,
+            container: args.container,
+            ..LogsTailRequest::default()
+        }
+        .with_selectors(selectors))
+    }
+}
+
+impl TryFrom<LogsTopArgs> for LogsTopRequest {
+    type Error = Error;
+
+    fn try_from(mut args: LogsTopArgs) -> Result<Self, Error> {
+        if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
+            args.paths.insert(0, PathBuf::from(operand));
+        }
+        let (paths, selectors) = logs_journal::selectors(&args.journal, args.paths);
+        Ok(LogsTopRequest {
+            paths,
+            since: args.since,
+            top: args.top,
+            pod: args.pod,
+            container: args.container,
+            ..LogsTopRequest::default()
+        }
+        .with_selectors(selectors))
+    }
+}
+
+/// A text file's lines as grep prints them (or as JSON Lines), then its count (-c) or its
+/// name (-l).
+struct Printed<'u> {
+    ui: &'u Ui,
+}
+
+impl TextOutput for Printed<'_> {
+    fn file(
+        &self,
+        search: &TextSearch,
+        source: &Source,
+        out: &mut dyn Write,
+    ) -> io::Result<SourceResult> {
+        let (ui, grep, show_path) = (self.ui, &search.grep, search.show_path);
         let path = source.path.as_path();
+        let mode = grep.opts.mode;
         let result = if mode == Mode::Lines {
             let highlight = (!grep.opts.invert).then(|| grep.matcher.inner.clone());
             let mut printer = render::LinePrinter::new(out, ui, path, show_path, highlight);
@@ -231,7 +186,8 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
         };
         match mode {
             Mode::Count if result.per_pattern.len() > 1 => {
-                let counts: Vec<(String, u64)> = patterns
+                let counts: Vec<(String, u64)> = search
+                    .patterns
                     .iter()
                     .cloned()
                     .zip(result.per_pattern.iter().copied())
@@ -250,345 +206,232 @@ pub fn grep(mut args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, 
             _ => {}
         }
         Ok(result)
-    };
-    let mut matched = false;
-    let mut failed = false;
-    let mut note = |source: &Source, r: io::Result<SourceResult>| -> Result<(), Error> {
-        match r {
-            Ok(r) => {
-                matched |= r.matched_lines > 0;
-                if r.no_timestamps {
-                    crate::render::stderr::line(format_args!(
-                        "oncall: warning: {}: no timestamp format recognised; searched whole",
-                        source.display()
-                    ));
-                }
-                if let Some(at) = r.truncated_at {
-                    warn_truncated(&source.display(), at);
-                }
-                warn_lines_cut(&source.display(), r.lines_cut);
-                Ok(())
-            }
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::Io(e)),
-            Err(e) => {
-                failed = true;
-                crate::render::stderr::line(format_args!("oncall: {}: {e}", source.display()));
-                Ok(())
-            }
-        }
-    };
-    if found.sources.len() == 1 {
-        let s = &found.sources[0];
-        let r = run_one(s, out);
-        note(s, r)?;
-    } else {
-        // Parallel within a bounded batch, each file into a bounded buffer, printed in order:
-        // stable output, bounded memory. A file whose output outgrows its buffer (one that
-        // matches everywhere, a .gz that expands 1000-fold) is searched again when its turn
-        // comes, straight to the output.
-        // The buffers are kept from batch to batch: grown once, their pages stay mapped.
-        let batch = rayon::current_num_threads().max(1) * 4;
-        let mut held: Vec<BoundedBuffer> = (0..batch).map(|_| BoundedBuffer::default()).collect();
-        for chunk in found.sources.chunks(batch) {
-            let results: Vec<io::Result<SourceResult>> = chunk
-                .par_iter()
-                .zip(held.par_iter_mut())
-                .map(|(s, buf)| {
-                    buf.bytes.clear();
-                    buf.overflowed = false;
-                    run_one(s, buf)
-                })
-                .collect();
-            for ((s, r), buf) in chunk.iter().zip(results).zip(&held) {
-                if buf.overflowed {
-                    let r = run_one(s, out);
-                    note(s, r)?;
-                } else {
-                    out.write_all(&buf.bytes)?;
-                    note(s, r)?;
-                }
-            }
-        }
     }
+}
+
+pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let req = LogsGrepRequest::try_from(args)?;
+    let streamed = match logs_grep::plan(&req, ui.format == Format::Json, &mut say)? {
+        logs_grep::Plan::Text(search) => search.stream(
+            &Printed { ui },
+            out,
+            &mut say,
+            &AtomicBool::new(false),
+            &mut |_, _| {},
+        )?,
+        logs_grep::Plan::Journal(search) => {
+            let mut entries = logs_journal::Entries::new(out, ui, req.output);
+            search.stream(&mut entries, &mut say, &AtomicBool::new(false))?
+        }
+    };
     // As grep: an error anywhere is 2, even when other files matched.
-    Ok(if failed || !found.refused.is_empty() {
+    Ok(if streamed.failed {
         exit_codes::USAGE
-    } else if matched {
+    } else if streamed.matched_lines > 0 {
         exit_codes::SUCCESS
     } else {
         exit_codes::FAILURE
     })
 }
 
-const NOT_REGULAR: &str =
-    "not a regular file (logs tail reads log files, not devices, pipes or sockets)";
+/// The tail's lines printed, container records with whose log they are.
+struct Tail<'p, 'w> {
+    printer: &'p mut render::TailPrinter<'w>,
+}
 
-pub fn tail(mut args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+impl TailOutput for Tail<'_, '_> {
+    fn line(
+        &mut self,
+        path: &str,
+        line_number: Option<u64>,
+        text: &[u8],
+        timestamp: Option<i64>,
+    ) -> io::Result<()> {
+        self.printer.line(path, line_number, text, timestamp)
+    }
+
+    fn record(
+        &mut self,
+        path: &str,
+        line_number: Option<u64>,
+        record: &RecordLine<'_>,
+        timestamp: Option<i64>,
+        owner: &Owner,
+    ) -> io::Result<()> {
+        self.printer
+            .record_line(path, line_number, record, timestamp, owner)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.printer.out.flush()
+    }
+}
+
+pub fn tail(args: LogsTailArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     if args.list_boots {
         return logs_journal::list_boots(&args, ui, out);
     }
-    args.paths
-        .extend(container_logs(&args.pod, &args.container, true)?);
-    if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
-        args.paths.insert(0, PathBuf::from(operand));
-    }
-    if logs_journal::chosen(&args.journal, &args.paths)? {
-        return logs_journal::tail(&args, ui, out);
-    }
-    if args.since.is_some() || args.until.is_some() {
-        return Err(Error::usage(
-            "--since/--until",
-            "logs tail takes them for the journal only (for text logs: logs grep --since)",
-        ));
-    }
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        let default = ["/var/log/syslog", "/var/log/messages"];
-        match default.iter().map(PathBuf::from).find(|p| p.exists()) {
-            Some(p) => vec![p],
-            None => return Err(Error::usage(default.join(" or "), "no such file")),
-        }
-    } else {
-        args.paths
+    let follow = args.follow;
+    let req = LogsTailRequest::try_from(args)?;
+    let tail = match logs_tail::plan(&req, &mut say)? {
+        logs_tail::Plan::Text(tail) => tail,
+        logs_tail::Plan::Journal(tail) => return logs_journal::tail(*tail, follow, &req, ui, out),
     };
-    let grep = args
-        .grep
-        .as_deref()
-        .map(|p| {
-            PatternSpec {
-                patterns: vec![p.to_string()],
-                ..PatternSpec::default()
-            }
-            .build()
-            .map_err(|why| Error::usage(format!("--grep '{p}'"), why))
-        })
-        .transpose()?;
     let json = ui.format == Format::Json;
-    let clock = Clock::system();
-    let show_path = paths.len() > 1;
-    let mut starts = Vec::new();
-    let mut formats = std::collections::HashMap::new();
+    let show_path = tail.paths().len() > 1;
     // `out` is stdout (main.rs), buffered or guarded: its reader going away ends a follow.
     let mut printer =
         render::TailPrinter::new(out, ui, show_path).writes_to(io::stdout().as_raw_fd());
-    for path in &paths {
-        if path.is_dir() {
-            return Err(Error::usage(path.display(), "is a directory (name a file)"));
-        }
-        // A device, pipe or socket has no end to read back from and no name to follow across
-        // rotation (`tail -f /dev/zero` read forever); checked before anything opens it, since
-        // opening a FIFO blocks until a writer comes.
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            return Err(Error::usage(path.display(), NOT_REGULAR));
-        }
-        let source = match Source::from_path(path) {
-            Ok(s) => s,
-            // tail -F waits for a file that does not exist yet; without -f it is an error.
-            Err(e) if args.follow && e.kind() == io::ErrorKind::NotFound => {
-                let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-                if parent.is_some_and(|p| !p.is_dir()) {
-                    return Err(Error::usage(path.display(), "no such directory"));
-                }
-                starts.push(Start {
-                    path: path.clone(),
-                    offset: None,
-                    line_number: None,
-                    bytes_before: Vec::new(),
-                });
-                continue;
-            }
-            Err(e) => return Err(Error::usage(path.display(), e)),
-        };
-        let keep = |line: &[u8]| {
-            grep.as_ref()
-                .is_none_or(|m| m.is_match(line).unwrap_or(false))
-        };
-        let want = last_lines::Want {
-            n: args.lines,
-            keep: &keep,
-            count_numbers: json,
-            include_partial: !args.follow,
-        };
-        let last = last_lines::read(&source, &want).map_err(|e| Error::usage(path.display(), e))?;
-        let parser = if json {
-            last.lines
-                .iter()
-                .find_map(|l| timestamps::Parser::detect(&l.text, &clock))
-        } else {
-            None
-        };
-        let label = path.display().to_string();
-        let mut cut = 0;
-        let format = match source.compression {
-            Compression::None => search::container_format(&source),
-            _ => None,
-        };
-        if let Some(format) = format {
-            // Records, not lines: P runs joined, shown by time and message (container_tail.rs).
-            formats.insert(path.clone(), format);
-            let upto = if args.follow {
-                last.end_offset
-            } else {
-                source.len
-            };
-            let keep_message = |m: &[u8]| keep(m);
-            let (records, joined_cut) =
-                container_tail::last_records(path, format, args.lines, upto, &keep_message)
-                    .map_err(|e| Error::usage(path.display(), e))?;
-            let iso = timestamps::Parser::with_format(timestamps::Format::Iso, &clock);
-            for shown in &records {
-                let number = json.then_some(shown.number);
-                match container_tail::record_of(&shown.text) {
-                    Some(r) => {
-                        let ts = json.then(|| iso.parse(r.time)).flatten();
-                        printer.record_line(&label, number, &r, ts)?
-                    }
-                    None => printer.line(&label, number, &shown.text, None)?,
-                }
-            }
-            cut += joined_cut;
-        } else {
-            for line in &last.lines {
-                let ts = parser.as_ref().and_then(|p| p.parse(&line.text));
-                printer.line(&label, line.number, &line.text, ts)?;
-                cut += u64::from(line.cut);
-            }
-        }
-        if cut > 0 {
-            printer.out.flush()?;
-            crate::render::stderr::line(format_args!(
-                "oncall: warning: {label}: {}",
-                render::cut_lines(cut)
-            ));
-        }
-        starts.push(Start {
-            path: path.clone(),
-            offset: Some(last.end_offset),
-            line_number: last.lines_before_end,
-            bytes_before: last.bytes_before_end,
-        });
-    }
-    if !args.follow {
+    let view = logs_tail::View { follow, json };
+    let tailed = tail.stream(
+        view,
+        &mut Tail {
+            printer: &mut printer,
+        },
+        &mut say,
+    )?;
+    if !follow {
         return Ok(exit_codes::SUCCESS);
     }
     printer.out.flush()?;
+    let formats = tailed.formats;
     // Container files: --grep sees the joined message, so the joining sink applies it.
     let (grep, joining_grep) = if formats.is_empty() {
-        (grep, None)
+        (tailed.grep, None)
     } else {
-        (None, grep)
+        (None, tailed.grep)
     };
     let opts = FollowOptions {
         grep,
-        timestamps: json.then_some(clock),
+        timestamps: json.then(Clock::system),
         // For filesystems whose changes inotify never reports, and to test the fallback.
         force_poll: std::env::var_os("ONCALL_FOLLOW_POLL").is_some_and(|v| v == "1"),
         ..FollowOptions::default()
     };
     if formats.is_empty() {
-        Follower::new(starts, opts).run(&mut printer)?;
+        Follower::new(tailed.starts, opts).run(&mut printer)?;
     } else {
         let mut joining = container_tail::Joining::new(&mut printer, joining_grep, formats);
-        Follower::new(starts, opts).run(&mut joining)?;
+        Follower::new(tailed.starts, opts).run(&mut joining)?;
     }
     Ok(exit_codes::SUCCESS)
 }
 
-/// The output of one file searched in parallel, held until its turn. Past
-/// `PARALLEL_OUTPUT_BYTES` it refuses more (the search stops with that error) and says so.
-#[derive(Default)]
-struct BoundedBuffer {
-    bytes: Vec<u8>,
-    overflowed: bool,
-}
-
-/// Per file searched in a parallel batch: batch × this bounds the memory held for ordering.
-const PARALLEL_OUTPUT_BYTES: usize = 1 << 20;
-
-impl Write for BoundedBuffer {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if self.overflowed || self.bytes.len() + data.len() > PARALLEL_OUTPUT_BYTES {
-            self.overflowed = true;
-            return Err(io::Error::other("output held for ordering is full"));
-        }
-        self.bytes.extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// One file's signatures, and where it was cut short if it was truncated under the search.
-type FileSignatures = io::Result<(SignatureTable, Option<u64>)>;
-
-/// A file cut short under a search (see logs/mapped.rs): what was searched stands.
-fn warn_truncated(path: &str, searched_bytes: u64) {
-    crate::render::stderr::line(format_args!(
-        "oncall: warning: {path}: truncated while being searched (logrotate copytruncate?); \
-         only its first {searched_bytes} bytes were searched"
-    ));
-}
-
-pub fn top(mut args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let containers = container_logs(&args.pod, &args.container, false)?;
-    args.paths.extend(containers);
-    if let Some(operand) = logs_journal::operand_taken_by_boot(&mut args.journal) {
-        args.paths.insert(0, PathBuf::from(operand));
-    }
-    if logs_journal::chosen(&args.journal, &args.paths)? {
-        return logs_journal::top(&args, ui, out);
-    }
-    let clock = Clock::system();
-    let range = time_range(args.since.as_deref(), None, &clock)?;
-    let opts = GrepOptions::at_level(Level::Warn, range);
-    let grep = Grep::new(opts, clock).map_err(|why| Error::usage("logs top", why))?;
-    let (found, _) = discover(&args.paths, &["/var/log"])?;
-    let tables: Vec<(String, FileSignatures)> = found
-        .sources
-        .par_iter()
-        .map(|s| {
-            let path = s.display();
-            let mut table = SignatureTable::new(&path);
-            let r = grep.search(s, &mut table).map(|r| {
-                warn_lines_cut(&path, r.lines_cut);
-                (table, r.truncated_at)
-            });
-            (path, r)
-        })
-        .collect();
-    let mut all = SignatureTable::default();
-    let mut failed = !found.refused.is_empty();
-    for (path, t) in tables {
-        match t {
-            Ok((t, truncated_at)) => {
-                if let Some(at) = truncated_at {
-                    warn_truncated(&path, at);
-                }
-                all.merge(t)
-            }
-            Err(e) => {
-                failed = true;
-                crate::render::stderr::line(format_args!("oncall: {path}: {e}"))
-            }
-        }
-    }
-    let lines = all.lines;
-    let mut signatures = all.top(args.top);
-    for s in &mut signatures {
-        s.first_seen = s.first_ms.map(timestamps::rfc3339);
-        s.last_seen = s.last_ms.map(timestamps::rfc3339);
-    }
-    let report = render::TopReport {
-        files: found.sources.len(),
-        error_and_warning_lines: lines,
-        signatures,
-    };
-    render::top(ui, out, &report)?;
+pub fn top(args: LogsTopArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    let req = LogsTopRequest::try_from(args)?;
+    let topped = logs_top::run_with(&req, &mut say)?;
+    render::top(ui, out, &topped.report)?;
     // What could be read is shown; a file that could not be is still an error at the end.
-    Ok(if failed {
+    Ok(if topped.failed {
         exit_codes::USAGE
     } else {
         exit_codes::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command, LogsAction};
+    use clap::Parser;
+
+    fn action(args: &[&str]) -> LogsAction {
+        let cli = Cli::try_parse_from([&["oncall", "logs"], args].concat()).unwrap();
+        match cli.command {
+            Command::Logs(l) => l.action,
+            _ => unreachable!("a logs command"),
+        }
+    }
+
+    fn grep(args: &[&str]) -> LogsGrepRequest {
+        match action(&[&["grep"], args].concat()) {
+            LogsAction::Grep(a) => LogsGrepRequest::try_from(a).unwrap(),
+            _ => unreachable!(),
+        }
+    }
+
+    /// The CLI's defaults are the request's (what an MCP call without arguments gets).
+    #[test]
+    fn cli_defaults_are_the_requests() {
+        assert_eq!(
+            grep(&["needle"]),
+            LogsGrepRequest {
+                patterns: vec!["needle".into()],
+                ..LogsGrepRequest::default()
+            }
+        );
+        let LogsAction::Tail(t) = action(&["tail"]) else {
+            unreachable!()
+        };
+        assert_eq!(
+            LogsTailRequest::try_from(t).unwrap(),
+            LogsTailRequest::default()
+        );
+        let LogsAction::Top(t) = action(&["top"]) else {
+            unreachable!()
+        };
+        assert_eq!(
+            LogsTopRequest::try_from(t).unwrap(),
+            LogsTopRequest::default()
+        );
+    }
+
+    #[test]
+    fn flags_land_in_the_request() {
+        let r = grep(&[
+            "-i", "-F", "-w", "-v", "-C", "2", "-A", "5", "-c", "-m", "3", "--since", "1h",
+            "--level", "warn", "x", "a.log",
+        ]);
+        assert!(r.ignore_case && r.fixed_strings && r.word_regexp && r.invert_match);
+        assert_eq!((r.before_context, r.after_context), (2, 5));
+        assert!(r.count);
+        assert_eq!(r.max_count, Some(3));
+        assert_eq!(r.since.as_deref(), Some("1h"));
+        assert_eq!(r.level, Some(logs_grep::LogLevel::Warn));
+        assert_eq!(r.paths, [PathBuf::from("a.log")]);
+        let j = grep(&[
+            "-u",
+            "nginx",
+            "--user-unit",
+            "app",
+            "-p",
+            "err",
+            "-k",
+            "-t",
+            "cron",
+            "-o",
+            "short-iso",
+            "--journal-dir",
+            "/tmp/j",
+            "",
+            "_PID=1",
+            "+",
+            "_TRANSPORT=kernel",
+        ]);
+        assert_eq!(j.unit, ["nginx"]);
+        assert_eq!(j.user_unit, ["app"]);
+        assert_eq!(j.priority.as_deref(), Some("err"));
+        assert!(j.dmesg);
+        assert_eq!(j.identifier, ["cron"]);
+        assert_eq!(j.output, Some(crate::cli::JournalOutput::ShortIso));
+        assert_eq!(j.journal_dir, [PathBuf::from("/tmp/j")]);
+        // journalctl's matches are no paths when the journal is read.
+        assert!(j.paths.is_empty());
+        assert_eq!(j.matches, ["_PID=1", "+", "_TRANSPORT=kernel"]);
+        // `-b PATTERN`: the pattern given back, -b the current boot.
+        let b = grep(&["-b", "timeout"]);
+        assert_eq!(b.patterns, ["timeout"]);
+        assert_eq!(b.boot.as_deref(), Some("0"));
+    }
+
+    /// A request refuses what it does not know, as the MCP tools need.
+    #[test]
+    fn unknown_fields_are_refused() {
+        let e = serde_json::from_value::<LogsGrepRequest>(serde_json::json!({"units": ["x"]}))
+            .unwrap_err();
+        assert!(e.to_string().contains("units"), "{e}");
+        let ok: LogsTailRequest =
+            serde_json::from_value(serde_json::json!({"unit": ["nginx"], "boot": "-1"})).unwrap();
+        assert!(ok.selectors().wanted());
+    }
 }

@@ -10,6 +10,7 @@ pub const DEFAULT_ROOTS: &[&str] = &["/var/log", "/run/log/journal"];
 #[derive(Debug, Clone, Default)]
 pub struct Allowlist {
     roots: Vec<PathBuf>,
+    narrowed: bool,
 }
 
 impl Allowlist {
@@ -23,11 +24,46 @@ impl Allowlist {
             .collect();
         roots.sort();
         roots.dedup();
-        Allowlist { roots }
+        Allowlist {
+            roots,
+            narrowed: false,
+        }
     }
 
     pub fn roots(&self) -> &[PathBuf] {
         &self.roots
+    }
+
+    /// This list cut down to what also lies under one of `client` (a client's roots): each
+    /// root under a client root stays, each client root under a root takes its place. A
+    /// client root outside every root adds nothing, so the list only ever narrows.
+    pub fn narrowed(&self, client: &[PathBuf]) -> Allowlist {
+        let client: Vec<PathBuf> = client
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for r in &self.roots {
+            for c in &client {
+                if r.starts_with(c) {
+                    roots.push(r.clone());
+                } else if c.starts_with(r) {
+                    roots.push(c.clone());
+                }
+            }
+        }
+        roots.sort();
+        roots.dedup();
+        Allowlist {
+            roots,
+            narrowed: true,
+        }
+    }
+
+    /// Whether a client's roots cut this list down (a call's defaults then read only
+    /// under it).
+    pub fn is_narrowed(&self) -> bool {
+        self.narrowed
     }
 
     /// The canonical path when it lies under an allowed root; else why not.
@@ -38,9 +74,14 @@ impl Allowlist {
             Ok(canonical)
         } else {
             Err(format!(
-                "{} is outside the directories this server may read ({}; `oncall mcp --allow-path DIR` adds one)",
+                "{} is outside the directories this server may read ({}{})",
                 path.display(),
-                self.describe()
+                self.describe(),
+                if self.narrowed {
+                    ", as narrowed by the client's roots"
+                } else {
+                    "; `oncall mcp --allow-path DIR` adds one"
+                }
             ))
         }
     }
@@ -82,10 +123,38 @@ mod tests {
         std::os::unix::fs::symlink(sibling.join("secret"), root.join("link")).unwrap();
         let allow = Allowlist {
             roots: vec![std::fs::canonicalize(&root).unwrap()],
+            narrowed: false,
         };
         assert!(allow.check(&root.join("app.log")).is_ok());
         assert!(allow.check(&sibling.join("secret")).is_err());
         assert!(allow.check(&root.join("../log-evil/secret")).is_err());
         assert!(allow.check(&root.join("link")).is_err());
+    }
+
+    #[test]
+    fn client_roots_only_narrow() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap().join("log");
+        let inner = root.join("app");
+        let other = std::fs::canonicalize(dir.path()).unwrap().join("etc");
+        for d in [&inner, &other] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let allow = Allowlist {
+            roots: vec![root.clone()],
+            narrowed: false,
+        };
+        // A client root inside: only it. One above: the server's root. One elsewhere: none.
+        assert_eq!(
+            allow.narrowed(std::slice::from_ref(&inner)).roots(),
+            [inner]
+        );
+        assert_eq!(allow.narrowed(&[dir.path().to_path_buf()]).roots(), [root]);
+        assert!(allow
+            .narrowed(std::slice::from_ref(&other))
+            .roots()
+            .is_empty());
+        assert!(allow.narrowed(&[]).roots().is_empty());
+        assert!(allow.narrowed(&[]).is_narrowed());
     }
 }

@@ -73,6 +73,45 @@ impl Env {
         self.allow.check_all(paths).map_err(CallError::Failed)
     }
 
+    /// Under a client's roots, triage's defaults (all of /var/log, the host's journal) would
+    /// read outside them: the logs become the narrowed roots themselves, and the journal its
+    /// default directories that are still allowed (else the roots, where a journal is only
+    /// read if one lies there).
+    pub fn narrow_defaults(
+        &self,
+        logs: &mut Vec<PathBuf>,
+        journal: &mut Vec<PathBuf>,
+    ) -> Result<(), CallError> {
+        if !self.allow.is_narrowed() {
+            return Ok(());
+        }
+        let roots = self.allow.roots();
+        if roots.is_empty() && (logs.is_empty() || journal.is_empty()) {
+            return Err(CallError::Failed(
+                "the client's roots share no directory with the ones this server may read \
+                 (/var/log, the journal, --allow-path): list one of them as a root, or name \
+                 logs and journal_dir under your roots"
+                    .into(),
+            ));
+        }
+        if logs.is_empty() {
+            *logs = roots.to_vec();
+        }
+        if journal.is_empty() {
+            let defaults: Vec<PathBuf> = ["/var/log/journal", "/run/log/journal"]
+                .iter()
+                .map(PathBuf::from)
+                .filter(|d| self.allow.check(d).is_ok())
+                .collect();
+            *journal = if defaults.is_empty() {
+                roots.to_vec()
+            } else {
+                defaults
+            };
+        }
+        Ok(())
+    }
+
     pub fn admit_target(&self, target: &str) -> Result<(), CallError> {
         self.targets.admits(target).map_err(CallError::Failed)
     }
@@ -83,6 +122,14 @@ impl Env {
         self.page
             .map(|p| p.offset.saturating_add(p.limit))
             .unwrap_or(0)
+    }
+
+    /// The call's cancel flag and progress sink, for work that takes them as one.
+    pub fn watch(&self) -> crate::triage::watch::Watch {
+        crate::triage::watch::Watch {
+            cancel: Arc::clone(&self.cancel),
+            tell: Arc::clone(&self.progress),
+        }
     }
 
     pub fn progress(&self, progress: f64, total: Option<f64>, message: String) {

@@ -11,10 +11,12 @@
 pub mod allowlist;
 pub mod budget;
 mod cheat_shapes;
+pub mod client_roots;
 pub mod env;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod http;
+pub mod logs_paths;
 mod output;
 pub mod prompts;
 pub mod resources;

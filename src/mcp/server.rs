@@ -3,7 +3,9 @@
 //! timeout and a cancel flag; its report is cleaned of control characters, cut to its page
 //! and the byte budget, and returned as structured content with a compact text twin.
 
+use super::allowlist::Allowlist;
 use super::budget::{self, Page};
+use super::client_roots;
 use super::env::{CallError, Env, ProgressFn};
 use super::tools::{self, ToolDef};
 use super::{output, prompts, resources, untrusted, McpSettings};
@@ -85,6 +87,7 @@ impl OncallServer {
         &self,
         def: &'static ToolDef,
         mut args: Map<String, Value>,
+        allow: Arc<Allowlist>,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, McpError> {
         let page = match &def.list {
@@ -95,7 +98,7 @@ impl OncallServer {
         let (progress, forwarder) = progress_sink(&context);
         let env = Env {
             sheet: Arc::clone(&self.sheet),
-            allow: Arc::clone(&self.settings.allow),
+            allow,
             targets: Arc::clone(&self.settings.targets),
             page,
             cancel: Arc::clone(&cancel),
@@ -254,8 +257,12 @@ impl ServerHandler for OncallServer {
     ) -> Result<CallToolResponse, McpError> {
         let def = tools::find(&request.name)
             .ok_or_else(|| invalid(format!("no tool named '{}'", request.name)))?;
+        let allow = match client_roots::for_call(&self.settings.allow, &request, &context).await? {
+            client_roots::Narrowed::Allow(a) => Arc::new(a),
+            client_roots::Narrowed::AskFirst(ask) => return Ok(ask.into()),
+        };
         let args = request.arguments.unwrap_or_default();
-        self.call(def, args, context).await.map(Into::into)
+        self.call(def, args, allow, context).await.map(Into::into)
     }
 
     async fn list_resources(

@@ -15,13 +15,7 @@ use std::io::{self, Write};
 /// The fields each output needs (the reader then reads no other).
 pub fn fields_for(output: JournalOutput, ui: &Ui) -> Option<Vec<String>> {
     if ui.format == Format::Json {
-        return Some(names(&[
-            "MESSAGE",
-            "PRIORITY",
-            "_SYSTEMD_UNIT",
-            "SYSLOG_IDENTIFIER",
-            "_COMM",
-        ]));
+        return Some(names(&crate::request::logs_journal::JSON_FIELDS));
     }
     match output {
         JournalOutput::Json | JournalOutput::Verbose => None,
@@ -39,17 +33,6 @@ pub fn fields_for(output: JournalOutput, ui: &Ui) -> Option<Vec<String>> {
 
 fn names(n: &[&str]) -> Vec<String> {
     n.iter().map(|s| s.to_string()).collect()
-}
-
-/// oncall's JSON line for an entry.
-#[derive(Serialize)]
-struct JsonEntry<'a> {
-    path: &'a str,
-    unit: Option<String>,
-    priority: Option<u8>,
-    timestamp: String,
-    identifier: Option<String>,
-    message: String,
 }
 
 pub struct EntryPrinter<'w> {
@@ -189,20 +172,10 @@ impl<'w> EntryPrinter<'w> {
         Ok(())
     }
 
+    /// oncall's JSON line for an entry: the request layer's, so a report's entries are
+    /// these lines.
     fn oncall_json(&mut self, e: &Entry, path: &str) -> io::Result<()> {
-        let text = |n: &str| e.field(n).map(|v| String::from_utf8_lossy(v).into_owned());
-        let line = JsonEntry {
-            path,
-            unit: text("_SYSTEMD_UNIT"),
-            priority: e
-                .field("PRIORITY")
-                .and_then(|p| std::str::from_utf8(p).ok()?.parse().ok()),
-            timestamp: jiff::Timestamp::from_microsecond(e.realtime as i64)
-                .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string())
-                .unwrap_or_default(),
-            identifier: text("SYSLOG_IDENTIFIER").or_else(|| text("_COMM")),
-            message: text("MESSAGE").unwrap_or_default(),
-        };
+        let line = crate::request::logs_journal::JournalLine::of(e, path);
         serde_json::to_writer(&mut *self.out, &line).map_err(io::Error::from)?;
         self.out.write_all(b"\n")
     }

@@ -387,6 +387,9 @@ pub struct TailPrinter<'w> {
     show_path: bool,
     /// The descriptor `out` ends in (stdout), when the caller knows it: see `reader_fd`.
     reader: Option<std::os::fd::RawFd>,
+    /// Whose log each followed container file is (found once per file: Docker's name is
+    /// read from the config beside it).
+    owners: std::collections::HashMap<std::path::PathBuf, Owner>,
 }
 
 impl<'w> TailPrinter<'w> {
@@ -396,6 +399,7 @@ impl<'w> TailPrinter<'w> {
             ui: *ui,
             show_path,
             reader: None,
+            owners: std::collections::HashMap::new(),
         }
     }
 
@@ -426,17 +430,21 @@ impl<'w> TailPrinter<'w> {
 }
 
 impl TailPrinter<'_> {
-    /// A container record: its time and message (JSON: the message, with its stream).
+    /// A container record: its time and message (JSON: the message, with its stream, pod
+    /// and container, as `logs grep --json` names them).
     pub fn record_line(
         &mut self,
         path: &str,
         line_number: Option<u64>,
         record: &RecordLine<'_>,
         timestamp: Option<i64>,
+        owner: &Owner,
     ) -> io::Result<()> {
         if self.ui.format == Format::Json {
             JsonLine {
                 stream: Some(record.stream),
+                pod: owner.pod.as_deref(),
+                container: owner.container.as_deref(),
                 ..JsonLine::new(path, line_number, timestamp, record.message)
             }
             .write(self.out)
@@ -462,7 +470,17 @@ impl crate::logs::container_tail::RecordSink for TailPrinter<'_> {
         record: &RecordLine<'_>,
         timestamp: Option<i64>,
     ) -> io::Result<()> {
-        self.record_line(&path.display().to_string(), line_number, record, timestamp)
+        let owner = match self.owners.get(path) {
+            Some(o) => o.clone(),
+            None if self.ui.format == Format::Json => {
+                let o = crate::logs::container_files::owner_of(path);
+                self.owners.insert(path.to_path_buf(), o.clone());
+                o
+            }
+            None => Owner::default(),
+        };
+        let label = path.display().to_string();
+        self.record_line(&label, line_number, record, timestamp, &owner)
     }
 }
 

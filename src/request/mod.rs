@@ -14,6 +14,8 @@ pub mod disk_usage;
 pub mod explain_command;
 pub mod filesystems;
 pub mod logs_grep;
+pub mod logs_journal;
+pub mod logs_source;
 pub mod logs_tail;
 pub mod logs_top;
 pub mod memory;
@@ -59,6 +61,7 @@ validate!(
     net_stats::NetStatsRequest,
     logs_grep::LogsGrepRequest,
     logs_tail::LogsTailRequest,
+    logs_top::LogsTopRequest,
     probe::ProbeRequest,
     probe_balancer::ProbeBalancerRequest,
     probe_gateway::ProbeGatewayRequest,
@@ -68,7 +71,6 @@ validate!(
 );
 nothing_to_validate!(
     deleted_files::DeletedFilesRequest,
-    logs_top::LogsTopRequest,
     explain_command::ExplainCommandRequest,
     runbook::RunbookRequest,
     cheat_categories::CheatCategoriesRequest,

@@ -2,7 +2,7 @@
 
 use super::Span;
 use crate::error::Error;
-use crate::triage::{self, collect::TriageOptions, TriageReport};
+use crate::triage::{self, collect::TriageOptions, watch::Watch, TriageReport};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -62,11 +62,25 @@ impl TriageRequest {
             journal_dirs: self.journal_dir.clone(),
             probes: self.probe.clone(),
             budget: BUDGET,
+            watch: None,
         }
     }
 }
 
 pub fn run(req: &TriageRequest) -> Result<TriageReport, Error> {
+    run_with(req, None)
+}
+
+/// `run`, watched: cancellable, with progress (`oncall mcp`). A cancelled run is an error.
+pub fn run_with(req: &TriageRequest, watch: Option<Watch>) -> Result<TriageReport, Error> {
     req.validate()?;
-    Ok(triage::run(&req.options()))
+    let cancel = watch.as_ref().map(|w| std::sync::Arc::clone(&w.cancel));
+    let report = triage::run(&TriageOptions {
+        watch,
+        ..req.options()
+    });
+    if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+        return Err(Error::Interrupted);
+    }
+    Ok(report)
 }

@@ -24,6 +24,8 @@ pub struct TriageOptions {
     pub probes: Vec<String>,
     /// Time a collector that does not need the window may take beyond it.
     pub budget: Duration,
+    /// Who waits on this run (cancel, progress); None for the CLI and the exporter.
+    pub watch: Option<super::watch::Watch>,
 }
 
 /// How one collector fared: its data, or why there is none.
@@ -213,7 +215,8 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let throttle0 = cgroup::cpu_throttling();
     let hier = containers::hierarchy::Hierarchies::detect();
     let groups0 = containers::census::take(&hier);
-    thread::sleep(opts.window);
+    let watch = opts.watch.as_ref();
+    let full_window = super::watch::wait(opts.window, watch);
     let host1 = host_counters::snapshot();
     let procs1 = processes::snapshot(opts_p);
     let net1 = net_stats::snapshot();
@@ -374,13 +377,26 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     };
 
     // Collect what the background collectors found, within their budget.
-    let deadline = started + opts.window + opts.budget;
+    // Cancelled: nobody waits for the answer, so nor for the collectors still out.
+    let deadline = if full_window {
+        started + opts.window + opts.budget
+    } else {
+        Instant::now()
+    };
     let mut pending = expected.clone();
     while !pending.is_empty() {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
             Ok((name, result, took)) => {
                 pending.retain(|n| *n != name);
+                if let Some(w) = watch {
+                    let done = expected.len() - pending.len();
+                    (w.tell)(
+                        opts.window.as_secs_f64() + done as f64,
+                        None,
+                        format!("collectors: {done} of {} ({name})", expected.len()),
+                    );
+                }
                 let elapsed_ms = took.as_millis() as u64;
                 match result {
                     Ok(part) => {

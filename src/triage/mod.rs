@@ -11,6 +11,7 @@ pub mod log_bursts;
 pub mod model;
 pub mod probes;
 pub mod rules;
+pub mod watch;
 
 use collect::{SectionStatus, TriageOptions};
 use model::{Finding, Observations, Severity};

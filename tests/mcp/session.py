@@ -4,6 +4,11 @@ Usage: session.py MODE ONCALL [SERVER ARGS...] < operations.json
        session.py MODE http://HOST:PORT/mcp < operations.json   (Streamable HTTP; the bearer
        token, if any, in the environment's ONCALL_MCP_TOKEN)
 
+An operation {"op": "roots", "roots": [URI, ...]} sets the client's roots: as the first
+operation it makes the client declare the roots capability and answer roots/list (over
+2026-07-28 the SDK answers the server's input_required request with them); later, it changes
+them and (2025-11-25) sends notifications/roots/list_changed.
+
 MODE is the SDK's connect mode: "auto" (2026-07-28: server/discover, stateless) or "legacy"
 (2025-11-25: the initialize handshake). stdin holds a JSON list of operations, run in order
 in one session; stdout gets a JSON list with one outcome per operation. A protocol error is
@@ -28,8 +33,20 @@ def dump(model):
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+ROOTS = []
+
+
+async def list_roots(context):
+    return types.ListRootsResult(roots=[types.Root(uri=u) for u in ROOTS])
+
+
 async def run_op(client, op):
     kind = op["op"]
+    if kind == "roots":
+        ROOTS[:] = op["roots"]
+        if client.protocol_version < "2026-07-28":
+            await client.send_roots_list_changed()
+        return {"roots": ROOTS}
     if kind == "list":
         return {
             "tools": dump(await client.list_tools())["tools"],
@@ -123,7 +140,12 @@ async def main():
     else:
         server = StdioServerParameters(command=oncall, args=["mcp", *server_args], env=env)
     outcomes = []
-    async with Client(server, mode=mode) as client:
+    roots_callback = None
+    if ops and ops[0]["op"] == "roots":
+        ROOTS[:] = ops.pop(0)["roots"]
+        outcomes.append({"roots": list(ROOTS)})
+        roots_callback = list_roots
+    async with Client(server, mode=mode, list_roots_callback=roots_callback) as client:
         for op in ops:
             try:
                 outcomes.append(await run_op(client, op))
