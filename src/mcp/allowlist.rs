@@ -36,7 +36,10 @@ impl Allowlist {
 
     /// This list cut down to what also lies under one of `client` (a client's roots): each
     /// root under a client root stays, each client root under a root takes its place. A
-    /// client root outside every root adds nothing, so the list only ever narrows.
+    /// client root outside every root adds nothing, so the list only ever narrows. Roots
+    /// that share no directory with this list (none at all, as the MCP Inspector sends, or
+    /// a client's workspace such as the project an editor has open) say nothing about the
+    /// host's logs: the list stands as it is.
     pub fn narrowed(&self, client: &[PathBuf]) -> Allowlist {
         let client: Vec<PathBuf> = client
             .iter()
@@ -51,6 +54,9 @@ impl Allowlist {
                     roots.push(c.clone());
                 }
             }
+        }
+        if roots.is_empty() {
+            return self.clone();
         }
         roots.sort();
         roots.dedup();
@@ -144,17 +150,17 @@ mod tests {
             roots: vec![root.clone()],
             narrowed: false,
         };
-        // A client root inside: only it. One above: the server's root. One elsewhere: none.
-        assert_eq!(
-            allow.narrowed(std::slice::from_ref(&inner)).roots(),
-            [inner]
-        );
+        // A client root inside: only it. One above: the server's root.
+        let inside = allow.narrowed(std::slice::from_ref(&inner));
+        assert_eq!(inside.roots(), std::slice::from_ref(&inner));
+        assert!(inside.is_narrowed());
         assert_eq!(allow.narrowed(&[dir.path().to_path_buf()]).roots(), [root]);
-        assert!(allow
-            .narrowed(std::slice::from_ref(&other))
-            .roots()
-            .is_empty());
-        assert!(allow.narrowed(&[]).roots().is_empty());
-        assert!(allow.narrowed(&[]).is_narrowed());
+        // Roots that share nothing with the list (elsewhere, or none) leave it as it is.
+        assert_eq!(
+            allow.narrowed(std::slice::from_ref(&other)).roots(),
+            allow.roots()
+        );
+        assert_eq!(allow.narrowed(&[]).roots(), allow.roots());
+        assert!(!allow.narrowed(&[]).is_narrowed());
     }
 }

@@ -5,7 +5,9 @@
 //! server-to-client requests) with an `input_required` result that the client answers by
 //! retrying the call with its roots. Only local `file:` roots count; the narrowed list is
 //! each server root that lies under a client root, and each client root that lies under a
-//! server root.
+//! server root. Roots that share no directory with the server's list (an empty list, an
+//! editor's project) leave it as it is: they bound the client's workspace, not the host's
+//! logs, and a server narrowed to nothing by them would answer nothing from any editor.
 //!
 //! rmcp marks roots deprecated (SEP-2577 drops them after 2026-07-28), but the clients in use
 //! today send them, and a client that says where it may look must be heard.
