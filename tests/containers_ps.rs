@@ -493,3 +493,60 @@ fn net_processes_say_which_container_owns_a_socket() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn containerd_without_kubelet_cgroupfs_and_nerdctl_scope() {
+    // containerd's default /<namespace>/<id> (ctr, nerdctl on cgroupfs) and nerdctl's
+    // systemd-driver scope; an id under another top-level name stays unknown.
+    let (a, b, c) = (unique_id(), unique_id(), unique_id());
+    let paths = [
+        format!("/default/{a}"),
+        format!("/system.slice/nerdctl-{b}.scope"),
+        format!("/oncall-unknown-parent/{c}"),
+    ];
+    let mut groups = Vec::new();
+    for p in &paths {
+        let Some(cg) = RuntimeCgroup::new(p, None, None) else {
+            return;
+        };
+        groups.push(cg);
+    }
+    let spawned: Vec<i64> = groups.iter_mut().map(|g| i64::from(g.sleeper())).collect();
+    let root = tempfile::tempdir().unwrap();
+    for (id, pid) in [(&a, spawned[0]), (&b, spawned[1])] {
+        let doc = ps_json(
+            root.path(),
+            &[
+                "--by",
+                "container",
+                "--container",
+                &id[..12],
+                "--window",
+                "0",
+            ],
+        );
+        let g = &doc["groups"][0];
+        assert_eq!(g["id"], id.as_str(), "{doc:#}");
+        assert_eq!(g["runtime"], "containerd", "{doc:#}");
+        assert_eq!(
+            g["name"],
+            &id[..12],
+            "no name is invented, the short id: {doc:#}"
+        );
+        let doc = ps_json(root.path(), &["--container", &id[..12], "--window", "0"]);
+        assert_eq!(pids(&doc), [pid], "{doc:#}");
+        assert_eq!(
+            doc["processes"][0]["container_runtime"], "containerd",
+            "{doc:#}"
+        );
+    }
+    let doc = ps_json(root.path(), &["--window", "0", "--top", "100000"]);
+    let unknown = doc["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pid"] == spawned[2])
+        .unwrap_or_else(|| panic!("pid {} not listed", spawned[2]));
+    // ps's older container_id field takes any 64-hex segment; the runtime is not guessed.
+    assert_eq!(unknown["container_runtime"], Value::Null, "{unknown:#}");
+}

@@ -192,3 +192,158 @@ fn a_throttled_container_is_named() {
         "{text}"
     );
 }
+
+/// `oncall ARGS` run as a container runs it: inside `cg` (every hierarchy), in a new cgroup
+/// namespace and mount namespace where the group's own directories are bind-mounted over
+/// the hierarchies' mount points (what a runtime's private cgroupfs shows: `/` is the group).
+fn inside_container(cg: &RuntimeCgroup, args: &[&str]) -> std::process::Output {
+    let joins: Vec<String> = cg
+        .dirs
+        .iter()
+        .map(|d| format!("echo $$ > '{}/cgroup.procs' || exit 96", d.display()))
+        .collect();
+    let binds: Vec<String> = cg
+        .dirs
+        .iter()
+        .map(|d| {
+            let rel = cg.path.trim_start_matches('/');
+            let mount = d.to_str().unwrap().strip_suffix(rel).unwrap();
+            format!(
+                "mount --bind '{}' '{}' || exit 97",
+                d.display(),
+                mount.trim_end_matches('/')
+            )
+        })
+        .collect();
+    let script = format!(
+        "{}\nexec unshare --cgroup --mount --propagation private sh -c '{}\nexec \"$0\" \"$@\"' \"$@\"",
+        joins.join("\n"),
+        binds.join("\n").replace('\'', "'\\''"),
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script, "sh"])
+        .arg(assert_cmd::cargo::cargo_bin("oncall"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", "/nonexistent/oncall-tests")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 2),
+        "{args:?}: {out:?}"
+    );
+    out
+}
+
+#[test]
+fn inside_a_container_memory_and_cpu_are_judged_against_its_limit_and_quota() {
+    let id = unique_id();
+    // 256 MiB and half a CPU; a holder of 228 MiB (plus python and oncall itself) leaves
+    // under 10 % of the limit, and a spinner uses the whole quota.
+    let Some(mut cg) = RuntimeCgroup::new(&format!("/docker/{id}"), Some(256 * MIB), Some(50))
+    else {
+        return;
+    };
+    if cg.version == 1 {
+        // The most shares: on a busy machine the spinner still gets its whole quota.
+        let cpu = cg
+            .dirs
+            .iter()
+            .find(|d| d.join("cpu.shares").exists())
+            .unwrap();
+        std::fs::write(cpu.join("cpu.shares"), "262144").unwrap();
+    }
+    cg.spawn(&holder(228));
+    // Two spinners for half a CPU: held to the quota in most periods, however busy the host.
+    cg.spawn("while :; do :; done");
+    cg.spawn("while :; do :; done");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let usage_file = if cg.version == 1 {
+        "memory.usage_in_bytes"
+    } else {
+        "memory.current"
+    };
+    while cg.read_u64(usage_file) < 232 * MIB && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = inside_container(
+        &cg,
+        &[
+            "triage",
+            "--json",
+            "--window",
+            "2s",
+            "--logs",
+            "/nonexistent",
+        ],
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    let s = &r["sections"];
+    assert_eq!(s["inside_container"]["cgroup_namespace"], true, "{s:#}");
+    let limits = &s["container_limits"];
+    assert_eq!(limits["memory_limit_bytes"], 256 * MIB, "{limits:#}");
+    assert_eq!(limits["memory_cgroup"], "/", "{limits:#}");
+    assert_eq!(limits["cpu_quota_cpus"], 0.5, "{limits:#}");
+    let used = limits["cpu_used_cpus"].as_f64().unwrap();
+    assert!(used > 0.3 && used < 0.6, "{limits:#}");
+    let host_total = s["memory"]["total_bytes"].as_u64().unwrap();
+    assert!(host_total > 256 * MIB);
+    let t = titles(&r);
+    let mem = t
+        .iter()
+        .find(|x| x.starts_with("Memory ") && x.contains("available in the container"))
+        .unwrap_or_else(|| panic!("no container memory finding: {t:#?}\n{limits:#}"));
+    assert!(mem.contains("of its 256 MiB limit); host: "), "{mem}");
+    // The host's own MemAvailable rule is not what judged it (the host has memory free).
+    assert!(
+        !t.iter()
+            .any(|x| x.starts_with("Memory ") && !x.contains("in the container")),
+        "{t:#?}"
+    );
+    let cpu = t
+        .iter()
+        .find(|x| x.starts_with("CPU saturated in the container: "))
+        .unwrap_or_else(|| panic!("no container CPU finding: {t:#?}\n{limits:#}"));
+    assert!(cpu.contains("of its 0.50-CPU quota used"), "{cpu}");
+    // Load per CPU is judged on the quota's half CPU (the host's load is beside it).
+    let load = s["load"]["one"].as_f64().unwrap();
+    if load > 0.5 {
+        assert!(
+            t.iter()
+                .any(|x| x.contains("on the container's CPU quota of 0.50 CPUs")),
+            "load {load}: {t:#?}"
+        );
+    }
+
+    // The text view says what was judged against what.
+    let text = inside_container(
+        &cg,
+        &[
+            "triage",
+            "--window",
+            "1s",
+            "--logs",
+            "/nonexistent",
+            "--color",
+            "never",
+        ],
+    );
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("memory judged against its limit 256 MiB (host ")
+            && text.contains("CPU judged against its quota of 0.50 CPUs"),
+        "{text}"
+    );
+
+    // Outside, the host view is its own: no container limits, no container findings.
+    let host = triage(tempfile::tempdir().unwrap().path());
+    assert!(
+        host["sections"]["container_limits"].is_null(),
+        "{:#}",
+        host["sections"]
+    );
+    assert!(
+        !titles(&host).iter().any(|x| x.contains("in the container")),
+        "{:#?}",
+        titles(&host)
+    );
+}

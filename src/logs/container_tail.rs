@@ -189,3 +189,47 @@ impl<S: RecordSink> FollowSink for Joining<'_, S> {
         self.inner.reader_fd()
     }
 }
+
+/// The most read back from a follow's start to find a record still open there: a `P` run
+/// longer than the joined line's cap is cut anyway.
+const PENDING_BACK_BYTES: u64 = crate::logs::line_cap::MAX_LINE_BYTES as u64;
+
+/// Where the file's first `upto` bytes end in the middle of a record (a CRI `P` run, a
+/// json-file `log` without its `\n`, not yet closed): the offset of the run's first line and
+/// how many lines it has. A follow starts there, so the record is shown once, joined, when
+/// its last part comes; `None` when the last record is complete (or the run is longer than
+/// `PENDING_BACK_BYTES`).
+pub fn pending_run(path: &Path, format: Format, upto: u64) -> io::Result<Option<(u64, u64)>> {
+    use std::os::unix::fs::FileExt;
+    let from = upto.saturating_sub(PENDING_BACK_BYTES + 1);
+    let mut buf = vec![0u8; (upto - from) as usize];
+    File::open(path)?.read_exact_at(&mut buf, from)?;
+    let open = |line: &[u8]| match format {
+        Format::Cri => container_formats::cri(line).is_some_and(|r| r.partial),
+        Format::DockerJson => {
+            container_formats::docker_record(line).is_some_and(|r| !r.log.ends_with('\n'))
+        }
+    };
+    // Complete lines from the end: each ends at a '\n' (the last at `upto`).
+    let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
+    let (mut start, mut lines) = (None, 0u64);
+    let mut end = body.len();
+    loop {
+        let line_start = match memchr::memrchr(b'\n', &body[..end]) {
+            Some(nl) => nl + 1,
+            // The window's first line is whole only when the window starts the file.
+            None if from == 0 => 0,
+            None => return Ok(None),
+        };
+        if !open(&body[line_start..end]) {
+            break;
+        }
+        start = Some(from + line_start as u64);
+        lines += 1;
+        if line_start == 0 {
+            break;
+        }
+        end = line_start - 1;
+    }
+    Ok(start.map(|s| (s, lines)))
+}

@@ -68,6 +68,26 @@ fn section_lines(o: &Observations) -> Vec<(&'static str, String)> {
             ),
         ));
     }
+    if let Some(c) = &o.container_limits {
+        let mut parts = Vec::new();
+        if let (Some(l), Some(w)) = (c.memory_limit_bytes, c.memory_working_set_bytes) {
+            parts.push(format!(
+                "memory {} working set of its {} limit ({} available)",
+                bytes(w),
+                bytes(l),
+                bytes(c.memory_available_bytes.unwrap_or(0))
+            ));
+        }
+        if let Some(q) = c.cpu_quota_cpus {
+            parts.push(match c.cpu_used_cpus {
+                Some(u) => format!("CPU quota {q:.2} CPUs, {u:.2} used"),
+                None => format!("CPU quota {q:.2} CPUs"),
+            });
+        }
+        if !parts.is_empty() {
+            v.push(("container", parts.join("; ")));
+        }
+    }
     if let Some(p) = o.pressure {
         let f = |v: Option<f64>| v.map_or("-".into(), |x| format!("{x:.1}"));
         v.push((
@@ -341,13 +361,29 @@ fn terminal(ui: &Ui, out: &mut dyn Write, r: &TriageReport) -> io::Result<()> {
             .as_ref()
             .and_then(|c| c.memory_limit_bytes);
         let host = r.sections.observed.memory.as_ref().map(|m| m.total_bytes);
-        let beside = match (limit, host) {
-            (Some(l), Some(h)) => format!(
-                ": memory judged against its limit {} (host {})",
+        let mut judged = Vec::new();
+        if let (Some(l), Some(h)) = (limit, host) {
+            judged.push(format!(
+                "memory judged against its limit {} (host {})",
                 bytes(l),
                 bytes(h)
-            ),
-            _ => String::new(),
+            ));
+        }
+        let observed = &r.sections.observed;
+        if let Some(q) = observed
+            .container_limits
+            .as_ref()
+            .and_then(|c| c.cpus(observed.cpus))
+        {
+            judged.push(format!(
+                "CPU judged against its quota of {q:.2} CPUs (host {})",
+                observed.cpus
+            ));
+        }
+        let beside = if judged.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", judged.join(", "))
         };
         writeln!(out, "{}{beside}", ui.wrap(&i.describe(), 2))?;
     }

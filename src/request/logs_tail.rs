@@ -310,15 +310,25 @@ fn text_tail(
             Compression::None => search::container_format(&source),
             _ => None,
         };
+        let mut resume = None;
         if let Some(format) = format {
             // Records, not lines: P runs joined, shown by time and message (container_tail.rs).
             formats.insert(path.clone(), format);
             let owner = container_files::owner_of(path);
-            let upto = if view.follow {
-                last.end_offset
+            // A follow that starts inside an open P run starts at its first line instead,
+            // so the record is shown once, joined, when its F comes (container_tail.rs).
+            let pending = if view.follow {
+                container_tail::pending_run(path, format, last.end_offset)
+                    .map_err(|e| Error::usage(path.display(), e))?
             } else {
-                source.len
+                None
             };
+            let upto = match pending {
+                Some((start, _)) => start,
+                None if view.follow => last.end_offset,
+                None => source.len,
+            };
+            resume = pending;
             let keep_message = |m: &[u8]| keep(m);
             let (records, joined_cut) =
                 container_tail::last_records(path, format, lines, upto, &keep_message)
@@ -357,11 +367,20 @@ fn text_tail(
             )));
         }
         lines_cut += cut;
-        starts.push(Start {
-            path: path.clone(),
-            offset: Some(last.end_offset),
-            line_number: last.lines_before_end,
-            bytes_before: last.bytes_before_end,
+        starts.push(match resume {
+            // Empty bytes_before: the follower reads those before the run's start itself.
+            Some((start, lines)) => Start {
+                path: path.clone(),
+                offset: Some(start),
+                line_number: last.lines_before_end.map(|n| n.saturating_sub(lines)),
+                bytes_before: Vec::new(),
+            },
+            None => Start {
+                path: path.clone(),
+                offset: Some(last.end_offset),
+                line_number: last.lines_before_end,
+                bytes_before: last.bytes_before_end,
+            },
         });
     }
     Ok(TextTailed {

@@ -16,8 +16,38 @@ pub struct CgroupMemory {
     pub usage_bytes: Option<u64>,
     /// v2 `memory.events` (low, high, max, oom, oom_kill) or v1 `failcnt` and `oom_kill`.
     pub events: BTreeMap<String, u64>,
+    /// Page cache the kernel reclaims first (`memory.stat` v2 `inactive_file`, v1
+    /// `total_inactive_file`): usage less this is the working set kubelet evicts on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inactive_file_bytes: Option<u64>,
     /// Where the cgroup's files are, for the next command to run.
     pub dir: PathBuf,
+}
+
+impl CgroupMemory {
+    /// Usage less the inactive page cache (what `docker stats` and kubelet call memory).
+    pub fn working_set_bytes(&self) -> Option<u64> {
+        let usage = self.usage_bytes?;
+        Some(usage.saturating_sub(self.inactive_file_bytes.unwrap_or(0)))
+    }
+}
+
+/// The current cgroup's CPU quota: v2 `cpu.max`, v1 `cpu.cfs_quota_us` / `cpu.cfs_period_us`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CpuQuota {
+    /// The cgroup as `/proc/self/cgroup` names it.
+    pub path: String,
+    /// The file that sets it, for the next command.
+    pub file: PathBuf,
+    pub quota_us: u64,
+    pub period_us: u64,
+}
+
+impl CpuQuota {
+    /// The quota in CPUs (`50000 100000` is 0.5).
+    pub fn cpus(&self) -> f64 {
+        self.quota_us as f64 / self.period_us.max(1) as f64
+    }
 }
 
 /// The CPU controller's counters of the current cgroup.
@@ -47,6 +77,90 @@ pub fn current_limit() -> Option<CgroupMemory> {
     let path = membership_of(&membership, |c| c.split(',').any(|x| x == "memory"), false)?;
     let dir = locate(&mountinfo, "cgroup", Some("memory"), &path)?;
     read_v1(&dir, &path)
+}
+
+/// The current cgroup's CPU quota, when one is set (`max` / `-1` is none).
+pub fn cpu_quota() -> Option<CpuQuota> {
+    let (membership, mountinfo) = own_files()?;
+    if let Some((dir, path)) = v2_dir(&membership, &mountinfo) {
+        if let Ok(text) = std::fs::read_to_string(dir.join("cpu.max")) {
+            let (quota_us, period_us) = parse_cpu_max(&text)?;
+            return Some(CpuQuota {
+                path,
+                file: dir.join("cpu.max"),
+                quota_us,
+                period_us,
+            });
+        }
+    }
+    let (dir, path) = v1_dir(&membership, &mountinfo, "cpu")?;
+    let quota: i64 = read_u64_or_signed(&dir, "cpu.cfs_quota_us")?;
+    let period = read_u64(&dir, "cpu.cfs_period_us")?;
+    (quota > 0 && period > 0).then(|| CpuQuota {
+        path,
+        file: dir.join("cpu.cfs_quota_us"),
+        quota_us: quota as u64,
+        period_us: period,
+    })
+}
+
+/// The CPU time the current cgroup has used, in ns: v1 `cpuacct.usage` where the cpuacct
+/// controller is bound to v1, else v2 `cpu.stat` `usage_usec`. Read at both ends of a window
+/// it is the group's CPUs in use. (A hybrid host's unified tree counts usage too, but of the
+/// group the process has there, which runtimes on v1 leave at the host's root.)
+pub fn cpu_usage_ns() -> Option<u64> {
+    let (membership, mountinfo) = own_files()?;
+    if membership_of(&membership, |c| c.split(',').any(|x| x == "cpuacct"), false).is_some() {
+        let (dir, _) = v1_dir(&membership, &mountinfo, "cpuacct")?;
+        return read_u64(&dir, "cpuacct.usage");
+    }
+    let (dir, _) = v2_dir(&membership, &mountinfo)?;
+    let stat = std::fs::read_to_string(dir.join("cpu.stat")).ok()?;
+    stat.lines()
+        .find_map(|l| l.strip_prefix("usage_usec ")?.trim().parse::<u64>().ok())
+        .map(|us| us * 1000)
+}
+
+fn own_files() -> Option<(String, String)> {
+    Some((
+        std::fs::read_to_string("/proc/self/cgroup").ok()?,
+        std::fs::read_to_string("/proc/self/mountinfo").ok()?,
+    ))
+}
+
+fn v2_dir(membership: &str, mountinfo: &str) -> Option<(PathBuf, String)> {
+    let path = membership_of(membership, |c| c.is_empty(), true)?;
+    Some((locate(mountinfo, "cgroup2", None, &path)?, path))
+}
+
+fn v1_dir(membership: &str, mountinfo: &str, controller: &str) -> Option<(PathBuf, String)> {
+    let path = membership_of(membership, |c| c.split(',').any(|x| x == controller), false)?;
+    Some((locate(mountinfo, "cgroup", Some(controller), &path)?, path))
+}
+
+/// (quota, period) from v2 `cpu.max`; `max 100000` is no quota.
+fn parse_cpu_max(text: &str) -> Option<(u64, u64)> {
+    let mut it = text.split_whitespace();
+    let quota = it.next()?.parse::<u64>().ok()?;
+    let period = it.next()?.parse::<u64>().ok()?;
+    (quota > 0 && period > 0).then_some((quota, period))
+}
+
+fn read_u64_or_signed(dir: &Path, file: &str) -> Option<i64> {
+    std::fs::read_to_string(dir.join(file))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// `memory.stat`'s value for `key`.
+fn memory_stat(dir: &Path, key: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(dir.join("memory.stat")).ok()?;
+    text.lines().find_map(|l| {
+        let (k, v) = l.split_once(' ')?;
+        (k == key).then(|| v.trim().parse().ok())?
+    })
 }
 
 /// The current cgroup's `cpu.stat` counters (v2, else v1's cpu hierarchy), when the file has
@@ -94,8 +208,11 @@ fn membership_of(text: &str, pick: impl Fn(&str) -> bool, v2: bool) -> Option<St
 }
 
 /// The directory of `path` under the mount of `fs_type` (with `option` among its super options).
-/// The mount's own root is taken off the path, as inside a cgroup namespace.
+/// The mount's own root is taken off the path, as inside a cgroup namespace. A later mount on
+/// the same hierarchy shadows an earlier one (a container's own cgroupfs over the host's), so
+/// the last usable line wins; a root outside our cgroup namespace (`/..`) cannot place us.
 fn locate(mountinfo: &str, fs_type: &str, option: Option<&str>, path: &str) -> Option<PathBuf> {
+    let mut found = None;
     for line in mountinfo.lines() {
         let Some((left, right)) = line.split_once(" - ") else {
             continue;
@@ -111,18 +228,21 @@ fn locate(mountinfo: &str, fs_type: &str, option: Option<&str>, path: &str) -> O
             }
         }
         let (root, mount) = (left[3], Path::new(left[4]));
+        if root == "/.." || root.starts_with("/../") {
+            continue;
+        }
         let rel = path
             .strip_prefix(root)
             .unwrap_or(path)
             .trim_start_matches('/');
         let dir = mount.join(rel);
-        return Some(if dir.is_dir() {
+        found = Some(if dir.is_dir() {
             dir
         } else {
             mount.to_path_buf()
         });
     }
-    None
+    found
 }
 
 fn read_u64(dir: &Path, file: &str) -> Option<u64> {
@@ -151,6 +271,7 @@ fn read_v2(dir: &Path, path: &str) -> Option<CgroupMemory> {
         limit_bytes: limit,
         usage_bytes: read_u64(dir, "memory.current"),
         events,
+        inactive_file_bytes: memory_stat(dir, "inactive_file"),
         dir: dir.to_path_buf(),
     })
 }
@@ -176,6 +297,7 @@ fn read_v1(dir: &Path, path: &str) -> Option<CgroupMemory> {
         limit_bytes: limit,
         usage_bytes: read_u64(dir, "memory.usage_in_bytes"),
         events,
+        inactive_file_bytes: memory_stat(dir, "total_inactive_file"),
         dir: dir.to_path_buf(),
     })
 }
@@ -205,6 +327,30 @@ mod tests {
         assert_eq!(parse_cpu_stat(v2), Some((7, 1)));
         // A v2 cgroup without the cpu controller has only the usage lines.
         assert_eq!(parse_cpu_stat("usage_usec 5\nuser_usec 3\n"), None);
+    }
+
+    #[test]
+    fn a_later_mount_shadows_and_a_root_outside_the_namespace_places_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().display();
+        // Inside a new cgroup namespace: the host's mount shows `/..`, the container's own
+        // bind (or cgroupfs) mount over it `/`.
+        let shadowed = format!(
+            "54 50 0:32 /.. {m} rw,relatime - cgroup cgroup rw,memory\n\
+             66 54 0:32 / {m} rw,relatime - cgroup cgroup rw,memory\n"
+        );
+        assert_eq!(
+            locate(&shadowed, "cgroup", Some("memory"), "/"),
+            Some(dir.path().to_path_buf())
+        );
+        let outside = format!("54 50 0:32 /.. {m} rw,relatime - cgroup cgroup rw,memory\n");
+        assert_eq!(locate(&outside, "cgroup", Some("memory"), "/"), None);
+    }
+
+    #[test]
+    fn cpu_max_quota() {
+        assert_eq!(parse_cpu_max("50000 100000\n"), Some((50000, 100000)));
+        assert_eq!(parse_cpu_max("max 100000\n"), None);
     }
 
     #[test]

@@ -57,6 +57,7 @@ enum Part {
 /// The cgroup's memory figures; CPU throttling needs the window and is read apart.
 struct CgroupNow {
     path: String,
+    working_set: Option<u64>,
     limit: Option<u64>,
     current: Option<u64>,
     oom_kills: Option<u64>,
@@ -162,6 +163,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
                         .display()
                         .to_string(),
                 ),
+                working_set: c.working_set_bytes(),
                 path: c.path,
                 limit: Some(c.limit_bytes),
                 current: c.usage_bytes,
@@ -169,6 +171,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
             },
             None => CgroupNow {
                 path: String::new(),
+                working_set: None,
                 limit: None,
                 current: None,
                 oom_kills: None,
@@ -213,6 +216,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let procs0 = processes::snapshot(opts_p);
     let net0 = net_stats::snapshot();
     let throttle0 = cgroup::cpu_throttling();
+    let own_cpu0 = (cgroup::cpu_usage_ns(), Instant::now());
     let hier = containers::hierarchy::Hierarchies::detect();
     let groups0 = containers::census::take(&hier);
     let watch = opts.watch.as_ref();
@@ -221,6 +225,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let procs1 = processes::snapshot(opts_p);
     let net1 = net_stats::snapshot();
     let throttle1 = cgroup::cpu_throttling();
+    let own_cpu1 = (cgroup::cpu_usage_ns(), Instant::now());
     let groups1 = containers::census::take(&hier);
     let window_ms = opts.window.as_millis() as u64;
 
@@ -228,6 +233,12 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let mut names = containers::names::Names::new(containers::names::Roots::from_env());
     o.groups = containers::census::states(Some(&groups0), &groups1, &mut names);
     o.inside_container = containers::inside::detect();
+    let own_cpus_used = match (own_cpu0, own_cpu1) {
+        ((Some(a), t0), (Some(b), t1)) if b >= a && t1 > t0 => {
+            Some((b - a) as f64 / (t1 - t0).as_nanos() as f64)
+        }
+        _ => None,
+    };
     let boot = procs1.as_ref().map_or(0, |s| s.boot_time_unix);
     // Read inline: /dev/kmsg is read without blocking; unreadable is the kernel section's note.
     o.group_oom_kills = containers::oom_log::recent(boot, 15 * 60).unwrap_or_default();
@@ -436,11 +447,35 @@ pub fn collect(opts: &TriageOptions) -> Collected {
         c.cpu_stat_file = Some(w.stat_file);
         c.throttled_percent = w.throttled_percent;
     }
+    if o.inside_container.is_some() {
+        o.container_limits = container_limits(&o, own_cpus_used);
+    }
     Collected {
         observations: o,
         sections,
         window_ms,
     }
+}
+
+/// Inside a container, its own cgroup's memory limit (read by the cgroup collector) and CPU
+/// quota; `None` when it sets neither (then the host's figures are the container's too).
+fn container_limits(o: &Observations, cpu_used: Option<f64>) -> Option<ContainerLimits> {
+    let quota = cgroup::cpu_quota();
+    let mem = o.cgroup.as_ref().filter(|c| c.memory_limit_bytes.is_some());
+    if quota.is_none() && mem.is_none() {
+        return None;
+    }
+    let limit = mem.and_then(|c| c.memory_limit_bytes);
+    let working_set = mem.and_then(|c| c.memory_working_set_bytes);
+    Some(ContainerLimits {
+        memory_cgroup: mem.map(|c| c.path.clone()).unwrap_or_default(),
+        memory_limit_bytes: limit,
+        memory_working_set_bytes: working_set,
+        memory_available_bytes: limit.zip(working_set).map(|(l, w)| l.saturating_sub(w)),
+        cpu_quota_cpus: quota.as_ref().map(|q| q.cpus()),
+        cpu_quota_file: quota.as_ref().map(|q| q.file.display().to_string()),
+        cpu_used_cpus: quota.as_ref().and(cpu_used),
+    })
 }
 
 fn absorb(o: &mut Observations, part: Part) {
@@ -456,6 +491,7 @@ fn absorb(o: &mut Observations, part: Part) {
                 path: c.path,
                 memory_limit_bytes: c.limit,
                 memory_current_bytes: c.current,
+                memory_working_set_bytes: c.working_set,
                 memory_oom_kills: c.oom_kills,
                 memory_events_file: c.events_file,
                 ..Default::default()

@@ -6,6 +6,36 @@ use crate::system::containers::oom_log::CgroupOomKill;
 
 use serde::Serialize;
 
+/// The limits of the container oncall runs in, from its own cgroup. `None` fields are not
+/// set (no limit, no quota) or could not be read.
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct ContainerLimits {
+    /// The memory cgroup as `/proc/self/cgroup` names it.
+    #[schemars(extend("x-oncall-untrusted" = true))]
+    pub memory_cgroup: String,
+    pub memory_limit_bytes: Option<u64>,
+    /// Usage less the inactive page cache (kubelet's and `docker stats`' figure).
+    pub memory_working_set_bytes: Option<u64>,
+    /// The limit less the working set.
+    pub memory_available_bytes: Option<u64>,
+    /// The CPU quota in CPUs (quota / period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_quota_cpus: Option<f64>,
+    /// The file that sets it (`cpu.max`, `cpu.cfs_quota_us`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_quota_file: Option<String>,
+    /// CPUs the container's cgroup used over the window (`cpuacct.usage`, v2 `usage_usec`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_used_cpus: Option<f64>,
+}
+
+impl ContainerLimits {
+    /// The CPUs the container may use: its quota when it is below the host's CPUs.
+    pub fn cpus(&self, host_cpus: usize) -> Option<f64> {
+        self.cpu_quota_cpus.filter(|q| *q < host_cpus.max(1) as f64)
+    }
+}
+
 #[derive(
     Debug,
     Clone,
@@ -83,6 +113,10 @@ pub struct Observations {
     pub group_oom_kills: Vec<CgroupOomKill>,
     /// Set when triage itself runs inside a container (its own cgroup's limits then count).
     pub inside_container: Option<crate::system::containers::inside::Inside>,
+    /// Inside a container: its own memory limit and CPU quota, which the memory, load and
+    /// CPU rules judge against (the host's totals stay in `memory`, `cpus`, `load`, `cpu`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_limits: Option<ContainerLimits>,
     pub kernel: Option<Kernel>,
     pub log_bursts: Vec<LogBurst>,
     /// Units the journal says failed, were OOM-killed or dumped core in the last 15 minutes.
@@ -233,6 +267,9 @@ pub struct Cgroup {
     pub label: Option<String>,
     pub memory_limit_bytes: Option<u64>,
     pub memory_current_bytes: Option<u64>,
+    /// Usage less the inactive page cache.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_working_set_bytes: Option<u64>,
     pub memory_oom_kills: Option<u64>,
     /// The files that tell more: v2 `memory.events`, v1 `memory.oom_control`.
     #[serde(skip_serializing_if = "Option::is_none")]

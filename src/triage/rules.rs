@@ -44,6 +44,12 @@ pub mod limits {
     pub const ORPHANS_CRIT_PERCENT: u64 = 90;
     pub const CGROUP_MEM_WARN: f64 = 90.0;
     pub const THROTTLED_WARN: f64 = 10.0;
+    /// Inside a container: the share of its CPU quota used over the window that saturates it
+    /// (the rest of a period is lost to throttling).
+    pub const QUOTA_USED_WARN: f64 = 90.0;
+    /// …or the share of its periods in which the quota held it back (on a busy host a
+    /// container may get less than its quota and still be held to it in most periods).
+    pub const QUOTA_THROTTLED_SATURATED: f64 = 50.0;
     /// Error lines in the last 15 minutes that make a burst, and how much above the
     /// earlier rate they must be.
     pub const LOG_BURST_MIN: u64 = 50;
@@ -142,7 +148,11 @@ pub fn evaluate(o: &Observations) -> Vec<Finding> {
 
 fn load(o: &Observations, out: &mut Vec<Finding>) {
     let Some(l) = o.load else { return };
-    let cpus = o.cpus.max(1) as f64;
+    // Inside a container with a CPU quota below the host's CPUs, that quota is the CPUs its
+    // work has (what a container-aware runtime's CPU count says): the load average is the
+    // kernel's, host-wide, and the title says so beside the host's CPUs.
+    let quota = o.container_limits.as_ref().and_then(|c| c.cpus(o.cpus));
+    let cpus = quota.unwrap_or(o.cpus.max(1) as f64);
     let per_cpu = l.one / cpus;
     if per_cpu <= LOAD_PER_CPU_WARN {
         return;
@@ -155,21 +165,30 @@ fn load(o: &Observations, out: &mut Vec<Finding>) {
     } else {
         "steady"
     };
+    let title = match quota {
+        Some(q) => format!(
+            "Load {:.2} (host-wide) on the container's CPU quota of {q:.2} CPUs ({:.1} per CPU), \
+             {trend} (5m {:.2}, 15m {:.2}); the host has {} CPUs ({:.1} per CPU)",
+            l.one,
+            per_cpu,
+            l.five,
+            l.fifteen,
+            o.cpus,
+            l.one / o.cpus.max(1) as f64
+        ),
+        None => format!(
+            "Load {:.2} on {} CPUs ({:.1} per CPU), {trend} (5m {:.2}, 15m {:.2})",
+            l.one, o.cpus, per_cpu, l.five, l.fifteen
+        ),
+    };
     out.push(
-        finding(
-            sev,
-            format!(
-                "Load {:.2} on {} CPUs ({:.1} per CPU), {trend} (5m {:.2}, 15m {:.2})",
-                l.one, o.cpus, per_cpu, l.five, l.fifteen
-            ),
-            Some("high-load"),
-        )
-        .detail("More runnable or uninterruptible tasks than CPUs: work is queueing.")
-        .evidence([format!(
-            "load averages: {:.2} {:.2} {:.2}",
-            l.one, l.five, l.fifteen
-        )])
-        .next(&["vmstat 1 5", "oncall ps --sort cpu", "oncall ps --state D"]),
+        finding(sev, title, Some("high-load"))
+            .detail("More runnable or uninterruptible tasks than CPUs: work is queueing.")
+            .evidence([format!(
+                "load averages: {:.2} {:.2} {:.2}",
+                l.one, l.five, l.fifteen
+            )])
+            .next(&["vmstat 1 5", "oncall ps --sort cpu", "oncall ps --state D"]),
     );
 }
 
@@ -207,7 +226,43 @@ fn cpu(o: &Observations, out: &mut Vec<Finding>) {
         );
     }
     let cpus = o.cpus.max(1) as u64;
-    if c.idle_percent < CPU_IDLE_WARN && c.run_queue > 2 * cpus {
+    let quota = o.container_limits.as_ref().and_then(|l| {
+        let q = l.cpus(o.cpus)?;
+        Some((
+            q,
+            l.cpu_used_cpus?,
+            l.cpu_quota_file.clone().unwrap_or_default(),
+        ))
+    });
+    if let Some((q, used, file)) = quota {
+        // Inside a container with a quota, saturation is its quota used up, whatever the
+        // host's idle time: the host's figures are beside it.
+        let share = 100.0 * used / q;
+        let throttled = o.cgroup.as_ref().and_then(|c| c.throttled_percent);
+        if share >= QUOTA_USED_WARN || throttled.is_some_and(|t| t >= QUOTA_THROTTLED_SATURATED) {
+            let held = throttled
+                .map(|t| format!(", throttled in {} of periods", pct(t)))
+                .unwrap_or_default();
+            out.push(
+                finding(
+                    Severity::Warning,
+                    format!(
+                        "CPU saturated in the container: {used:.2} of its {q:.2}-CPU quota used \
+                         ({}){held}; the host is {} idle on {cpus} CPUs",
+                        pct(share),
+                        pct(c.idle_percent)
+                    ),
+                Some("high-cpu"),
+                )
+                .detail("The container's work is held to its quota: it queues while the host may look idle.")
+                .evidence([
+                    format!("quota: {q:.2} CPUs ({file})"),
+                    format!("host: user {}, system {}", pct(c.user_percent), pct(c.system_percent)),
+                ])
+                .next(&[&format!("cat {file}"), "oncall ps --sort cpu", "top -o %CPU"]),
+            );
+        }
+    } else if c.idle_percent < CPU_IDLE_WARN && c.run_queue > 2 * cpus {
         out.push(
             finding(
                 Severity::Warning,
@@ -288,7 +343,56 @@ fn memory(o: &Observations, out: &mut Vec<Finding>) {
     if m.total_bytes == 0 {
         return;
     }
-    let avail = 100.0 * m.available_bytes as f64 / m.total_bytes as f64;
+    let host_avail = 100.0 * m.available_bytes as f64 / m.total_bytes as f64;
+    // Inside a container with a memory limit below the host's RAM, that limit is its memory:
+    // judged on the working set (usage less inactive page cache), the host's beside it.
+    let limited = o.container_limits.as_ref().and_then(|c| {
+        let limit = c.memory_limit_bytes.filter(|l| *l < m.total_bytes)?;
+        Some((
+            limit,
+            c.memory_available_bytes?,
+            c.memory_working_set_bytes?,
+        ))
+    });
+    if let Some((limit, available, working_set)) = limited {
+        // memory.stat beside the events file the cgroup collector found.
+        let stat_cmd = o
+            .cgroup
+            .as_ref()
+            .and_then(|c| c.memory_events_file.as_deref())
+            .and_then(|f| std::path::Path::new(f).parent())
+            .map_or("cat /sys/fs/cgroup/memory.stat".to_string(), |d| {
+                format!(
+                    "cat {}",
+                    quote(&d.join("memory.stat").display().to_string())
+                )
+            });
+        let avail = 100.0 * available as f64 / limit.max(1) as f64;
+        if avail < MEM_AVAILABLE_WARN {
+            out.push(
+                finding(
+                    graded(avail < MEM_AVAILABLE_CRIT),
+                    format!(
+                        "Memory {} available in the container ({} of its {} limit); host: {} of {} available",
+                        pct(avail),
+                        bytes(available),
+                        bytes(limit),
+                        bytes(m.available_bytes),
+                        bytes(m.total_bytes)
+                    ),
+                    Some("memory-pressure"),
+                )
+                .detail("At its limit the kernel reclaims the container's cache, then OOM-kills inside it, whatever the host has free.")
+                .evidence([
+                    format!("working set (usage less inactive file cache): {}", bytes(working_set)),
+                    format!("host available: {}", pct(host_avail)),
+                ])
+                .next(&["oncall mem", &stat_cmd, "oncall ps --sort mem --top 10"]),
+            );
+        }
+        return;
+    }
+    let avail = host_avail;
     if avail < MEM_AVAILABLE_WARN {
         let sev = graded(avail < MEM_AVAILABLE_CRIT);
         let top = o
@@ -1363,6 +1467,70 @@ mod tests {
             ..Default::default()
         };
         assert!(of(unknown).is_empty());
+    }
+
+    #[test]
+    fn inside_a_container_its_limit_and_quota_judge() {
+        const GIB: u64 = 1 << 30;
+        let host_memory = Memory {
+            total_bytes: 16 * GIB,
+            available_bytes: 12 * GIB,
+            ..Default::default()
+        };
+        let mut o = Observations {
+            cpus: 8,
+            load: Some(Load {
+                one: 1.5,
+                five: 1.5,
+                fifteen: 1.5,
+            }),
+            cpu: Some(Cpu {
+                idle_percent: 80.0,
+                run_queue: 2,
+                ..Default::default()
+            }),
+            memory: Some(host_memory),
+            ..Default::default()
+        };
+        // On the host: 1.5 on 8 CPUs and 75 % free are fine.
+        assert!(titles(&o).is_empty(), "{:?}", titles(&o));
+        o.container_limits = Some(ContainerLimits {
+            memory_cgroup: "/".into(),
+            memory_limit_bytes: Some(GIB),
+            memory_working_set_bytes: Some(GIB - GIB / 25),
+            memory_available_bytes: Some(GIB / 25),
+            cpu_quota_cpus: Some(1.0),
+            cpu_quota_file: Some("/sys/fs/cgroup/cpu.max".into()),
+            cpu_used_cpus: Some(0.97),
+        });
+        let t = titles(&o);
+        assert!(
+            t.iter().any(|(s, x)| *s == Severity::Critical
+                && x.starts_with("Memory 4% available in the container (41.0 MiB of its 1.0 GiB limit); host: 12.0 GiB of 16.0 GiB")),
+            "{t:?}"
+        );
+        assert!(
+            t.iter().any(|(_, x)| x.starts_with(
+                "Load 1.50 (host-wide) on the container's CPU quota of 1.00 CPUs (1.5 per CPU)"
+            ) && x.ends_with("the host has 8 CPUs (0.2 per CPU)")),
+            "{t:?}"
+        );
+        assert!(
+            t.iter().any(|(_, x)| x.starts_with(
+                "CPU saturated in the container: 0.97 of its 1.00-CPU quota used (97%); the host is 80% idle on 8 CPUs"
+            )),
+            "{t:?}"
+        );
+        // A quota at or above the host's CPUs changes nothing; nor a limit above its RAM.
+        o.container_limits = Some(ContainerLimits {
+            memory_limit_bytes: Some(32 * GIB),
+            memory_working_set_bytes: Some(31 * GIB),
+            memory_available_bytes: Some(GIB),
+            cpu_quota_cpus: Some(8.0),
+            cpu_used_cpus: Some(7.9),
+            ..Default::default()
+        });
+        assert!(titles(&o).is_empty(), "{:?}", titles(&o));
     }
 
     #[test]

@@ -134,6 +134,8 @@ fn container_segment(segments: &[&str], i: usize) -> Option<(Option<&'static str
             ("cri-containerd-", "containerd"),
             ("crio-", "cri-o"),
             ("libpod-", "podman"),
+            // nerdctl's systemd driver: `system.slice:nerdctl:<id>` (user.slice rootless).
+            ("nerdctl-", "containerd"),
         ] {
             if let Some(id) = stem.strip_prefix(prefix) {
                 return is_id(id).then(|| (Some(runtime), id.to_string()));
@@ -145,6 +147,12 @@ fn container_segment(segments: &[&str], i: usize) -> Option<(Option<&'static str
     // cgroupfs drivers: /docker/<id>, /libpod_parent/libpod-<id>, /kubepods/…/pod<uid>/<id>.
     if parent == Some("docker") && is_id(seg) {
         return Some((Some("docker"), seg.to_string()));
+    }
+    // containerd's own default (ctr, nerdctl with cgroupfs): /<namespace>/<id>. Only the
+    // namespaces containerd's clients use by default; another top-level name above an id
+    // (`/actions_job/<id>` is Docker's) says nothing about the runtime.
+    if i == 1 && matches!(parent, Some("default" | "k8s.io")) && is_id(seg) {
+        return Some((Some("containerd"), seg.to_string()));
     }
     if let Some(id) = seg.strip_prefix("libpod-") {
         if is_id(id) {
@@ -227,6 +235,29 @@ mod tests {
 
     fn uid_underscored() -> String {
         UID.replace('-', "_")
+    }
+
+    #[test]
+    fn containerd_without_kubelet() {
+        let i = from_path(&format!("/system.slice/nerdctl-{ID}.scope"));
+        assert_eq!(i.runtime, Some("containerd"));
+        assert_eq!(i.container_id.as_deref(), Some(ID));
+        assert_eq!(i.unit.as_deref(), Some(&*format!("nerdctl-{ID}.scope")));
+        let i = from_path(&format!("/user.slice/user-1000.slice/nerdctl-{ID}.scope"));
+        assert_eq!(i.runtime, Some("containerd"));
+        for ns in ["default", "k8s.io"] {
+            let i = from_path(&format!("/{ns}/{ID}"));
+            assert_eq!(i.runtime, Some("containerd"), "{ns}");
+            assert_eq!(i.container_cgroup.as_deref(), Some(&*format!("/{ns}/{ID}")));
+        }
+        // Unknown parents stay unknown; an id deeper than a namespace is not one either.
+        assert_eq!(from_path(&format!("/actions_job/{ID}")).container_id, None);
+        assert_eq!(from_path(&format!("/a/default/{ID}")).container_id, None);
+        assert_eq!(from_path("/default/not-an-id").container_id, None);
+        assert_eq!(
+            from_path(&format!("/system.slice/nerdctl-{}.scope", &ID[..12])).container_id,
+            None
+        );
     }
 
     #[test]
