@@ -99,7 +99,10 @@ impl Ui {
         let mut at_line_start = true;
         for word in text.split_whitespace() {
             let len = word.chars().count();
-            if !at_line_start && width.is_some_and(|w| line_len + 1 + len > w) {
+            // A word no line could hold starts where it is (with room for a fair piece of it)
+            // and is cut below; any other word that does not fit goes to the next line.
+            let cut_here = |w: usize| len > w - indent && w.saturating_sub(line_len + 1) >= 8;
+            if !at_line_start && width.is_some_and(|w| line_len + 1 + len > w && !cut_here(w)) {
                 out.push('\n');
                 out.push_str(&" ".repeat(indent));
                 line_len = indent;
@@ -107,8 +110,24 @@ impl Ui {
                 out.push(' ');
                 line_len += 1;
             }
-            out.push_str(word);
-            line_len += len;
+            // A word wider than a whole line (a container's cgroup path, a long URL) is cut
+            // at the width, the rest carried on under the text, rather than left for the
+            // terminal to wrap at column 0.
+            let mut rest = word;
+            while let Some(w) = width.filter(|w| line_len + rest.chars().count() > *w) {
+                let room = w.saturating_sub(line_len);
+                if room == 0 || line_len > indent && room < 8 {
+                    break;
+                }
+                let cut = rest.char_indices().nth(room).map_or(rest.len(), |(i, _)| i);
+                out.push_str(&rest[..cut]);
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                line_len = indent;
+                rest = &rest[cut..];
+            }
+            out.push_str(rest);
+            line_len += rest.chars().count();
             at_line_start = false;
         }
         out
@@ -124,3 +143,33 @@ impl Ui {
     }
 }
 pub mod triage;
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn a_word_wider_than_a_line_is_cut_at_the_width_under_the_text() {
+        let ui = Ui {
+            width: Some(40),
+            ..Ui::plain(Format::Table)
+        };
+        let path = format!("/docker/{}", "0123456789abcdef".repeat(4));
+        let text = format!("limit hit: cgroup {path}; victim's cgroup {path}");
+        let wrapped = ui.wrap_after("         ", &text);
+        for line in wrapped.lines() {
+            assert!(line.chars().count() <= 40, "{line:?} in\n{wrapped}");
+            assert!(line.starts_with("         "), "{line:?} in\n{wrapped}");
+        }
+        // Nothing lost: the cut pieces join back into the words.
+        let joined: String = wrapped.split("\n         ").collect::<Vec<_>>().join("");
+        assert_eq!(joined.trim_start().replace(' ', ""), text.replace(' ', ""));
+        // Short words still wrap whole.
+        let short = ui.wrap_after(
+            "         ",
+            "OOM killer killed python3 in container 73e4a7 at 2026-12-02T20:57:52Z",
+        );
+        assert!(short.lines().all(|l| l.chars().count() <= 40), "{short}");
+        assert!(short.contains("\n         2026-12-02T20:57:52Z"), "{short}");
+    }
+}

@@ -318,27 +318,46 @@ fn top_containers(o: &Observations) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Where a finding's lines start: under its title, past the 8-column badge and a space.
+const FINDING_INDENT: &str = "         ";
+
 fn write_finding(ui: &Ui, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+    // Wrapped to the terminal with continuation lines under the text: at 80 columns a title
+    // with a time in it broke mid-word at column 0 ("at 2026" / "-12-02T…").
+    let title = ui.wrap_after(FINDING_INDENT, &printable(&f.title));
     writeln!(
         out,
         "{} {}",
         badge(ui, f.severity),
-        ui.style.bold(&printable(&f.title))
+        ui.style.bold(&title[FINDING_INDENT.len()..])
     )?;
     if !f.detail.is_empty() {
-        writeln!(out, "         {}", ui.wrap(&f.detail, 9))?;
+        writeln!(out, "{FINDING_INDENT}{}", ui.wrap(&f.detail, 9))?;
     }
     for e in &f.evidence {
-        writeln!(out, "         {}", ui.style.dim(&printable(e)))?;
+        let e = ui.wrap_after(FINDING_INDENT, &printable(e));
+        writeln!(
+            out,
+            "{FINDING_INDENT}{}",
+            ui.style.dim(&e[FINDING_INDENT.len()..])
+        )?;
     }
     if !f.next.is_empty() {
         let cmds: Vec<String> = f.next.iter().map(|c| ui.style.command(c)).collect();
-        writeln!(out, "         next: {}", cmds.join("  |  "))?;
+        let plain = FINDING_INDENT.len() + "next: ".len() + f.next.join("  |  ").chars().count();
+        if ui.width.is_some_and(|w| plain > usize::from(w)) {
+            // Too long for one line: one command a line, each under the first (a command is
+            // never split, so it can be copied whole).
+            let under = format!("\n{FINDING_INDENT}      ");
+            writeln!(out, "{FINDING_INDENT}next: {}", cmds.join(&under))?;
+        } else {
+            writeln!(out, "{FINDING_INDENT}next: {}", cmds.join("  |  "))?;
+        }
     }
     if let Some(rb) = f.runbook {
         writeln!(
             out,
-            "         runbook: {}",
+            "{FINDING_INDENT}runbook: {}",
             ui.style.command(&format!("oncall cheat --runbook {rb}"))
         )?;
     }
