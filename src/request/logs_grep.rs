@@ -345,12 +345,12 @@ pub trait EntryOutput {
 /// output shows it). Notices (refused paths, the journal chosen by default) go to `notice`.
 pub fn plan(req: &LogsGrepRequest, timestamps: bool, notice: Notices) -> Result<Plan, Error> {
     req.validate()?;
-    let mut paths = req.paths.clone();
-    paths.extend(logs_source::container_logs(
+    let paths = logs_source::sources(
+        &req.paths,
         req.pod.as_deref(),
         req.container.as_deref(),
         false,
-    )?);
+    )?;
     let selectors = req.selectors();
     if logs_journal::chosen(&selectors, &paths, notice)? {
         req.journal_checks()?;

@@ -41,6 +41,18 @@ impl Notice {
 /// Where notices go as they come.
 pub type Notices<'a> = &'a mut dyn FnMut(Notice);
 
+/// The paths a request names, then the container logs its `pod` / `container` select.
+pub fn sources(
+    paths: &[PathBuf],
+    pod: Option<&str>,
+    container: Option<&str>,
+    current: bool,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut all = paths.to_vec();
+    all.extend(container_logs(pod, container, current)?);
+    Ok(all)
+}
+
 /// `pod` / `container`: the containers' log directories (whole rotated sets) or, for tail,
 /// their current files; nothing without them.
 pub fn container_logs(

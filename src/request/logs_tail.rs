@@ -183,12 +183,12 @@ fn since_for_the_journal_only() -> Error {
 /// Validates `req` and finds its sources.
 pub fn plan(req: &LogsTailRequest, notice: Notices) -> Result<Plan, Error> {
     req.validate()?;
-    let mut paths = req.paths.clone();
-    paths.extend(logs_source::container_logs(
+    let paths = logs_source::sources(
+        &req.paths,
         req.pod.as_deref(),
         req.container.as_deref(),
         true,
-    )?);
+    )?;
     let j = req.selectors();
     let grep = req.matcher()?;
     if logs_journal::chosen(&j, &paths, notice)? {

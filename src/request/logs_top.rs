@@ -70,12 +70,12 @@ pub fn run(req: &LogsTopRequest) -> Result<TopReport, Error> {
 /// The signatures, notices as they come.
 pub fn run_with(req: &LogsTopRequest, notice: Notices) -> Result<Topped, Error> {
     req.validate()?;
-    let mut paths = req.paths.clone();
-    paths.extend(logs_source::container_logs(
+    let paths = logs_source::sources(
+        &req.paths,
         req.pod.as_deref(),
         req.container.as_deref(),
         false,
-    )?);
+    )?;
     let j = req.selectors();
     let clock = Clock::system();
     if logs_journal::chosen(&j, &paths, notice)? {
