@@ -158,6 +158,8 @@ fn cheat_tools_answer_what_the_cli_prints_with_json() {
                 "cheat_search",
                 json!({"query": "port already in use", "limit": 2})
             ),
+            // No words: the whole sheet, as bare `oncall cheat`, a page of it.
+            call("cheat_search", json!({"limit": 3})),
         ]),
     ) else {
         return;
@@ -192,6 +194,12 @@ fn cheat_tools_answer_what_the_cli_prints_with_json() {
         page["commands"][1],
         out[0]["structuredContent"]["commands"][1]
     );
+    let sheet = cli(&["cheat", "--json"]);
+    let whole = sheet.as_array().expect("the whole sheet is a list");
+    assert!(whole.len() > 400, "{} commands", whole.len());
+    let first = structured(&out[7]);
+    assert_eq!(first["commands"].as_array().unwrap()[..], whole[..3]);
+    assert_eq!(first["page"]["next_offset"], 3);
 }
 
 #[test]

@@ -1,27 +1,63 @@
-//! `oncall cheat`: builds the sheet (built-in plus user sheets), queries it, renders.
+//! `oncall cheat`: flags → the one cheat request they ask for (search, categories, explain,
+//! runbook) → that request's run, the same function the MCP tools call → renderer.
 
-use crate::cheat::{self, sheet, CheatOptions, CheatReport};
+use crate::cheat::{self, CheatReport};
 use crate::cli::CheatArgs;
 use crate::error::Error;
 use crate::exit_codes;
 use crate::render::{self, Ui};
+use crate::request::{
+    cheat_categories::CheatCategoriesRequest, cheat_search::CheatSearchRequest,
+    explain_command::ExplainCommandRequest, runbook::RunbookRequest, sheet,
+};
 use std::io::Write;
 
+/// What `oncall cheat`'s flags ask for. The order of the checks is the precedence the flags
+/// always had: `--explain` wins over `--runbook`, which wins over `--categories`.
+enum CheatRequest {
+    Explain(ExplainCommandRequest),
+    Runbook(RunbookRequest),
+    Categories(CheatCategoriesRequest),
+    Search(CheatSearchRequest),
+}
+
+impl From<CheatArgs> for CheatRequest {
+    fn from(args: CheatArgs) -> CheatRequest {
+        // Words after the flag belong to it: `--explain tar -xzf a.tgz` pastes a line,
+        // `--runbook disk full` names a symptom.
+        let words = args.query.join(" ");
+        let with_words = |head: String| format!("{head} {words}").trim().to_string();
+        if let Some(line) = args.explain {
+            CheatRequest::Explain(ExplainCommandRequest {
+                command_line: with_words(line),
+            })
+        } else if let Some(symptom) = args.runbook {
+            CheatRequest::Runbook(RunbookRequest {
+                symptom: with_words(symptom),
+            })
+        } else if args.categories {
+            CheatRequest::Categories(CheatCategoriesRequest {})
+        } else {
+            CheatRequest::Search(CheatSearchRequest {
+                query: words,
+                category: args.category,
+                safe: args.safe,
+            })
+        }
+    }
+}
+
 pub fn run(args: CheatArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let mut sheet = sheet::Sheet::with_user_dir(sheet::user_dir());
-    sheet.tldr = cheat::tldr_cache::discover(args.tldr.clone());
+    let sheet = sheet::load(args.tldr.clone());
     for w in &sheet.warnings {
         crate::render::stderr::line(format_args!("oncall: warning: {w}"));
     }
-    let opts = CheatOptions {
-        query: args.query,
-        category: args.category,
-        categories: args.categories,
-        explain: args.explain,
-        runbook: args.runbook,
-        safe: args.safe,
-    };
-    let report = cheat::query(&sheet, &opts)?;
+    let report = match CheatRequest::from(args) {
+        CheatRequest::Explain(r) => crate::request::explain_command::run(&sheet, &r),
+        CheatRequest::Runbook(r) => crate::request::runbook::run(&sheet, &r),
+        CheatRequest::Categories(r) => crate::request::cheat_categories::run(&sheet, &r),
+        CheatRequest::Search(r) => crate::request::cheat_search::run(&sheet, &r),
+    }?;
     render::cheat::render(ui, out, &report)?;
     if let CheatReport::NoMatch {
         what,

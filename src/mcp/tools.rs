@@ -414,7 +414,7 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Search the offline cheat sheet of Linux commands used on call by words (a command \
             name, a task like 'port already in use', a symptom); returns ranked commands with examples, \
             each example classed read-only or not. Use it to find the right classic command and its \
-            flags. safe=true keeps only read-only examples. Paged.",
+            flags. safe=true keeps only read-only examples. No query and no category: the whole sheet. Paged.",
         open_world: false,
         list: list("commands", 10, 200),
         output: schema::report::<shapes::CheatSearchResult>,

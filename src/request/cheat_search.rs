@@ -1,4 +1,5 @@
-//! `cheat_search` (`oncall cheat WORDS`, `oncall cheat -c CATEGORY`): ranked commands.
+//! `cheat_search` (`oncall cheat WORDS`, `oncall cheat -c CATEGORY`, bare `oncall cheat`):
+//! ranked commands.
 
 use crate::cheat::{self, sheet::Sheet, CheatOptions, CheatReport};
 use crate::error::Error;
@@ -8,7 +9,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CheatSearchRequest {
-    /// Words to search for: a command name, a task ("port already in use"), a symptom.
+    /// Words to search for: a command name, a task ("port already in use"), a symptom. With
+    /// no words and no category: the whole sheet.
     pub query: String,
     /// Only commands of this category (see cheat_categories).
     pub category: Option<String>,
@@ -17,19 +19,15 @@ pub struct CheatSearchRequest {
 }
 
 impl CheatSearchRequest {
+    /// Every query is valid: no words and no category is the whole sheet, as bare
+    /// `oncall cheat` shows it (a caller with a budget pages it); an unknown category is
+    /// refused by the search itself, with the known ones.
     pub fn validate(&self) -> Result<(), Error> {
-        if self.query.trim().is_empty() && self.category.is_none() {
-            return Err(Error::usage(
-                "query",
-                "give words to search for, or a category",
-            ));
-        }
         Ok(())
     }
 }
 
 pub fn run(sheet: &Sheet, req: &CheatSearchRequest) -> Result<CheatReport, Error> {
-    req.validate()?;
     cheat::query(
         sheet,
         &CheatOptions {
