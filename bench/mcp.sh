@@ -8,8 +8,10 @@
 #   start to the first answer (spawn → initialize result, median of 10); idle RSS (VmRSS after
 #               initialize) and RSS after the calls
 #   cheat tar:  `oncall cheat tar` of this tree vs the tree at BASE (default: the commit before
-#               the MCP work), one hyperfine run: target <= 1.05
-# Needs: hyperfine, python3. Builds two release binaries (BASE in target/bench-base).
+#               the MCP work), one hyperfine run: target <= 1.05, like for like (this tree
+#               linked dynamically, as BASE was), plus callgrind's instruction counts
+# Needs: hyperfine, python3 (valgrind for the instruction counts). Builds three release binaries
+# (BASE in target/bench-base, this tree linked dynamically, kept as target/bench-dynamic/oncall).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench: install hyperfine (apt-get install hyperfine)" >&2; exit 2; }
@@ -38,21 +40,33 @@ print(f"start to first answer {mcp['first_answer_median_s']*1000:.1f} ms; idle R
 PY
 
 echo "== oncall cheat tar: this tree vs $(git rev-parse --short "$BASE")"
-mkdir -p "$work/base"
-git archive "$BASE" | tar -x -C "$work/base"
-(cd "$work/base" && cargo build --release --quiet --target-dir "$OLDPWD/target/bench-base")
+# BASE's tree stays in target/bench-base-src (BASE_SRC), so a second run rebuilds nothing.
+src=${BASE_SRC:-$PWD/target/bench-base-src}
+[ -f "$src/Cargo.toml" ] || { mkdir -p "$src"; git archive "$BASE" | tar -x -C "$src"; }
+(cd "$src" && cargo build --release --quiet --target-dir "$OLDPWD/target/bench-base")
 base=$PWD/target/bench-base/release/oncall
+# BASE predates the static link (build/link_mode.rs), so "with mcp" against it mixes two
+# changes. This tree linked as BASE was (ONCALL_LINK=dynamic: dynamic, fixed address) is the
+# like-for-like: the only difference left is the MCP code and the request layer.
+# Linked again in target/ (only the binary's crate is rebuilt), kept aside, then the static
+# build restored.
+ONCALL_LINK=dynamic cargo build --release --quiet
+mkdir -p target/bench-dynamic
+cp target/release/oncall target/bench-dynamic/oncall
+cargo build --release --quiet
+dynamic=$PWD/target/bench-dynamic/oncall
 hyperfine -N --warmup 3 --runs 300 --output=pipe --export-json "$work/cheat.json" \
-  "$bin cheat tar" "$base cheat tar" >/dev/null
+  "$bin cheat tar" "$dynamic cheat tar" "$base cheat tar" >/dev/null
 python3 - "$work/cheat.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-new, old = r[0]["median"], r[1]["median"]
-print(f"cheat tar     with mcp {new*1000:7.3f} ms | before {old*1000:7.3f} ms | ratio {new/old:.2f}")
+new, dyn, old = (x["median"] for x in r)
+print(f"cheat tar     static with mcp {new*1000:7.3f} ms | dynamic with mcp {dyn*1000:7.3f} ms | before (dynamic) {old*1000:7.3f} ms")
+print(f"cheat tar     ratio like for like (dynamic with mcp / before) {dyn/old:.2f}; as shipped (static / before) {new/old:.2f}")
 PY
-# On a shared machine load changes between hyperfine's two blocks of runs: the same pair,
-# alternated run by run (each time includes python's spawn, the same for both).
-python3 - "$bin" "$base" <<'PY'
+# On a shared machine load changes between hyperfine's blocks of runs: the like-for-like
+# pair, alternated run by run (each time includes python's spawn, the same for both).
+python3 - "$dynamic" "$base" <<'PY'
 import statistics, subprocess, sys, time
 new, old = sys.argv[1], sys.argv[2]
 t = {new: [], old: []}
@@ -62,6 +76,13 @@ for i in range(600):
         subprocess.run([b, "cheat", "tar"], stdout=subprocess.DEVNULL)
         t[b].append(time.perf_counter() - t0)
 m = {b: statistics.median(v[10:]) for b, v in t.items()}
-print(f"cheat tar interleaved x600: with mcp {m[new]*1000:7.3f} ms | before {m[old]*1000:7.3f} ms | ratio {m[new]/m[old]:.2f}")
+print(f"cheat tar interleaved x600: dynamic with mcp {m[new]*1000:7.3f} ms | before {m[old]*1000:7.3f} ms | ratio {m[new]/m[old]:.2f}")
 PY
-echo "== binary size: $(stat -c %s "$bin") bytes (before: $(stat -c %s "$base"))"
+# Instructions do not depend on what else the machine runs: the load-proof figure.
+if command -v valgrind >/dev/null; then
+  for b in "$bin" "$dynamic" "$base"; do
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$b" cheat tar 2>&1 >/dev/null |
+      awk -v b="${b#$PWD/}" '/Collected/ {print "cheat tar instructions " $4 "  " b}'
+  done
+fi
+echo "== binary size: $(stat -c %s "$bin") bytes static, $(stat -c %s "$dynamic") dynamic (before: $(stat -c %s "$base"))"

@@ -21,6 +21,14 @@ fn unwanted(c: char) -> bool {
 }
 
 pub fn clean_str(s: &str) -> Option<String> {
+    // Nearly every string is short printable ASCII: one pass over its bytes settles it (no
+    // more bytes than the cap means no more characters than the cap).
+    if s.len() <= MAX_STRING_CHARS
+        && s.bytes()
+            .all(|b| (b' '..=b'~').contains(&b) || b == b'\n' || b == b'\t')
+    {
+        return None;
+    }
     let over = s.chars().nth(MAX_STRING_CHARS).is_some();
     if !over && !s.chars().any(unwanted) {
         return None;
