@@ -367,3 +367,128 @@ fn hybrid_membership_memory_from_v1_cpu_from_v2() {
     assert_eq!(g["memory_limit_bytes"], 64 * MIB);
     assert!(g["memory_bytes"].as_u64().unwrap() > 0, "{g}");
 }
+
+/// `some`/`full` avg10/avg60/avg300 of a PSI file, as the kernel writes them.
+fn psi_file(text: &str) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let kind = words.next().unwrap();
+        for w in words {
+            let (k, v) = w.split_once('=').unwrap();
+            if k != "total" {
+                out.push((format!("{kind}.{k}"), v.parse().unwrap()));
+            }
+        }
+    }
+    out
+}
+
+/// Each figure oncall gives equals the file's, read just before or just after it ran (the
+/// kernel updates the averages every 2 s, so one update may fall inside the run).
+fn assert_psi(g: &Value, field: &str, before: &str, after: &str) {
+    let (b, a) = (psi_file(before), psi_file(after));
+    assert!(!b.is_empty(), "{field}: {before:?}");
+    for ((key, x), (_, y)) in b.iter().zip(&a) {
+        let (kind, avg) = key.split_once('.').unwrap();
+        let shown = g[field][kind][avg]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{field}.{key} missing: {g}"));
+        assert!(
+            shown >= x.min(*y) && shown <= x.max(*y),
+            "{field}.{key}: oncall {shown}, the file {x} then {y}"
+        );
+    }
+}
+
+#[test]
+fn per_group_psi_on_v2_in_ps_by_and_mem_absent_on_v1() {
+    let id = unique_id();
+    let path = format!("/system.slice/docker-{id}.scope");
+    let Some(v1) = RuntimeCgroup::new(&path, Some(64 * MIB), None) else {
+        return;
+    };
+    if v1.version == 2 {
+        eprintln!("skipped: a pure v2 host has no v1-only group to compare");
+        return;
+    }
+    let Some(mut cg) = Cgroup2::mount() else {
+        return;
+    };
+    cg.make(&path);
+    // A spinner on a shared machine waits for a CPU now and then: cpu.pressure moves.
+    cg.spawn(&path, &v1.dirs, SPIN);
+    let root = tempfile::tempdir().unwrap();
+    let files = ["cpu.pressure", "memory.pressure", "io.pressure"];
+    let read_all = || files.map(|f| cg.read(&path, f));
+    for args in [
+        &[
+            "ps",
+            "--by",
+            "container",
+            "--container",
+            &id[..12],
+            "--window",
+            "0",
+        ][..],
+        &["mem"][..],
+    ] {
+        let before = read_all();
+        let doc = json(cg.oncall(), root.path(), args);
+        let after = read_all();
+        let g = doc["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["cgroup"] == path.as_str())
+            .unwrap_or_else(|| panic!("{path} not in {args:?}: {doc:#}"));
+        for (i, field) in ["cpu_pressure", "memory_pressure", "io_pressure"]
+            .iter()
+            .enumerate()
+        {
+            assert_psi(g, field, &before[i], &after[i]);
+        }
+        // The text table has the compact column.
+        let out = cg
+            .oncall()
+            .env("ONCALL_CONTAINER_ROOT", root.path())
+            .env("COLUMNS", "250")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("PSI CPU/MEM/IO"), "{args:?}: {text}");
+    }
+
+    // A v1-only container (this host's memory, cpu and cpuacct): no per-group PSI there,
+    // so null and no column, never 0.
+    let other = unique_id();
+    let Some(mut v1_only) = RuntimeCgroup::new(&format!("/docker/{other}"), None, None) else {
+        return;
+    };
+    v1_only.sleeper();
+    let args = [
+        "ps",
+        "--by",
+        "container",
+        "--container",
+        &other[..12],
+        "--window",
+        "0",
+    ];
+    let doc = json(cg.oncall(), root.path(), &args);
+    let g = &doc["groups"][0];
+    assert_eq!(g["cgroup"], format!("/docker/{other}").as_str(), "{doc:#}");
+    for field in ["cpu_pressure", "memory_pressure", "io_pressure"] {
+        assert!(g[field].is_null(), "{field} on v1: {g}");
+    }
+    let out = cg
+        .oncall()
+        .env("ONCALL_CONTAINER_ROOT", root.path())
+        .env("COLUMNS", "250")
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("PSI"), "{text}");
+}

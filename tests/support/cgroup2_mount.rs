@@ -213,7 +213,7 @@ impl Drop for Cgroup2 {
                     // A shared parent another test still uses (its own guard removes it).
                     Err(_)
                         if std::fs::read_dir(&dir)
-                            .map_or(false, |d| d.flatten().any(|e| e.path().is_dir())) =>
+                            .is_ok_and(|d| d.flatten().any(|e| e.path().is_dir())) =>
                     {
                         break
                     }
