@@ -23,6 +23,9 @@ pub struct Cgroup2 {
     mount: PathBuf,
     _dir: tempfile::TempDir,
     made: Vec<String>,
+    /// The groups `spawn` put processes in (the only ones `cgroup.kill` is written to: it
+    /// kills a whole subtree, and a shared parent's holds other tests' processes).
+    used: Vec<String>,
     children: Vec<Child>,
 }
 
@@ -84,6 +87,7 @@ impl Cgroup2 {
             mount,
             _dir: dir,
             made: Vec::new(),
+            used: Vec::new(),
             children: Vec::new(),
         })
     }
@@ -142,6 +146,7 @@ impl Cgroup2 {
             .expect("start sh");
         let pid = child.id();
         self.children.push(child);
+        self.used.push(path.to_string());
         let deadline = Instant::now() + Duration::from_secs(10);
         while !self.pids(path).contains(&pid) {
             assert!(Instant::now() < deadline, "pid {pid} did not join {path}");
@@ -187,9 +192,12 @@ impl Cgroup2 {
     }
 }
 
-fn kill_all(dir: &Path) {
-    // cgroup.kill (5.14+) takes forked children too; each pid as well for older kernels.
-    let _ = std::fs::write(dir.join("cgroup.kill"), "1");
+/// Kills the group's own members (`cgroup.procs` lists no descendants' processes), and with
+/// `subtree` its whole subtree (`cgroup.kill`, 5.14+: forked children too).
+fn kill_members(dir: &Path, subtree: bool) {
+    if subtree {
+        let _ = std::fs::write(dir.join("cgroup.kill"), "1");
+    }
     let procs = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
     for pid in procs.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
         let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
@@ -202,11 +210,14 @@ impl Drop for Cgroup2 {
             let _ = c.kill();
             let _ = c.wait();
         }
+        for rel in &self.used {
+            kill_members(&self.dir(rel), true);
+        }
         let deadline = Instant::now() + Duration::from_secs(10);
         for rel in self.made.iter().rev() {
             let dir = self.dir(rel);
             loop {
-                kill_all(&dir);
+                kill_members(&dir, false);
                 match std::fs::remove_dir(&dir) {
                     Ok(()) => break,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
@@ -222,10 +233,18 @@ impl Drop for Cgroup2 {
                 }
             }
         }
-        // Shared parents that are empty now (rmdir refuses a group with children).
+        // Shared parents that are empty now (rmdir refuses a group with children), whichever
+        // guard made them.
         let mut all = MADE.lock().unwrap();
         all.sort_by_key(|r| std::cmp::Reverse(r.matches('/').count()));
         all.retain(|rel| {
+            // Only parents of this guard's groups: another test's own group, made a moment
+            // ago and still empty, is not to be taken from under it.
+            let prefix = format!("{rel}/");
+            let ours = self.used.iter().chain(&self.made);
+            if !ours.into_iter().any(|m| m.starts_with(&prefix)) {
+                return true;
+            }
             let gone = std::fs::remove_dir(self.dir(rel))
                 .map_or_else(|e| e.kind() == std::io::ErrorKind::NotFound, |()| true);
             !gone
