@@ -289,12 +289,10 @@ fn crio_and_podman_scopes_on_v2() {
         &["ps", "--pid", &conmon.to_string(), "--window", "0"],
     );
     let p = &doc["processes"][0];
-    // conmon is no container (`--container` above counted one process, not two). Its
-    // `container_id` is still the old any-64-hex fallback of plain ps: not asserted here.
-    assert!(
-        p["container_runtime"].is_null(),
-        "conmon is no container: {p}"
-    );
+    // conmon is no container: `--container` above counted one process, and plain ps says
+    // none (its old any-64-hex fallback named conmon's scope's id until this test).
+    assert!(p["container_id"].is_null(), "conmon is no container: {p}");
+    assert!(p["container_runtime"].is_null(), "{p}");
     assert_eq!(p["unit"], format!("libpod-conmon-{podman}.scope").as_str());
 }
 
