@@ -2,9 +2,10 @@
 //! is one), each by its message, and `-f` joining records as they come. `--grep` sees the
 //! message, as in `logs grep`.
 //!
-//! The last N records come from one forward pass over the file through `container_stream`
-//! (a ring of N kept): a record's start cannot be found reading backwards (a `P` run may be
-//! any number of lines long), and kubelet rotates its files at 10 MiB by default.
+//! The last N records come from the file's tail: a window read back from the end, begun at a
+//! record's first line (the line after one that closes a record: a `P` run may be any
+//! number of lines long, so a line alone does not say), then normalised forward through
+//! `container_stream` as the whole file would be (a ring of N kept).
 
 use crate::logs::capped_reader::CappedLines;
 use crate::logs::container_formats::{self, Format};
@@ -46,21 +47,101 @@ pub fn message_of(text: &[u8]) -> &[u8] {
 }
 
 /// The last `n` records of the file's first `upto` bytes that `keep` accepts (by message),
-/// oldest first, and how many joined records were cut at the line cap.
+/// oldest first, and how many joined records were cut at the line cap. `numbered`: the
+/// records carry the file's own line numbers (which costs counting the lines before them).
+///
+/// Read from the end: a window of the file's tail, widened (×4) until it holds `n` kept
+/// records or reaches the file's start, begins at a record's first line (the first line
+/// after one that closes a record, `record_start_after`), and is normalised forward from
+/// there exactly as the whole file would be. `tail -n 10` of a 212 MB file reads ~1 MiB.
 pub fn last_records(
     path: &Path,
     format: Format,
     n: usize,
     upto: u64,
     keep: &dyn Fn(&[u8]) -> bool,
+    numbered: bool,
 ) -> io::Result<(Vec<Shown>, u64)> {
-    let capped = CappedLines::new(File::open(path)?.take(upto));
+    let mut back = FIRST_WINDOW;
+    loop {
+        let from = upto.saturating_sub(back);
+        let start = if from == 0 {
+            Some(0)
+        } else {
+            record_start_after(path, format, from, upto)?
+        };
+        if let Some(start) = start {
+            let (ring, cut, kept) = records_between(path, format, n, start, upto, keep)?;
+            if kept >= n || start == 0 {
+                return Ok((number(path, ring, start, numbered)?, cut));
+            }
+        }
+        back = back.saturating_mul(4);
+    }
+}
+
+/// The first window read back from the end; a record is at most `MAX_LINE_BYTES` joined.
+const FIRST_WINDOW: u64 = 1 << 20;
+
+/// Whether a line leaves its record open (a CRI `P` line, a json-file `log` without its
+/// `\n`): the next line continues it.
+fn opens_a_run(format: Format, line: &[u8]) -> bool {
+    match format {
+        Format::Cri => container_formats::cri(line).is_some_and(|r| r.partial),
+        Format::DockerJson => {
+            container_formats::docker_record(line).is_some_and(|r| !r.log.ends_with('\n'))
+        }
+    }
+}
+
+/// The offset of the first line in `(from, upto)` that starts a record: the line after a
+/// whole line (the first one after `from` is skipped, as it may be a line's tail) that
+/// closes its record. `None` when none does before `upto` (a `P` run longer than the window).
+fn record_start_after(
+    path: &Path,
+    format: Format,
+    from: u64,
+    upto: u64,
+) -> io::Result<Option<u64>> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    let mut r = BufReader::with_capacity(64 * 1024, file.take(upto - from));
+    let mut line = Vec::new();
+    let mut at = from + r.read_until(b'\n', &mut line)? as u64;
+    loop {
+        line.clear();
+        let k = r.read_until(b'\n', &mut line)?;
+        if k == 0 || !line.ends_with(b"\n") {
+            return Ok(None);
+        }
+        at += k as u64;
+        if !opens_a_run(format, &line[..k - 1]) {
+            return Ok((at < upto).then_some(at));
+        }
+    }
+}
+
+/// The normalised records of `[start, upto)` (`start` a record's first line): the last `n`
+/// kept, numbered from 1 at `start`, the joined ones cut, and how many were kept in all.
+fn records_between(
+    path: &Path,
+    format: Format,
+    n: usize,
+    start: u64,
+    upto: u64,
+    keep: &dyn Fn(&[u8]) -> bool,
+) -> io::Result<(VecDeque<Shown>, u64, usize)> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let capped = CappedLines::new(file.take(upto - start));
     let cut = capped.cut.clone();
     let normalized = Normalized::new(BufReader::with_capacity(256 * 1024, capped), format);
     let joined = normalized.cut.clone();
     let mut lines = BufReader::with_capacity(256 * 1024, normalized);
     let mut ring = VecDeque::with_capacity(n.min(4096));
-    let (mut number, mut line) = (0u64, Vec::new());
+    let (mut number, mut kept, mut line) = (0u64, 0usize, Vec::new());
     loop {
         line.clear();
         if lines.read_until(b'\n', &mut line)? == 0 {
@@ -71,6 +152,7 @@ pub fn last_records(
         if text.is_empty() || n == 0 || !keep(message_of(text)) {
             continue;
         }
+        kept += 1;
         if ring.len() == n {
             ring.pop_front();
         }
@@ -80,7 +162,39 @@ pub fn last_records(
         });
     }
     let cut = cut.load(Ordering::Relaxed) + joined.load(Ordering::Relaxed);
-    Ok((ring.into(), cut))
+    Ok((ring, cut, kept))
+}
+
+/// Window-relative numbers made the file's own: plus the lines before `start`.
+fn number(
+    path: &Path,
+    ring: VecDeque<Shown>,
+    start: u64,
+    numbered: bool,
+) -> io::Result<Vec<Shown>> {
+    let before = if numbered && start > 0 {
+        let mut r = BufReader::with_capacity(256 * 1024, File::open(path)?.take(start));
+        let mut count = 0u64;
+        loop {
+            let buf = r.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            count += memchr::memchr_iter(b'\n', buf).count() as u64;
+            let k = buf.len();
+            r.consume(k);
+        }
+        count
+    } else {
+        0
+    };
+    Ok(ring
+        .into_iter()
+        .map(|mut s| {
+            s.number += before;
+            s
+        })
+        .collect())
 }
 
 /// What the joining follower writes to: lines, and records by their message.
@@ -204,12 +318,7 @@ pub fn pending_run(path: &Path, format: Format, upto: u64) -> io::Result<Option<
     let from = upto.saturating_sub(PENDING_BACK_BYTES + 1);
     let mut buf = vec![0u8; (upto - from) as usize];
     File::open(path)?.read_exact_at(&mut buf, from)?;
-    let open = |line: &[u8]| match format {
-        Format::Cri => container_formats::cri(line).is_some_and(|r| r.partial),
-        Format::DockerJson => {
-            container_formats::docker_record(line).is_some_and(|r| !r.log.ends_with('\n'))
-        }
-    };
+    let open = |line: &[u8]| opens_a_run(format, line);
     // Complete lines from the end: each ends at a '\n' (the last at `upto`).
     let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
     let (mut start, mut lines) = (None, 0u64);

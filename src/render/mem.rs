@@ -1,7 +1,7 @@
 //! Prints `oncall mem`: the `free` table, pressure, OOM evidence, cgroup limit, top consumers.
 
 use super::printable::printable;
-use super::{json, markdown, table, units, Format, Ui};
+use super::{group_pressure, json, markdown, table, units, Format, Ui};
 use crate::system::memory::MemReport;
 use crate::system::pressure::Averages;
 use std::io::{self, Write};
@@ -17,7 +17,7 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &MemReport) -> io::Result<()> {
             }
             writeln!(out)?;
             if !r.groups.is_empty() {
-                markdown::table(out, &GROUP_HEADER, &group_rows(r))?;
+                markdown::table(out, &group_header(r), &group_rows(r))?;
                 writeln!(out)?;
             }
             markdown::table(out, &TOP_HEADER, &top_rows(r))
@@ -39,7 +39,7 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &MemReport) -> io::Result<()> {
                     ui.style
                         .bold("Containers, pods and units by use of their limit")
                 )?;
-                let mut t = table::new(ui, &GROUP_HEADER);
+                let mut t = table::new(ui, &group_header(r));
                 for row in group_rows(r) {
                     t.add_row(row);
                 }
@@ -88,13 +88,28 @@ const GROUP_HEADER: [&str; 8] = [
     "THROTTLED",
 ];
 
-/// One row per group: the cgroup's own charge against its limit, OOM and throttle counters.
+/// Per-group PSI exists only on v2: the column is there only when some group has it.
+fn group_psi(r: &MemReport) -> bool {
+    group_pressure::any(r.groups.iter().map(|g| &g.counters))
+}
+
+fn group_header(r: &MemReport) -> Vec<&'static str> {
+    let mut h = GROUP_HEADER.to_vec();
+    if group_psi(r) {
+        h.push(group_pressure::HEADER);
+    }
+    h
+}
+
+/// One row per group: the cgroup's own charge against its limit, OOM and throttle counters,
+/// and on v2 its own PSI.
 fn group_rows(r: &MemReport) -> Vec<Vec<String>> {
+    let psi = group_psi(r);
     r.groups
         .iter()
         .map(|g| {
             let c = &g.counters;
-            vec![
+            let mut row = vec![
                 g.kind.to_string(),
                 printable(&g.name).into_owned(),
                 units::opt_bytes(c.memory_bytes),
@@ -114,7 +129,11 @@ fn group_rows(r: &MemReport) -> Vec<Vec<String>> {
                     (Some(n), None) => n.to_string(),
                     _ => "-".into(),
                 },
-            ]
+            ];
+            if psi {
+                row.push(group_pressure::cell(c));
+            }
+            row
         })
         .collect()
 }

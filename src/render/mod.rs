@@ -3,6 +3,7 @@
 
 pub mod cheat;
 pub mod disk;
+pub mod group_pressure;
 pub mod journal;
 pub mod json;
 pub mod logs;

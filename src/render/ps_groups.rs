@@ -1,7 +1,7 @@
 //! Prints `oncall ps --by container|pod|unit`: one row per group, its cgroup's own counters.
 
 use super::printable::printable;
-use super::{json, markdown, table, units, Format, Ui};
+use super::{group_pressure, json, markdown, table, units, Format, Ui};
 use crate::system::containers::groups::GroupRow;
 use crate::system::ps_report::PsGroupsReport;
 use std::io::{self, Write};
@@ -25,6 +25,11 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()
         "OOM KILLS",
     ] {
         header.push(h.into());
+    }
+    // Per-group PSI exists only on v2: on a v1 host the column is not there at all.
+    let psi = group_pressure::any(r.groups.iter().map(|g| &g.counters));
+    if psi {
+        header.push(group_pressure::HEADER.into());
     }
     let rows: Vec<Vec<String>> = r
         .groups
@@ -54,6 +59,9 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()
                 throttled(g),
                 units::opt(c.oom_kills),
             ]);
+            if psi {
+                row.push(group_pressure::cell(c));
+            }
             row
         })
         .collect();
@@ -128,5 +136,8 @@ fn footer(r: &PsGroupsReport) -> String {
         format!(" · CPU% over {} ms", r.window_ms)
     });
     text.push_str(" · MEM is the cgroup's own charge (page cache included)");
+    if group_pressure::any(r.groups.iter().map(|g| &g.counters)) {
+        text.push_str(" · PSI: the group's own some avg10 (v2)");
+    }
     text
 }

@@ -297,8 +297,16 @@ fn text_tail(
             grep.as_ref()
                 .is_none_or(|m| m.is_match(line).unwrap_or(false))
         };
+        let format = match source.compression {
+            Compression::None => search::container_format(&source),
+            _ => None,
+        };
+        // A container log's last records come from container_tail (by message, records
+        // joined); the line reader only finds where following starts. Asked for lines it
+        // would scan back for raw lines matching `--grep`, to the file's start when the
+        // pattern matches messages only (`^word`).
         let want = last_lines::Want {
-            n: lines,
+            n: if format.is_some() { 0 } else { lines },
             keep: &keep,
             count_numbers: json,
             include_partial: !view.follow,
@@ -306,10 +314,6 @@ fn text_tail(
         let last = last_lines::read(&source, &want).map_err(|e| Error::usage(path.display(), e))?;
         let label = path.display().to_string();
         let mut cut = 0;
-        let format = match source.compression {
-            Compression::None => search::container_format(&source),
-            _ => None,
-        };
         let mut resume = None;
         if let Some(format) = format {
             // Records, not lines: P runs joined, shown by time and message (container_tail.rs).
@@ -331,7 +335,7 @@ fn text_tail(
             resume = pending;
             let keep_message = |m: &[u8]| keep(m);
             let (records, joined_cut) =
-                container_tail::last_records(path, format, lines, upto, &keep_message)
+                container_tail::last_records(path, format, lines, upto, &keep_message, json)
                     .map_err(|e| Error::usage(path.display(), e))?;
             let iso = timestamps::Parser::with_format(timestamps::Format::Iso, &clock);
             for shown in &records {

@@ -137,7 +137,7 @@ pub fn collect(top: usize) -> std::io::Result<MemReport> {
     })
 }
 
-/// The groups worth a line: limited, OOM-killed or throttled.
+/// The groups worth a line: limited, OOM-killed, throttled, or (v2) stalled on memory now.
 fn limited_groups(top: usize) -> Vec<GroupState> {
     let census = census::take(&Hierarchies::detect());
     let mut names = Names::new(Roots::from_env());
@@ -148,6 +148,7 @@ fn limited_groups(top: usize) -> Vec<GroupState> {
             c.memory_limit_bytes.is_some()
                 || c.oom_kills.unwrap_or(0) > 0
                 || c.nr_throttled.unwrap_or(0) > 0
+                || c.memory_pressure.is_some_and(|p| p.some.avg10 > 0.0)
         })
         .collect();
     groups.sort_by(|a, b| {

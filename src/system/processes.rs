@@ -371,6 +371,11 @@ pub fn cgroup_path(raw: &[u8]) -> Option<String> {
 /// A container id in a cgroup path: the first run of 64 hex digits (docker, containerd,
 /// cri-o, podman all name their scopes with one), shortened to 12 as `docker ps` does.
 pub fn container_id(cgroup: &str) -> Option<String> {
+    // A runtime's monitor (`libpod-conmon-<id>.scope`, `crio-conmon-<id>.scope`) carries its
+    // container's id but is not in it: identity.rs says no container, and so does this.
+    if cgroup.split('/').any(|seg| seg.contains("-conmon-")) {
+        return None;
+    }
     let bytes = cgroup.as_bytes();
     let mut run = 0;
     for (i, b) in bytes.iter().enumerate() {
@@ -572,6 +577,10 @@ mod tests {
             Some("4f1e2d3c4b5a")
         );
         assert_eq!(container_id("/user.slice/user-1000.slice"), None);
+        assert_eq!(
+            container_id(&format!("/machine.slice/libpod-conmon-{id}.scope")),
+            None
+        );
         assert_eq!(
             container_id(&format!("/x/{id}0")),
             None,

@@ -25,6 +25,7 @@ pub fn stdout_json(args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("oncall {args:?} printed no JSON: {e}"))
 }
 pub mod cgroup;
+pub mod cgroup2_mount;
 pub mod prometheus;
 pub mod runtime_cgroups;
 pub mod servers;

@@ -3,6 +3,7 @@
 //! group's v2 directory has the file, else from v1: a hybrid host keeps memory and CPU in v1
 //! while the unified tree holds only systemd's units.
 
+use crate::system::pressure::{self, Pressure};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -55,8 +56,15 @@ pub struct GroupCounters {
     pub oom_events: Option<u64>,
     /// v1 `memory.failcnt`: times usage hit the limit.
     pub failcnt: Option<u64>,
-    /// v2 `memory.pressure` some avg10 (%).
+    /// v2 `memory.pressure` some avg10 (%); `memory_pressure.some.avg10`, kept for readers
+    /// of the earlier field.
     pub memory_pressure_some_avg10: Option<f64>,
+    /// The group's own PSI (v2 `memory.pressure`, `cpu.pressure`, `io.pressure`): the share
+    /// of time its tasks stalled. Every v2 group has these files, controllers or not (a
+    /// hybrid host's unified tree too); v1 keeps no PSI per group, so `null` there, never 0.
+    pub memory_pressure: Option<Pressure>,
+    pub cpu_pressure: Option<Pressure>,
+    pub io_pressure: Option<Pressure>,
     /// Where the memory files are, for the next command to run.
     pub memory_dir: Option<PathBuf>,
 }
@@ -117,9 +125,6 @@ impl Hierarchies {
             let events = read_text(dir, "memory.events").unwrap_or_default();
             c.oom_kills = key_value(&events, "oom_kill");
             c.oom_events = key_value(&events, "oom");
-            c.memory_pressure_some_avg10 = read_text(dir, "memory.pressure")
-                .as_deref()
-                .and_then(some_avg10);
             c.memory_dir = Some(dir.clone());
         } else if let Some(dir) = self.memory.as_ref().map(|m| m.dir_of(path)) {
             if dir.join("memory.usage_in_bytes").exists() {
@@ -131,6 +136,13 @@ impl Hierarchies {
                     read_text(&dir, "memory.oom_control").and_then(|t| key_value(&t, "oom_kill"));
                 c.memory_dir = Some(dir);
             }
+        }
+        if let Some(dir) = &v2 {
+            let psi = |f: &str| read_text(dir, f).as_deref().and_then(pressure::parse);
+            c.memory_pressure = psi("memory.pressure");
+            c.cpu_pressure = psi("cpu.pressure");
+            c.io_pressure = psi("io.pressure");
+            c.memory_pressure_some_avg10 = c.memory_pressure.map(|p| p.some.avg10);
         }
         let v2_stat = v2.as_ref().and_then(|d| read_text(d, "cpu.stat"));
         let v2_usage = v2_stat.as_deref().and_then(|s| key_value(s, "usage_usec"));
@@ -173,15 +185,6 @@ pub fn key_value(text: &str, key: &str) -> Option<u64> {
     })
 }
 
-/// `some avg10=…` of a PSI file.
-fn some_avg10(text: &str) -> Option<f64> {
-    let line = text.lines().find(|l| l.starts_with("some "))?;
-    line.split_whitespace()
-        .find_map(|f| f.strip_prefix("avg10="))?
-        .parse()
-        .ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,15 +211,12 @@ mod tests {
     }
 
     #[test]
-    fn flat_keys_and_psi() {
+    fn flat_keys() {
         let events = "low 0\nhigh 3\nmax 9\noom 2\noom_kill 1\noom_group_kill 0\n";
         assert_eq!(key_value(events, "oom"), Some(2));
         assert_eq!(key_value(events, "oom_kill"), Some(1));
         assert_eq!(key_value(events, "nope"), None);
         assert_eq!(key_value("oom_kill x\n", "oom_kill"), None);
-        let psi = "some avg10=1.50 avg60=0.20 avg300=0.00 total=1\nfull avg10=0.00 avg60=0 avg300=0 total=0\n";
-        assert_eq!(some_avg10(psi), Some(1.5));
-        assert_eq!(some_avg10("garbage"), None);
     }
 
     /// v2 files as the kernel writes them, in a directory standing for the cgroup2 mount
@@ -245,6 +245,9 @@ mod tests {
         assert_eq!(c.memory_limit_bytes, Some(64 << 20));
         assert_eq!((c.oom_events, c.oom_kills), (Some(3), Some(2)));
         assert_eq!(c.memory_pressure_some_avg10, Some(4.2));
+        assert_eq!(c.memory_pressure.unwrap().some.avg60, 1.0);
+        // No cpu.pressure / io.pressure written: unknown, not zero.
+        assert!(c.cpu_pressure.is_none() && c.io_pressure.is_none());
         assert_eq!(c.cpu_usage_ns, Some(2_500_000_000));
         assert_eq!((c.nr_periods, c.nr_throttled), (Some(40), Some(9)));
         assert_eq!(c.throttled_seconds, Some(1.5));
