@@ -55,3 +55,99 @@ fn a_triage_window_reports_progress_and_stops_when_cancelled() {
         assert_eq!(cancelled["alive_after"], true, "{mode}: {cancelled}");
     }
 }
+
+/// A listener that accepts and never answers; each connection's end (the client dropping
+/// it) is sent on the channel with its instant.
+fn hung_listener() -> (
+    std::net::SocketAddr,
+    std::sync::mpsc::Receiver<std::time::Instant>,
+) {
+    use std::io::Read;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for conn in l.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while matches!(conn.read(&mut buf), Ok(n) if n > 0) {}
+                let _ = tx.send(std::time::Instant::now());
+            });
+        }
+    });
+    (addr, rx)
+}
+
+#[test]
+fn a_probe_reports_each_target_and_stops_when_cancelled() {
+    // Connects succeed from the accept queue: these targets finish at once.
+    let listening = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let fast = format!("tcp://{}", listening.local_addr().unwrap());
+    // A port nobody listens on: refused at once, retried once 200 ms later, so one target
+    // at a time finishes every 200 ms or more (the server sends at most ten a second).
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("tcp://{}", l.local_addr().unwrap())
+    };
+    for mode in ["auto", "legacy"] {
+        let (hung, ends) = hung_listener();
+        let ops = json!([
+            {"op": "call", "name": "probe", "progress": true,
+             "args": {"targets": [refused, refused, refused], "concurrency": 1,
+                      "retries": 1, "interval": "200ms"}},
+            {"op": "cancel_walk", "name": "probe", "wait": 30,
+             "args": {"targets": [fast, fast, format!("http://{hung}/")], "timeout": "600s"}},
+            // Keeps the session (and the server) going two seconds after the cancel, so the
+            // hung connection's end is the cancel's doing, not the server's exit.
+            {"op": "call", "name": "triage", "args": {"window": "2s"}},
+        ]);
+        let Some(out) = session(mode, ops) else {
+            return; // no SDK venv here: mcp_client said why
+        };
+        let ended = std::time::Instant::now();
+        let call = &out[0];
+        assert_eq!(call["isError"], true, "{mode}: {call}");
+        assert_eq!(
+            call["structuredContent"]["results"]
+                .as_array()
+                .map(Vec::len),
+            Some(3),
+            "{mode}: {call}"
+        );
+        let messages: Vec<&str> = call["progress_seen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["message"].as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "1 of 3 targets probed, 1 failed",
+                "2 of 3 targets probed, 2 failed",
+                "3 of 3 targets probed, 3 failed"
+            ],
+            "{mode}"
+        );
+        let cancelled = &out[1];
+        assert_eq!(
+            cancelled["progress_before_cancel"], true,
+            "{mode}: {cancelled}"
+        );
+        assert!(cancelled.get("finished").is_none(), "{mode}: {cancelled}");
+        assert_eq!(cancelled["alive_after"], true, "{mode}: {cancelled}");
+        assert!(out[2]["isError"] != true, "{mode}: {}", out[2]);
+        // The cancel dropped the probe's connection while the session still ran (its
+        // two-second triage window after it), not when the server ended.
+        let end = ends
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the hung connection never ended");
+        assert!(
+            ended.duration_since(end) >= std::time::Duration::from_secs(1),
+            "{mode}: the connection ended {:?} before the session",
+            ended.duration_since(end)
+        );
+    }
+}

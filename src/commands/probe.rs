@@ -1,18 +1,21 @@
-//! `oncall probe`: flags → options and target specs → the probe run (its own runtime) →
-//! renderer → exit code (0 all pass, 1 a failure, 2 bad input; `--nagios` 0/1/2/3).
+//! `oncall probe`: flags → the request (probe, probe_balancer or probe_gateway) → the
+//! request layer's plan and run, the same ones `oncall mcp` calls → renderer → exit code
+//! (0 all pass, 1 a failure, 2 bad input; `--nagios` 0/1/2/3). `--watch` and `--nagios` are
+//! presentation around the same plan. Files named by flags (`--bearer @FILE`, `--cacert`,
+//! `--targets`) are read here: requests carry their content, never a path.
 
 use crate::cli::ProbeArgs;
 use crate::error::Error;
 use crate::exit_codes;
-use crate::probe::balancer::{self, BalancerOptions, Identify};
-use crate::probe::checks::{CheckSpec, StatusSet};
-use crate::probe::gateway::{self, GatewayOptions};
-use crate::probe::resolve::{Family, Override, Resolver};
-use crate::probe::{self, run, target, targets_file, watch, Ctx, ProbeOptions, TargetSpec};
+use crate::probe::{checks::CheckSpec, targets_file, watch};
 use crate::render::probe::{self as view, NagiosState};
 use crate::render::{Format, Ui};
+use crate::request::probe::{FileContent, ProbeRequest};
+use crate::request::probe_balancer::ProbeBalancerRequest;
+use crate::request::probe_gateway::ProbeGatewayRequest;
+use crate::request::{self, Span};
 use std::io::Write;
-use std::sync::Arc;
+use std::path::Path;
 
 pub fn run(args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     let nagios = args.nagios;
@@ -26,105 +29,86 @@ pub fn run(args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
     }
 }
 
-fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    // `--bearer @FILE` keeps the token out of `ps` and shell history.
-    if let Some(path) = args.bearer.as_deref().and_then(|b| b.strip_prefix('@')) {
-        let token = std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("--bearer @{path}"), e))?;
-        args.bearer = Some(token.trim().to_string());
+fn read(flag: &str, path: &Path) -> Result<FileContent, Error> {
+    let name = format!("{flag} {}", path.display());
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(FileContent { name, bytes }),
+        Err(e) => Err(Error::usage(name, e)),
     }
-    let checks = CheckSpec::parse(
-        args.expect_status.as_deref(),
-        args.expect_body.as_deref(),
-        &args.expect_json,
-        &args.expect_header,
-        args.max_latency,
-        args.min_cert_days,
-    )?;
-    let mut specs = Vec::new();
-    for t in &args.targets {
-        specs.push(TargetSpec {
-            target: target::parse(t)?,
-            checks: checks.clone(),
-        });
-    }
-    if let Some(path) = &args.targets_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("--targets {}", path.display()), e))?;
-        specs.extend(targets_file::parse(
-            &text,
-            &path.display().to_string(),
-            &checks,
-        )?);
-    }
-    if specs.is_empty() {
-        return Err(Error::usage(
-            "probe",
-            "no target (give URLs, tcp://host:port, grpc://host:port, or --targets FILE)",
-        ));
-    }
-    if args.concurrency == 0 {
-        return Err(Error::usage("--concurrency", "must be at least 1"));
-    }
-    // Zero has no meaning for these: a probe that may not take any time, a threshold met
-    // before any attempt.
-    for (flag, zero) in [
-        ("--timeout", args.timeout.is_zero()),
-        ("--connect-timeout", args.connect_timeout.is_zero()),
-        ("--watch", args.watch.is_some_and(|w| w.is_zero())),
-    ] {
-        if zero {
-            return Err(Error::usage(flag, "must be above zero (e.g. 500ms, 2s)"));
-        }
-    }
-    for (flag, n) in [
-        ("--failure-threshold", args.failure_threshold),
-        ("--success-threshold", args.success_threshold),
-    ] {
-        if n == 0 {
-            return Err(Error::usage(flag, "must be at least 1 (as in Kubernetes)"));
-        }
-    }
-    let opts = ProbeOptions {
-        resolver: Resolver {
-            family: if args.ipv4 {
-                Family::V4
-            } else if args.ipv6 {
-                Family::V6
-            } else {
-                Family::Any
-            },
-            overrides: args
-                .resolve
-                .iter()
-                .map(|r| Override::parse(r))
-                .collect::<Result<_, _>>()
-                .map_err(Error::Usage)?,
-            gate: None,
-        },
-        each_ip: args.each_ip,
-        connect_timeout: args.connect_timeout,
-        timeout: args.timeout,
+}
+
+/// The health probe's request: every flag but the views', `--watch` and `--nagios`.
+fn probe_request(args: &ProbeArgs, bearer: Option<String>) -> Result<ProbeRequest, Error> {
+    let targets_file = match &args.targets_file {
+        // The file's name in its errors is the path as given ("fleet.txt:3: …").
+        Some(path) => Some(FileContent {
+            name: path.display().to_string(),
+            ..read("--targets", path)?
+        }),
+        None => None,
+    };
+    Ok(ProbeRequest {
+        targets: args.targets.clone(),
+        expect_status: args.expect_status.clone(),
+        expect_body: args.expect_body.clone(),
+        expect_json: args.expect_json.clone(),
+        expect_header: args.expect_header.clone(),
+        max_latency: args.max_latency.map(Span),
+        min_cert_days: args.min_cert_days,
+        connect_timeout: Span(args.connect_timeout),
+        timeout: Span(args.timeout),
         max_redirects: args.max_redirects,
-        body_cap: probe::BODY_CAP,
         retries: args.retries,
-        interval: args.interval,
+        interval: Span(args.interval),
+        ipv4: args.ipv4,
+        ipv6: args.ipv6,
+        each_ip: args.each_ip,
+        insecure: args.insecure,
+        headers: args.headers.clone(),
+        bearer,
+        resolve: args.resolve.clone(),
         failure_threshold: args.failure_threshold,
         success_threshold: args.success_threshold,
         concurrency: args.concurrency,
-        headers: crate::request::probe::request_headers(&args.headers, args.bearer.as_deref())?,
-        request: Default::default(),
+        cacert: args
+            .cacert
+            .as_deref()
+            .map(|p| read("--cacert", p))
+            .transpose()?,
+        targets_file,
+        // The engineer names the targets here: no bound but theirs.
+        max_targets: usize::MAX,
+        shape: Default::default(),
+    })
+}
+
+fn run_inner(args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
+    // `--bearer @FILE` keeps the token out of `ps` and shell history.
+    let bearer = match args.bearer.as_deref().and_then(|b| b.strip_prefix('@')) {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| Error::usage(format!("--bearer @{path}"), e))?
+                .trim()
+                .to_string(),
+        ),
+        None => args.bearer.clone(),
     };
-    let tls = probe::tls::TlsSettings::new(args.insecure, args.cacert.as_deref())?;
-    let ctx = Arc::new(Ctx { opts, tls });
+    if args.watch.is_some_and(|w| w.is_zero()) {
+        return Err(Error::usage(
+            "--watch",
+            "must be above zero (e.g. 500ms, 2s)",
+        ));
+    }
     if args.balancer.is_some() || args.gateway {
-        return views(&args, ui, out, &ctx, &specs, &checks);
+        return views(&args, bearer, ui, out);
     }
-    let rt = probe::runtime()?;
+    let req = probe_request(&args, bearer)?;
     if let Some(every) = args.watch {
-        return watch::run(&rt, ctx, specs, every, ui, out);
+        let plan = req.plan(None)?;
+        let rt = crate::probe::runtime()?;
+        return watch::run(&rt, plan.ctx, plan.specs, every, ui, out);
     }
-    let report = rt.block_on(run::probe_all(ctx, specs));
+    let report = request::probe::run(&req)?;
     if args.nagios {
         let (state, line) = view::nagios(&report, args.max_latency.map(|d| d.as_secs_f64()));
         out.write_all(line.as_bytes())?;
@@ -137,9 +121,6 @@ fn run_inner(mut args: ProbeArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Er
         exit_codes::FAILURE
     })
 }
-
-/// Enough to see a distribution and stickiness; more is a load test, which this is not.
-const MAX_BALANCER_REQUESTS: usize = 10_000;
 
 /// "balancer: 120 of 5000 requests" on stderr, when it is a terminal and after a second.
 struct Progress {
@@ -180,11 +161,9 @@ impl Progress {
 /// `--balancer N` and `--gateway`: one HTTP(S) URL, a report of their own.
 fn views(
     args: &ProbeArgs,
+    bearer: Option<String>,
     ui: &Ui,
     out: &mut dyn Write,
-    ctx: &Ctx,
-    specs: &[TargetSpec],
-    checks: &CheckSpec,
 ) -> Result<u8, Error> {
     let flag = if args.gateway {
         "--gateway"
@@ -197,66 +176,83 @@ fn views(
             "give --balancer or --gateway, not both",
         ));
     }
-    let [spec] = specs else {
+    let mut urls = args.targets.clone();
+    if let Some(path) = &args.targets_file {
+        let f = read("--targets", path)?;
+        let text = String::from_utf8_lossy(&f.bytes);
+        let lines = targets_file::parse(&text, &path.display().to_string(), &CheckSpec::default())?;
+        urls.extend(lines.into_iter().map(|l| l.target.text));
+    }
+    let [url] = &urls[..] else {
         return Err(Error::usage(flag, "takes exactly one URL"));
     };
-    if spec.target.scheme.kind() != "http" {
-        return Err(Error::usage(flag, "takes an http:// or https:// URL"));
-    }
     if args.nagios || ui.format == Format::Prometheus || args.watch.is_some() {
         return Err(Error::usage(
             flag,
             "--nagios, --watch and --format prometheus apply to health probes only",
         ));
     }
-    let expect_status = checks
-        .expect_status
-        .clone()
-        .unwrap_or_else(StatusSet::default_set);
-    let rt = probe::runtime()?;
+    let cacert = args
+        .cacert
+        .as_deref()
+        .map(|p| read("--cacert", p))
+        .transpose()?;
+    // The requests name their fields; the engineer typed flags.
+    let in_flags = |e: Error| match e {
+        Error::Usage(m) => Error::Usage(match m.split_once(": ") {
+            Some(("url" | "requests", why)) => format!("{flag}: {why}"),
+            Some(("expect_status", why)) => format!("--expect-status: {why}"),
+            Some(("header", why)) => format!("-H: {why}"),
+            _ => m,
+        }),
+        e => e,
+    };
     let ok = if let Some(n) = args.balancer {
-        if n == 0 {
-            return Err(Error::usage("--balancer", "needs at least 1 request"));
-        }
-        if n > MAX_BALANCER_REQUESTS {
-            return Err(Error::usage(
-                "--balancer",
-                format!("at most {MAX_BALANCER_REQUESTS} requests (a probe, not a load test)"),
-            ));
-        }
-        let identify = match (
-            &args.backend_header,
-            &args.backend_field,
-            &args.backend_cookie,
-        ) {
-            (Some(h), _, _) => Identify::Header(h.to_ascii_lowercase()),
-            (None, Some(f), _) => Identify::Field(f.clone()),
-            (None, None, Some(c)) => Identify::Cookie(c.clone()),
-            (None, None, None) => Identify::Default,
-        };
-        let o = BalancerOptions {
+        let req = ProbeBalancerRequest {
+            url: url.clone(),
             requests: n,
             reuse: args.reuse,
-            identify,
-            expect_status,
+            backend_header: args.backend_header.clone(),
+            backend_field: args.backend_field.clone(),
+            backend_cookie: args.backend_cookie.clone(),
+            expect_status: args.expect_status.clone(),
+            connect_timeout: Span(args.connect_timeout),
+            timeout: Span(args.timeout),
+            insecure: args.insecure,
+            headers: args.headers.clone(),
+            bearer,
+            ipv4: args.ipv4,
+            ipv6: args.ipv6,
+            resolve: args.resolve.clone(),
+            cacert,
         };
         let mut progress = Progress::new();
-        let report = rt.block_on(balancer::run_with_progress(
-            ctx,
-            &spec.target,
-            &o,
+        let report = request::probe_balancer::run_with(
+            &req,
+            None,
             &mut |done, of| progress.show(done, of),
-        ));
+            None,
+        )
+        .map_err(in_flags)?;
         progress.clear();
         view::balancer::render(ui, out, &report)?;
         report.ok
     } else {
-        let o = GatewayOptions {
+        let req = ProbeGatewayRequest {
+            url: url.clone(),
+            bearer,
             origin: args.origin.clone(),
-            bearer: args.bearer.clone(),
-            expect_status,
+            expect_status: args.expect_status.clone(),
+            connect_timeout: Span(args.connect_timeout),
+            timeout: Span(args.timeout),
+            insecure: args.insecure,
+            headers: args.headers.clone(),
+            ipv4: args.ipv4,
+            ipv6: args.ipv6,
+            resolve: args.resolve.clone(),
+            cacert,
         };
-        let report = rt.block_on(gateway::run(ctx, &spec.target, &o));
+        let report = request::probe_gateway::run(&req).map_err(in_flags)?;
         view::gateway::render(ui, out, &report)?;
         report.ok
     };

@@ -342,8 +342,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Probe HTTP(S), TCP or gRPC endpoints: DNS, connect, TLS and first-byte timings, \
             status, certificate expiry, and checks (expected status, body regex, JSON pointer, header, \
             max latency, min certificate days). Redirects are not followed (a 3xx is reported with its \
-            Location). Link-local and cloud metadata addresses are refused. A failing probe returns an \
-            error result with the report (curl -w, nc -z, grpc_health_probe).",
+            Location). Link-local and cloud metadata addresses are refused, pinned ones (resolve) too. \
+            Sends progress notifications per finished target when given a progress token. A failing \
+            probe returns an error result with the report (curl -w, nc -z, grpc_health_probe).",
         open_world: true,
         list: list("results", 64, 64),
         output: schema::report::<crate::probe::report::ProbeReport>,
@@ -356,8 +357,9 @@ pub static TOOLS: &[ToolDef] = &[
             for t in &req.targets {
                 env.admit_target(t)?;
             }
-            let report = request::probe::run_with(&req, Some(env.targets.gate()))
-                .map_err(CallError::failed)?;
+            let report =
+                request::probe::run_with(&req, Some(env.targets.gate()), Some(env.watch()))
+                    .map_err(CallError::failed)?;
             Ok(Outcome::judged(value(&report), report.all_ok()))
         },
     },
@@ -383,6 +385,7 @@ pub static TOOLS: &[ToolDef] = &[
                 &mut |done, of| {
                     env.progress(done as f64, Some(of as f64), format!("{done} of {of} requests"))
                 },
+                Some(&env.watch()),
             )
             .map_err(CallError::failed)?;
             Ok(Outcome::judged(value(&report), report.ok))

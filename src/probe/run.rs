@@ -432,22 +432,49 @@ async fn expand(ctx: &Ctx, specs: Vec<TargetSpec>) -> Vec<Job> {
     jobs
 }
 
+/// `(progress, total, message)`: hears each target as it finishes (`oncall mcp`'s progress).
+pub type Tell = crate::triage::watch::Tell;
+
 /// Probes every target, `--concurrency` at a time, results in the targets' order.
 pub async fn probe_all(ctx: Arc<Ctx>, specs: Vec<TargetSpec>) -> ProbeReport {
+    probe_all_told(ctx, specs, None).await
+}
+
+/// `probe_all`, telling `tell` "N of M targets" as each finishes.
+pub async fn probe_all_told(
+    ctx: Arc<Ctx>,
+    specs: Vec<TargetSpec>,
+    tell: Option<Arc<Tell>>,
+) -> ProbeReport {
     let jobs = Arc::new(expand(&ctx, specs).await);
     let results: Arc<Mutex<Vec<Option<ProbeResult>>>> =
         Arc::new(Mutex::new(vec![None; jobs.len()]));
     let next = Arc::new(AtomicUsize::new(0));
+    let finished = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
     let workers = ctx.opts.concurrency.clamp(1, jobs.len().max(1));
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let (ctx, jobs, results, next) = (ctx.clone(), jobs.clone(), results.clone(), next.clone());
+        let (tell, finished, failed) = (tell.clone(), finished.clone(), failed.clone());
         set.spawn(async move {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
                 let r = probe_target(&ctx, &job.spec, job.pin).await;
+                let ok = r.ok;
                 results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
+                if let Some(tell) = &tell {
+                    let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
+                    let bad =
+                        failed.fetch_add(usize::from(!ok), Ordering::Relaxed) + usize::from(!ok);
+                    let of = jobs.len();
+                    tell(
+                        done as f64,
+                        Some(of as f64),
+                        format!("{done} of {of} targets probed, {bad} failed"),
+                    );
+                }
             }
         });
     }

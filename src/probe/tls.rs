@@ -42,30 +42,72 @@ pub struct TlsSettings {
 
 impl TlsSettings {
     pub fn new(insecure: bool, cacert: Option<&Path>) -> Result<TlsSettings, Error> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let verifier = OnceLock::new();
-        let mut pinned = Vec::new();
-        if let Some(path) = cacert {
-            let what = format!("--cacert {}", path.display());
-            let iter = CertificateDer::pem_file_iter(path).map_err(|e| Error::usage(&what, e))?;
-            let mut roots = RootCertStore::empty();
-            for c in iter {
-                let c = c.map_err(|e| Error::usage(&what, e))?;
-                pinned.push(c.clone());
-                roots.add(c).map_err(|e| Error::usage(&what, e))?;
+        match cacert {
+            None => Ok(TlsSettings::trusting(insecure, Vec::new(), None)),
+            Some(path) => {
+                let what = format!("--cacert {}", path.display());
+                let iter =
+                    CertificateDer::pem_file_iter(path).map_err(|e| Error::usage(&what, e))?;
+                TlsSettings::pinning(insecure, &what, iter)
             }
-            if roots.is_empty() {
-                return Err(Error::usage(&what, "no certificate in the file"));
-            }
-            let _ = verifier.set(build(roots, &provider));
         }
-        Ok(TlsSettings {
+    }
+
+    /// `new` for a bundle already read (the CLI reads `--cacert FILE` and hands the request
+    /// its bytes, so no request field names a file to read); `what` names it in errors.
+    pub fn from_pem(insecure: bool, cacert: Option<(&str, &[u8])>) -> Result<TlsSettings, Error> {
+        match cacert {
+            None => Ok(TlsSettings::trusting(insecure, Vec::new(), None)),
+            Some((what, pem)) => {
+                TlsSettings::pinning(insecure, what, CertificateDer::pem_slice_iter(pem))
+            }
+        }
+    }
+
+    fn pinning<'a>(
+        insecure: bool,
+        what: &str,
+        certs: impl Iterator<Item = Result<CertificateDer<'a>, rustls::pki_types::pem::Error>>,
+    ) -> Result<TlsSettings, Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut pinned = Vec::new();
+        let mut roots = RootCertStore::empty();
+        for c in certs {
+            let c = c.map_err(|e| Error::usage(what, e))?.into_owned();
+            pinned.push(c.clone());
+            roots.add(c).map_err(|e| Error::usage(what, e))?;
+        }
+        if roots.is_empty() {
+            return Err(Error::usage(what, "no certificate in the file"));
+        }
+        let verifier = build(roots, &provider);
+        Ok(TlsSettings::trusting(
+            insecure,
+            pinned,
+            Some((provider, verifier)),
+        ))
+    }
+
+    fn trusting(
+        insecure: bool,
+        pinned: Vec<CertificateDer<'static>>,
+        roots: Option<(Arc<CryptoProvider>, Verifier)>,
+    ) -> TlsSettings {
+        let verifier = OnceLock::new();
+        let provider = match roots {
+            Some((provider, v)) => {
+                let _ = verifier.set(v);
+                provider
+            }
+            None => Arc::new(rustls::crypto::ring::default_provider()),
+        };
+        TlsSettings {
             provider,
             insecure,
             verifier: Arc::new(verifier),
             pinned: Arc::new(pinned),
             server_name: None,
-        })
+        }
     }
 
     /// Sends and verifies `name` instead of the target's host.

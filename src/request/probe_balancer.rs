@@ -1,7 +1,7 @@
 //! `probe_balancer` (`oncall probe --balancer N URL`): N requests through a load balancer,
 //! which backend answered each, the spread, stickiness and latency.
 
-use super::probe::Connection;
+use super::probe::{Connection, FileContent};
 use super::Span;
 use crate::error::Error;
 use crate::probe::balancer::{self, BalancerOptions, BalancerReport, Identify};
@@ -9,6 +9,7 @@ use crate::probe::checks::StatusSet;
 use crate::probe::resolve::AddressGate;
 use crate::probe::target::{self, Target};
 use crate::probe::{self, Ctx};
+use crate::triage::watch::Watch;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -40,6 +41,17 @@ pub struct ProbeBalancerRequest {
     pub insecure: bool,
     /// Extra request headers, "Name: value" (values are never shown).
     pub headers: Vec<String>,
+    /// IPv4 only.
+    pub ipv4: bool,
+    /// IPv6 only.
+    pub ipv6: bool,
+    /// Addresses for a name instead of DNS, "HOST:PORT:ADDR[,ADDR…]" (curl's --resolve);
+    /// the address gate still judges every pinned address.
+    pub resolve: Vec<String>,
+    /// `--cacert FILE`, read by the CLI (never an MCP argument: no file is read for one).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub cacert: Option<FileContent>,
     /// Bearer token (never shown).
     pub bearer: Option<String>,
 }
@@ -58,6 +70,10 @@ impl Default for ProbeBalancerRequest {
             timeout: Span::secs(10),
             insecure: false,
             headers: Vec::new(),
+            ipv4: false,
+            ipv6: false,
+            resolve: Vec::new(),
+            cacert: None,
             bearer: None,
         }
     }
@@ -80,13 +96,19 @@ pub fn expect_status(text: Option<&str>) -> Result<StatusSet, Error> {
 
 impl ProbeBalancerRequest {
     fn context(&self, gate: Option<AddressGate>) -> Result<Ctx, Error> {
-        Connection::single_shot(
-            self.connect_timeout,
-            self.timeout,
-            self.insecure,
-            &self.headers,
-            self.bearer.as_deref(),
-        )
+        Connection {
+            ipv4: self.ipv4,
+            ipv6: self.ipv6,
+            resolve: &self.resolve,
+            cacert: self.cacert.as_ref(),
+            ..Connection::single_shot(
+                self.connect_timeout,
+                self.timeout,
+                self.insecure,
+                &self.headers,
+                self.bearer.as_deref(),
+            )
+        }
         .context(gate)
     }
 
@@ -106,10 +128,12 @@ impl ProbeBalancerRequest {
     }
 }
 
+/// With a watch (`oncall mcp`), a cancel ends the run within 100 ms (an error).
 pub fn run_with(
     req: &ProbeBalancerRequest,
     gate: Option<AddressGate>,
     progress: &mut dyn FnMut(usize, usize),
+    watch: Option<&Watch>,
 ) -> Result<BalancerReport, Error> {
     req.validate()?;
     let target = http_target(&req.url)?;
@@ -127,9 +151,13 @@ pub fn run_with(
         expect_status: expect_status(req.expect_status.as_deref())?,
     };
     let rt = probe::runtime()?;
-    Ok(rt.block_on(balancer::run_with_progress(&ctx, &target, &o, progress)))
+    let work = balancer::run_with_progress(&ctx, &target, &o, progress);
+    match watch {
+        None => Ok(rt.block_on(work)),
+        Some(w) => rt.block_on(super::probe::until_cancelled(w, work)),
+    }
 }
 
 pub fn run(req: &ProbeBalancerRequest) -> Result<BalancerReport, Error> {
-    run_with(req, None, &mut |_, _| {})
+    run_with(req, None, &mut |_, _| {}, None)
 }

@@ -1,7 +1,7 @@
 //! `probe_gateway` (`oncall probe --gateway URL`): an API gateway's behaviour: the auth
 //! challenge, the token (decoded, never verified), rate limits, CORS.
 
-use super::probe::Connection;
+use super::probe::{Connection, FileContent};
 use super::probe_balancer::{expect_status, http_target};
 use super::Span;
 use crate::error::Error;
@@ -30,6 +30,17 @@ pub struct ProbeGatewayRequest {
     pub insecure: bool,
     /// Extra request headers, "Name: value" (values are never shown).
     pub headers: Vec<String>,
+    /// IPv4 only.
+    pub ipv4: bool,
+    /// IPv6 only.
+    pub ipv6: bool,
+    /// Addresses for a name instead of DNS, "HOST:PORT:ADDR[,ADDR…]" (curl's --resolve);
+    /// the address gate still judges every pinned address.
+    pub resolve: Vec<String>,
+    /// `--cacert FILE`, read by the CLI (never an MCP argument: no file is read for one).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub cacert: Option<FileContent>,
 }
 
 impl Default for ProbeGatewayRequest {
@@ -43,19 +54,29 @@ impl Default for ProbeGatewayRequest {
             timeout: Span::secs(10),
             insecure: false,
             headers: Vec::new(),
+            ipv4: false,
+            ipv6: false,
+            resolve: Vec::new(),
+            cacert: None,
         }
     }
 }
 
 impl ProbeGatewayRequest {
     fn context(&self, gate: Option<AddressGate>) -> Result<Ctx, Error> {
-        Connection::single_shot(
-            self.connect_timeout,
-            self.timeout,
-            self.insecure,
-            &self.headers,
-            self.bearer.as_deref(),
-        )
+        Connection {
+            ipv4: self.ipv4,
+            ipv6: self.ipv6,
+            resolve: &self.resolve,
+            cacert: self.cacert.as_ref(),
+            ..Connection::single_shot(
+                self.connect_timeout,
+                self.timeout,
+                self.insecure,
+                &self.headers,
+                self.bearer.as_deref(),
+            )
+        }
         .context(gate)
     }
 

@@ -1,13 +1,15 @@
 //! `/probe?target=…&module=…[&debug=true]`, as blackbox_exporter answers it: the module's
-//! probe through probe::run's own `attempt` (the CLI's code), rendered with blackbox's
-//! names by render::probe::blackbox. Only the config's modules run, only on targets the
-//! policy admits.
+//! context and the target as a request layer `Plan`, probed by `Plan::probe` (what `oncall
+//! probe` and the MCP probe tool run: one attempt, as a module has no retries), rendered
+//! with blackbox's names by render::probe::blackbox. Only the config's modules run, only on
+//! targets the policy admits.
 
 use super::blackbox_config::{Module, Prober};
 use super::target_policy::TargetPolicy;
 use crate::probe::report::{CheckResult, Hop, ProbeResult};
-use crate::probe::{run, target, TargetSpec};
+use crate::probe::{target, TargetSpec};
 use crate::render;
+use crate::request::probe::Plan;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -172,9 +174,18 @@ pub async fn answer(
     ctx.opts.timeout = timeout;
     ctx.opts.connect_timeout = timeout;
     let mut r = if m.prober == Prober::Tcp && (m.tcp_tls || !m.tcp_steps.is_empty()) {
+        // blackbox's query_response dialogue: the exporter's own prober, not a CLI probe.
         super::tcp_dialogue::attempt(&ctx, &spec, m.tcp_tls, &m.tcp_steps).await
     } else {
-        run::attempt(&ctx, &spec, None).await
+        let plan = Plan {
+            ctx: Arc::new(ctx),
+            specs: vec![spec.clone()],
+        };
+        // One target (no --each-ip expansion), so one result.
+        match plan.probe(None).await.results.pop() {
+            Some(r) => r,
+            None => return bad(500, "the probe gave no result".into()),
+        }
     };
     redirect_rule(m, &mut r);
     ssl_rules(m, &mut r);
