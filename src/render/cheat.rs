@@ -29,20 +29,28 @@ pub struct CategoryRow<'a> {
 }
 
 /// The JSON shape DESIGN.md fixes: commands as `[{name, category, summary, tags, examples}]`.
-fn render_json(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
+/// Untagged, so each variant serializes as its inner value: the CLI writes it, the MCP tools
+/// turn it into a `Value` without printing and parsing it back.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum JsonShape<'a> {
+    Commands(Vec<&'a Command>),
+    Categories(Vec<CategoryRow<'a>>),
+    Explain(&'a Explanation),
+    Runbook(&'a Runbook),
+    Runbooks(&'a [Runbook]),
+}
+
+pub fn json_shape(report: &CheatReport) -> JsonShape<'_> {
     match report {
         CheatReport::Entry {
             command, related, ..
-        } => {
-            let all: Vec<&Command> = std::iter::once(command).chain(related).collect();
-            json::write(out, &all)
-        }
+        } => JsonShape::Commands(std::iter::once(command).chain(related).collect()),
         CheatReport::Results { commands, .. } | CheatReport::Category { commands, .. } => {
-            json::write(out, commands)
+            JsonShape::Commands(commands.iter().collect())
         }
-        CheatReport::Categories(cats) => {
-            let v: Vec<CategoryRow> = cats
-                .iter()
+        CheatReport::Categories(cats) => JsonShape::Categories(
+            cats.iter()
                 .map(|c: &CategoryCount| CategoryRow {
                     id: &c.id,
                     title: &c.title,
@@ -50,14 +58,17 @@ fn render_json(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
                     examples: c.examples,
                     flags: c.flags,
                 })
-                .collect();
-            json::write(out, &v)
-        }
-        CheatReport::Explain(e) => json::write(out, e),
-        CheatReport::Runbook(r) => json::write(out, r),
-        CheatReport::Runbooks(r) => json::write(out, r),
-        CheatReport::NoMatch { .. } => json::write(out, &Vec::<Command>::new()),
+                .collect(),
+        ),
+        CheatReport::Explain(e) => JsonShape::Explain(e),
+        CheatReport::Runbook(r) => JsonShape::Runbook(r),
+        CheatReport::Runbooks(r) => JsonShape::Runbooks(r),
+        CheatReport::NoMatch { .. } => JsonShape::Commands(Vec::new()),
     }
+}
+
+fn render_json(out: &mut dyn Write, report: &CheatReport) -> io::Result<()> {
+    json::write(out, &json_shape(report))
 }
 
 fn safety_tag(ui: &Ui, safety: Safety) -> (&'static str, String) {

@@ -24,13 +24,10 @@ pub fn plain_ui(format: Format) -> Ui {
     }
 }
 
-/// The report exactly as `oncall cheat --json` prints it: its one JSON renderer is reused,
-/// so the shape cannot drift.
+/// The report exactly as `oncall cheat --json` prints it: the JSON renderer's own shape, so
+/// it cannot drift, made a `Value` directly (not printed and parsed back).
 pub fn json(report: &CheatReport) -> Value {
-    let mut buf = Vec::new();
-    crate::render::cheat::render(&plain_ui(Format::Json), &mut buf, report)
-        .expect("writing to memory");
-    serde_json::from_slice(&buf).unwrap_or(Value::Null)
+    serde_json::to_value(crate::render::cheat::json_shape(report)).unwrap_or(Value::Null)
 }
 
 /// What the CLI says when nothing matched: the nearest names, for the caller to offer.

@@ -43,6 +43,48 @@ pub fn request(family: Family, proto: Proto, states: StateSet, port: Option<u16>
     r
 }
 
+/// inet_diag's first request type, TCP only. The kernel answers it with the family unset
+/// (`inet_diag_dump_compat`: "AF_UNSPEC /* compatibility */"), so one walk of the TCP hash
+/// tables returns IPv4 and IPv6 sockets together. That walk visits every bucket of the
+/// established table, sized by RAM (262,144 buckets here): it was nearly all of a
+/// `net` run, paid once per family by `ss` and by the v2 request.
+const TCPDIAG_GETSOCK: u16 = 18;
+
+/// `struct inet_diag_req` (the compat request): family, src_len, dst_len, ext, sockid (48),
+/// states, dbs; then the filter program as for v2.
+fn request_both_families(states: StateSet, port: Option<u16>) -> Vec<u8> {
+    let v2 = request(Family::Ipv4, Proto::Tcp, states, port);
+    let mut r = vec![0u8; 60];
+    // v2 keeps the state mask at 4..8 and the sockid at 8..56; compat has sockid at 4..52.
+    r[52..56].copy_from_slice(&v2[4..8]);
+    r.extend_from_slice(&v2[56..]);
+    r
+}
+
+/// TCP over IPv4 and IPv6 in one kernel walk, into `out` in the order two dumps give
+/// (IPv4, then IPv6). An error (a kernel without the compat request) leaves `out` as it was,
+/// for the caller to ask each family on its own.
+pub fn dump_tcp_both_families(
+    nl: &mut Netlink,
+    states: StateSet,
+    port: Option<u16>,
+    out: &mut Vec<Socket>,
+) -> io::Result<()> {
+    let req = request_both_families(states, port);
+    let (mut v4, mut v6) = (Vec::new(), Vec::new());
+    nl.dump_as(TCPDIAG_GETSOCK, &req, |m| {
+        if let Some(s) = decode(m, Proto::Tcp) {
+            match s.family {
+                Family::Ipv6 => v6.push(s),
+                _ => v4.push(s),
+            }
+        }
+    })?;
+    out.append(&mut v4);
+    out.append(&mut v6);
+    Ok(())
+}
+
 /// Dumps one protocol of one family into `out`.
 pub fn dump(
     nl: &mut Netlink,
@@ -150,6 +192,18 @@ mod tests {
         assert!(decode(&m[..40], Proto::Tcp).is_none());
         m[1] = 99;
         assert!(decode(&m, Proto::Tcp).is_none());
+    }
+
+    #[test]
+    fn the_compat_request_carries_the_state_mask_and_the_filter() {
+        let states = StateSet(State::Listen.bit());
+        let v2 = request(Family::Ipv4, Proto::Tcp, states, Some(22));
+        let c = request_both_families(states, Some(22));
+        assert_eq!(c.len() % 4, 0);
+        assert_eq!(c[0], 0, "the kernel ignores the family; it stays unset");
+        assert_eq!(&c[52..56], &v2[4..8]);
+        assert_eq!(&c[60..], &v2[56..]);
+        assert_eq!(request_both_families(states, None).len(), 60);
     }
 
     #[test]

@@ -108,7 +108,17 @@ pub fn collect_from(q: &Query, force_proc: bool) -> Result<SocketReport, Collect
         Source::Proc
     };
     let mut sockets = Vec::new();
-    for (proto, family) in inet_parts(q) {
+    let mut parts = inet_parts(q);
+    // Both TCP families asked: one kernel walk for the two (see dump_tcp_both_families);
+    // where the kernel refuses it, each family is asked on its own below.
+    if q.tcp && q.ipv4 && q.ipv6 {
+        if let Some(nl) = nl.as_mut() {
+            if inet_diag::dump_tcp_both_families(nl, q.states, q.port, &mut sockets).is_ok() {
+                parts.retain(|(proto, _)| *proto != Proto::Tcp);
+            }
+        }
+    }
+    for (proto, family) in parts {
         let mut part = Vec::new();
         let from_netlink = nl
             .as_mut()

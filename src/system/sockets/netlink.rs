@@ -48,11 +48,22 @@ impl Netlink {
 
     /// Sends `payload` (a sock_diag request, its attributes included) as a dump request and
     /// calls `on_message` with the payload of every answer until the kernel says done.
-    pub fn dump(&mut self, payload: &[u8], mut on_message: impl FnMut(&[u8])) -> io::Result<()> {
+    pub fn dump(&mut self, payload: &[u8], on_message: impl FnMut(&[u8])) -> io::Result<()> {
+        self.dump_as(SOCK_DIAG_BY_FAMILY, payload, on_message)
+    }
+
+    /// `dump` with another request type (inet_diag's older `TCPDIAG_GETSOCK`); the kernel
+    /// answers with messages of the request's own type.
+    pub fn dump_as(
+        &mut self,
+        kind_asked: u16,
+        payload: &[u8],
+        mut on_message: impl FnMut(&[u8]),
+    ) -> io::Result<()> {
         self.seq = self.seq.wrapping_add(1);
         let mut req = Vec::with_capacity(NLMSG_HDRLEN + payload.len());
         req.extend_from_slice(&((NLMSG_HDRLEN + payload.len()) as u32).to_ne_bytes());
-        req.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+        req.extend_from_slice(&kind_asked.to_ne_bytes());
         req.extend_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
         req.extend_from_slice(&self.seq.to_ne_bytes());
         req.extend_from_slice(&0u32.to_ne_bytes());
@@ -89,7 +100,7 @@ impl Netlink {
                                 return Err(io::Error::from_raw_os_error(-code));
                             }
                         }
-                        SOCK_DIAG_BY_FAMILY => on_message(&b[NLMSG_HDRLEN..len]),
+                        k if k == kind_asked => on_message(&b[NLMSG_HDRLEN..len]),
                         _ => {}
                     }
                 }
