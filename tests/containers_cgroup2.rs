@@ -455,7 +455,7 @@ fn per_group_psi_on_v2_in_ps_by_and_mem_absent_on_v1() {
             .output()
             .unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(text.contains("PSI CPU/MEM/IO"), "{args:?}: {text}");
+        assert!(text.contains("PSI C/M/IO"), "{args:?}: {text}");
     }
 
     // A v1-only container (this host's memory, cpu and cpuacct): no per-group PSI there,

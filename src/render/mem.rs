@@ -44,6 +44,16 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &MemReport) -> io::Result<()> {
                     t.add_row(row);
                 }
                 table::write(out, &t)?;
+                if group_psi(r) {
+                    writeln!(
+                        out,
+                        "{}",
+                        ui.wrap(
+                            "PSI C/M/IO: the group's own cpu, memory and io pressure, some avg10 % (v2)",
+                            2
+                        )
+                    )?;
+                }
             }
             if !r.top.is_empty() {
                 writeln!(out, "\n{}", ui.style.bold("Top consumers by RSS"))?;

@@ -9,28 +9,28 @@ use std::io::{self, Write};
 pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()> {
     let pods = r.by == "container" && r.groups.iter().any(|g| g.pod.is_some());
     let mut header = vec![r.by.to_uppercase()];
+    // An image is known only from Docker's and Podman's own files: a column of `?` on a
+    // Kubernetes node would only push the row past 80 columns.
+    let images = r.by == "container" && r.groups.iter().any(|g| g.image.is_some());
     if r.by == "container" {
-        header.extend(["RUNTIME".to_string(), "IMAGE".to_string()]);
+        header.push("RUNTIME".to_string());
+    }
+    if images {
+        header.push("IMAGE".to_string());
     }
     if pods {
         header.push("POD".into());
     }
-    for h in [
-        "PROCS",
-        "CPU%",
-        "MEM",
-        "LIMIT",
-        "MEM%",
-        "THROTTLED",
-        "OOM KILLS",
-    ] {
+    for h in ["PROCS", "CPU%", "MEM", "LIMIT", "MEM%"] {
         header.push(h.into());
     }
-    // Per-group PSI exists only on v2: on a v1 host the column is not there at all.
+    // Per-group PSI exists only on v2: on a v1 host the column is not there at all. It sits
+    // before the counters of rare events, which are the ones to wrap on a narrow terminal.
     let psi = group_pressure::any(r.groups.iter().map(|g| &g.counters));
     if psi {
         header.push(group_pressure::HEADER.into());
     }
+    header.extend(["THROTTLED".to_string(), "OOM KILLS".to_string()]);
     let rows: Vec<Vec<String>> = r
         .groups
         .iter()
@@ -38,6 +38,8 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()
             let mut row = vec![printable(&g.name).into_owned()];
             if r.by == "container" {
                 row.push(g.runtime.unwrap_or("?").to_string());
+            }
+            if images {
                 row.push(printable(g.image.as_deref().unwrap_or("?")).into_owned());
             }
             if pods {
@@ -56,12 +58,11 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()
                     .map(units::bytes)
                     .unwrap_or_else(|| "none".into()),
                 percent,
-                throttled(g),
-                units::opt(c.oom_kills),
             ]);
             if psi {
                 row.push(group_pressure::cell(c));
             }
+            row.extend([throttled(g), units::opt(c.oom_kills)]);
             row
         })
         .collect();
@@ -75,6 +76,16 @@ pub fn render(ui: &Ui, out: &mut dyn Write, r: &PsGroupsReport) -> io::Result<()
         Format::Table if r.groups.is_empty() => writeln!(out, "{}", no_rows(r)),
         Format::Table => {
             let mut t = table::new(ui, &header);
+            // The name (a short id to copy), the runtime and the figures never break; the
+            // image, the pod and the two counters of rare events wrap when the terminal is
+            // narrow (ten columns do not fit 80 once memory and a runtime like containerd show).
+            let whole: Vec<usize> = header
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| !matches!(**h, "IMAGE" | "POD" | "THROTTLED" | "OOM KILLS"))
+                .map(|(j, _)| j)
+                .collect();
+            t.keep_whole(&whole);
             for row in rows {
                 t.add_row(row);
             }
@@ -137,7 +148,9 @@ fn footer(r: &PsGroupsReport) -> String {
     });
     text.push_str(" · MEM is the cgroup's own charge (page cache included)");
     if group_pressure::any(r.groups.iter().map(|g| &g.counters)) {
-        text.push_str(" · PSI: the group's own some avg10 (v2)");
+        text.push_str(
+            " · PSI C/M/IO: the group's own cpu, memory and io pressure, some avg10 % (v2)",
+        );
     }
     text
 }
