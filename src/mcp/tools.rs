@@ -425,7 +425,6 @@ pub static TOOLS: &[ToolDef] = &[
         check: checked::<request::cheat_search::CheatSearchRequest>,
         call: |env, args| {
             let req: request::cheat_search::CheatSearchRequest = parse(args)?;
-            req.validate().map_err(CallError::bad)?;
             match request::cheat_search::run(&env.sheet, &req).map_err(CallError::bad)? {
                 r @ CheatReport::NoMatch { .. } => {
                     let nearest = request::sheet::nearest(&r).map(|n| n.2.to_vec()).unwrap_or_default();

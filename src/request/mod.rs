@@ -66,7 +66,6 @@ validate!(
     probe_balancer::ProbeBalancerRequest,
     probe_gateway::ProbeGatewayRequest,
     triage::TriageRequest,
-    cheat_search::CheatSearchRequest,
     cheat_entry::CheatEntryRequest,
 );
 nothing_to_validate!(
@@ -74,4 +73,5 @@ nothing_to_validate!(
     explain_command::ExplainCommandRequest,
     runbook::RunbookRequest,
     cheat_categories::CheatCategoriesRequest,
+    cheat_search::CheatSearchRequest,
 );
