@@ -13,6 +13,7 @@ pub mod heap;
 pub mod probe_endpoint;
 pub mod sampler;
 pub mod server;
+pub mod startup_text;
 pub mod target_policy;
 pub mod tcp_dialogue;
 pub mod triage_metrics;

@@ -51,6 +51,7 @@ pub fn start(opts: SamplerOptions) -> std::io::Result<Latest> {
             }
             .options();
             let mut totals = Totals::default();
+            let mut first = true;
             loop {
                 let start = Instant::now();
                 let report = triage::run(&triage_opts);
@@ -60,6 +61,11 @@ pub fn start(opts: SamplerOptions) -> std::io::Result<Latest> {
                 // The window's collector threads and any /probe burst since the last
                 // one freed their memory: hand the pages back (see heap.rs).
                 super::heap::give_back();
+                if std::mem::take(&mut first) {
+                    // Start-up is over: its pages of the binary need not stay resident
+                    // (startup_text.rs).
+                    super::startup_text::release();
+                }
             }
         })?;
     Ok(latest)
