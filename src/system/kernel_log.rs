@@ -3,8 +3,6 @@
 
 use super::timestamps;
 use serde::Serialize;
-use std::io::{ErrorKind, Read};
-use std::os::unix::fs::OpenOptionsExt;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OomKill {
@@ -58,36 +56,10 @@ pub fn error_record(record: &str) -> Option<(u64, &str)> {
     (prio & 7 <= 3).then(|| (usec, message.lines().next().unwrap_or("").trim_end()))
 }
 
-/// Calls `visit` with each record of `/dev/kmsg`, oldest first, without blocking.
-pub fn for_each_record(mut visit: impl FnMut(&str)) -> Result<(), String> {
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-        .open("/dev/kmsg")
-        .map_err(|e| match e.kind() {
-            ErrorKind::PermissionDenied => {
-                "kernel log not readable (dmesg_restrict): run as root".to_string()
-            }
-            ErrorKind::NotFound => {
-                "no kernel log here (/dev/kmsg is absent, as in many containers)".to_string()
-            }
-            _ => format!("kernel log not readable: {e}"),
-        })?;
-    // One read returns one record; a record is at most 8 KiB (a smaller buffer is EINVAL).
-    let mut buf = vec![0u8; 8192];
-    // Bounded: the ring buffer holds a finite number of records; stop at a generous cap anyway.
-    for _ in 0..1_000_000 {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => visit(&String::from_utf8_lossy(&buf[..n])),
-            Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-            // EPIPE: records were overwritten while we read; carry on with the next one.
-            Err(e) if e.raw_os_error() == Some(32) => continue,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("kernel log not readable: {e}")),
-        }
-    }
-    Ok(())
+/// Calls `visit` with each record of `/dev/kmsg`, oldest first, without blocking; the
+/// records this process read before are not read again (kernel_ring.rs).
+pub fn for_each_record(visit: impl FnMut(&str)) -> Result<(), String> {
+    super::kernel_ring::for_each_record(visit)
 }
 
 /// One `/dev/kmsg` record: `prio,seq,usec,flags;message`. Only "Killed process" lines count.

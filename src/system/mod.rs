@@ -8,6 +8,7 @@ pub mod disks;
 pub mod host_counters;
 pub mod interrupt;
 pub mod kernel_log;
+pub mod kernel_ring;
 pub mod memory;
 pub mod net_stats;
 pub mod pressure;
