@@ -66,7 +66,7 @@ const UNLIMITED: u64 = 1 << 60;
 /// The current cgroup's memory limit, when there is one; `None` when unlimited or unreadable.
 pub fn current_limit() -> Option<CgroupMemory> {
     let membership = std::fs::read_to_string("/proc/self/cgroup").ok()?;
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
+    let mountinfo = crate::system::proc_text::read("/proc/self/mountinfo").ok()?;
     if let Some(path) = membership_of(&membership, |c| c.is_empty(), true) {
         if let Some(dir) = locate(&mountinfo, "cgroup2", None, &path) {
             if let Some(found) = read_v2(&dir, &path) {
@@ -124,7 +124,7 @@ pub fn cpu_usage_ns() -> Option<u64> {
 fn own_files() -> Option<(String, String)> {
     Some((
         std::fs::read_to_string("/proc/self/cgroup").ok()?,
-        std::fs::read_to_string("/proc/self/mountinfo").ok()?,
+        crate::system::proc_text::read("/proc/self/mountinfo").ok()?,
     ))
 }
 
@@ -168,7 +168,7 @@ fn memory_stat(dir: &Path, key: &str) -> Option<u64> {
 /// without a quota `nr_periods` does not move.
 pub fn cpu_throttling() -> Option<CpuThrottling> {
     let membership = std::fs::read_to_string("/proc/self/cgroup").ok()?;
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
+    let mountinfo = crate::system::proc_text::read("/proc/self/mountinfo").ok()?;
     let v2 = membership_of(&membership, |c| c.is_empty(), true)
         .and_then(|path| Some((locate(&mountinfo, "cgroup2", None, &path)?, path)));
     let v1 = || {

@@ -162,7 +162,7 @@ pub fn select(mounts: Vec<Mount>, all: bool) -> Vec<Mount> {
 
 /// Sizes every selected mount, each `statvfs` in its own thread, waiting at most `timeout`.
 pub fn collect(all: bool, timeout: Duration) -> std::io::Result<DiskReport> {
-    let text = std::fs::read_to_string("/proc/self/mountinfo")?;
+    let text = crate::system::proc_text::read("/proc/self/mountinfo")?;
     let mounts = select(parse_mountinfo(&text), all);
     Ok(size_all(mounts, all, timeout, |p| rustix::fs::statvfs(p)))
 }

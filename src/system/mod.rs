@@ -12,6 +12,7 @@ pub mod kernel_ring;
 pub mod memory;
 pub mod net_stats;
 pub mod pressure;
+pub mod proc_text;
 pub mod process_select;
 pub mod processes;
 pub mod ps_report;

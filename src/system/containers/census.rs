@@ -84,7 +84,7 @@ fn memberships() -> Vec<Identity> {
     dir.filter_map(|e| {
         let name = e.ok()?.file_name();
         let pid: u32 = name.to_str()?.parse().ok()?;
-        let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
+        let text = crate::system::proc_text::read(format!("/proc/{pid}/cgroup")).ok()?;
         Some(identity::from_membership(&text))
     })
     .collect()

@@ -72,7 +72,7 @@ pub struct GroupCounters {
 impl Hierarchies {
     /// From `/proc/self/mountinfo`; empty when unreadable (every counter then unknown).
     pub fn detect() -> Hierarchies {
-        std::fs::read_to_string("/proc/self/mountinfo")
+        crate::system::proc_text::read("/proc/self/mountinfo")
             .map(|t| Hierarchies::parse(&t))
             .unwrap_or_default()
     }

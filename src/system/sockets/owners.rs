@@ -46,7 +46,7 @@ pub fn assign(sockets: &mut [Socket]) -> OwnerScan {
     let runs_in: HashMap<u32, String> = owners
         .iter()
         .filter_map(|&pid| {
-            let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
+            let text = crate::system::proc_text::read(format!("/proc/{pid}/cgroup")).ok()?;
             let id = identity::from_membership(&text);
             let path = id.container_cgroup.or(id.pod_cgroup).or(id.unit_cgroup)?;
             Some((pid, census::label_of(&path, &mut runtime_names)?))
