@@ -151,3 +151,108 @@ fn a_probe_reports_each_target_and_stops_when_cancelled() {
         );
     }
 }
+
+/// An HTTP server on loopback that answers the first `answered` requests it reads with 200
+/// and then answers nothing; the end of each connection left waiting for an answer is sent
+/// on the channel with its instant.
+fn answers_then_hangs(
+    answered: usize,
+) -> (
+    std::net::SocketAddr,
+    std::sync::mpsc::Receiver<std::time::Instant>,
+) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let left = Arc::new(AtomicUsize::new(answered));
+    std::thread::spawn(move || {
+        for conn in l.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let (tx, left) = (tx.clone(), left.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                let mut head = Vec::new();
+                let mut waiting = false;
+                while let Ok(n @ 1..) = conn.read(&mut buf) {
+                    head.extend_from_slice(&buf[..n]);
+                    // One answer per request head read (the probes send no body).
+                    while let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+                        head.drain(..end + 4);
+                        let take = left
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok();
+                        if take {
+                            let _ =
+                                conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                        } else {
+                            waiting = true;
+                        }
+                    }
+                }
+                if waiting {
+                    let _ = tx.send(std::time::Instant::now());
+                }
+            });
+        }
+    });
+    (addr, rx)
+}
+
+#[test]
+fn a_gateway_probe_reports_each_request_and_stops_when_cancelled() {
+    for mode in ["auto", "legacy"] {
+        let (open, _) = answers_then_hangs(usize::MAX);
+        let (hung, ends) = answers_then_hangs(1);
+        let ops = json!([
+            {"op": "call", "name": "probe_gateway", "progress": true,
+             "args": {"url": format!("http://{open}/api")}},
+            {"op": "cancel_walk", "name": "probe_gateway", "wait": 30,
+             "args": {"url": format!("http://{hung}/api"), "timeout": "600s"}},
+            // Keeps the session going two seconds after the cancel (see the probe test).
+            {"op": "call", "name": "triage", "args": {"window": "2s"}},
+        ]);
+        let Some(out) = session(mode, ops) else {
+            return; // no SDK venv here: mcp_client said why
+        };
+        let ended = std::time::Instant::now();
+        let call = &out[0];
+        assert_eq!(
+            call["structuredContent"]["rate_limit"]["burst_requests"], 10,
+            "{mode}: {call}"
+        );
+        let messages: Vec<&str> = call["progress_seen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["message"].as_str())
+            .collect();
+        // The first is always sent; later ones at most ten a second.
+        assert_eq!(
+            messages.first(),
+            Some(&"1 of 11 requests"),
+            "{mode}: {messages:?}"
+        );
+        assert!(
+            messages.iter().all(|m| m.ends_with(" of 11 requests")),
+            "{mode}: {messages:?}"
+        );
+        let cancelled = &out[1];
+        assert_eq!(
+            cancelled["progress_before_cancel"], true,
+            "{mode}: {cancelled}"
+        );
+        assert!(cancelled.get("finished").is_none(), "{mode}: {cancelled}");
+        assert_eq!(cancelled["alive_after"], true, "{mode}: {cancelled}");
+        let end = ends
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the hung connection never ended");
+        assert!(
+            ended.duration_since(end) >= std::time::Duration::from_secs(1),
+            "{mode}: the connection ended {:?} before the session",
+            ended.duration_since(end)
+        );
+    }
+}

@@ -396,7 +396,8 @@ pub static TOOLS: &[ToolDef] = &[
         title: "API gateway behaviour",
         description: "Check an API gateway on one HTTP(S) URL: the answer without credentials (the \
             auth challenge), with a bearer token (decoded if a JWT, never verified; never shown), rate \
-            limit headers, and a CORS preflight for an origin. Use it for 401/403/429 and CORS errors.",
+            limit headers, and a CORS preflight for an origin. Use it for 401/403/429 and CORS errors. \
+            Sends progress notifications per request when given a progress token.",
         open_world: true,
         list: None,
         output: schema::report::<crate::probe::gateway::GatewayReport>,
@@ -406,8 +407,15 @@ pub static TOOLS: &[ToolDef] = &[
             let req: request::probe_gateway::ProbeGatewayRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
             env.admit_target(&req.url)?;
-            let report = request::probe_gateway::run_with(&req, Some(env.targets.gate()))
-                .map_err(CallError::failed)?;
+            let report = request::probe_gateway::run_with(
+                &req,
+                Some(env.targets.gate()),
+                &mut |done, of| {
+                    env.progress(done as f64, Some(of as f64), format!("{done} of {of} requests"))
+                },
+                Some(&env.watch()),
+            )
+            .map_err(CallError::failed)?;
             Ok(Outcome::judged(value(&report), report.ok))
         },
     },

@@ -273,13 +273,33 @@ fn describe_challenge(c: &Challenge) -> String {
 }
 
 pub async fn run(ctx: &Ctx, t: &Target, o: &GatewayOptions) -> GatewayReport {
+    run_with_progress(ctx, t, o, &mut |_, _| {}).await
+}
+
+/// `run`, telling `progress(done, of)` after each request: the one without credentials,
+/// the one with them, the burst (cut short by a 429) and the CORS preflight.
+pub async fn run_with_progress(
+    ctx: &Ctx,
+    t: &Target,
+    o: &GatewayOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> GatewayReport {
     let creds = &ctx.opts.headers;
+    let mut of = 1 + usize::from(!creds.is_empty()) + BURST + usize::from(o.origin.is_some());
+    let mut done = 0;
+    let mut tell = |done: &mut usize, of: usize| {
+        *done += 1;
+        progress(*done, of);
+    };
     let mut session = Session::default();
     let anon = fetch(ctx, t, &mut session, Method::GET, &[]).await;
+    tell(&mut done, of);
     let with = if creds.is_empty() {
         None
     } else {
-        Some(fetch(ctx, t, &mut session, Method::GET, creds).await)
+        let r = fetch(ctx, t, &mut session, Method::GET, creds).await;
+        tell(&mut done, of);
+        Some(r)
     };
     let date_of = |r: &Result<Response, String>| {
         r.as_ref()
@@ -302,6 +322,11 @@ pub async fn run(ctx: &Ctx, t: &Target, o: &GatewayOptions) -> GatewayReport {
     for i in 1..=BURST {
         let r = fetch(ctx, t, &mut session, Method::GET, creds).await;
         rl.burst_requests = i;
+        if matches!(&r, Ok(resp) if resp.status == 429) {
+            // The burst ends here: the requests it will not send leave the total.
+            of -= BURST - i;
+        }
+        tell(&mut done, of);
         let key = match &r {
             Ok(resp) => resp.status.to_string(),
             Err(_) => "error".to_string(),
@@ -379,7 +404,11 @@ pub async fn run(ctx: &Ctx, t: &Target, o: &GatewayOptions) -> GatewayReport {
     });
 
     let cors = match &o.origin {
-        Some(origin) => Some(preflight(ctx, t, origin, !creds.is_empty()).await),
+        Some(origin) => {
+            let c = preflight(ctx, t, origin, !creds.is_empty()).await;
+            tell(&mut done, of);
+            Some(c)
+        }
         None => None,
     };
     if let Some(c) = &cors {

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::probe::gateway::{self, GatewayOptions, GatewayReport};
 use crate::probe::resolve::AddressGate;
 use crate::probe::{self, Ctx};
+use crate::triage::watch::Watch;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -90,6 +91,8 @@ impl ProbeGatewayRequest {
 pub fn run_with(
     req: &ProbeGatewayRequest,
     gate: Option<AddressGate>,
+    progress: &mut dyn FnMut(usize, usize),
+    watch: Option<&Watch>,
 ) -> Result<GatewayReport, Error> {
     req.validate()?;
     let target = http_target(&req.url)?;
@@ -100,9 +103,13 @@ pub fn run_with(
         expect_status: expect_status(req.expect_status.as_deref())?,
     };
     let rt = probe::runtime()?;
-    Ok(rt.block_on(gateway::run(&ctx, &target, &o)))
+    let work = gateway::run_with_progress(&ctx, &target, &o, progress);
+    match watch {
+        None => Ok(rt.block_on(work)),
+        Some(w) => rt.block_on(super::probe::until_cancelled(w, work)),
+    }
 }
 
 pub fn run(req: &ProbeGatewayRequest) -> Result<GatewayReport, Error> {
-    run_with(req, None)
+    run_with(req, None, &mut |_, _| {}, None)
 }
