@@ -101,10 +101,16 @@ fn cri_tail_reads_back_past_a_long_p_run_and_shows_the_last_records() {
     }
 
     // Line numbers (--json) are still the file's own: the run's is its first line's.
-    let (out, _) = tail(&["-n", "6", "--json", p]);
+    let (out, rchar) = tail(&["-n", "6", "--json", p]);
     let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(first["line_number"], BULK_RECORDS as u64 + 1, "{first}");
     assert_eq!(first["stream"], "stderr");
+    // Numbering counts the lines before the window once: the file is read about once, not
+    // twice (a whole-file line count for following was made too, and thrown away).
+    assert!(
+        rchar < len + (16 << 20),
+        "--json read {rchar} bytes of a {len}-byte file"
+    );
 
     // --grep N counts matching records: the last two "bulk" ones are before the run.
     let (out, rchar) = tail(&["-n", "2", "--grep", "^bulk", p]);

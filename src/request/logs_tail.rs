@@ -308,7 +308,9 @@ fn text_tail(
         let want = last_lines::Want {
             n: if format.is_some() { 0 } else { lines },
             keep: &keep,
-            count_numbers: json,
+            // A container log's records are numbered by container_tail; the line reader's
+            // count (a read of the whole file) is only the follower's starting number.
+            count_numbers: json && (format.is_none() || view.follow),
             include_partial: !view.follow,
         };
         let last = last_lines::read(&source, &want).map_err(|e| Error::usage(path.display(), e))?;
