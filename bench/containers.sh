@@ -9,7 +9,9 @@
 #   2. oncall logs grep [-c] PATTERN DIR  vs  rg [-c] PATTERN DIR over kubelet-style CRI logs
 #      (/var/log/pods/<ns>_<pod>_<uid>/<container>/0.log, 200 pods, ~135 MB). oncall matches
 #      the records' messages only (the prefix is skipped, not re-parsed per match) and prints
-#      `TIME message`; rg matches and prints whole lines. Target: <= 1.2.
+#      `TIME message`; rg matches and prints whole lines. Target: <= 1.2. oncall prints each
+#      line's number (its output contract); rg into a pipe prints none unless asked, so the
+#      lines case is also timed against `rg -n`, the like-for-like peer (plain rg stays).
 # Peak RSS from /usr/bin/time -v. Needs root (cgroups), hyperfine, rg, python3.
 # `bench/containers.sh logs` runs only the second part (no root needed).
 set -euo pipefail
@@ -110,9 +112,13 @@ hyperfine -N --warmup 3 --output=pipe --export-json "$WORK/logs.json" \
 ratios "$WORK/logs.json"
 hyperfine -N --warmup 3 --output=pipe --export-json "$WORK/lines.json" \
   "$ONCALL logs grep 'upstream timeout' $WORK/var/log/pods" \
-  "rg 'upstream timeout' $WORK/var/log/pods"
+  "rg 'upstream timeout' $WORK/var/log/pods" \
+  "rg -n 'upstream timeout' $WORK/var/log/pods"
 ratios "$WORK/lines.json"
 a=$("$ONCALL" logs grep -c 'upstream timeout' "$WORK/var/log/pods" | awk -F: '{s+=$NF} END {print s}')
 b=$(rg -c 'upstream timeout' "$WORK/var/log/pods" | awk -F: '{s+=$NF} END {print s}')
 echo "   matches: oncall $a, rg $b"
+a=$("$ONCALL" logs grep 'upstream timeout' "$WORK/var/log/pods" | wc -l)
+b=$(rg 'upstream timeout' "$WORK/var/log/pods" | wc -l)
+echo "   lines printed: oncall $a, rg $b"
 echo "   peak RSS: oncall $(peak_rss "$ONCALL" logs grep -c 'upstream timeout' "$WORK/var/log/pods"), rg $(peak_rss rg -c 'upstream timeout' "$WORK/var/log/pods")"

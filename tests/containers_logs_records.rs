@@ -394,3 +394,77 @@ fn hostile_messages_are_guarded_and_invalid_json_is_shown_raw() {
         "{out:?}"
     );
 }
+
+#[test]
+fn many_files_read_in_chunks_print_in_order_with_their_runs_joined() {
+    // 40 CRI files of ~150 KB each (below the map's 1 MiB: read straight into the searcher's
+    // 64 KiB buffer, several reads per file, several files at once), `P` runs placed at the
+    // start, across a read's edge, and ending a file without their `F`; some files have none.
+    let root = tempfile::tempdir().unwrap();
+    let marker = unique_marker();
+    let dir = root.path().join("var/log/pods");
+    for f in 0..40 {
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < 150_000 {
+            let near_edge = (65_400..65_700).contains(&text.len()) && f % 3 == 1;
+            let line = if (n == 0 && f % 4 == 0) || near_edge {
+                format!("{T} stderr P ERROR {marker} f{f} run{n} half \n")
+            } else if n % 97 == 5 {
+                format!("{T} stdout F ERROR {marker} f{f} n{n} upstream timeout\n")
+            } else {
+                format!("{T} stdout F INFO {marker} f{f} n{n} served\n")
+            };
+            text += &line;
+            n += 1;
+        }
+        if f % 5 == 2 {
+            text += &format!("{T} stdout P ERROR {marker} f{f} the end without F");
+        }
+        let path = dir
+            .join(format!("shop_many-{f:03}_{}", unique_uid()))
+            .join("app")
+            .join("0.log");
+        write(&path, text.as_bytes());
+    }
+    if Command::new("rg").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "rg is installed under CI");
+        return;
+    }
+    let d = dir.to_str().unwrap();
+    let mut read = std::collections::HashMap::new();
+    for pattern in [
+        "ERROR",
+        "half ERROR",
+        "timeout$",
+        "^INFO .*n12",
+        "end without",
+    ] {
+        let theirs = support_rg(&dir, &["-c", pattern]);
+        assert_eq!(
+            count(root.path(), &[pattern, d]),
+            theirs.trim().parse::<u64>().unwrap_or(0),
+            "{pattern}"
+        );
+        // The lines themselves, in the files' order: the same messages as the extraction's,
+        // each numbered by its record's first line, the time of that line before it.
+        let out = oncall(root.path(), &["logs", "grep", pattern, d]);
+        let mut messages = Vec::new();
+        for line in stdout(&out).lines() {
+            let (path, rest) = line.split_once(":").unwrap();
+            let (number, rest) = rest.split_once(':').unwrap();
+            let (time, message) = rest.split_once(' ').unwrap();
+            let lines = read.entry(path.to_string()).or_insert_with(|| {
+                let text = std::fs::read_to_string(path).unwrap();
+                text.lines().map(str::to_string).collect::<Vec<_>>()
+            });
+            let first = &lines[number.parse::<usize>().unwrap() - 1];
+            assert!(first.starts_with(time), "{line}");
+            let tail = first.splitn(4, ' ').nth(3).unwrap();
+            assert!(message.starts_with(tail), "{line}");
+            messages.push(message.to_string());
+        }
+        let want = support_rg(&dir, &[pattern]);
+        assert_eq!(messages, want.lines().collect::<Vec<_>>(), "{pattern}");
+    }
+}

@@ -8,6 +8,7 @@ pub mod container_files;
 pub mod container_formats;
 pub mod container_stream;
 pub mod container_tail;
+pub mod cri_direct;
 pub mod fields;
 pub mod follow;
 pub mod last_lines;

@@ -7,6 +7,7 @@
 use crate::logs::capped_reader::CappedLines;
 use crate::logs::container_formats::{self, Format};
 use crate::logs::container_stream::Normalized;
+use crate::logs::cri_direct::{self, CriDirect};
 use crate::logs::levels;
 use crate::logs::line_cap::MAX_LINE_BYTES;
 use crate::logs::mapped::MappedLog;
@@ -149,7 +150,8 @@ pub struct SourceResult {
     pub lines_cut: u64,
 }
 
-/// A compiled search, shared by all sources.
+/// A compiled search, shared by all sources (a clone has regex caches of its own).
+#[derive(Clone)]
 pub struct Grep {
     pub opts: GrepOptions,
     pub matcher: FilteredMatcher,
@@ -344,7 +346,6 @@ impl Grep {
         let mut cut = None;
         let mut joined = None;
         let mapped;
-        let whole;
         let mut adapter = Adapter {
             sink,
             parser,
@@ -364,29 +365,21 @@ impl Grep {
                 } else {
                     None
                 };
-                // A small one is read whole (no larger than a map's threshold, so below the
-                // line cap): without `P` records it too is searched as it is, in one slice.
-                whole = if mapped.is_none() && len < MAP_FROM_BYTES && format == Format::Cri {
-                    let mut v = Vec::with_capacity(len as usize);
-                    (&file).take(len).read_to_end(&mut v)?;
-                    Some(v)
-                } else {
-                    None
-                };
-                match (&mapped, &whole) {
-                    (Some(map), _) => {
+                match &mapped {
+                    Some(map) => {
                         adapter.cut_short = Some(map);
                         self.searcher().search_slice(m, map.bytes(), &mut adapter)?;
                         adapter.result.truncated_at = map.truncated_at();
                     }
-                    (None, Some(bytes)) if !has_partial(bytes) => {
-                        self.searcher().search_slice(m, bytes, &mut adapter)?;
-                    }
-                    (None, Some(bytes)) => {
-                        let r = normalized(format, &mut joined, Box::new(&bytes[..]));
+                    // Read as ripgrep reads: straight into the searcher's buffer, each read
+                    // scanned for `P` while it is in cache; only from a `P` record on is
+                    // the file normalised (cri_direct.rs).
+                    None if format == Format::Cri => {
+                        let r = CriDirect::new(&file);
+                        joined = Some(r.cut.clone());
                         self.searcher().search_reader(m, r, &mut adapter)?;
                     }
-                    (None, None) => {
+                    None => {
                         let r = normalized(format, &mut joined, Box::new(capped(&file, &mut cut)));
                         self.searcher().search_reader(m, r, &mut adapter)?;
                     }
@@ -433,22 +426,10 @@ fn normalized<'r>(
     n
 }
 
-/// Whether a CRI file may hold `P` records (a message quoting one costs only the slower path).
-/// One pass for both tags: two `memmem` passes over every file were a third of a CRI grep's
-/// instructions (callgrind), more than the search itself. ` P ` is rare outside a tag (a
-/// multi-literal searcher keyed on ` st` stops on every line); each hit is checked for the
-/// stream word before it.
+/// Whether a CRI file may hold `P` records (a message quoting one costs only the slower path):
+/// one pass for both tags (`cri_direct::first_partial_tag`).
 fn has_partial(bytes: &[u8]) -> bool {
-    let tag = memchr::memmem::Finder::new(b" P");
-    let mut from = 0;
-    while let Some(i) = tag.find(&bytes[from..]).map(|i| from + i) {
-        let stream = i.checked_sub(6).map(|s| &bytes[s..i]);
-        if matches!(stream, Some(b"stdout" | b"stderr")) {
-            return true;
-        }
-        from = i + 1;
-    }
-    false
+    cri_direct::first_partial_tag(&memchr::memmem::Finder::new(b" P"), bytes).is_some()
 }
 
 /// A container log's format, for files whose name says they may be one (the rest are not

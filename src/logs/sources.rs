@@ -10,6 +10,7 @@
 //! each consume or wait on, so a named one is refused with its reason (and the other paths are
 //! still searched); walks never enter them.
 
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read};
@@ -162,7 +163,7 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovery {
         };
         if meta.is_dir() {
             let mut walked = Vec::new();
-            walk(path, &mut walked, &mut found.unreadable);
+            walk_top(path, &mut walked, &mut found.unreadable);
             walked.sort_by_cached_key(|p| rotation_key(p));
             files.extend(walked);
         } else if !meta.is_file() {
@@ -174,8 +175,16 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovery {
             }
         }
     }
-    for path in order_sets(files) {
-        match Source::from_path(&path) {
+    // Each file's stat and magic bytes (an open and a read) in parallel: done one by one they
+    // were the serial start of every search of many small files, before any file was searched.
+    let ordered = order_sets(files);
+    let sniffed: Vec<io::Result<Source>> = if ordered.len() < 16 {
+        ordered.iter().map(|p| Source::from_path(p)).collect()
+    } else {
+        ordered.par_iter().map(|p| Source::from_path(p)).collect()
+    };
+    for (path, sniffed) in ordered.into_iter().zip(sniffed) {
+        match sniffed {
             Ok(s) => found.sources.push(s),
             Err(_) => found.unreadable.push(path),
         }
@@ -297,6 +306,48 @@ pub fn is_log_name(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
 }
 
+/// `walk`, with the directory's subdirectories walked in parallel (each one's tree by one
+/// thread): the same files and unreadable paths in the same order. `/var/log/pods` holds a
+/// directory per pod; walked one by one they were the serial start of a search.
+fn walk_top(dir: &Path, files: &mut Vec<PathBuf>, unreadable: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        unreadable.push(dir.to_path_buf());
+        return;
+    };
+    // (path, is a directory), in the order read_dir gives, as `walk` visits them.
+    let items: Vec<(PathBuf, bool)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let ft = entry.file_type().ok()?;
+            if ft.is_dir() {
+                Some((entry.path(), true))
+            } else if ft.is_file() && is_log_name(&entry.file_name().to_string_lossy()) {
+                Some((entry.path(), false))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let one = |(path, is_dir): &(PathBuf, bool)| {
+        let (mut f, mut u) = (Vec::new(), Vec::new());
+        if *is_dir {
+            walk(path, &mut f, &mut u);
+        } else {
+            f.push(path.clone());
+        }
+        (f, u)
+    };
+    let walked: Vec<(Vec<PathBuf>, Vec<PathBuf>)> = if items.len() < 16 {
+        items.iter().map(one).collect()
+    } else {
+        items.par_iter().map(one).collect()
+    };
+    for (f, u) in walked {
+        files.extend(f);
+        unreadable.extend(u);
+    }
+}
+
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, unreadable: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         unreadable.push(dir.to_path_buf());
@@ -317,6 +368,30 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, unreadable: &mut Vec<PathBuf>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_parallel_walk_finds_what_the_serial_one_finds_in_its_order() {
+        let root = tempfile::tempdir().unwrap();
+        for i in 0..40 {
+            let d = root.path().join(format!("pod-{i}")).join("c");
+            fs::create_dir_all(&d).unwrap();
+            fs::write(d.join("0.log"), "x\n").unwrap();
+            fs::write(d.join("0.log.20261201-000000.gz"), "").unwrap();
+            fs::write(d.join("notes.txt"), "").unwrap();
+            fs::write(root.path().join(format!("top-{i}.log")), "").unwrap();
+        }
+        std::os::unix::fs::symlink(root.path().join("pod-1"), root.path().join("link")).unwrap();
+        let (mut serial, mut serial_unreadable) = (Vec::new(), Vec::new());
+        walk(root.path(), &mut serial, &mut serial_unreadable);
+        let (mut parallel, mut parallel_unreadable) = (Vec::new(), Vec::new());
+        walk_top(root.path(), &mut parallel, &mut parallel_unreadable);
+        assert_eq!(serial.len(), 120);
+        assert_eq!(parallel, serial);
+        assert_eq!(parallel_unreadable, serial_unreadable);
+        let mut missing = Vec::new();
+        walk_top(&root.path().join("gone"), &mut parallel, &mut missing);
+        assert_eq!(missing, [root.path().join("gone")]);
+    }
 
     #[test]
     fn rotated_sets_read_oldest_first() {

@@ -13,6 +13,7 @@ pub mod deleted_files;
 pub mod disk_usage;
 pub mod explain_command;
 pub mod filesystems;
+pub mod in_file_order;
 pub mod logs_grep;
 pub mod logs_journal;
 pub mod logs_source;
