@@ -14,6 +14,17 @@ fn session(mode: &str, ops: Value) -> Option<Vec<Value>> {
     mcp_client::run(mode, &server, None, &ops)
 }
 
+/// A `cancel_walk` op's outcome: progress came, the call never finished, the server
+/// answered afterwards.
+fn assert_cancelled(mode: &str, cancelled: &Value) {
+    assert_eq!(
+        cancelled["progress_before_cancel"], true,
+        "{mode}: {cancelled}"
+    );
+    assert!(cancelled.get("finished").is_none(), "{mode}: {cancelled}");
+    assert_eq!(cancelled["alive_after"], true, "{mode}: {cancelled}");
+}
+
 #[test]
 fn a_triage_window_reports_progress_and_stops_when_cancelled() {
     for mode in ["auto", "legacy"] {
@@ -46,13 +57,7 @@ fn a_triage_window_reports_progress_and_stops_when_cancelled() {
             messages.iter().any(|m| m.starts_with("collectors: ")),
             "{mode}: {messages:?}"
         );
-        let cancelled = &out[1];
-        assert_eq!(
-            cancelled["progress_before_cancel"], true,
-            "{mode}: {cancelled}"
-        );
-        assert!(cancelled.get("finished").is_none(), "{mode}: {cancelled}");
-        assert_eq!(cancelled["alive_after"], true, "{mode}: {cancelled}");
+        assert_cancelled(mode, &out[1]);
     }
 }
 
@@ -131,13 +136,7 @@ fn a_probe_reports_each_target_and_stops_when_cancelled() {
             ],
             "{mode}"
         );
-        let cancelled = &out[1];
-        assert_eq!(
-            cancelled["progress_before_cancel"], true,
-            "{mode}: {cancelled}"
-        );
-        assert!(cancelled.get("finished").is_none(), "{mode}: {cancelled}");
-        assert_eq!(cancelled["alive_after"], true, "{mode}: {cancelled}");
+        assert_cancelled(mode, &out[1]);
         assert!(out[2]["isError"] != true, "{mode}: {}", out[2]);
         // The cancel dropped the probe's connection while the session still ran (its
         // two-second triage window after it), not when the server ended.
@@ -239,13 +238,7 @@ fn a_gateway_probe_reports_each_request_and_stops_when_cancelled() {
             messages.iter().all(|m| m.ends_with(" of 11 requests")),
             "{mode}: {messages:?}"
         );
-        let cancelled = &out[1];
-        assert_eq!(
-            cancelled["progress_before_cancel"], true,
-            "{mode}: {cancelled}"
-        );
-        assert!(cancelled.get("finished").is_none(), "{mode}: {cancelled}");
-        assert_eq!(cancelled["alive_after"], true, "{mode}: {cancelled}");
+        assert_cancelled(mode, &out[1]);
         let end = ends
             .recv_timeout(std::time::Duration::from_secs(10))
             .expect("the hung connection never ended");

@@ -71,6 +71,17 @@ fn cheat(report: &CheatReport, key: &str) -> Result<Outcome, CallError> {
     Ok(Outcome::ok(json!({ key: request::sheet::json(report) })))
 }
 
+/// Progress for the probes that send one URL a series of requests (balancer, gateway).
+fn per_request(env: &Env) -> impl FnMut(usize, usize) + '_ {
+    |done, of| {
+        env.progress(
+            done as f64,
+            Some(of as f64),
+            format!("{done} of {of} requests"),
+        )
+    }
+}
+
 fn input<T: JsonSchema>() -> Map<String, Value> {
     schema::portable::<T>()
 }
@@ -382,9 +393,7 @@ pub static TOOLS: &[ToolDef] = &[
             let report = request::probe_balancer::run_with(
                 &req,
                 Some(env.targets.gate()),
-                &mut |done, of| {
-                    env.progress(done as f64, Some(of as f64), format!("{done} of {of} requests"))
-                },
+                &mut per_request(env),
                 Some(&env.watch()),
             )
             .map_err(CallError::failed)?;
@@ -410,9 +419,7 @@ pub static TOOLS: &[ToolDef] = &[
             let report = request::probe_gateway::run_with(
                 &req,
                 Some(env.targets.gate()),
-                &mut |done, of| {
-                    env.progress(done as f64, Some(of as f64), format!("{done} of {of} requests"))
-                },
+                &mut per_request(env),
                 Some(&env.watch()),
             )
             .map_err(CallError::failed)?;
