@@ -71,7 +71,7 @@ pub fn selectors(j: &JournalArgs, paths: Vec<PathBuf>) -> (Vec<PathBuf>, Journal
 }
 
 fn local_zone() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC)
+    crate::logs::local_zone::system()
 }
 
 /// Entries printed as journalctl's output modes (or oncall's JSON Lines), `--` between

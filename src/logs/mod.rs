@@ -14,6 +14,7 @@ pub mod follow;
 pub mod last_lines;
 pub mod levels;
 pub mod line_cap;
+pub mod local_zone;
 pub mod mapped;
 pub mod matcher;
 pub mod message_matcher;

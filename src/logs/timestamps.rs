@@ -60,7 +60,7 @@ pub struct Clock {
 
 impl Clock {
     pub fn system() -> Clock {
-        Clock::new(TimeZone::try_system().unwrap_or(TimeZone::UTC))
+        Clock::new(super::local_zone::system())
     }
 
     pub fn utc() -> Clock {
