@@ -13,7 +13,7 @@ use crate::logs::line_cap::MAX_LINE_BYTES;
 use crate::logs::mapped::MappedLog;
 use crate::logs::matcher::{FilteredMatcher, LineFilter, PatternSpec};
 use crate::logs::message_matcher::MessageMatcher;
-use crate::logs::sources::{Compression, Source};
+use crate::logs::sources::{Compression, Source, CONTAINER_HEAD, CONTAINER_HEAD_MAX};
 use crate::logs::time_range::{self, FileHay, TimeRange, WindowReader};
 use crate::logs::timestamps::{self, Clock, Parser};
 use grep_matcher::Matcher;
@@ -435,18 +435,23 @@ fn has_partial(bytes: &[u8]) -> bool {
 /// A container log's format, for files whose name says they may be one (the rest are not
 /// opened for it): its first records decide.
 pub fn container_format(source: &Source) -> Option<Format> {
+    if let Some(known) = source.container_head {
+        return known; // read with the magic bytes (sources.rs)
+    }
     if !container_formats::name_suggests(&source.path) {
         return None;
     }
     // Runtimes split records at 16 KiB (json-file escapes may double that): 64 KiB holds one;
     // 4 KiB usually holds several, and is all that is read then.
     let mut r = source.open().ok()?;
-    let mut head = Vec::with_capacity(4 * 1024);
-    let _ = (&mut r).take(4 * 1024).read_to_end(&mut head);
+    let mut head = Vec::with_capacity(CONTAINER_HEAD);
+    let _ = (&mut r).take(CONTAINER_HEAD as u64).read_to_end(&mut head);
     if let Some(f) = container_formats::sniff(&head) {
         return Some(f);
     }
-    let _ = r.take(60 * 1024).read_to_end(&mut head);
+    let _ = r
+        .take((CONTAINER_HEAD_MAX - CONTAINER_HEAD) as u64)
+        .read_to_end(&mut head);
     container_formats::sniff(&head)
 }
 

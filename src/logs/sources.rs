@@ -10,6 +10,7 @@
 //! each consume or wait on, so a named one is refused with its reason (and the other paths are
 //! still searched); walks never enter them.
 
+use crate::logs::container_formats::{self, Format};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
@@ -32,6 +33,10 @@ pub struct Source {
     pub compression: Compression,
     pub len: u64,
     pub modified: Option<SystemTime>,
+    /// A plain file's container format as its head said when it was sniffed (`Some(None)`:
+    /// read, not a container log); `None` when not read for it (a compressed file, a name no
+    /// runtime gives, an empty file). Saves each search a second open and read of the head.
+    pub container_head: Option<Option<Format>>,
 }
 
 /// What discovery found, and what it could not read (said, not hidden).
@@ -64,17 +69,33 @@ const XZ_MEMORY_LIMIT_KIB: u32 = 256 * 1024;
 
 /// Reads the magic bytes of a file.
 pub fn sniff(path: &Path) -> io::Result<Compression> {
-    let mut f = File::open(path)?;
-    let mut magic = [0u8; 6];
-    let mut n = 0;
-    while n < magic.len() {
-        match f.read(&mut magic[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(compression_of(&magic[..n]))
+    Ok(sniff_head(path, false)?.0)
 }
+
+/// The magic bytes, and for a file whose name a runtime gives its logs (read in the same open,
+/// 4 KiB instead of 6 bytes), the container format its first records say.
+fn sniff_head(path: &Path, container: bool) -> io::Result<(Compression, Option<Option<Format>>)> {
+    let f = File::open(path)?;
+    let mut head = Vec::with_capacity(if container { CONTAINER_HEAD } else { 6 });
+    (&f).take(if container { CONTAINER_HEAD } else { 6 } as u64)
+        .read_to_end(&mut head)?;
+    let compression = compression_of(&head);
+    if !container || compression != Compression::None || head.is_empty() {
+        return Ok((compression, None));
+    }
+    let mut format = container_formats::sniff(&head);
+    if format.is_none() && head.len() == CONTAINER_HEAD {
+        // Runtimes split records at 16 KiB (json-file escapes may double that): 64 KiB holds one.
+        (&f).take((CONTAINER_HEAD_MAX - CONTAINER_HEAD) as u64)
+            .read_to_end(&mut head)?;
+        format = container_formats::sniff(&head);
+    }
+    Ok((compression, Some(format)))
+}
+
+/// What decides a container log's format: 4 KiB usually holds several records; 64 KiB one.
+pub const CONTAINER_HEAD: usize = 4 * 1024;
+pub const CONTAINER_HEAD_MAX: usize = 64 * 1024;
 
 /// The compression a file's first bytes announce.
 pub fn compression_of(head: &[u8]) -> Compression {
@@ -95,12 +116,14 @@ pub fn compression_of(head: &[u8]) -> Compression {
 impl Source {
     pub fn from_path(path: &Path) -> io::Result<Source> {
         let meta = fs::metadata(path)?;
-        let compression = sniff(path)?;
+        let (compression, container_head) =
+            sniff_head(path, container_formats::name_suggests(path))?;
         Ok(Source {
             path: path.to_path_buf(),
             compression,
             len: meta.len(),
             modified: meta.modified().ok(),
+            container_head,
         })
     }
 
@@ -463,6 +486,48 @@ mod tests {
         assert_eq!(compression_of(b"BZh is not bzip2"), Compression::None);
         assert_eq!(compression_of(b"BZ"), Compression::None);
         assert_eq!(compression_of(b""), Compression::None);
+    }
+
+    /// A file whose name a runtime gives its logs has its format read with its magic bytes,
+    /// and the search takes it from there: the file changed afterwards is not read again.
+    #[test]
+    fn the_sniff_reads_a_container_logs_format_once() {
+        let dir = std::env::temp_dir().join(format!("oncall-sniff-head-{}", std::process::id()));
+        let pod = dir.join("ns_pod_uid/app");
+        fs::create_dir_all(&pod).unwrap();
+        let cri = pod.join("0.log");
+        fs::write(&cri, b"2026-12-01T10:00:00.000000001Z stdout F hello\n").unwrap();
+        let docker = dir.join("abc-json.log");
+        fs::write(
+            &docker,
+            b"{\"log\":\"hi\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-01T10:00:00Z\"}\n",
+        )
+        .unwrap();
+        let plain = dir.join("app.log");
+        fs::write(&plain, b"2026-12-01T10:00:00.000000001Z stdout F hello\n").unwrap();
+        let empty = pod.join("1.log");
+        fs::write(&empty, b"").unwrap();
+        let gz = pod.join("2.log.gz");
+        fs::write(&gz, [0x1f, 0x8b, 8, 0, 0, 0]).unwrap();
+
+        let s = Source::from_path(&cri).unwrap();
+        assert_eq!(s.container_head, Some(Some(Format::Cri)));
+        fs::write(&cri, b"not a record any more\n").unwrap();
+        assert_eq!(crate::logs::search::container_format(&s), Some(Format::Cri));
+        assert_eq!(
+            Source::from_path(&docker).unwrap().container_head,
+            Some(Some(Format::DockerJson))
+        );
+        // Not read for it: a name no runtime gives, an empty file (it may be written yet),
+        // a compressed one (its head is decoded when searched).
+        assert_eq!(Source::from_path(&plain).unwrap().container_head, None);
+        assert_eq!(Source::from_path(&empty).unwrap().container_head, None);
+        let g = Source::from_path(&gz).unwrap();
+        assert_eq!((g.compression, g.container_head), (Compression::Gzip, None));
+        // Read, and no container log: said so, and not read again.
+        let text = Source::from_path(&cri).unwrap();
+        assert_eq!(text.container_head, Some(None));
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
