@@ -148,23 +148,51 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
 /// check the searcher runs per candidate line (no allocation, three `memchr`s at most).
 /// `line` has no newline.
 pub fn prefix_len(line: &[u8]) -> Option<(usize, bool)> {
+    prefix(line).map(|p| (p.message_start, p.partial))
+}
+
+/// A CRI line's prefix, parsed once for all a match needs: where the time ends, the stream,
+/// where the message starts, whether the record is partial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prefix {
+    pub time_end: usize,
+    pub stream: &'static str,
+    pub message_start: usize,
+    pub partial: bool,
+}
+
+pub fn prefix(line: &[u8]) -> Option<Prefix> {
     if line.len() < 20 || line[4] != b'-' || line[10] != b'T' {
         return None;
     }
     let sp = memchr::memchr(b' ', line)?;
     let rest = &line[sp + 1..];
-    if !(rest.starts_with(b"stdout ") || rest.starts_with(b"stderr ")) {
+    let stream = if rest.starts_with(b"stdout ") {
+        "stdout"
+    } else if rest.starts_with(b"stderr ") {
+        "stderr"
+    } else {
         return None;
-    }
+    };
     let tag_at = sp + 8;
-    let tag_end = memchr::memchr(b' ', &line[tag_at..]).map(|p| tag_at + p);
+    // Nearly every tag is the one letter, then a space: no search for the tag's end then.
+    let tag_end = if line.get(tag_at + 1) == Some(&b' ') {
+        Some(tag_at + 1)
+    } else {
+        memchr::memchr(b' ', &line[tag_at..]).map(|p| tag_at + p)
+    };
     let tag = &line[tag_at..tag_end.unwrap_or(line.len())];
     let partial = match tag.split(|b| *b == b':').next()? {
         b"P" => true,
         b"F" => false,
         _ => return None,
     };
-    Some((tag_end.map_or(line.len(), |e| e + 1), partial))
+    Some(Prefix {
+        time_end: sp,
+        stream,
+        message_start: tag_end.map_or(line.len(), |e| e + 1),
+        partial,
+    })
 }
 
 /// A prefixed line's time and stream (`line` starts with a prefix `prefix_len` accepted).
@@ -205,6 +233,41 @@ pub fn docker_record(line: &[u8]) -> Option<DockerRecord<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass prefix gives what the separate looks gave: the message start and tag,
+    /// the time and the stream, for one-letter tags, tags with fields, and a bare tag.
+    #[test]
+    fn the_prefix_parsed_once_agrees_with_its_parts() {
+        for line in [
+            &b"2026-12-01T10:00:00.123456789Z stderr F ERROR db down"[..],
+            b"2026-12-01T10:00:00.1Z stdout P first half",
+            b"2026-12-01T10:00:00Z stdout F:x=1 tagged",
+            b"2026-12-01T10:00:00Z stdout P:x=1 tagged",
+            b"2026-12-01T10:00:00Z stdout F",
+            b"2026-12-01T10:00:00Z stdout F ",
+            b"2026-12-01T10:00:00Z stderr FF not a tag",
+        ] {
+            let p = prefix(line);
+            assert_eq!(p.map(|p| (p.message_start, p.partial)), prefix_len(line));
+            if let Some(p) = p {
+                assert_eq!((&line[..p.time_end], p.stream), time_and_stream(line));
+                assert_eq!(
+                    Some(p.message_start),
+                    cri_message_start(line).or(Some(line.len()))
+                );
+            }
+        }
+        assert_eq!(prefix(b"2026-12-01T10:00:00Z stderr FF not a tag"), None);
+        assert_eq!(
+            prefix(b"2026-12-01T10:00:00Z stderr P "),
+            Some(Prefix {
+                time_end: 20,
+                stream: "stderr",
+                message_start: 30,
+                partial: true
+            })
+        );
+    }
 
     #[test]
     fn cri_records() {

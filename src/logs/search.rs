@@ -630,9 +630,9 @@ impl Adapter<'_> {
             self.result.matched_lines += 1;
             return Ok(true);
         }
-        let Some(range) = crate::logs::message_matcher::message_range(text) else {
-            return Ok(true);
-        };
+        // One parse of the prefix for the message, the time and the stream.
+        let prefix = container_formats::prefix(text);
+        let range = prefix.map_or(0, |p| p.message_start)..text.len();
         let message = &text[range.clone()];
         if kind == LineKind::Match {
             self.result.matched_lines += 1;
@@ -643,15 +643,15 @@ impl Adapter<'_> {
             }
         }
         let n = self.number(n);
-        if range.start == 0 {
+        let Some(prefix) = prefix else {
             let ts = self.parser.and_then(|p| p.parse(text));
             return self.sink.line(kind, n, text, ts);
-        }
-        let (time, stream) = container_formats::time_and_stream(text);
+        };
+        let time = &text[..prefix.time_end];
         let ts = self.parser.and(self.records).and_then(|p| p.parse(time));
         let record = RecordLine {
             time,
-            stream,
+            stream: prefix.stream,
             message,
         };
         self.sink.record(kind, n, &record, ts)
