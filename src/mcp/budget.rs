@@ -61,14 +61,46 @@ impl Page {
     }
 }
 
-fn size(v: &Value) -> usize {
-    serde_json::to_vec(v).map(|b| b.len()).unwrap_or(0)
+/// Bytes written, and nothing kept: a value's JSON size without building the JSON.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0 += b.len();
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn size<T: serde::Serialize + ?Sized>(v: &T) -> usize {
+    let mut n = Counted(0);
+    serde_json::to_writer(&mut n, v).map_or(0, |_| n.0)
 }
 
 /// Cuts the list at `spec.key` to the page, then to what fits `budget` bytes, and says so in
-/// `page`: `{offset, returned, total, omitted, truncated, next_offset}`.
-pub fn fit(report: &mut Map<String, Value>, spec: &ListSpec, page: Page, budget: usize) {
-    let Some(Value::Array(all)) = report.remove(spec.key) else {
+/// `page`: `{offset, returned, total, omitted, truncated, next_offset}`. `prepare` runs on
+/// the rest of the report and on each item before it is weighed (the server cleans host text
+/// there): an item past the page or the budget is never sent, so it is never prepared.
+pub fn fit(
+    report: &mut Map<String, Value>,
+    spec: &ListSpec,
+    page: Page,
+    budget: usize,
+    prepare: impl Fn(&mut Value),
+) {
+    let list = report.remove(spec.key);
+    let mut rest = Value::Object(std::mem::take(report));
+    prepare(&mut rest);
+    if let Value::Object(m) = rest {
+        *report = m;
+    }
+    let Some(Value::Array(all)) = list else {
+        if let Some(mut other) = list {
+            prepare(&mut other);
+            report.insert(spec.key.into(), other);
+        }
         return;
     };
     let total = all.len();
@@ -91,10 +123,11 @@ pub fn fit(report: &mut Map<String, Value>, spec: &ListSpec, page: Page, budget:
     // What is left when every item is gone, with the page object at its largest.
     report.insert("page".into(), page_info(0));
     report.insert(spec.key.into(), Value::Array(Vec::new()));
-    let base = size(&Value::Object(report.clone())) + 16;
+    let base = size(&*report) + 16;
     let mut used = base;
     let mut kept = 0;
-    for item in &items {
+    for item in &mut items {
+        prepare(item);
         let s = size(item) + 1;
         if used + s > budget {
             break;
@@ -138,6 +171,7 @@ mod tests {
                 limit: 100,
             },
             1 << 20,
+            |_| {},
         );
         assert_eq!(r["rows"].as_array().unwrap().len(), 100);
         assert_eq!(r["page"]["next_offset"], 100);
@@ -151,6 +185,7 @@ mod tests {
                 limit: 100,
             },
             1 << 20,
+            |_| {},
         );
         assert_eq!(r["rows"][0]["i"], 490);
         assert_eq!(r["page"]["truncated"], false);
@@ -164,10 +199,66 @@ mod tests {
                 limit: 2000,
             },
             4096,
+            |_| {},
         );
         let kept = r["rows"].as_array().unwrap().len();
         assert!(kept > 10 && kept < 50, "{kept}");
         assert!(size(&Value::Object(r.clone())) <= 4096);
         assert_eq!(r["page"]["next_offset"], kept);
+    }
+
+    /// `prepare` sees the rest of the report and the items the budget weighs, after which
+    /// their prepared size is what counts; items past the page or the budget are not touched.
+    #[test]
+    fn only_what_may_be_sent_is_prepared_and_its_prepared_size_counts() {
+        let calls = std::cell::Cell::new(0);
+        let shrink = |v: &mut Value| {
+            calls.set(calls.get() + 1);
+            if let Some(pad) = v.get_mut("pad") {
+                *pad = json!("x");
+            }
+        };
+        let mut r = report(500);
+        fit(
+            &mut r,
+            &SPEC,
+            Page {
+                offset: 10,
+                limit: 100,
+            },
+            1 << 20,
+            shrink,
+        );
+        assert_eq!(
+            calls.get(),
+            1 + 100,
+            "the rest once, then each item of the page"
+        );
+        assert!(r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["pad"] == "x"));
+        // 90-byte pads would fit ~35 items in 4 KiB; shrunk, about three times as many do.
+        calls.set(0);
+        let mut r = report(500);
+        fit(
+            &mut r,
+            &SPEC,
+            Page {
+                offset: 0,
+                limit: 2000,
+            },
+            4096,
+            shrink,
+        );
+        let kept = r["rows"].as_array().unwrap().len();
+        assert!(kept > 80, "{kept}");
+        assert_eq!(
+            calls.get(),
+            1 + kept + 1,
+            "the one that did not fit was weighed, no more"
+        );
+        assert!(size(&r) <= 4096);
     }
 }

@@ -143,8 +143,6 @@ impl OncallServer {
     }
 
     fn result(&self, def: &ToolDef, page: Option<Page>, value: Value, ok: bool) -> CallToolResult {
-        let mut value = value;
-        untrusted::clean(&mut value);
         let mut report = match value {
             Value::Object(m) => m,
             other => {
@@ -157,10 +155,25 @@ impl OncallServer {
             "untrusted_fields".into(),
             json!(output::untrusted_fields(def)),
         );
-        if let (Some(spec), Some(page)) = (&def.list, page) {
-            budget::fit(&mut report, spec, page, self.settings.budget);
-        }
-        let structured = Value::Object(report);
+        // Host text cleaned in all that is sent: a list tool's items as the budget weighs them
+        // (those it leaves out are never cleaned), everything else at once.
+        let structured = match (&def.list, page) {
+            (Some(spec), Some(page)) => {
+                budget::fit(
+                    &mut report,
+                    spec,
+                    page,
+                    self.settings.budget,
+                    untrusted::clean,
+                );
+                Value::Object(report)
+            }
+            _ => {
+                let mut v = Value::Object(report);
+                untrusted::clean(&mut v);
+                v
+            }
+        };
         let compact = serde_json::to_string(&structured).unwrap_or_default();
         let verdict = if ok {
             ""
