@@ -160,47 +160,29 @@ mod tests {
         cap: 2000,
     };
 
+    /// 500 rows, fitted to a page and a budget.
+    fn fitted(
+        offset: usize,
+        limit: usize,
+        budget: usize,
+        prepare: impl Fn(&mut Value),
+    ) -> Map<String, Value> {
+        let mut r = report(500);
+        fit(&mut r, &SPEC, Page { offset, limit }, budget, prepare);
+        r
+    }
+
     #[test]
     fn page_then_budget() {
-        let mut r = report(500);
-        fit(
-            &mut r,
-            &SPEC,
-            Page {
-                offset: 0,
-                limit: 100,
-            },
-            1 << 20,
-            |_| {},
-        );
+        let r = fitted(0, 100, 1 << 20, |_| {});
         assert_eq!(r["rows"].as_array().unwrap().len(), 100);
         assert_eq!(r["page"]["next_offset"], 100);
         assert_eq!(r["page"]["omitted"], 400);
-        let mut r = report(500);
-        fit(
-            &mut r,
-            &SPEC,
-            Page {
-                offset: 490,
-                limit: 100,
-            },
-            1 << 20,
-            |_| {},
-        );
+        let r = fitted(490, 100, 1 << 20, |_| {});
         assert_eq!(r["rows"][0]["i"], 490);
         assert_eq!(r["page"]["truncated"], false);
         assert!(r["page"].get("next_offset").is_none());
-        let mut r = report(500);
-        fit(
-            &mut r,
-            &SPEC,
-            Page {
-                offset: 0,
-                limit: 2000,
-            },
-            4096,
-            |_| {},
-        );
+        let r = fitted(0, 2000, 4096, |_| {});
         let kept = r["rows"].as_array().unwrap().len();
         assert!(kept > 10 && kept < 50, "{kept}");
         assert!(size(&Value::Object(r.clone())) <= 4096);
@@ -218,17 +200,7 @@ mod tests {
                 *pad = json!("x");
             }
         };
-        let mut r = report(500);
-        fit(
-            &mut r,
-            &SPEC,
-            Page {
-                offset: 10,
-                limit: 100,
-            },
-            1 << 20,
-            shrink,
-        );
+        let r = fitted(10, 100, 1 << 20, shrink);
         assert_eq!(
             calls.get(),
             1 + 100,
@@ -241,17 +213,7 @@ mod tests {
             .all(|i| i["pad"] == "x"));
         // 90-byte pads would fit ~35 items in 4 KiB; shrunk, about three times as many do.
         calls.set(0);
-        let mut r = report(500);
-        fit(
-            &mut r,
-            &SPEC,
-            Page {
-                offset: 0,
-                limit: 2000,
-            },
-            4096,
-            shrink,
-        );
+        let r = fitted(0, 2000, 4096, shrink);
         let kept = r["rows"].as_array().unwrap().len();
         assert!(kept > 80, "{kept}");
         assert_eq!(
