@@ -126,6 +126,23 @@ pub fn name_suggests(path: &std::path::Path) -> bool {
     name.contains(".log") && (kubelet || docker || linked)
 }
 
+/// What decides a container log's format: 4 KiB usually holds several records; runtimes split
+/// records at 16 KiB (json-file escapes may double that), so 64 KiB holds one.
+pub const HEAD: usize = 4 * 1024;
+const HEAD_MAX: usize = 64 * 1024;
+
+/// The format from a file's first `HEAD` bytes in `head`, read on from `rest` up to 64 KiB
+/// when they do not decide it. Read errors only end the reading.
+pub fn sniff_head(head: &mut Vec<u8>, rest: impl std::io::Read) -> Option<Format> {
+    use std::io::Read;
+    let found = sniff(head);
+    if found.is_some() || head.len() < HEAD {
+        return found;
+    }
+    let _ = rest.take((HEAD_MAX - head.len()) as u64).read_to_end(head);
+    sniff(head)
+}
+
 /// The format of a file from its first lines (at most the first 8 non-empty ones are looked at;
 /// the first that is a record decides).
 pub fn sniff(head: &[u8]) -> Option<Format> {
@@ -195,17 +212,6 @@ pub fn prefix(line: &[u8]) -> Option<Prefix> {
     })
 }
 
-/// A prefixed line's time and stream (`line` starts with a prefix `prefix_len` accepted).
-pub fn time_and_stream(line: &[u8]) -> (&[u8], &'static str) {
-    let sp = memchr::memchr(b' ', line).unwrap_or(line.len());
-    let stream = if line[sp..].starts_with(b" stderr") {
-        "stderr"
-    } else {
-        "stdout"
-    };
-    (&line[..sp], stream)
-}
-
 /// One Docker json-file record, borrowed where the JSON has no escapes.
 #[derive(serde::Deserialize)]
 pub struct DockerRecord<'a> {
@@ -250,7 +256,9 @@ mod tests {
             let p = prefix(line);
             assert_eq!(p.map(|p| (p.message_start, p.partial)), prefix_len(line));
             if let Some(p) = p {
-                assert_eq!((&line[..p.time_end], p.stream), time_and_stream(line));
+                let mut words = line.split(|b| *b == b' ');
+                let (time, stream) = (words.next().unwrap(), words.next().unwrap());
+                assert_eq!((&line[..p.time_end], p.stream.as_bytes()), (time, stream));
                 assert_eq!(
                     Some(p.message_start),
                     cri_message_start(line).or(Some(line.len()))

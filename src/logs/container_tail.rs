@@ -11,7 +11,6 @@ use crate::logs::capped_reader::CappedLines;
 use crate::logs::container_formats::{self, Format};
 use crate::logs::container_stream::Normalized;
 use crate::logs::follow::{FollowSink, Notice};
-use crate::logs::message_matcher::message_range;
 use crate::logs::search::RecordLine;
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
@@ -27,17 +26,14 @@ pub struct Shown {
     pub text: Vec<u8>,
 }
 
-/// The record in a normalised line, if it is one.
+/// The record in a normalised line, if it is one: its prefix parsed once for the time, the
+/// stream and the message (per printed match, in grep and tail).
 pub fn record_of(text: &[u8]) -> Option<RecordLine<'_>> {
-    let range = message_range(text)?;
-    if range.start == 0 {
-        return None;
-    }
-    let (time, stream) = container_formats::time_and_stream(text);
+    let p = container_formats::prefix(text)?;
     Some(RecordLine {
-        time,
-        stream,
-        message: &text[range],
+        time: &text[..p.time_end],
+        stream: p.stream,
+        message: &text[p.message_start..],
     })
 }
 

@@ -13,7 +13,7 @@ use crate::logs::line_cap::MAX_LINE_BYTES;
 use crate::logs::mapped::MappedLog;
 use crate::logs::matcher::{FilteredMatcher, LineFilter, PatternSpec};
 use crate::logs::message_matcher::MessageMatcher;
-use crate::logs::sources::{Compression, Source, CONTAINER_HEAD, CONTAINER_HEAD_MAX};
+use crate::logs::sources::{Compression, Source};
 use crate::logs::time_range::{self, FileHay, TimeRange, WindowReader};
 use crate::logs::timestamps::{self, Clock, Parser};
 use grep_matcher::Matcher;
@@ -441,18 +441,12 @@ pub fn container_format(source: &Source) -> Option<Format> {
     if !container_formats::name_suggests(&source.path) {
         return None;
     }
-    // Runtimes split records at 16 KiB (json-file escapes may double that): 64 KiB holds one;
-    // 4 KiB usually holds several, and is all that is read then.
     let mut r = source.open().ok()?;
-    let mut head = Vec::with_capacity(CONTAINER_HEAD);
-    let _ = (&mut r).take(CONTAINER_HEAD as u64).read_to_end(&mut head);
-    if let Some(f) = container_formats::sniff(&head) {
-        return Some(f);
-    }
-    let _ = r
-        .take((CONTAINER_HEAD_MAX - CONTAINER_HEAD) as u64)
+    let mut head = Vec::with_capacity(container_formats::HEAD);
+    let _ = (&mut r)
+        .take(container_formats::HEAD as u64)
         .read_to_end(&mut head);
-    container_formats::sniff(&head)
+    container_formats::sniff_head(&mut head, r)
 }
 
 /// `r` behind the line cap; `cut` gets the counter of lines it cuts.
@@ -630,10 +624,8 @@ impl Adapter<'_> {
             self.result.matched_lines += 1;
             return Ok(true);
         }
-        // One parse of the prefix for the message, the time and the stream.
-        let prefix = container_formats::prefix(text);
-        let range = prefix.map_or(0, |p| p.message_start)..text.len();
-        let message = &text[range.clone()];
+        let record = crate::logs::container_tail::record_of(text);
+        let message = record.map_or(text, |r| r.message);
         if kind == LineKind::Match {
             self.result.matched_lines += 1;
             for (i, each) in self.each.iter().enumerate() {
@@ -643,17 +635,14 @@ impl Adapter<'_> {
             }
         }
         let n = self.number(n);
-        let Some(prefix) = prefix else {
+        let Some(record) = record else {
             let ts = self.parser.and_then(|p| p.parse(text));
             return self.sink.line(kind, n, text, ts);
         };
-        let time = &text[..prefix.time_end];
-        let ts = self.parser.and(self.records).and_then(|p| p.parse(time));
-        let record = RecordLine {
-            time,
-            stream: prefix.stream,
-            message,
-        };
+        let ts = self
+            .parser
+            .and(self.records)
+            .and_then(|p| p.parse(record.time));
         self.sink.record(kind, n, &record, ts)
     }
 }

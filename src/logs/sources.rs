@@ -76,26 +76,22 @@ pub fn sniff(path: &Path) -> io::Result<Compression> {
 /// 4 KiB instead of 6 bytes), the container format its first records say.
 fn sniff_head(path: &Path, container: bool) -> io::Result<(Compression, Option<Option<Format>>)> {
     let f = File::open(path)?;
-    let mut head = Vec::with_capacity(if container { CONTAINER_HEAD } else { 6 });
-    (&f).take(if container { CONTAINER_HEAD } else { 6 } as u64)
-        .read_to_end(&mut head)?;
+    let want = if container {
+        container_formats::HEAD
+    } else {
+        6
+    };
+    let mut head = Vec::with_capacity(want);
+    (&f).take(want as u64).read_to_end(&mut head)?;
     let compression = compression_of(&head);
     if !container || compression != Compression::None || head.is_empty() {
         return Ok((compression, None));
     }
-    let mut format = container_formats::sniff(&head);
-    if format.is_none() && head.len() == CONTAINER_HEAD {
-        // Runtimes split records at 16 KiB (json-file escapes may double that): 64 KiB holds one.
-        (&f).take((CONTAINER_HEAD_MAX - CONTAINER_HEAD) as u64)
-            .read_to_end(&mut head)?;
-        format = container_formats::sniff(&head);
-    }
-    Ok((compression, Some(format)))
+    Ok((
+        compression,
+        Some(container_formats::sniff_head(&mut head, &f)),
+    ))
 }
-
-/// What decides a container log's format: 4 KiB usually holds several records; 64 KiB one.
-pub const CONTAINER_HEAD: usize = 4 * 1024;
-pub const CONTAINER_HEAD_MAX: usize = 64 * 1024;
 
 /// The compression a file's first bytes announce.
 pub fn compression_of(head: &[u8]) -> Compression {
