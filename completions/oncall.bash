@@ -720,7 +720,7 @@ _oncall() {
             return 0
             ;;
         oncall__subcmd__logs__subcmd__grep)
-            opts="-e -F -i -w -v -C -A -B -c -l -m -u -p -k -b -t -o -h --regexp --fixed-strings --ignore-case --word-regexp --invert-match --context --after-context --before-context --count --files-with-matches --max-count --since --until --level --field --journal --unit --user-unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
+            opts="-e -F -i -w -v -C -A -B -c -n -N -l -m -u -p -k -b -t -o -h --regexp --fixed-strings --ignore-case --word-regexp --invert-match --context --after-context --before-context --count --line-number --no-line-number --files-with-matches --max-count --since --until --level --field --journal --unit --user-unit --priority --kernel --dmesg --boot --identifier --journal-dir --journal-file --namespace --output --pod --container --json --format --color --no-hints --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -234,6 +234,8 @@ complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subc
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s w -l word-regexp -d 'Whole words only'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s v -l invert-match -d 'Lines that do not match'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s c -l count -d 'Print counts of matching lines'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s n -l line-number -d 'Number each line (the default on a terminal and with --json; into a pipe, as rg, only when asked)'
+complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s N -l no-line-number -d 'Never number lines'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s l -l files-with-matches -d 'Print only the names of files with a match'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -l journal -d 'Read the systemd journal (implied by every journal flag)'
 complete -c oncall -n "__fish_oncall_using_subcommand logs; and __fish_seen_subcommand_from grep" -s k -l dmesg -l kernel -d 'Kernel messages of the current boot (journalctl -k)'

@@ -418,6 +418,13 @@ pub struct LogsGrepArgs {
     /// Print counts of matching lines
     #[arg(short = 'c', long)]
     pub count: bool,
+    /// Number each line (the default on a terminal and with --json; into a pipe, as rg,
+    /// only when asked)
+    #[arg(short = 'n', long, overrides_with = "no_line_number")]
+    pub line_number: bool,
+    /// Never number lines
+    #[arg(short = 'N', long, overrides_with = "line_number")]
+    pub no_line_number: bool,
     /// Print only the names of files with a match
     #[arg(short = 'l', long)]
     pub files_with_matches: bool,

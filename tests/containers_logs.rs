@@ -127,14 +127,73 @@ fn pod_selects_its_files_and_rotations_and_agrees_with_rg() {
         return;
     };
     let mut theirs: Vec<String> = rg.lines().map(str::to_string).collect();
-    // Ours leads each line with path:line: when a directory was walked.
+    // Ours leads each line with `path:` when a directory was walked (into a pipe, no line
+    // numbers unless -n, as rg).
     let mut mine: Vec<String> = ours
         .lines()
-        .map(|l| l.splitn(3, ':').nth(2).unwrap_or(l).to_string())
+        .map(|l| l.split_once(':').map_or(l, |(_, rest)| rest).to_string())
         .collect();
     theirs.sort();
     mine.sort();
     assert_eq!(mine, theirs);
+}
+
+/// The line numbers `-n` gives a CRI log's records are rg -n's for the same file (records
+/// without `P` runs: one line each), and without -n a pipe gets none, as from rg.
+#[test]
+fn numbered_records_carry_rgs_line_numbers_and_a_pipe_gets_none_unless_asked() {
+    let root = tempfile::tempdir().unwrap();
+    let marker = unique_marker();
+    let dir = root.path().join("var/log/pods/shop_n_1/c");
+    let (t, mut log) = (rfc3339(100), String::new());
+    for i in 0..3000 {
+        let msg = if i % 7 == 3 {
+            format!("ERROR {marker} {i}")
+        } else {
+            format!("INFO ok {i}")
+        };
+        log.push_str(&format!("{t} stdout F {msg}\n"));
+    }
+    write(&dir.join("0.log"), &log);
+    let f = dir.join("0.log");
+    let f = f.to_str().unwrap();
+    let numbers = |o: &str, rg: bool| -> Vec<u64> {
+        o.lines()
+            .map(|l| {
+                l.split_once(':')
+                    .unwrap()
+                    .0
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{rg}: {l}"))
+            })
+            .collect()
+    };
+    let ours = oncall(root.path(), &["logs", "grep", "-n", &marker, f]);
+    assert!(ours.status.success(), "{ours:?}");
+    let ours = numbers(&text(&ours), false);
+    assert_eq!(ours.len(), 3000 / 7 + 1);
+    match Command::new("rg")
+        .args(["--no-config", "-n", &marker, f])
+        .output()
+    {
+        Ok(rg) => assert_eq!(ours, numbers(&text(&rg), true)),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "rg (ripgrep) is installed under CI"
+            );
+            let want: Vec<u64> = (0..3000).filter(|i| i % 7 == 3).map(|i| i + 1).collect();
+            assert_eq!(ours, want);
+        }
+    }
+    let plain = text(&oncall(root.path(), &["logs", "grep", &marker, f]));
+    assert_eq!(plain.lines().count(), ours.len());
+    assert!(plain.lines().all(|l| l.starts_with(&t)), "{plain}");
+    let off = text(&oncall(
+        root.path(),
+        &["logs", "grep", "-n", "-N", &marker, f],
+    ));
+    assert_eq!(off, plain, "the last of -n/-N counts");
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn a_line_split_at_16k_is_one_record_found_across_the_split() {
     );
     let p = f.to_str().unwrap();
 
-    let out = oncall(root.path(), &["logs", "grep", "SPANNING", p]);
+    let out = oncall(root.path(), &["logs", "grep", "-n", "SPANNING", p]);
     let t = stdout(&out);
     assert_eq!(
         t.lines().count(),
@@ -128,7 +128,7 @@ fn a_line_split_at_16k_is_one_record_found_across_the_split() {
     let f = docker_file(root.path(), &format!("d-{marker}"), &json);
     let out = oncall(
         root.path(),
-        &["logs", "grep", "SPANNING", f.to_str().unwrap()],
+        &["logs", "grep", "-n", "SPANNING", f.to_str().unwrap()],
     );
     assert_eq!(
         stdout(&out),
@@ -158,7 +158,7 @@ fn the_prefix_and_the_json_keys_are_not_the_message() {
         assert_eq!(count(root.path(), &["-v", "ERROR", p]), 2, "{p}");
         assert_eq!(count(root.path(), &["-e", "hello", "-e", "good", p]), 2);
         // stderr is a stream, not a level: only the ERROR message is an error.
-        let out = oncall(root.path(), &["logs", "grep", "--level", "error", p]);
+        let out = oncall(root.path(), &["logs", "grep", "-n", "--level", "error", p]);
         assert_eq!(stdout(&out), format!("3:{T} ERROR real {marker}\n"), "{p}");
         let out = oncall(root.path(), &["logs", "top", "--json", p]);
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -317,7 +317,7 @@ fn var_log_containers_links_select_without_reading_twice() {
     .unwrap();
     let out = oncall(
         root.path(),
-        &["logs", "grep", "--container", "worker", &marker],
+        &["logs", "grep", "-n", "--container", "worker", &marker],
     );
     assert!(out.status.success(), "{out:?}");
     assert_eq!(stdout(&out), format!("1:{T} two {marker}\n"));
@@ -368,7 +368,7 @@ fn hostile_messages_are_guarded_and_invalid_json_is_shown_raw() {
     let f = docker_file(root.path(), &format!("h-{marker}"), &json);
     let p = f.to_str().unwrap();
     // A line that is no record is searched and shown as it is.
-    let out = oncall(root.path(), &["logs", "grep", "broken", p]);
+    let out = oncall(root.path(), &["logs", "grep", "-n", "broken", p]);
     assert_eq!(stdout(&out), format!("2:{{\"log\": broken {marker}\n"));
     assert_eq!(
         count(root.path(), &["\"log\"", p]),
@@ -448,7 +448,7 @@ fn many_files_read_in_chunks_print_in_order_with_their_runs_joined() {
         );
         // The lines themselves, in the files' order: the same messages as the extraction's,
         // each numbered by its record's first line, the time of that line before it.
-        let out = oncall(root.path(), &["logs", "grep", pattern, d]);
+        let out = oncall(root.path(), &["logs", "grep", "-n", pattern, d]);
         let mut messages = Vec::new();
         for line in stdout(&out).lines() {
             let (path, rest) = line.split_once(":").unwrap();

@@ -85,21 +85,27 @@ fn invalid_utf8_is_searched_as_bytes_and_piped_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let p = damaged(dir.path());
     let p = p.to_str().unwrap();
-    let out = oncall()
-        .args(["logs", "grep", "bytes=", p])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let want = std::process::Command::new("grep")
-        .args(["-a", "-n", "bytes=", p])
-        .output()
-        .unwrap()
-        .stdout;
-    assert!(
-        want.windows(2).any(|w| w == b"\xff\xfe"),
-        "the fixture holds invalid UTF-8"
-    );
-    assert!(out.stdout == want, "not byte-identical to grep -a -n");
+    // Into a pipe lines carry numbers only when -n asks, as with grep and rg.
+    for numbered in [false, true] {
+        let mut ours = vec!["logs", "grep", "bytes=", p];
+        let mut theirs = vec!["-a", "bytes=", p];
+        if numbered {
+            ours.insert(2, "-n");
+            theirs.insert(0, "-n");
+        }
+        let out = oncall().args(&ours).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let want = std::process::Command::new("grep")
+            .args(&theirs)
+            .output()
+            .unwrap()
+            .stdout;
+        assert!(
+            want.windows(2).any(|w| w == b"\xff\xfe"),
+            "the fixture holds invalid UTF-8"
+        );
+        assert!(out.stdout == want, "not byte-identical to grep {theirs:?}");
+    }
 }
 
 #[test]
@@ -216,14 +222,25 @@ fn context_and_line_numbers_match_grep() {
         &["-m", "5"],
         &["-C", "1", "-m", "7"],
     ] {
-        let mut args = vec!["logs", "grep"];
-        args.extend_from_slice(flags);
-        args.extend(["status=50[23]", p]);
-        let (mine, _) = ours(&args);
-        let mut g = vec!["-n", "-E"];
-        g.extend_from_slice(flags);
-        g.extend(["status=50[23]", p]);
-        assert_eq!(mine, classic("grep", &g).0, "{flags:?}");
+        // Numbered (-n) and not, each against grep the same way.
+        for numbered in [true, false] {
+            let mut args = vec!["logs", "grep"];
+            let mut g = vec!["-E"];
+            if numbered {
+                args.push("-n");
+                g.push("-n");
+            }
+            args.extend_from_slice(flags);
+            args.extend(["status=50[23]", p]);
+            let (mine, _) = ours(&args);
+            g.extend_from_slice(flags);
+            g.extend(["status=50[23]", p]);
+            assert_eq!(
+                mine,
+                classic("grep", &g).0,
+                "{flags:?} numbered: {numbered}"
+            );
+        }
     }
 }
 

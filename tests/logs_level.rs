@@ -51,6 +51,7 @@ fn level_on_plain_lines_equals_a_grep_pipeline() {
         .args([
             "logs",
             "grep",
+            "-n",
             "-m",
             "1",
             "-A",

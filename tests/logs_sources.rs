@@ -83,7 +83,7 @@ fn an_unreadable_file_is_reported_and_the_others_are_still_searched() {
         "{err}"
     );
     // Lines too, in the order named; and the unreadable one named last changes nothing.
-    let lines = as_nobody(&bin, &["logs", "grep", "ERROR", o, l]).unwrap();
+    let lines = as_nobody(&bin, &["logs", "grep", "-n", "ERROR", o, l]).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&lines.stdout),
         format!("{o}:1:ERROR one\n{o}:3:ERROR two\n")
@@ -140,7 +140,7 @@ fn xz_and_bzip2_rotations_are_decompressed_like_gzip_and_zstd() {
         }
         // Lines and their numbers are the decompressed file's own.
         let want = sh(&format!("{decompress} {f} | grep -n 'status=503'"));
-        let out = run(&["logs", "grep", "status=503", f]);
+        let out = run(&["logs", "grep", "-n", "status=503", f]);
         assert_eq!(String::from_utf8_lossy(&out.stdout), want, "{file}");
     }
     // A directory: the set oldest first, .xz and .bz2 members included.
@@ -222,7 +222,7 @@ fn devices_and_pipes_are_refused_not_read_without_end() {
     }
     // The other paths are still searched.
     let out = run_bounded(
-        &["logs", "grep", "ERROR", "/dev/zero", log],
+        &["logs", "grep", "-n", "ERROR", "/dev/zero", log],
         Duration::from_secs(30),
     );
     assert_eq!(
@@ -245,14 +245,14 @@ fn a_line_longer_than_the_cap_is_cut_and_said() {
     sh(&format!("zstd -q -c {p} > {p}.zst"));
     let z = format!("{p}.zst");
     // Streamed (compressed): the cut part is not searched; line numbers stay the file's own.
-    let out = run(&["logs", "grep", "ERROR", &z]);
+    let out = run(&["logs", "grep", "-n", "ERROR", &z]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "2:ERROR short\n");
     assert_eq!(out.status.code(), Some(0));
     let err = stderr(&out);
     assert!(err.contains("1 line(s) longer than 16 MiB cut"), "{err}");
     // Printed, a long line stops at the cap: plain (mapped) and streamed alike.
     for f in [p, z.as_str()] {
-        let out = run(&["logs", "grep", "START", f]);
+        let out = run(&["logs", "grep", "-n", "START", f]);
         assert_eq!(out.stdout.len(), "1:".len() + (16 << 20) + 1, "{f}");
         assert!(stderr(&out).contains("cut"), "{f}");
     }
@@ -312,6 +312,10 @@ fn pipes_get_the_bytes_of_lines_and_file_names_untouched() {
         ),
         (
             vec!["logs", "grep", "ERROR", ds],
+            vec!["--no-heading", "ERROR", ds],
+        ),
+        (
+            vec!["logs", "grep", "-n", "ERROR", ds],
             vec!["-n", "--no-heading", "ERROR", ds],
         ),
         // Colour asked for through a pipe: the bytes between the colours are still the file's.
@@ -417,7 +421,7 @@ fn a_filter_without_a_pattern_reads_its_operands_as_paths() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("ERROR recent failure"), "{text}");
-    let out = run(&["logs", "grep", "--field", "status=500", j]);
+    let out = run(&["logs", "grep", "-n", "--field", "status=500", j]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),

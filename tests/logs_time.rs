@@ -89,6 +89,7 @@ fn line_numbers_and_json_timestamps_stay_the_files_own() {
     let (out, _) = ours(&[
         "logs",
         "grep",
+        "-n",
         "--since",
         &iso(since),
         "--until",

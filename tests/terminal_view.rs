@@ -463,3 +463,32 @@ fn control_characters_in_a_cell_keep_the_columns() {
         }
     }
 }
+
+/// `logs grep` numbers its lines on a terminal, as rg does; into a pipe only with -n (the
+/// pipe side is in tests/logs_grep.rs), and -N turns them off here too.
+#[test]
+fn logs_grep_numbers_lines_on_a_terminal_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, "INFO fine\nERROR numbered-marker\n").unwrap();
+    let p = log.to_str().unwrap();
+    let (view, code) = on_terminal(
+        80,
+        &["--color", "never", "logs", "grep", "numbered-marker", p],
+    );
+    assert_eq!(code, 0, "{view}");
+    assert_eq!(view.trim_end(), "2:ERROR numbered-marker", "{view:?}");
+    let (view, _) = on_terminal(
+        80,
+        &[
+            "--color",
+            "never",
+            "logs",
+            "grep",
+            "-N",
+            "numbered-marker",
+            p,
+        ],
+    );
+    assert_eq!(view.trim_end(), "ERROR numbered-marker", "{view:?}");
+}

@@ -102,6 +102,7 @@ impl TryFrom<LogsGrepArgs> for LogsGrepRequest {
             before_context: args.before_context.or(args.context).unwrap_or(0),
             after_context: args.after_context.or(args.context).unwrap_or(0),
             count: args.count,
+            line_numbers: !args.no_line_number,
             files_with_matches: args.files_with_matches,
             max_count: args.max_count,
             since: args.since,
@@ -210,7 +211,13 @@ impl TextOutput for Printed<'_> {
 }
 
 pub fn grep(args: LogsGrepArgs, ui: &Ui, out: &mut dyn Write) -> Result<u8, Error> {
-    let req = LogsGrepRequest::try_from(args)?;
+    let asked = args.line_number || args.no_line_number;
+    let mut req = LogsGrepRequest::try_from(args)?;
+    // rg's rule: lines into a pipe carry no numbers unless -n asks (counting them is a pass
+    // over every byte before each match); a terminal, --json and Markdown keep them.
+    if !asked && !ui.terminal && ui.format == Format::Table {
+        req.line_numbers = false;
+    }
     let streamed = match logs_grep::plan(&req, ui.format == Format::Json, &mut say)? {
         logs_grep::Plan::Text(search) => search.stream(
             &Printed { ui },

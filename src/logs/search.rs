@@ -46,12 +46,19 @@ pub struct GrepOptions {
     pub after: usize,
     pub max_count: Option<u64>,
     pub mode: Mode,
+    /// Number the lines (Mode::Lines only): a count of every byte before each match.
+    pub line_numbers: bool,
     pub range: TimeRange,
     /// Parse each printed line's timestamp (for JSON output).
     pub timestamps: bool,
 }
 
 impl GrepOptions {
+    /// Whether printed lines carry their numbers.
+    pub fn numbered(&self) -> bool {
+        self.mode == Mode::Lines && self.line_numbers
+    }
+
     /// Lines at `level` or worse within `range`, with their timestamps: what `logs top` and
     /// triage's error-burst scan read (the level words prefilter, `levels::detect` decides).
     pub fn at_level(level: levels::Level, range: TimeRange) -> GrepOptions {
@@ -69,6 +76,7 @@ impl GrepOptions {
             after: 0,
             max_count: None,
             mode: Mode::Lines,
+            line_numbers: true,
             range,
             timestamps: true,
         }
@@ -206,7 +214,7 @@ impl Grep {
             file: &file,
         };
         let r = time_range::hay_range(&hay, range, parser)?;
-        if self.opts.mode == Mode::Lines {
+        if self.opts.numbered() {
             line_offset.store(count_lines_before(&file, r.start)?, Ordering::Relaxed);
         }
         file.seek(SeekFrom::Start(r.start))?;
@@ -216,7 +224,7 @@ impl Grep {
     fn searcher(&self) -> Searcher {
         let mut b = SearcherBuilder::new();
         b.binary_detection(BinaryDetection::none())
-            .line_number(self.opts.mode == Mode::Lines)
+            .line_number(self.opts.numbered())
             .invert_match(self.opts.invert)
             .max_matches(if self.opts.mode == Mode::FilesWithMatches {
                 Some(1)

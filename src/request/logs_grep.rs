@@ -90,6 +90,9 @@ logs_request! {
         pub after_context: usize = 0,
         /// Only count matching lines (grep -c): the report's per-file counts, no lines.
         pub count: bool = false,
+        /// Each line's number in its file (grep -n). Counting them is a pass over every
+        /// byte before a match: false leaves line_number null and skips it.
+        pub line_numbers: bool = true,
         /// Only the files with a match (grep -l): the report's per-file counts, no lines.
         pub files_with_matches: bool = false,
         /// Stop after this many matches per file.
@@ -257,6 +260,7 @@ impl LogsGrepRequest {
             after: self.after_context,
             max_count: self.max_count,
             mode: self.mode(),
+            line_numbers: self.line_numbers,
             range: time_range(self.since.as_deref(), self.until.as_deref(), clock)?,
             timestamps,
         };
