@@ -160,6 +160,11 @@ fn cheat_tools_answer_what_the_cli_prints_with_json() {
             ),
             // No words: the whole sheet, as bare `oncall cheat`, a page of it.
             call("cheat_search", json!({"limit": 3})),
+            // A later page: only its commands are built, all of them are counted.
+            call(
+                "cheat_search",
+                json!({"query": "port already in use", "offset": 2, "limit": 2})
+            ),
         ]),
     ) else {
         return;
@@ -200,6 +205,13 @@ fn cheat_tools_answer_what_the_cli_prints_with_json() {
     let first = structured(&out[7]);
     assert_eq!(first["commands"].as_array().unwrap()[..], whole[..3]);
     assert_eq!(first["page"]["next_offset"], 3);
+    let later = structured(&out[8]);
+    let all = cli(&["cheat", "--json", "port", "already", "in", "use"]);
+    let all = all.as_array().unwrap();
+    assert!(all.len() > 4, "{} commands", all.len());
+    assert_eq!(later["commands"].as_array().unwrap()[..], all[2..4]);
+    assert_eq!(later["page"]["total"], all.len());
+    assert_eq!(later["page"]["next_offset"], 4);
 }
 
 #[test]

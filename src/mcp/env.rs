@@ -116,6 +116,13 @@ impl Env {
             .unwrap_or(0)
     }
 
+    /// The list items the page holds (all of them for a tool that is not paged).
+    pub fn page_range(&self) -> std::ops::Range<usize> {
+        self.page.map_or(0..usize::MAX, |p| {
+            p.offset..p.offset.saturating_add(p.limit)
+        })
+    }
+
     /// The call's cancel flag and progress sink, for work that takes them as one.
     pub fn watch(&self) -> crate::triage::watch::Watch {
         crate::triage::watch::Watch {

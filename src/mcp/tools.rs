@@ -445,7 +445,10 @@ pub static TOOLS: &[ToolDef] = &[
                     let nearest = request::sheet::nearest(&r).map(|n| n.2.to_vec()).unwrap_or_default();
                     Ok(Outcome::ok(json!({"commands": [], "nearest": nearest})))
                 }
-                r => cheat(&r, "commands"),
+                // The page's commands only: fit takes offset..offset+limit and drops the rest.
+                r => Ok(Outcome::ok(
+                    json!({ "commands": request::sheet::json_within(&r, env.page_range()) }),
+                )),
             }
         },
     },

@@ -30,6 +30,29 @@ pub fn json(report: &CheatReport) -> Value {
     serde_json::to_value(crate::render::cheat::json_shape(report)).unwrap_or(Value::Null)
 }
 
+/// `json`, with a command list's items outside `keep` left `null`: a caller that sends one
+/// page of the list (the MCP server) counts every match for its `total` but builds only the
+/// page's (a search matches dozens; building and dropping all of them was ~20 % of a
+/// cheat_search call's CPU, perf).
+pub fn json_within(report: &CheatReport, keep: std::ops::Range<usize>) -> Value {
+    match crate::render::cheat::json_shape(report) {
+        crate::render::cheat::JsonShape::Commands(commands) => Value::Array(
+            commands
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if keep.contains(&i) {
+                        serde_json::to_value(c).unwrap_or(Value::Null)
+                    } else {
+                        Value::Null
+                    }
+                })
+                .collect(),
+        ),
+        other => serde_json::to_value(other).unwrap_or(Value::Null),
+    }
+}
+
 /// What the CLI says when nothing matched: the nearest names, for the caller to offer.
 pub fn nearest(report: &CheatReport) -> Option<(&str, &str, &[String])> {
     match report {
