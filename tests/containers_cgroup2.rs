@@ -490,3 +490,84 @@ fn per_group_psi_on_v2_in_ps_by_and_mem_absent_on_v1() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("PSI"), "{text}");
 }
+
+/// triage names a container whose own tasks wait for a CPU, by the group's own v2 PSI (the
+/// host-wide figure can hide one group): twice as many spinners as CPUs in one group keep
+/// one of them waiting, and its `cpu.pressure` rises. The figure in the title lies within
+/// what the file said just before and just after triage ran (the kernel updates it every 2 s).
+#[test]
+fn triage_names_a_container_stalled_on_cpu_by_its_own_psi() {
+    let Some(mut cg) = Cgroup2::mount() else {
+        return;
+    };
+    let id = unique_id();
+    let path = format!("/system.slice/docker-{id}.scope");
+    cg.make(&path);
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    for _ in 0..cpus * 2 {
+        cg.spawn(&path, &[], SPIN);
+    }
+    let some = |cg: &Cgroup2| {
+        psi_file(&cg.read(&path, "cpu.pressure"))
+            .into_iter()
+            .find(|(k, _)| k == "some.avg10")
+            .map(|(_, v)| v)
+            .unwrap()
+    };
+    // avg10 climbs toward 100 by a fifth of the way every 2 s: over 20 within a few seconds.
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while some(&cg) <= 20.0 {
+        assert!(
+            Instant::now() < deadline,
+            "cpu.pressure stayed low: {}",
+            cg.read(&path, "cpu.pressure")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let root = tempfile::tempdir().unwrap();
+    let empty = root.path().display().to_string();
+    let before = some(&cg);
+    let doc = json(
+        cg.oncall(),
+        root.path(),
+        &[
+            "triage",
+            "--window",
+            "100ms",
+            "--logs",
+            &empty,
+            "--journal-dir",
+            &empty,
+        ],
+    );
+    let after = some(&cg);
+    let want = format!("container {}: tasks stalled on CPU ", &id[..12]);
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"].as_str().unwrap().starts_with(&want))
+        .unwrap_or_else(|| panic!("no '{want}…' finding: {:#}", doc["findings"]));
+    assert_eq!(f["severity"], "warning", "{f}");
+    assert_eq!(f["subject"], path.as_str(), "{f}");
+    let shown: f64 = f["title"].as_str().unwrap()[want.len()..]
+        .split('%')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // One decimal in the title: the file's two decimals rounded.
+    let (lo, hi) = (before.min(after) - 0.05, before.max(after) + 0.05);
+    assert!(
+        shown >= lo && shown <= hi,
+        "shown {shown}, the file {before} then {after}"
+    );
+    assert!(
+        f["next"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == format!("oncall ps --container {}", &id[..12]).as_str()),
+        "{f}"
+    );
+}

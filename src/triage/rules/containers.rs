@@ -1,10 +1,13 @@
 //! Rules over every container, pod and limited unit on the host (not only the cgroup triage
 //! runs in): near its memory limit, OOM-killed in the last 15 minutes (its counter moved in
-//! the window, or the kernel's `oom-kill:` line names its cgroup), CPU-throttled.
+//! the window, or the kernel's `oom-kill:` line names its cgroup), CPU-throttled, stalled
+//! (its own v2 PSI: a host-wide figure can hide one container waiting on memory or CPU).
 
-use super::limits::{CGROUP_MEM_WARN, THROTTLED_WARN};
+use super::limits::{CGROUP_MEM_WARN, PSI_FULL_CRIT, PSI_SOME_WARN, THROTTLED_WARN};
 use super::{finding, pct};
 use crate::render::units::bytes;
+use crate::system::containers::census::GroupState;
+use crate::system::pressure::Pressure;
 use crate::triage::model::Finding;
 use crate::triage::model::{Observations, Severity};
 
@@ -13,11 +16,7 @@ pub fn groups(o: &Observations, out: &mut Vec<Finding>) {
     let own = o.cgroup.as_ref().map(|c| c.path.as_str());
     for g in o.groups.iter().filter(|g| Some(g.cgroup.as_str()) != own) {
         let who = format!("{} {}", g.kind, g.name);
-        let select = match g.kind {
-            "container" => format!("oncall ps --container {}", short(&g.id)),
-            "pod" => format!("oncall ps --pod {}", short(&g.id)),
-            _ => format!("oncall ps --unit {}", g.id),
-        };
+        let select = select(g);
         let files = g
             .counters
             .memory_dir
@@ -64,6 +63,7 @@ pub fn groups(o: &Observations, out: &mut Vec<Finding>) {
             );
         }
     }
+    stalls(o, out);
     // Kills the kernel put on a container, pod or unit, newest first.
     for k in o
         .group_oom_kills
@@ -87,6 +87,88 @@ pub fn groups(o: &Observations, out: &mut Vec<Finding>) {
             )])
             .next(&["dmesg -T | grep -i -A5 'out of memory'", "oncall mem"]),
         );
+    }
+}
+
+/// Most groups named per resource: when the whole host stalls, every group does, and the
+/// host-wide `pressure` rule already says so.
+const STALLED_SHOWN: usize = 3;
+
+/// Groups whose own tasks stalled (v2 PSI, avg10 over the thresholds the host-wide rule
+/// uses), the worst first. The group triage runs in is included: no other rule judges its PSI.
+fn stalls(o: &Observations, out: &mut Vec<Finding>) {
+    type Of = fn(&GroupState) -> Option<Pressure>;
+    let kinds: [(&str, Of, &str, &str); 3] = [
+        (
+            "memory",
+            |g| g.counters.memory_pressure,
+            "memory-pressure",
+            "memory.pressure",
+        ),
+        (
+            "CPU",
+            |g| g.counters.cpu_pressure,
+            "high-load",
+            "cpu.pressure",
+        ),
+        (
+            "I/O",
+            |g| g.counters.io_pressure,
+            "slow-disk-io",
+            "io.pressure",
+        ),
+    ];
+    for (what, of, runbook, file) in kinds {
+        // (full, some): all tasks stalled at once is the worse state, and only memory's is judged.
+        let mut hit: Vec<(&GroupState, f64, bool)> = o
+            .groups
+            .iter()
+            .filter_map(|g| {
+                let p = of(g)?;
+                let full = p.full.map(|f| f.avg10).filter(|v| *v > PSI_FULL_CRIT);
+                match full {
+                    Some(v) if what == "memory" => Some((g, v, true)),
+                    _ => Some((g, p.some.avg10, false)).filter(|(_, v, _)| *v > PSI_SOME_WARN),
+                }
+            })
+            .collect();
+        hit.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)));
+        let more = hit.len().saturating_sub(STALLED_SHOWN);
+        for (g, v, full) in hit.into_iter().take(STALLED_SHOWN) {
+            let (severity, title) = if full {
+                (
+                    Severity::Critical,
+                    format!("{} {}: all its tasks stalled on {what} {v:.1}% of the last 10 s (PSI full)", g.kind, g.name),
+                )
+            } else {
+                (
+                    Severity::Warning,
+                    format!(
+                        "{} {}: tasks stalled on {what} {v:.1}% of the last 10 s (PSI some)",
+                        g.kind, g.name
+                    ),
+                )
+            };
+            let mut f = finding(severity, title, Some(runbook))
+                .subject(g.cgroup.clone())
+                .evidence([format!("{file} of cgroup {}", g.cgroup)])
+                .next(&[&select(g), &format!("oncall ps --by {}", g.kind)]);
+            if more > 0 {
+                f = f.detail(format!(
+                    "{more} more group(s) stalled on {what}: oncall ps --by {}",
+                    g.kind
+                ));
+            }
+            out.push(f);
+        }
+    }
+}
+
+fn select(g: &GroupState) -> String {
+    match g.kind {
+        "container" => format!("oncall ps --container {}", short(&g.id)),
+        "pod" => format!("oncall ps --pod {}", short(&g.id)),
+        _ => format!("oncall ps --unit {}", g.id),
     }
 }
 
@@ -154,5 +236,85 @@ mod tests {
             t.contains(&"OOM killer killed java (pid 7) in container web at 2026-12-01T00:00:00Z")
         );
         assert!(!t.iter().any(|x| x.contains("me ")), "{t:?}");
+    }
+
+    fn psi(some: f64, full: f64) -> Option<Pressure> {
+        use crate::system::pressure::Averages;
+        let a = |v| Averages {
+            avg10: v,
+            avg60: 0.0,
+            avg300: 0.0,
+        };
+        Some(Pressure {
+            some: a(some),
+            full: Some(a(full)),
+        })
+    }
+
+    #[test]
+    fn a_group_stalling_is_named_the_worst_first_and_a_crowd_is_counted() {
+        let calm = |name: &str| {
+            let mut g = group(name, &format!("/docker/{name}"));
+            g.percent_of_limit = None;
+            g.throttled_percent = None;
+            g.oom_kills_in_window = None;
+            g
+        };
+        let mut db = calm("db");
+        db.counters.memory_pressure = psi(30.0, 8.0);
+        db.counters.cpu_pressure = psi(50.0, 0.0);
+        let mut web = calm("web");
+        web.counters.memory_pressure = psi(12.0, 1.0);
+        // Under the thresholds: not a finding.
+        let mut idle = calm("idle");
+        idle.counters.memory_pressure = psi(9.9, 4.9);
+        let mut o = Observations {
+            groups: vec![idle, web, db],
+            ..Default::default()
+        };
+        for i in 0..5 {
+            let mut g = calm(&format!("io{i}"));
+            g.counters.io_pressure = psi(20.0 + i as f64, 0.0);
+            o.groups.push(g);
+        }
+        let mut out = Vec::new();
+        groups(&o, &mut out);
+        let t: Vec<(&Severity, &str)> = out
+            .iter()
+            .map(|f| (&f.severity, f.title.as_str()))
+            .collect();
+        let mem: Vec<_> = t.iter().filter(|(_, x)| x.contains("on memory")).collect();
+        assert_eq!(
+            mem,
+            [
+                &(
+                    &Severity::Critical,
+                    "container db: all its tasks stalled on memory 8.0% of the last 10 s (PSI full)"
+                ),
+                &(
+                    &Severity::Warning,
+                    "container web: tasks stalled on memory 12.0% of the last 10 s (PSI some)"
+                )
+            ]
+        );
+        assert!(t.contains(&(
+            &Severity::Warning,
+            "container db: tasks stalled on CPU 50.0% of the last 10 s (PSI some)"
+        )));
+        let io: Vec<&Finding> = out.iter().filter(|f| f.title.contains("on I/O")).collect();
+        assert_eq!(io.len(), STALLED_SHOWN, "{t:?}");
+        assert!(io[0].title.starts_with("container io4: "), "{t:?}");
+        assert_eq!(
+            io[0].detail,
+            "2 more group(s) stalled on I/O: oncall ps --by container"
+        );
+        assert_eq!(
+            io[0].next,
+            [
+                "oncall ps --container 9ab3c4d5e6f7",
+                "oncall ps --by container"
+            ]
+        );
+        assert!(!t.iter().any(|(_, x)| x.contains("idle")), "{t:?}");
     }
 }
