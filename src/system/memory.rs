@@ -97,9 +97,11 @@ pub fn read_free() -> std::io::Result<FreeFigures> {
 pub fn collect(top: usize) -> std::io::Result<MemReport> {
     let free = read_free()?;
     let users = UserNames::load();
+    // The cgroup files are read in the snapshot's parallel pass, for the groups below.
     let snap = processes::snapshot(SnapshotOptions {
         details: false,
         cmdline: false,
+        membership: true,
     })?;
     let mut by_rss: Vec<_> = snap.processes.iter().collect();
     by_rss.sort_by_key(|p| std::cmp::Reverse(p.rss_bytes));
@@ -132,14 +134,14 @@ pub fn collect(top: usize) -> std::io::Result<MemReport> {
             kernel_log_note,
         },
         cgroup: cgroup::current_limit(),
-        groups: limited_groups(top),
+        groups: limited_groups(&snap, top),
         inside_container: inside::detect(),
     })
 }
 
 /// The groups worth a line: limited, OOM-killed, throttled, or (v2) stalled on memory now.
-fn limited_groups(top: usize) -> Vec<GroupState> {
-    let census = census::take(&Hierarchies::detect());
+fn limited_groups(snap: &processes::Snapshot, top: usize) -> Vec<GroupState> {
+    let census = census::of_snapshot(&Hierarchies::detect(), snap);
     let mut names = Names::new(Roots::from_env());
     let mut groups: Vec<GroupState> = census::states(None, &census, &mut names)
         .into_iter()

@@ -18,11 +18,14 @@ use std::mem::MaybeUninit;
 use std::os::fd::OwnedFd;
 use std::time::Instant;
 
-/// What to read besides `stat`: fds, I/O counters and the cgroup cost a file each per process.
+/// What to read besides `stat`: fds, I/O counters (`details`), the command line and the
+/// cgroup (`membership`: the path and the container, pod or unit it names) cost a file each
+/// per process.
 #[derive(Debug, Clone, Copy)]
 pub struct SnapshotOptions {
     pub details: bool,
     pub cmdline: bool,
+    pub membership: bool,
 }
 
 impl Default for SnapshotOptions {
@@ -30,6 +33,7 @@ impl Default for SnapshotOptions {
         SnapshotOptions {
             details: true,
             cmdline: true,
+            membership: true,
         }
     }
 }
@@ -118,16 +122,21 @@ pub fn snapshot(opts: SnapshotOptions) -> std::io::Result<Snapshot> {
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4);
-    let chunk = pids.len().div_ceil(workers).max(64);
+    // Equal parts of at least PER_THREAD pids (a thread costs about what reading a few
+    // dozen processes does), the first read on this thread: 71 pids were 64 + 7 before, and
+    // the wait was for the 64.
+    const PER_THREAD: usize = 32;
+    let parts = workers.min(pids.len().div_ceil(PER_THREAD)).max(1);
+    let chunk = pids.len().div_ceil(parts).max(1);
     let results: Vec<(Vec<ProcSample>, usize, usize)> = std::thread::scope(|s| {
-        let handles: Vec<_> = pids
-            .chunks(chunk)
+        let mut chunks = pids.chunks(chunk);
+        let first = chunks.next().unwrap_or_default();
+        let handles: Vec<_> = chunks
             .map(|part| s.spawn(move || read_many(part, opts)))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut all = vec![read_many(first, opts)];
+        all.extend(handles.into_iter().map(|h| h.join().unwrap_or_default()));
+        all
     });
     let taken = Instant::now();
     let uptime_seconds = read_uptime().unwrap_or(0.0);
@@ -255,9 +264,9 @@ fn read_one(
     } else {
         None
     };
-    let (fds, read_bytes, write_bytes, cgroup, identity) = if opts.details {
-        // Permission errors leave a field unknown; "not found" means the process ended
-        // while we read it, and a process that ended is skipped as a whole.
+    // Permission errors leave a field unknown; "not found" means the process ended while we
+    // read it, and a process that ended is skipped as a whole.
+    let (fds, io) = if opts.details {
         let fds = match count_fds(&dir) {
             Ok(n) => Some(n),
             Err(e) if gone(e) => return Ok(None),
@@ -268,22 +277,22 @@ fn read_one(
             Err(e) if gone(e) => return Ok(None),
             Err(_) => None,
         };
-        let (cgroup, identity) = match read_at(&dir, c"cgroup", buf) {
-            Ok(raw) => (
-                cgroup_path(raw),
-                identity::from_membership(&String::from_utf8_lossy(raw)),
-            ),
-            Err(_) => (None, Identity::default()),
-        };
-        (
-            fds,
-            io.as_ref().map(|i| i.read_bytes),
-            io.as_ref().map(|i| i.write_bytes),
-            cgroup,
-            identity,
-        )
+        (fds, io)
     } else {
-        (None, None, None, None, Identity::default())
+        (None, None)
+    };
+    let (read_bytes, write_bytes) = (io.as_ref().map(|i| i.read_bytes), io.map(|i| i.write_bytes));
+    let raw_cgroup = if opts.membership {
+        read_at(&dir, c"cgroup", buf).ok()
+    } else {
+        None
+    };
+    let (cgroup, identity) = match raw_cgroup {
+        Some(raw) => (
+            cgroup_path(raw),
+            identity::from_membership(&String::from_utf8_lossy(raw)),
+        ),
+        None => (None, Identity::default()),
     };
     Ok(Some(ProcSample {
         pid,

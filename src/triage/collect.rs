@@ -211,6 +211,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let opts_p = processes::SnapshotOptions {
         details: false,
         cmdline: false,
+        membership: true,
     };
     let host0 = host_counters::snapshot();
     let procs0 = processes::snapshot(opts_p);
@@ -218,7 +219,11 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let throttle0 = cgroup::cpu_throttling();
     let own_cpu0 = (cgroup::cpu_usage_ns(), Instant::now());
     let hier = containers::hierarchy::Hierarchies::detect();
-    let groups0 = containers::census::take(&hier);
+    let census = |snap: &std::io::Result<processes::Snapshot>| match snap {
+        Ok(s) => containers::census::of_snapshot(&hier, s),
+        Err(_) => containers::census::take(&hier),
+    };
+    let groups0 = census(&procs0);
     let watch = opts.watch.as_ref();
     let full_window = super::watch::wait(opts.window, watch);
     let host1 = host_counters::snapshot();
@@ -226,7 +231,7 @@ pub fn collect(opts: &TriageOptions) -> Collected {
     let net1 = net_stats::snapshot();
     let throttle1 = cgroup::cpu_throttling();
     let own_cpu1 = (cgroup::cpu_usage_ns(), Instant::now());
-    let groups1 = containers::census::take(&hier);
+    let groups1 = census(&procs1);
     let window_ms = opts.window.as_millis() as u64;
 
     let mut o = Observations::default();

@@ -1,12 +1,14 @@
 //! Every container, pod and unit group on the host at one instant, with its cgroup's own
 //! counters: what `oncall mem` lists near its limit and `oncall triage` judges over its
-//! window. Reads only each process's `/proc/PID/cgroup` (no runtime API, no full snapshot).
+//! window. Reads only each process's `/proc/PID/cgroup` (no runtime API, no full snapshot),
+//! or takes what a process snapshot read with `membership` already placed.
 
 use super::groups::GroupBy;
 use super::hierarchy::{GroupCounters, Hierarchies};
 use super::identity::{self, Identity};
 use super::names::Names;
 use super::placement::Placement;
+use crate::system::processes::Snapshot;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -53,10 +55,21 @@ pub struct GroupState {
 
 /// Reads every process's cgroup and each group's counters.
 pub fn take(hier: &Hierarchies) -> Census {
+    of_identities(hier, &memberships())
+}
+
+/// The groups of processes a snapshot read with `membership` already placed (their cgroup
+/// files were read there, in parallel): only each group's counters are read here.
+pub fn of_snapshot(hier: &Hierarchies, snap: &Snapshot) -> Census {
+    let identities: Vec<&Identity> = snap.processes.iter().map(|p| &p.identity).collect();
+    of_identities(hier, &identities)
+}
+
+fn of_identities<I: std::borrow::Borrow<Identity>>(hier: &Hierarchies, identities: &[I]) -> Census {
     let mut groups: BTreeMap<String, Seen> = BTreeMap::new();
-    for identity in memberships() {
+    for identity in identities.iter().map(|i| i.borrow()) {
         for by in [GroupBy::Container, GroupBy::Pod, GroupBy::Unit] {
-            if let Some(key) = by.key(&identity) {
+            if let Some(key) = by.key(identity) {
                 let seen = groups.entry(key.to_string()).or_insert_with(|| Seen {
                     by,
                     identity: identity.clone(),
