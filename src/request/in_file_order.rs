@@ -21,10 +21,12 @@ struct Shared<B, R> {
     lost: bool,
 }
 
-/// Marks the work lost when a worker unwinds, so the caller does not wait for its item.
+/// Marks the work lost when a thread unwinds inside an item, so no one waits for it: the
+/// caller for its item, the workers for room the caller will never make.
 struct LostOnPanic<'a, B, R> {
     shared: &'a Mutex<Shared<B, R>>,
     ready: &'a Condvar,
+    room: &'a Condvar,
 }
 
 impl<B, R> Drop for LostOnPanic<'_, B, R> {
@@ -34,6 +36,7 @@ impl<B, R> Drop for LostOnPanic<'_, B, R> {
             g.lost = true;
             g.stop = true;
             self.ready.notify_all();
+            self.room.notify_all();
         }
     }
 }
@@ -44,8 +47,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Runs `work(state, i, buffer)` for every item `0..total` on `workers` threads (each with
 /// its own `state` from `init`) and calls `hand_on(i, buffer, result)` for each in order, on
-/// the calling thread. An error from `hand_on` starts no further item (those under way end
-/// first) and is returned.
+/// the calling thread. The calling thread is one of the workers: when the item it is to hand
+/// on next is not done, it searches the next one not started rather than sleep. Handing each
+/// file over to a thread that slept for it cost two context switches per file (330 for 200
+/// files against rg's 20) and, with a thread more than CPUs, preemptions. An error from
+/// `hand_on` starts no further item (those under way end first) and is returned.
 pub fn in_order<S, B, R, E>(
     total: usize,
     workers: usize,
@@ -69,13 +75,15 @@ where
     let ready = Condvar::new();
     let room = Condvar::new();
     let next = AtomicUsize::new(0);
+    let guard = || LostOnPanic {
+        shared: &shared,
+        ready: &ready,
+        room: &room,
+    };
     std::thread::scope(|scope| {
-        for _ in 0..workers.clamp(1, total.max(1)) {
+        for _ in 1..workers.clamp(1, total.max(1)) {
             scope.spawn(|| {
-                let _guard = LostOnPanic {
-                    shared: &shared,
-                    ready: &ready,
-                };
+                let _guard = guard();
                 let mut state = init();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -93,22 +101,44 @@ where
                         g.spare.pop().unwrap_or_default()
                     };
                     let r = work(&mut state, i, &mut buf);
-                    lock(&shared).done[i % window] = Some((buf, r));
-                    ready.notify_all();
+                    let mut g = lock(&shared);
+                    g.done[i % window] = Some((buf, r));
+                    // Only the item the caller waits for can end its wait.
+                    if i == g.handed {
+                        ready.notify_one();
+                    }
                 }
             });
         }
+        let _guard = guard();
+        let mut mine: Option<S> = None;
         let outcome = (|| {
             for i in 0..total {
-                let (mut buf, r) = {
+                let (mut buf, r) = 'item: loop {
                     let mut g = lock(&shared);
                     loop {
                         if let Some(item) = g.done[i % window].take() {
-                            break item;
+                            break 'item item;
                         }
                         if g.lost {
                             // The scope re-raises the worker's panic when it joins it.
                             return Ok(());
+                        }
+                        // Not done yet: search the next item not started, if it may start.
+                        let j = next.load(Ordering::Relaxed);
+                        if !g.stop && j < total && j < g.handed + window {
+                            if next
+                                .compare_exchange(j, j + 1, Ordering::Relaxed, Ordering::Relaxed)
+                                .is_err()
+                            {
+                                continue;
+                            }
+                            let mut b = g.spare.pop().unwrap_or_default();
+                            drop(g);
+                            let state = mine.get_or_insert_with(&init);
+                            let r = work(state, j, &mut b);
+                            lock(&shared).done[j % window] = Some((b, r));
+                            continue 'item;
                         }
                         g = ready.wait(g).unwrap_or_else(|e| e.into_inner());
                     }
@@ -210,5 +240,26 @@ mod tests {
         );
         assert!(r.is_ok());
         assert_eq!(n, 5);
+    }
+
+    /// Whichever thread runs the item that panics (a worker, or the caller searching while
+    /// it waits), the run ends with that panic instead of waiting for the item forever.
+    #[test]
+    fn a_panic_in_any_thread_ends_the_run_instead_of_hanging() {
+        for workers in [1, 2, 3] {
+            for bad in [0, 1, 5] {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    in_order(
+                        50,
+                        workers,
+                        2,
+                        || (),
+                        |_, i, _: &mut Vec<u8>| assert_ne!(i, bad, "item {bad}"),
+                        |_, _, ()| Ok::<(), ()>(()),
+                    )
+                }));
+                assert!(r.is_err(), "workers {workers}, item {bad}");
+            }
+        }
     }
 }
