@@ -51,6 +51,9 @@ for tool, rs in ratios.items():
 print(f"start to first answer {mcp['first_answer_median_s']*1000:.1f} ms; idle RSS {mcp['idle_rss_kib']/1024:.1f} MiB; after the calls {mcp['rss_after_calls_kib']/1024:.1f} MiB (last round)")
 PY
 
+# sockets' floor: the kernel's walk of the TCP hash for the one dump oncall sends, by itself.
+python3 bench/tcpdiag_floor.py 200
+
 echo "== oncall cheat tar: this tree vs $(git rev-parse --short "$BASE")"
 # BASE's tree stays in target/bench-base-src (BASE_SRC), so a second run rebuilds nothing.
 src=${BASE_SRC:-$PWD/target/bench-base-src}

@@ -1,6 +1,6 @@
 """The kernel's cost of one TCP sock_diag dump (the compat TCPDIAG_GETSOCK request oncall
 sends: both families in one walk, every state), timed from Python: send, read until DONE.
-Usage: tcpdiag_floor.py N"""
+Usage: bench/tcpdiag_floor.py N (bench/mcp.sh prints it beside the sockets round trip)"""
 import socket, struct, sys, time, statistics
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 def dump():
