@@ -61,13 +61,15 @@ pub fn take(hier: &Hierarchies) -> Census {
 /// The groups of processes a snapshot read with `membership` already placed (their cgroup
 /// files were read there, in parallel): only each group's counters are read here.
 pub fn of_snapshot(hier: &Hierarchies, snap: &Snapshot) -> Census {
-    let identities: Vec<&Identity> = snap.processes.iter().map(|p| &p.identity).collect();
-    of_identities(hier, &identities)
+    of_identities(hier, snap.processes.iter().map(|p| &p.identity))
 }
 
-fn of_identities<I: std::borrow::Borrow<Identity>>(hier: &Hierarchies, identities: &[I]) -> Census {
+fn of_identities<'a>(
+    hier: &Hierarchies,
+    identities: impl IntoIterator<Item = &'a Identity>,
+) -> Census {
     let mut groups: BTreeMap<String, Seen> = BTreeMap::new();
-    for identity in identities.iter().map(|i| i.borrow()) {
+    for identity in identities {
         for by in [GroupBy::Container, GroupBy::Pod, GroupBy::Unit] {
             if let Some(key) = by.key(identity) {
                 let seen = groups.entry(key.to_string()).or_insert_with(|| Seen {

@@ -98,37 +98,44 @@ const STALLED_SHOWN: usize = 3;
 /// uses), the worst first. The group triage runs in is included: no other rule judges its PSI.
 fn stalls(o: &Observations, out: &mut Vec<Finding>) {
     type Of = fn(&GroupState) -> Option<Pressure>;
-    let kinds: [(&str, Of, &str, &str); 3] = [
+    // (what, its PSI, runbook, file, whether `full` is judged: only memory's, as the host rule).
+    let kinds: [(&str, Of, &str, &str, bool); 3] = [
         (
             "memory",
             |g| g.counters.memory_pressure,
             "memory-pressure",
             "memory.pressure",
+            true,
         ),
         (
             "CPU",
             |g| g.counters.cpu_pressure,
             "high-load",
             "cpu.pressure",
+            false,
         ),
         (
             "I/O",
             |g| g.counters.io_pressure,
             "slow-disk-io",
             "io.pressure",
+            false,
         ),
     ];
-    for (what, of, runbook, file) in kinds {
-        // (full, some): all tasks stalled at once is the worse state, and only memory's is judged.
+    for (what, of, runbook, file, judge_full) in kinds {
+        // (group, figure, full): all tasks stalled at once is the worse state.
         let mut hit: Vec<(&GroupState, f64, bool)> = o
             .groups
             .iter()
             .filter_map(|g| {
                 let p = of(g)?;
-                let full = p.full.map(|f| f.avg10).filter(|v| *v > PSI_FULL_CRIT);
+                let full = p
+                    .full
+                    .map(|f| f.avg10)
+                    .filter(|v| judge_full && *v > PSI_FULL_CRIT);
                 match full {
-                    Some(v) if what == "memory" => Some((g, v, true)),
-                    _ => Some((g, p.some.avg10, false)).filter(|(_, v, _)| *v > PSI_SOME_WARN),
+                    Some(v) => Some((g, v, true)),
+                    None => Some((g, p.some.avg10, false)).filter(|(_, v, _)| *v > PSI_SOME_WARN),
                 }
             })
             .collect();
