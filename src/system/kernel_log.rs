@@ -64,6 +64,11 @@ pub fn for_each_record(visit: impl FnMut(&str)) -> Result<(), String> {
 
 /// One `/dev/kmsg` record: `prio,seq,usec,flags;message`. Only "Killed process" lines count.
 pub fn parse_record(record: &str, boot_time_unix: u64) -> Option<OomKill> {
+    // Nearly no record is one: a searcher built once rejects them in one pass over the bytes
+    // (`str::find` built a two-way searcher per record: 4 % of an MCP memory call, perf).
+    static KILLED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("Killed process "));
+    KILLED.find(record.as_bytes())?;
     let (header, message) = record.split_once(';')?;
     let message = message.lines().next()?.trim_end();
     let at = message.find("Killed process ")?;
