@@ -53,6 +53,48 @@ fn words_rank_by_meaning() {
     assert!(top.iter().any(|n| n == "ss" || n == "netstat"), "{top:?}");
 }
 
+/// A search lists hits: the fields DESIGN.md fixes and the counts of what the entry holds
+/// (`oncall cheat NAME --json` has the flags and subcommands themselves), so a search that
+/// finds kubectl does not carry its 11 KB of flags and subcommands.
+#[test]
+fn a_search_lists_hits_and_the_entry_holds_the_flags() {
+    let hits = stdout_json(&["cheat", "port", "already", "in", "use", "--json"]);
+    let hits = hits.as_array().unwrap();
+    assert!(hits.len() >= 3, "{hits:?}");
+    for hit in hits {
+        let name = hit["name"].as_str().unwrap();
+        for field in [
+            "name", "category", "summary", "tags", "examples", "see_also",
+        ] {
+            assert!(!hit[field].is_null(), "{name}: missing {field}");
+        }
+        assert!(
+            hit.get("flags").is_none() && hit.get("subcommands").is_none(),
+            "{hit}"
+        );
+        let entry = stdout_json(&["cheat", name, "--json"]);
+        let full = &entry[0];
+        assert_eq!(full["name"], name);
+        assert_eq!(hit["examples"], full["examples"], "{name}");
+        assert_eq!(
+            hit["flag_count"],
+            full["flags"].as_array().unwrap().len() as u64
+        );
+        assert_eq!(
+            hit["subcommand_count"],
+            full["subcommands"].as_array().unwrap().len() as u64
+        );
+    }
+    let kubectl = hits
+        .iter()
+        .find(|h| h["name"] == "kubectl")
+        .expect("kubectl is a hit");
+    assert!(
+        kubectl["subcommand_count"].as_u64().unwrap() > 10,
+        "{kubectl}"
+    );
+}
+
 #[test]
 fn a_search_names_the_matching_runbook() {
     let out = oncall().args(["cheat", "disk", "full"]).assert().success();
@@ -376,12 +418,17 @@ fn every_subcommand_and_its_flags_are_explained() {
     let mut subcommands = 0;
     for cat in cats.as_array().unwrap() {
         let listed = stdout_json(&["cheat", "-c", cat["id"].as_str().unwrap(), "--json"]);
-        for c in listed.as_array().unwrap() {
-            let name = c["name"].as_str().unwrap();
-            let subs = c["subcommands"].as_array().unwrap();
-            if subs.is_empty() {
+        for hit in listed.as_array().unwrap() {
+            // A category lists hits, with the subcommands counted; the entry has them.
+            if hit["subcommand_count"] == 0 {
                 continue;
             }
+            let name = hit["name"].as_str().unwrap();
+            let entry = stdout_json(&["cheat", name, "--json"]);
+            let c = &entry[0];
+            assert_eq!(c["name"], name, "{entry}");
+            let subs = c["subcommands"].as_array().unwrap();
+            assert_eq!(subs.len() as u64, hit["subcommand_count"], "{name}");
             // (the segment as typed, the kind of its last part, the meaning wanted); a nested
             // subcommand's name holds its path (`rollout undo`).
             let mut want: Vec<(String, &str, String)> = Vec::new();

@@ -89,6 +89,46 @@ pub struct Command {
     pub source: Option<Text>,
 }
 
+/// A command as a search or a category lists it (`oncall cheat WORDS --json`, the MCP
+/// `cheat_search`): what DESIGN.md fixes (name, category, summary, tags, examples) and the
+/// pointers onward, with its flags and subcommands counted, not listed. The entry
+/// (`oncall cheat NAME`, `cheat_entry`) has them in full: in a list they were most of the
+/// bytes (kubectl's alone 11 KB), so a page of hits overran the budgets clients cut at.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CommandHit<'a> {
+    pub name: &'a str,
+    pub category: &'a str,
+    pub summary: &'a str,
+    pub tags: &'a [Text],
+    pub examples: &'a [Example],
+    pub see_also: &'a [Text],
+    /// The `oncall` command that shows the same thing, where there is one.
+    pub oncall: Option<&'a str>,
+    /// Where a user sheet came from; `None` for the built-in sheet.
+    pub source: Option<&'a str>,
+    /// How many flags the entry explains.
+    pub flag_count: usize,
+    /// How many subcommands the entry explains.
+    pub subcommand_count: usize,
+}
+
+impl<'a> From<&'a Command> for CommandHit<'a> {
+    fn from(c: &'a Command) -> CommandHit<'a> {
+        CommandHit {
+            name: &c.name,
+            category: &c.category,
+            summary: &c.summary,
+            tags: &c.tags,
+            examples: &c.examples,
+            see_also: &c.see_also,
+            oncall: c.oncall.as_deref(),
+            source: c.source.as_deref(),
+            flag_count: c.flags.len(),
+            subcommand_count: c.subcommands.len(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Step {
     pub title: Text,

@@ -2,15 +2,16 @@
 //! lists `oncall cheat --json` prints go under a key (tools.rs builds the values from the
 //! CLI's own JSON renderer; these say their shape). Never built: the schema is all they are.
 
-use crate::cheat::model::{Command, Runbook};
+use crate::cheat::model::{Command, CommandHit, Runbook};
 use crate::render::cheat::CategoryRow;
 use schemars::JsonSchema;
 
-/// `cheat_search`: the ranked commands; with no match, none and the nearest names.
+/// `cheat_search`: the ranked commands (their flags and subcommands counted: cheat_entry
+/// has them); with no match, none and the nearest names.
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 pub struct CheatSearchResult {
-    pub commands: Vec<Command>,
+    pub commands: Vec<CommandHit<'static>>,
     /// Names near the query when nothing matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest: Option<Vec<String>>,

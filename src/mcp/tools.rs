@@ -431,7 +431,8 @@ pub static TOOLS: &[ToolDef] = &[
         title: "Search the Linux cheat sheet",
         description: "Search the offline cheat sheet of Linux commands used on call by words (a command \
             name, a task like 'port already in use', a symptom); returns ranked commands with examples, \
-            each example classed read-only or not. Use it to find the right classic command and its \
+            each example classed read-only or not, and how many flags and subcommands each entry explains \
+            (cheat_entry gives them in full). Use it to find the right classic command and its \
             flags. safe=true keeps only read-only examples. No query and no category: the whole sheet. Paged.",
         open_world: false,
         list: list("commands", 10, 200),
@@ -447,7 +448,7 @@ pub static TOOLS: &[ToolDef] = &[
                 }
                 // The page's commands only: fit takes offset..offset+limit and drops the rest.
                 r => Ok(Outcome::ok(
-                    json!({ "commands": request::sheet::json_within(&r, env.page_range()) }),
+                    json!({ "commands": request::sheet::hits_within(&r, env.page_range()) }),
                 )),
             }
         },

@@ -2,7 +2,7 @@
 
 use super::{json, markdown, table, Format, Ui};
 use crate::cheat::explain::{Explanation, PartKind};
-use crate::cheat::model::{Command, Example, Runbook, Safety};
+use crate::cheat::model::{Command, CommandHit, Example, Runbook, Safety};
 use crate::cheat::{CategoryCount, CheatReport};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -34,7 +34,10 @@ pub struct CategoryRow<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum JsonShape<'a> {
+    /// An entry: the command in full, then its related commands.
     Commands(Vec<&'a Command>),
+    /// A search's or a category's list.
+    Hits(Vec<CommandHit<'a>>),
     Categories(Vec<CategoryRow<'a>>),
     Explain(&'a Explanation),
     Runbook(&'a Runbook),
@@ -47,7 +50,7 @@ pub fn json_shape(report: &CheatReport) -> JsonShape<'_> {
             command, related, ..
         } => JsonShape::Commands(std::iter::once(command).chain(related).collect()),
         CheatReport::Results { commands, .. } | CheatReport::Category { commands, .. } => {
-            JsonShape::Commands(commands.iter().collect())
+            JsonShape::Hits(commands.iter().map(CommandHit::from).collect())
         }
         CheatReport::Categories(cats) => JsonShape::Categories(
             cats.iter()

@@ -30,14 +30,17 @@ pub fn json(report: &CheatReport) -> Value {
     serde_json::to_value(crate::render::cheat::json_shape(report)).unwrap_or(Value::Null)
 }
 
-/// `json`, with a command list's items outside `keep` left `null`: a caller that sends one
-/// page of the list (the MCP server) counts every match for its `total` but builds only the
-/// page's (a search matches dozens; building and dropping all of them was ~20 % of a
-/// cheat_search call's CPU, perf).
-pub fn json_within(report: &CheatReport, keep: std::ops::Range<usize>) -> Value {
-    match crate::render::cheat::json_shape(report) {
-        crate::render::cheat::JsonShape::Commands(commands) => Value::Array(
-            commands
+/// The commands of `report` as search hits (`CommandHit`; an exact name's entry and its
+/// related commands too: the search tool lists, `cheat_entry` gives one in full), with the
+/// items outside `keep` left `null`: a caller that sends one page of the list (the MCP
+/// server) counts every match for its `total` but builds only the page's (a search matches
+/// dozens; building and dropping all of them was ~20 % of a cheat_search call's CPU, perf).
+pub fn hits_within(report: &CheatReport, keep: std::ops::Range<usize>) -> Value {
+    use crate::cheat::model::CommandHit;
+    use crate::render::cheat::JsonShape;
+    fn page<T: serde::Serialize>(items: &[T], keep: &std::ops::Range<usize>) -> Value {
+        Value::Array(
+            items
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
@@ -48,7 +51,14 @@ pub fn json_within(report: &CheatReport, keep: std::ops::Range<usize>) -> Value 
                     }
                 })
                 .collect(),
-        ),
+        )
+    }
+    match crate::render::cheat::json_shape(report) {
+        JsonShape::Commands(commands) => {
+            let hits: Vec<CommandHit> = commands.into_iter().map(CommandHit::from).collect();
+            page(&hits, &keep)
+        }
+        JsonShape::Hits(hits) => page(&hits, &keep),
         other => serde_json::to_value(other).unwrap_or(Value::Null),
     }
 }
