@@ -271,6 +271,49 @@ fn log_dir(lines: &[String]) -> tempfile::TempDir {
     dir
 }
 
+/// The list tools build only the page's items (tools.rs `paged`): a page past the first
+/// holds exactly what `page` says, each item a whole report row, none left out as `null`,
+/// and `total` still counts every match.
+#[test]
+fn a_later_page_of_sockets_and_processes_holds_whole_rows() {
+    let listeners: Vec<std::net::TcpListener> = (0..6)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let Some(out) = session(
+        "auto",
+        &[],
+        json!([
+            call(
+                "sockets",
+                json!({"listen": true, "tcp": true, "offset": 1, "limit": 2})
+            ),
+            call("processes", json!({"window": "0", "offset": 1, "limit": 3})),
+        ]),
+    ) else {
+        return;
+    };
+    drop(listeners);
+    for (got, key, limit, at_least) in [(&out[0], "sockets", 2, 6), (&out[1], "processes", 3, 2)] {
+        let r = structured(got);
+        let items = r[key].as_array().unwrap();
+        let page = &r["page"];
+        assert_eq!(page["offset"], 1, "{key}: {}", brief(r));
+        assert_eq!(page["returned"], items.len() as u64, "{key}");
+        assert!(page["total"].as_u64().unwrap() >= at_least, "{key}: {page}");
+        assert_eq!(
+            items.len() as u64,
+            (page["total"].as_u64().unwrap() - 1).min(limit),
+            "{key}: {page}"
+        );
+        for item in items {
+            assert!(item.is_object(), "{key}: a row left unbuilt: {}", brief(r));
+        }
+    }
+    let socket = &structured(&out[0])["sockets"][0];
+    assert_eq!(socket["state"], "listen", "{socket}");
+    assert!(structured(&out[1])["processes"][0]["pid"].is_number());
+}
+
 #[test]
 fn every_tool_returns_the_report_the_cli_prints() {
     let marker = format!("mcp-every-tool-{}", std::process::id());

@@ -60,6 +60,34 @@ fn done<T: Serialize>(report: &T) -> Result<Outcome, CallError> {
     Ok(Outcome::ok(value(report)))
 }
 
+/// A list tool's report whose list (`key`, taken out of the report as `items`) has only the
+/// page's items built, the others `null`: `fit` counts them for `total` and sends the page.
+/// Building all 300 sockets of a host to send 100 was a third of a sockets call (perf).
+fn paged<R: Serialize, T: Serialize>(
+    env: &Env,
+    report: &R,
+    key: &str,
+    items: &[T],
+) -> Result<Outcome, CallError> {
+    let keep = env.page_range();
+    let list = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            if keep.contains(&i) {
+                value(item)
+            } else {
+                Value::Null
+            }
+        })
+        .collect();
+    let mut v = value(report);
+    if let Value::Object(m) = &mut v {
+        m.insert(key.into(), Value::Array(list));
+    }
+    Ok(Outcome::ok(v))
+}
+
 /// The cheat report as `oncall cheat --json` prints it, under `key` (a result is an object).
 fn cheat(report: &CheatReport, key: &str) -> Result<Outcome, CallError> {
     if let Some((what, query, nearest)) = request::sheet::nearest(report) {
@@ -131,10 +159,12 @@ pub static TOOLS: &[ToolDef] = &[
         output: schema::report::<crate::system::ps_report::PsReport>,
         schema: input::<request::processes::ProcessesRequest>,
         check: checked::<request::processes::ProcessesRequest>,
-        call: |_, args| {
+        call: |env, args| {
             let req: request::processes::ProcessesRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
-            done(&request::processes::run(&req).map_err(CallError::failed)?)
+            let mut report = request::processes::run(&req).map_err(CallError::failed)?;
+            let items = std::mem::take(&mut report.processes);
+            paged(env, &report, "processes", &items)
         },
     },
     ToolDef {
@@ -212,9 +242,11 @@ pub static TOOLS: &[ToolDef] = &[
         output: schema::report::<crate::system::deleted::DeletedReport>,
         schema: input::<request::deleted_files::DeletedFilesRequest>,
         check: checked::<request::deleted_files::DeletedFilesRequest>,
-        call: |_, args| {
+        call: |env, args| {
             let req: request::deleted_files::DeletedFilesRequest = parse(args)?;
-            done(&request::deleted_files::run(&req).map_err(CallError::failed)?)
+            let mut report = request::deleted_files::run(&req).map_err(CallError::failed)?;
+            let items = std::mem::take(&mut report.files);
+            paged(env, &report, "files", &items)
         },
     },
     ToolDef {
@@ -229,10 +261,12 @@ pub static TOOLS: &[ToolDef] = &[
         output: schema::report::<crate::system::sockets::SocketReport>,
         schema: input::<request::sockets::SocketsRequest>,
         check: checked::<request::sockets::SocketsRequest>,
-        call: |_, args| {
+        call: |env, args| {
             let req: request::sockets::SocketsRequest = parse(args)?;
             req.validate().map_err(CallError::bad)?;
-            done(&request::sockets::run(&req).map_err(CallError::failed)?)
+            let mut report = request::sockets::run(&req).map_err(CallError::failed)?;
+            let items = std::mem::take(&mut report.sockets);
+            paged(env, &report, "sockets", &items)
         },
     },
     ToolDef {
