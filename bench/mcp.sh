@@ -6,6 +6,8 @@
 #               median ratio reported) vs hyperfine -N --warmup 3 of
 #               `oncall mem --json` | `oncall net --json` | `oncall cheat --json port already
 #               in use`: target ratio <= 0.5 (no exec per call)
+#   sockets' floor: the kernel's walk of the TCP hash (bench/tcpdiag_floor.py), and sockets
+#               again in a network namespace with a small hash (root only)
 #   start to the first answer (spawn → initialize result, median of 10); idle RSS (VmRSS after
 #               initialize) and RSS after the calls
 #   cheat tar:  `oncall cheat tar` of this tree vs the tree at BASE (default: the commit before
@@ -53,6 +55,30 @@ PY
 
 # sockets' floor: the kernel's walk of the TCP hash for the one dump oncall sends, by itself.
 python3 bench/tcpdiag_floor.py 200
+
+# sockets without that floor: a network namespace whose TCP hash has 1,024 buckets
+# (tcp_child_ehash_entries, Linux 6.1+, root; set back after). The host's hash is sized by its
+# memory (262,144 buckets for 24 GiB here) and a dump walks every bucket, sockets or not.
+if [ "$(id -u)" = 0 ] && child=$(sysctl -n net.ipv4.tcp_child_ehash_entries 2>/dev/null) \
+  && command -v unshare >/dev/null; then
+  sysctl -qw net.ipv4.tcp_child_ehash_entries=1024
+  unshare -n bash -c '
+    set -e
+    python3 bench/tcpdiag_floor.py 200
+    python3 bench/mcp_calls.py "$1" "$2" > "$3/netns.json"
+    hyperfine -N --warmup 3 --runs "$2" --output=pipe --export-json "$3/netns-cli.json" "$1 net --json" >/dev/null
+  ' netns "$bin" "$RUNS" "$work" || echo "bench: the namespace run failed" >&2
+  sysctl -qw net.ipv4.tcp_child_ehash_entries="$child"
+  [ -f "$work/netns-cli.json" ] && python3 - "$work" <<'PY'
+import json, sys
+w = sys.argv[1]
+m = json.load(open(f"{w}/netns.json"))["call_median_s"]["sockets"]
+c = json.load(open(f"{w}/netns-cli.json"))["results"][0]["median"]
+print(f"sockets in a namespace with a 1,024-bucket TCP hash: tools/call {m*1000:.3f} ms | oncall net --json {c*1000:.3f} ms | ratio {m/c:.2f}")
+PY
+else
+  echo "sockets in a small-hash namespace: skipped (needs root, unshare and Linux 6.1+)"
+fi
 
 echo "== oncall cheat tar: this tree vs $(git rev-parse --short "$BASE")"
 # BASE's tree stays in target/bench-base-src (BASE_SRC), so a second run rebuilds nothing.
