@@ -31,35 +31,14 @@ pub fn json(report: &CheatReport) -> Value {
 }
 
 /// The commands of `report` as search hits (`CommandHit`; an exact name's entry and its
-/// related commands too: the search tool lists, `cheat_entry` gives one in full), with the
-/// items outside `keep` left `null`: a caller that sends one page of the list (the MCP
-/// server) counts every match for its `total` but builds only the page's (a search matches
-/// dozens; building and dropping all of them was ~20 % of a cheat_search call's CPU, perf).
-pub fn hits_within(report: &CheatReport, keep: std::ops::Range<usize>) -> Value {
-    use crate::cheat::model::CommandHit;
+/// related commands too: the search tool lists, `cheat_entry` gives one in full); none for a
+/// report that lists no commands.
+pub fn hits(report: &CheatReport) -> Vec<crate::cheat::model::CommandHit<'_>> {
     use crate::render::cheat::JsonShape;
-    fn page<T: serde::Serialize>(items: &[T], keep: &std::ops::Range<usize>) -> Value {
-        Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if keep.contains(&i) {
-                        serde_json::to_value(c).unwrap_or(Value::Null)
-                    } else {
-                        Value::Null
-                    }
-                })
-                .collect(),
-        )
-    }
     match crate::render::cheat::json_shape(report) {
-        JsonShape::Commands(commands) => {
-            let hits: Vec<CommandHit> = commands.into_iter().map(CommandHit::from).collect();
-            page(&hits, &keep)
-        }
-        JsonShape::Hits(hits) => page(&hits, &keep),
-        other => serde_json::to_value(other).unwrap_or(Value::Null),
+        JsonShape::Commands(commands) => commands.into_iter().map(Into::into).collect(),
+        JsonShape::Hits(hits) => hits,
+        _ => Vec::new(),
     }
 }
 
